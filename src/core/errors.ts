@@ -1,0 +1,114 @@
+/**
+ * Typed errors. Every error the library throws on purpose is an {@link HrcError} with a literal `code`,
+ * so callers can branch on `err.code` instead of parsing messages.
+ */
+
+/** The codes of all library errors. */
+export type HrcErrorCode =
+  | 'VALIDATION'
+  | 'NOT_FITTED'
+  | 'INFEASIBLE_BUDGET'
+  | 'SOLVER'
+  | 'BACKEND_UNAVAILABLE'
+  | 'SERIALIZATION';
+
+/** Base class of every error the library throws on purpose. */
+export class HrcError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: HrcErrorCode;
+
+  constructor(code: HrcErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** One problem found in an input: where (`path`, e.g. `['line', 12, 'recency']`) and what was expected. */
+export interface ValidationIssue {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+/**
+ * Bad input: a column, row, option or value that is not what was expected. `issues` lists every problem
+ * found (at least one); the message repeats the first few.
+ *
+ * @example
+ * ```ts
+ * try { await loadCsv('trial.csv', schema); }
+ * catch (e) { if (e instanceof ValidationError) console.error(e.issues); }
+ * ```
+ */
+export class ValidationError extends HrcError {
+  readonly issues: readonly ValidationIssue[];
+
+  constructor(issues: ValidationIssue | readonly ValidationIssue[], options?: { cause?: unknown }) {
+    const list = Array.isArray(issues) ? (issues as readonly ValidationIssue[]) : [issues as ValidationIssue];
+    super('VALIDATION', formatIssues(list), options);
+    this.issues = list;
+  }
+}
+
+function formatIssues(issues: readonly ValidationIssue[]): string {
+  const shown = issues.slice(0, 3).map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message));
+  const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
+  return shown.join('; ') + more;
+}
+
+/** A method that needs a fitted model was called before `fit`. */
+export class NotFittedError extends HrcError {
+  constructor(component: string, method: string) {
+    super('NOT_FITTED', `${component}.${method}() was called before fit(); call fit() first`);
+  }
+}
+
+/** The budget is below the cost of the cheapest feasible plan. `minimum` is that cost (same unit as the budget). */
+export class InfeasibleBudgetError extends HrcError {
+  readonly budget: number;
+  readonly minimum: number;
+
+  constructor(budget: number, minimum: number, unit: 'perUser' | 'total') {
+    super(
+      'INFEASIBLE_BUDGET',
+      `budget ${unit}=${budget} is below the cheapest feasible plan, which costs ${unit}=${minimum}; raise the budget to at least ${minimum}`,
+    );
+    this.budget = budget;
+    this.minimum = minimum;
+  }
+}
+
+/** A MIP/LP solver failed, ran out of time without a feasible point, or reported an unexpected status. */
+export class SolverError extends HrcError {
+  readonly solver: string;
+  readonly status: string;
+
+  constructor(solver: string, status: string, message: string, options?: { cause?: unknown }) {
+    super('SOLVER', `${solver}: ${message} (status ${status})`, options);
+    this.solver = solver;
+    this.status = status;
+  }
+}
+
+/** An optional backend or solver package is not installed or failed to initialise. */
+export class BackendUnavailableError extends HrcError {
+  readonly backend: string;
+  readonly packageName: string;
+
+  constructor(backend: string, packageName: string, reason: string, options?: { cause?: unknown }) {
+    super(
+      'BACKEND_UNAVAILABLE',
+      `backend '${backend}' is unavailable: ${reason}. Install it with: npm install ${packageName}`,
+      options,
+    );
+    this.backend = backend;
+    this.packageName = packageName;
+  }
+}
+
+/** A serialized artifact is malformed, of the wrong kind or version, or has inconsistent sizes. */
+export class SerializationError extends HrcError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SERIALIZATION', message, options);
+  }
+}

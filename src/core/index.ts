@@ -1,0 +1,14 @@
+export type { HrcErrorCode, ValidationIssue } from './errors.js';
+export {
+  BackendUnavailableError,
+  HrcError,
+  InfeasibleBudgetError,
+  NotFittedError,
+  SerializationError,
+  SolverError,
+  ValidationError,
+} from './errors.js';
+export { DEFAULT_SEED, deriveSeed, Rng } from './rng.js';
+export type { Budget, BudgetAllocator, ProgressEvent } from './types.js';
+export { budgetTotal } from './types.js';
+export { checkBudget, checkFeatures, checkNumber, checkOneOf, describe } from './validate.js';

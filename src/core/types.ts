@@ -1,0 +1,32 @@
+import type { RctDataset } from '../data/dataset.js';
+
+/**
+ * A budget: either an average cost per user (`perUser`) or a total over the users being assigned (`total`).
+ * Costs are incremental over control when the control arm costs nothing, as in every built-in loader.
+ */
+export type Budget = { readonly perUser: number } | { readonly total: number };
+
+/** Progress of a long stage, for progress bars and logs. `fraction` is in [0, 1] when known. */
+export interface ProgressEvent {
+  readonly stage: string;
+  readonly fraction?: number;
+  readonly message?: string;
+}
+
+/** Something that learns from a randomized trial and assigns one treatment per user under a budget. */
+export interface BudgetAllocator {
+  /** Short method name, e.g. `'hrc'`, `'tpm-sl'`. */
+  readonly name: string;
+  /** Learns from the randomized training data. Refitting starts over. Returns `this`. */
+  fit(train: RctDataset): Promise<this>;
+  /**
+   * Assigns one arm index (0 = control) to each row of `features` (row-major, `d` columns as in training)
+   * so that the expected total cost stays within `budget`.
+   */
+  assign(features: Float32Array, budget: Budget): Promise<Int32Array>;
+}
+
+/** Converts a budget to a total over `n` users. */
+export function budgetTotal(budget: Budget, n: number): number {
+  return 'perUser' in budget ? budget.perUser * n : budget.total;
+}

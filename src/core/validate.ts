@@ -1,0 +1,92 @@
+import { ValidationError } from './errors.js';
+import type { Budget } from './types.js';
+
+/** Throws a ValidationError naming `name` unless `value` is a finite number (optionally within [min, max]). */
+export function checkNumber(
+  name: string,
+  value: unknown,
+  opts: { min?: number; max?: number; integer?: boolean } = {},
+): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new ValidationError({ path: [name], message: `expected a finite number, got ${describe(value)}` });
+  }
+  if (opts.integer === true && !Number.isInteger(value)) {
+    throw new ValidationError({ path: [name], message: `expected an integer, got ${value}` });
+  }
+  if (opts.min !== undefined && value < opts.min) {
+    throw new ValidationError({ path: [name], message: `expected a value >= ${opts.min}, got ${value}` });
+  }
+  if (opts.max !== undefined && value > opts.max) {
+    throw new ValidationError({ path: [name], message: `expected a value <= ${opts.max}, got ${value}` });
+  }
+  return value;
+}
+
+/** Throws a ValidationError unless `value` is one of `allowed`. */
+export function checkOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new ValidationError({
+      path: [name],
+      message: `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`,
+    });
+  }
+  return value as T;
+}
+
+/** Validates a {@link Budget} and returns it. */
+export function checkBudget(budget: unknown, name = 'budget'): Budget {
+  if (typeof budget !== 'object' || budget === null) {
+    throw new ValidationError({
+      path: [name],
+      message: `expected { perUser: number } or { total: number }, got ${describe(budget)}`,
+    });
+  }
+  const b = budget as Record<string, unknown>;
+  const hasPer = Object.hasOwn(b, 'perUser');
+  const hasTotal = Object.hasOwn(b, 'total');
+  if (hasPer === hasTotal) {
+    throw new ValidationError({ path: [name], message: 'expected exactly one of perUser or total' });
+  }
+  if (hasPer) return { perUser: checkNumber(`${name}.perUser`, b.perUser, { min: 0 }) };
+  return { total: checkNumber(`${name}.total`, b.total, { min: 0 }) };
+}
+
+/**
+ * Checks a row-major feature matrix: a Float32Array whose length is a multiple of `d`, with only finite values.
+ * Returns the number of rows.
+ */
+export function checkFeatures(features: unknown, d: number, name = 'features'): number {
+  if (!(features instanceof Float32Array)) {
+    throw new ValidationError({
+      path: [name],
+      message: `expected a Float32Array (row-major, ${d} columns), got ${describe(features)}`,
+    });
+  }
+  if (d <= 0 || features.length % d !== 0) {
+    throw new ValidationError({
+      path: [name],
+      message: `length ${features.length} is not a multiple of the ${d} feature columns the model was trained on`,
+    });
+  }
+  for (let i = 0; i < features.length; i++) {
+    const v = features[i] as number;
+    if (!Number.isFinite(v)) {
+      throw new ValidationError({
+        path: [name, 'row', Math.floor(i / d), 'column', i % d],
+        message: `expected a finite number, got ${v}`,
+      });
+    }
+  }
+  return features.length / d;
+}
+
+/** A short description of a value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  return `a ${typeof value}`;
+}

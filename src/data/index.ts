@@ -1,0 +1,13 @@
+export type { CsvRecord, CsvSource, LoadCsvOptions } from './csv.js';
+export { loadCsv, readCsvRecords } from './csv.js';
+export type { DatasetInput, RctDataset } from './dataset.js';
+export { createDataset, subsetRows } from './dataset.js';
+export type { ColumnEncoding, FeatureEncoding, RawValue } from './encoding.js';
+export { checkEncoding, encodedNames, encodeRecord } from './encoding.js';
+export { datasetFromRows } from './rows.js';
+export type { TrialSchema } from './schema.js';
+export { hillstromSchema, starbucksSchema } from './schema.js';
+export type { SplitOptions } from './split.js';
+export { splitIndices, trainTestSplit } from './split.js';
+export type { ArmSummary, DatasetSummary } from './summary.js';
+export { formatSummary, summarize } from './summary.js';

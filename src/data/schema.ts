@@ -1,0 +1,82 @@
+/**
+ * How to read a randomized trial from named columns (a CSV file or row objects).
+ *
+ * @example
+ * ```ts
+ * const schema: TrialSchema = {
+ *   treatment: 'segment', control: 'No E-Mail', response: 'spend',
+ *   armCost: { 'No E-Mail': 0, 'Mens E-Mail': 1, 'Womens E-Mail': 1 },
+ *   categorical: ['zip_code', 'channel'], exclude: ['visit', 'conversion'],
+ * };
+ * ```
+ */
+export interface TrialSchema {
+  /** Column holding the arm each row received. */
+  readonly treatment: string;
+  /** The value of the treatment column that means control (no incentive). It becomes arm 0. */
+  readonly control: string;
+  /** Column holding the response to maximize (orders, GMV, purchase). */
+  readonly response: string;
+  /** Multiplies the response (e.g. 10 to count a purchase as $10). @default 1 */
+  readonly responseScale?: number;
+  /** Column holding each row's observed cost. Give this or `armCost`. */
+  readonly cost?: string;
+  /**
+   * A fixed cost per arm, by arm name (e.g. `{ 'No E-Mail': 0, 'Mens E-Mail': 1 }`). Its keys are the trial's arms:
+   * a treatment value not listed is an error. Arms not listed cost 0 only if `cost` is given instead.
+   */
+  readonly armCost?: Readonly<Record<string, number>>;
+  /**
+   * The treatment arms after control, in order. A treatment value not listed is an error. Defaults to the keys of
+   * `armCost` (without control), else to the distinct values seen, sorted.
+   */
+  readonly arms?: readonly string[];
+  /** Feature columns, in order. Defaults to every column not used otherwise and not in `exclude`. */
+  readonly features?: readonly string[];
+  /** Columns never used as features (e.g. other outcomes that are not in `outcomes`). */
+  readonly exclude?: readonly string[];
+  /**
+   * Categorical feature columns, one-hot encoded with a recorded, sorted vocabulary; or `'auto'` to treat every
+   * feature column holding a non-numeric value as categorical. @default []
+   */
+  readonly categorical?: readonly string[] | 'auto';
+  /** Column with a row identifier, kept as `ids`. */
+  readonly id?: string;
+  /** Column with the probability that the row received its arm. Defaults to the empirical arm shares. */
+  readonly propensity?: string;
+  /** Extra outcome columns kept in `outcomes` (not used as features). */
+  readonly outcomes?: readonly string[];
+  /**
+   * What to do with an empty feature value: `'error'`, fill with `'zero'`, or with the column `'mean'`;
+   * a missing categorical value becomes its own category `''` under `'zero'`/`'mean'`. @default 'error'
+   */
+  readonly missing?: 'error' | 'zero' | 'mean';
+}
+
+/**
+ * The Hillstrom MineThatData e-mail test (64,000 rows; `segment` = No E-Mail / Mens E-Mail / Womens E-Mail).
+ * Response is `spend`; each e-mail costs 1 and control costs 0; `visit` and `conversion` are kept as outcomes.
+ */
+export const hillstromSchema: TrialSchema = {
+  treatment: 'segment',
+  control: 'No E-Mail',
+  response: 'spend',
+  armCost: { 'No E-Mail': 0, 'Mens E-Mail': 1, 'Womens E-Mail': 1 },
+  arms: ['Mens E-Mail', 'Womens E-Mail'],
+  categorical: ['history_segment', 'zip_code', 'channel'],
+  outcomes: ['visit', 'conversion'],
+};
+
+/**
+ * The Starbucks promotion exercise (84,534 rows; `Promotion` = No / Yes). Response is `purchase` (0/1); a
+ * promotion costs 0.15. Set `responseScale: 10` to count a purchase as its $10 value, as in net incremental revenue.
+ */
+export const starbucksSchema: TrialSchema = {
+  treatment: 'Promotion',
+  control: 'No',
+  response: 'purchase',
+  armCost: { No: 0, Yes: 0.15 },
+  arms: ['Yes'],
+  id: 'ID',
+  features: ['V1', 'V2', 'V3', 'V4', 'V5', 'V6', 'V7'],
+};

@@ -1,0 +1,2 @@
+export type { MckpPath } from './mckp.js';
+export { assignAtBudget, mckpPath } from './mckp.js';

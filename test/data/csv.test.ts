@@ -1,0 +1,143 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/core/errors.js';
+import { loadCsv } from '../../src/data/csv.js';
+import { hillstromSchema, starbucksSchema, type TrialSchema } from '../../src/data/schema.js';
+
+const SHARED = new URL('../../../shared/data/', import.meta.url).pathname;
+const schema: TrialSchema = { treatment: 'arm', control: 'ctl', response: 'y', cost: 'c' };
+const armSchema: TrialSchema = { treatment: 'arm', control: 'ctl', response: 'y', armCost: { ctl: 0, treat: 1 } };
+
+function csv(text: string): Readable {
+  return Readable.from([text]);
+}
+
+async function expectIssue(text: string, s: TrialSchema, pattern: RegExp, path?: (string | number)[]) {
+  const err = await loadCsv(csv(text), s).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ValidationError);
+  const ve = err as ValidationError;
+  expect(ve.code).toBe('VALIDATION');
+  expect(ve.message).toMatch(pattern);
+  if (path !== undefined) expect(ve.issues[0]?.path).toEqual(path);
+}
+
+describe('loadCsv on the shared trials', () => {
+  it('reads the Hillstrom e-mail test with its arm counts', async () => {
+    const data = await loadCsv(`${SHARED}hillstrom_email/hillstrom.csv`, hillstromSchema);
+    expect(data.n).toBe(64_000);
+    expect(data.treatmentNames).toEqual(['No E-Mail', 'Mens E-Mail', 'Womens E-Mail']);
+    const counts = [0, 0, 0];
+    for (const t of data.treatment) counts[t] = (counts[t] as number) + 1;
+    expect(counts).toEqual([21_306, 21_307, 21_387]);
+    // history_segment values contain quoted commas, e.g. "7) $1,000 +".
+    expect(data.featureNames).toContain('history_segment=7) $1,000 +');
+    expect(data.outcomes?.visit?.length).toBe(64_000);
+    // Control costs 0 and each e-mail 1.
+    for (let i = 0; i < 100; i++) expect(data.cost[i]).toBe(data.treatment[i] === 0 ? 0 : 1);
+  });
+
+  it('reads the Starbucks promotion file', async () => {
+    const data = await loadCsv(`${SHARED}starbucks_promotion/training.csv`, starbucksSchema);
+    expect(data.n).toBe(84_534);
+    expect(data.d).toBe(7);
+    expect(data.ids?.[0]).toBe('1');
+    let bought = 0;
+    for (let i = 0; i < data.n; i++) if (data.treatment[i] === 1 && data.response[i] === 1) bought++;
+    expect(bought).toBe(721);
+  });
+});
+
+describe('loadCsv parsing', () => {
+  it('handles quoted commas, CRLF, a BOM and blank lines', async () => {
+    const text = '\uFEFFarm,y,c,seg\r\nctl,1,0,"a,b"\r\n\r\ntreat,0,2,"c"\r\nctl,0,0,"a,b"\r\n';
+    const data = await loadCsv(csv(text), { ...schema, categorical: ['seg'] });
+    expect(data.n).toBe(3);
+    expect(data.featureNames).toEqual(['seg=a,b', 'seg=c']);
+    expect(Array.from(data.features)).toEqual([1, 0, 0, 1, 1, 0]);
+    expect(Array.from(data.treatment)).toEqual([0, 1, 0]);
+    expect(data.encoding?.columns[0]).toEqual({ name: 'seg', kind: 'categorical', categories: ['a,b', 'c'] });
+  });
+
+  it('detects categorical columns with categorical: auto', async () => {
+    const data = await loadCsv(csv('arm,y,c,x,z\nctl,1,0,1,u\ntreat,0,2,2,v\n'), { ...schema, categorical: 'auto' });
+    expect(data.featureNames).toEqual(['x', 'z=u', 'z=v']);
+  });
+
+  it('applies armCost, responseScale and empirical propensities', async () => {
+    const s: TrialSchema = {
+      treatment: 'arm',
+      control: 'ctl',
+      response: 'y',
+      armCost: { ctl: 0, treat: 0.5 },
+      responseScale: 10,
+    };
+    const data = await loadCsv(csv('arm,y,x\nctl,1,1\ntreat,0,2\ntreat,1,3\n'), s);
+    expect(Array.from(data.cost)).toEqual([0, 0.5, 0.5]);
+    expect(Array.from(data.response)).toEqual([10, 0, 10]);
+    expect(data.propensity?.[0]).toBeCloseTo(1 / 3);
+    expect(data.propensity?.[1]).toBeCloseTo(2 / 3);
+  });
+
+  it('fills missing values by the mean when asked', async () => {
+    const data = await loadCsv(csv('arm,y,c,x\nctl,1,0,1\ntreat,0,2,\nctl,0,0,3\n'), { ...schema, missing: 'mean' });
+    expect(Array.from(data.features)).toEqual([1, 2, 3]);
+    expect(data.encoding?.columns[0]).toEqual({ name: 'x', kind: 'numeric', fill: 2 });
+  });
+});
+
+describe('loadCsv bad input', () => {
+  it('names line and column of an unparseable number', () =>
+    expectIssue('arm,y,c,x\nctl,1,0,1\ntreat,0,2,abc\n', schema, /expected a finite number, got "abc"/, [
+      'line',
+      3,
+      'column',
+      'x',
+    ]));
+  it('names the line of a ragged row', () =>
+    expectIssue('arm,y,c,x\nctl,1,0,1\ntreat,0,2\n', schema, /expected 4 fields as in the header, got 3/, ['line', 3]));
+  it('names an unknown column and the columns seen', () =>
+    expectIssue(
+      'arm,y,c\nctl,1,0\n',
+      { ...schema, features: ['nope'] },
+      /column 'nope' not found; columns seen: 'arm', 'y', 'c'/,
+    ));
+  it('names a missing response column', () =>
+    expectIssue('arm,yy,c,x\nctl,1,0,1\n', schema, /column 'y' not found/, ['schema', 'response']));
+  it('rejects a treatment value not in the schema', () =>
+    expectIssue('arm,y,x\nctl,1,1\nbogus,0,2\n', armSchema, /treatment value 'bogus' is not in the schema/));
+  it('rejects a missing control arm', () =>
+    expectIssue('arm,y,c,x\ntreat,1,0,1\nother,0,2,2\n', schema, /control arm 'ctl' has no rows/));
+  it('rejects an arm with no rows', () =>
+    expectIssue('arm,y,x\nctl,1,1\nctl,0,2\n', armSchema, /arm 'treat' has no rows/));
+  it('rejects NaN and Infinity in features', async () => {
+    await expectIssue('arm,y,c,x\nctl,1,0,NaN\ntreat,0,2,1\n', schema, /got "NaN"/, ['line', 2, 'column', 'x']);
+    await expectIssue('arm,y,c,x\nctl,1,0,1\ntreat,0,2,Infinity\n', schema, /got "Infinity"/);
+  });
+  it('rejects negative costs', () =>
+    expectIssue('arm,y,c,x\nctl,1,0,1\ntreat,0,-2,1\n', schema, /non-negative cost, got -2/, [
+      'line',
+      3,
+      'column',
+      'c',
+    ]));
+  it('rejects an empty file', async () => {
+    await expectIssue('', schema, /the file is empty/);
+    await expectIssue('arm,y,c,x\n', schema, /no data rows/);
+  });
+  it('rejects a missing value by default', () =>
+    expectIssue('arm,y,c,x\nctl,1,0,\ntreat,0,2,1\n', schema, /missing value/, ['line', 2, 'column', 'x']));
+  it('does not pollute prototypes through header names', async () => {
+    const data = await loadCsv(csv('arm,y,c,__proto__,constructor\nctl,1,0,1,2\ntreat,0,2,3,4\n'), schema);
+    expect(data.featureNames).toEqual(['__proto__', 'constructor']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf({})).toBe(Object.prototype);
+  });
+  it('rejects duplicate header names', () =>
+    expectIssue('arm,y,c,x,x\nctl,1,0,1,2\n', schema, /appears more than once/));
+  it('names a file that cannot be read', async () => {
+    await expect(loadCsv('/nonexistent/trial.csv', schema)).rejects.toThrow(/cannot be read/);
+  });
+});
