@@ -2,8 +2,10 @@ export type { AllocationPlan, AllocationTableData, Formulation, PlanStatus } fro
 export { AllocationTable } from './allocation-table.js';
 export type { MckpStructure } from './exact.js';
 export { detectMckp, ExactMckpSolver } from './exact.js';
+export { GlpkSolver, mapGlpkStatus, toGlpkLp } from './glpk.js';
 export type { CellEstimate, GroupStatsOptions, UpliftEstimate } from './group-stats.js';
 export { defaultGroupStatsOptions, GroupStats } from './group-stats.js';
+export { HighsSolver, mapHighsStatus } from './highs.js';
 export type { MckpPath } from './mckp.js';
 export { assignAtBudget, mckpPath } from './mckp.js';
 export type { MipProblem, MipRow, MipSolution, MipSolveOptions, MipSolver, MipStatus } from './mip.js';
