@@ -1,0 +1,25 @@
+export type { CalibrateSpendOptions, SpendCalibration, SpendCalibrationOptions } from './calibrate.js';
+export { calibrateSpend, defaultCalibrateSpendOptions, withSpendCalibration } from './calibrate.js';
+export type {
+  AllocatorFactory,
+  CompareOptions,
+  ComparisonFailure,
+  ComparisonMetric,
+  ComparisonResult,
+  ComparisonTrial,
+  ResultRow,
+} from './compare.js';
+export { compare } from './compare.js';
+export type { AssignAtBudget, CostCurve, CostCurveOptions, CostCurvePoint } from './costcurve.js';
+export { costCurve, curveArea } from './costcurve.js';
+export type { EomEstimator, EvaluateOptions, PolicyEvaluation, PolicySetEvaluation } from './ipw.js';
+export { defaultEvaluateOptions, evaluatePolicies, evaluatePolicy } from './ipw.js';
+export type { QiniResult } from './qini.js';
+export { qini } from './qini.js';
+export type { AuccResult, RankingOptions, RankingPoint } from './ranking.js';
+export { aucc } from './ranking.js';
+export type { Interval } from './stats.js';
+export type { ComparisonSummary, DifferenceRow, SummarizableRow, SummaryRow } from './summary.js';
+export { summarizeResults } from './summary.js';
+export type { TruthMetrics } from './truth.js';
+export { truthMetrics } from './truth.js';
