@@ -1,0 +1,204 @@
+import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
+import { deriveSeed } from '../core/rng.js';
+import { type Budget, type BudgetAllocator, budgetTotal } from '../core/types.js';
+import { checkBudget, checkFeatures } from '../core/validate.js';
+import type { RctDataset } from '../data/dataset.js';
+import { subsetRows } from '../data/dataset.js';
+import { splitIndices } from '../data/split.js';
+import {
+  calibratedThreshold,
+  checkSpendCalibration,
+  fitSpendCalibration,
+  type SpendCalibration,
+} from './calibration.js';
+import { type BaselineOptions, checkTrainData, propensities } from './common.js';
+import { type AllocationPath, armsAtPrefix, assignmentCost, prefixAtKey, prefixWithinBudget } from './path.js';
+
+/** A model's view of some users: its expected cost of every arm (row-major `n * m`) and its allocation path. */
+export interface ArmPredictions {
+  readonly costs: Float64Array;
+  readonly path: AllocationPath;
+}
+
+/** The serialized form of every baseline: `{ kind, formatVersion, params, state }`. */
+export interface BaselineJSON {
+  readonly kind: string;
+  readonly formatVersion: number;
+  readonly params: Record<string, unknown>;
+  readonly state: {
+    readonly d: number;
+    readonly treatmentNames: readonly string[];
+    readonly calibration: SpendCalibration | null;
+    readonly model: unknown;
+  };
+}
+
+interface Fitted {
+  readonly d: number;
+  readonly m: number;
+  readonly treatmentNames: readonly string[];
+  readonly calibration: SpendCalibration | undefined;
+}
+
+/** Format version of every baseline's JSON. */
+export const BASELINE_FORMAT_VERSION = 1;
+
+/**
+ * The shared skeleton of the baselines: validation, the optional spend-calibration split, budget filling along the
+ * model's {@link AllocationPath}, and the JSON envelope. A subclass supplies the model: `fitModel`, `predictArms`
+ * (costs and path for some users), `modelState`/`restoreModel` and `releaseModel`.
+ */
+export abstract class PathAllocator implements BudgetAllocator {
+  abstract readonly name: string;
+  /** The `kind` of the JSON form (the class name). */
+  protected abstract readonly kind: string;
+  /** The shared options, with defaults filled in. */
+  protected abstract readonly common: Required<BaselineOptions>;
+  private fitted: Fitted | undefined;
+
+  /** Validates options and fits the model to `train` (its arm count and feature width are known by then). */
+  protected abstract fitModel(train: RctDataset): Promise<void>;
+  /** Costs and path for validated raw features of `n` users (`perUserBudget` for budget-dependent rules). */
+  protected abstract predictArms(features: Float32Array, n: number, perUserBudget: number): ArmPredictions;
+  /** The fitted model as plain JSON. */
+  protected abstract modelState(): unknown;
+  /** Restores the model from untrusted JSON (throw SerializationError on a bad value). */
+  protected abstract restoreModel(state: unknown, d: number, m: number): void;
+  /** The options as plain JSON. */
+  protected abstract params(): Record<string, unknown>;
+  /** Frees tensors held by the model, if any. */
+  protected abstract releaseModel(): void;
+  /** Whether the spend calibration option applies to this allocator. */
+  protected readonly calibrates: boolean = true;
+
+  /** Learns from a randomized trial. Refitting starts over. */
+  async fit(train: RctDataset): Promise<this> {
+    checkTrainData(train, this.kind);
+    this.releaseModel();
+    this.fitted = undefined;
+    const o = this.common;
+    const m = train.treatmentNames.length;
+    const base = { d: train.d, m, treatmentNames: [...train.treatmentNames] };
+    let calibration: SpendCalibration | undefined;
+    if (o.spendCalibration && this.calibrates) {
+      const { trainRows, testRows } = splitIndices(train, {
+        testFraction: o.calibrationFraction,
+        seed: deriveSeed(o.seed, 'calibration-split'),
+      });
+      const held = subsetRows(train, testRows);
+      await this.fitModel(subsetRows(train, trainRows));
+      const pred = this.predictArms(held.features, held.n, Number.POSITIVE_INFINITY);
+      calibration = fitSpendCalibration(
+        pred.path,
+        pred.costs,
+        m,
+        { treatment: held.treatment, cost: held.cost, propensity: propensities(held) },
+        o.calibrationEstimator,
+      );
+    } else {
+      await this.fitModel(train);
+    }
+    this.fitted = { ...base, calibration };
+    return this;
+  }
+
+  /**
+   * One arm index per row of `features` such that the expected total cost under the model stays within `budget`
+   * (and, with spend calibration, the spend estimated on held-out trial rows too).
+   */
+  async assign(features: Float32Array, budget: Budget): Promise<Int32Array> {
+    const f = this.requireFitted('assign');
+    const b = checkBudget(budget);
+    const n = checkFeatures(features, f.d);
+    if (n === 0) return new Int32Array(0);
+    const total = budgetTotal(b, n);
+    const { path } = this.predictArms(features, n, total / n);
+    let k = prefixWithinBudget(path, total);
+    if (f.calibration !== undefined) k = Math.min(k, prefixAtKey(path, calibratedThreshold(f.calibration, total / n)));
+    return armsAtPrefix(path, k);
+  }
+
+  /** The model's expected cost of every arm for every row (row-major `n * m`, incremental over control). */
+  async predictCosts(features: Float32Array): Promise<Float64Array> {
+    const f = this.requireFitted('predictCosts');
+    const n = checkFeatures(features, f.d);
+    return this.predictArms(features, n, Number.POSITIVE_INFINITY).costs;
+  }
+
+  /** The expected total cost of `assignment` under the model. */
+  async expectedCost(features: Float32Array, assignment: Int32Array): Promise<number> {
+    const f = this.requireFitted('expectedCost');
+    const costs = await this.predictCosts(features);
+    if (!(assignment instanceof Int32Array) || assignment.length * f.m !== costs.length) {
+      throw new ValidationError({
+        path: ['assignment'],
+        message: `expected an Int32Array of ${costs.length / f.m} arms`,
+      });
+    }
+    return assignmentCost(costs, assignment, f.m);
+  }
+
+  /** Number of arms and feature columns, once fitted. */
+  get shape(): { d: number; m: number } | undefined {
+    return this.fitted === undefined ? undefined : { d: this.fitted.d, m: this.fitted.m };
+  }
+
+  /** The versioned JSON form: options, arm names, spend calibration and the model's weights. */
+  toJSON(): BaselineJSON {
+    const f = this.requireFitted('toJSON');
+    return {
+      kind: this.kind,
+      formatVersion: BASELINE_FORMAT_VERSION,
+      params: this.params(),
+      state: {
+        d: f.d,
+        treatmentNames: [...f.treatmentNames],
+        calibration: f.calibration ?? null,
+        model: this.modelState(),
+      },
+    };
+  }
+
+  /** Frees the model's tensors; the allocator must be refitted (or restored) before use. */
+  dispose(): void {
+    this.releaseModel();
+    this.fitted = undefined;
+  }
+
+  /** Restores fitted state from a validated envelope (used by each subclass's static `fromJSON`). */
+  protected restore(json: BaselineJSON): this {
+    const s = json.state;
+    const names = s.treatmentNames;
+    if (!(Number.isInteger(s.d) && s.d > 0))
+      throw new SerializationError(`${this.kind}: state.d must be a positive integer`);
+    if (!Array.isArray(names) || names.length < 2 || !names.every((x) => typeof x === 'string')) {
+      throw new SerializationError(`${this.kind}: state.treatmentNames must list at least two arm names`);
+    }
+    const calibration =
+      s.calibration === null ? undefined : checkSpendCalibration(s.calibration, `${this.kind}.state.calibration`);
+    this.restoreModel(s.model, s.d, names.length);
+    this.fitted = { d: s.d, m: names.length, treatmentNames: [...names], calibration };
+    return this;
+  }
+
+  protected requireFitted(method: string): Fitted {
+    if (this.fitted === undefined) throw new NotFittedError(this.kind, method);
+    return this.fitted;
+  }
+}
+
+/** Checks the envelope of untrusted JSON for `kind` and returns it typed; throws {@link SerializationError}. */
+export function readEnvelope(json: unknown, kind: string): BaselineJSON {
+  if (typeof json !== 'object' || json === null) throw new SerializationError(`${kind}.fromJSON: expected an object`);
+  const j = json as Record<string, unknown>;
+  if (j.kind !== kind) throw new SerializationError(`${kind}.fromJSON: expected kind '${kind}', got ${String(j.kind)}`);
+  if (j.formatVersion !== BASELINE_FORMAT_VERSION) {
+    throw new SerializationError(
+      `${kind}.fromJSON: unsupported formatVersion ${String(j.formatVersion)} (this version reads ${BASELINE_FORMAT_VERSION})`,
+    );
+  }
+  if (typeof j.params !== 'object' || j.params === null || typeof j.state !== 'object' || j.state === null) {
+    throw new SerializationError(`${kind}.fromJSON: expected params and state objects`);
+  }
+  return json as BaselineJSON;
+}

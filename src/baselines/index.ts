@@ -1,0 +1,10 @@
+export type { ArmPredictions, BaselineJSON } from './allocator.js';
+export { BASELINE_FORMAT_VERSION, PathAllocator } from './allocator.js';
+export type { SpendCalibration, SpendEstimator } from './calibration.js';
+export type { BaselineOptions } from './common.js';
+export { defaultBaselineOptions } from './common.js';
+export type { AllocationPath } from './path.js';
+export type { ReferenceOptions } from './references.js';
+export { defaultReferenceOptions, RandomAllocator, UniformBest } from './references.js';
+export type { TpmOptions } from './tpm.js';
+export { defaultTpmOptions, TpmSL, TpmTARNet } from './tpm.js';
