@@ -1,0 +1,266 @@
+import * as tf from '@tensorflow/tfjs';
+import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
+import { DEFAULT_SEED, Rng } from '../core/rng.js';
+import { checkNumber } from '../core/validate.js';
+import type { LossFn } from '../nn/losses.js';
+import { DenseNet } from '../nn/net.js';
+import { applyStandardizer, fitStandardizer } from '../nn/standardize.js';
+import { trainNet } from '../nn/train.js';
+import { StudentNet } from '../policy/student.js';
+import { softTargets } from './soft.js';
+
+/** Options of {@link Distiller}. All optional. */
+export interface DistillerOptions {
+  /** Hidden layer sizes of the student. Small on purpose: it is evaluated per user at serving time. @default [64] */
+  hidden?: readonly number[];
+  /**
+   * Softness of the teacher's assignments: targets are `softmax(-d² / (temperature * s))` over the squared
+   * distances d² to each centroid, with `s` the mean squared distance to the nearest centroid. @default 0.5
+   */
+  temperature?: number;
+  /** Weight of the soft-target cross-entropy; `1 - softWeight` goes to the hard labels. @default 0.5 */
+  softWeight?: number;
+  /** Share of rows held out to measure agreement with the teacher. @default 0.1 */
+  holdoutFraction?: number;
+  /** @default 40 */
+  epochs?: number;
+  /** @default 512 */
+  batchSize?: number;
+  /** @default 0.01 */
+  learningRate?: number;
+  /** Early-stopping patience (epochs). @default 4 */
+  patience?: number;
+  /** @default 42 */
+  seed?: number;
+  /** Called after each training epoch. */
+  onEpochEnd?: (log: { epoch: number; loss: number; valLoss?: number }) => void;
+}
+
+export const defaultDistillerOptions = {
+  hidden: [64] as readonly number[],
+  temperature: 0.5,
+  softWeight: 0.5,
+  holdoutFraction: 0.1,
+  epochs: 40,
+  batchSize: 512,
+  learningRate: 0.01,
+  patience: 4,
+  seed: DEFAULT_SEED,
+} satisfies Omit<Required<DistillerOptions>, 'onEpochEnd'>;
+
+/** What the teacher (representation + clustering) says about each training row. */
+export interface DistillTeacher {
+  /** Number of groups. */
+  readonly k: number;
+  /** The teacher's group of each row. */
+  readonly groups: Int32Array;
+  /** Squared distance of each row to each centroid (row-major `n * k`), for soft targets. */
+  readonly sqDistances: Float32Array;
+}
+
+/**
+ * Distils representation + clustering into a small classifier from raw (encoded) features to the K groups,
+ * trained on the teacher's soft assignments plus hard labels. After `fit` the student is a plain-TypeScript
+ * {@link StudentNet} (no tensors held), the very object the serving policy evaluates.
+ *
+ * @example
+ * ```ts
+ * const d = await new Distiller({ seed: 1 }).fit(train.features, train.d, { k, groups, sqDistances });
+ * console.log(d.agreement); // top-1 agreement with the teacher on held-out rows
+ * ```
+ */
+export class Distiller {
+  readonly options: Readonly<DistillerOptions>;
+  private fitted: { student: StudentNet; agreement: number; k: number } | undefined;
+
+  constructor(options: DistillerOptions = {}) {
+    this.options = options;
+  }
+
+  /** Trains the student. Refitting starts over. */
+  async fit(features: Float32Array, d: number, teacher: DistillTeacher): Promise<this> {
+    const o = { ...defaultDistillerOptions, ...this.options };
+    checkOptions(o);
+    if (!Number.isInteger(d) || d <= 0 || features.length % d !== 0) {
+      throw new ValidationError({
+        path: ['d'],
+        message: `expected the feature width (features.length ${features.length} must be a multiple)`,
+      });
+    }
+    const n = features.length / d;
+    const { k } = teacher;
+    if (!Number.isInteger(k) || k < 1)
+      throw new ValidationError({ path: ['teacher', 'k'], message: `expected a positive integer, got ${k}` });
+    if (teacher.groups.length !== n)
+      throw new ValidationError({
+        path: ['teacher', 'groups'],
+        message: `expected ${n} groups, got ${teacher.groups.length}`,
+      });
+    if (teacher.sqDistances.length !== n * k) {
+      throw new ValidationError({
+        path: ['teacher', 'sqDistances'],
+        message: `expected n*k = ${n * k} values, got ${teacher.sqDistances.length}`,
+      });
+    }
+    if (n < 10) throw new ValidationError({ path: ['features'], message: `expected at least 10 rows, got ${n}` });
+    this.fitted = undefined;
+    const rng = new Rng(o.seed);
+    const perm = new Rng(rng.child('holdout')).permutation(n);
+    const nHold = Math.max(1, Math.floor(n * o.holdoutFraction));
+    const holdRows = perm.slice(0, nHold).sort();
+    const trainRows = perm.slice(nHold).sort();
+    const std = fitStandardizer(features, d);
+    const z = applyStandardizer(std, features);
+    const soft = softTargets(teacher.sqDistances, n, k, o.temperature);
+    const pick = (rows: Int32Array) => {
+      const x = new Float32Array(rows.length * d);
+      const labels: Record<string, Float32Array> = {};
+      for (let c = 0; c < k; c++) labels[`t${c}`] = new Float32Array(rows.length);
+      const hard = new Int32Array(rows.length);
+      for (let r = 0; r < rows.length; r++) {
+        const i = rows[r] as number;
+        x.set(z.subarray(i * d, i * d + d), r * d);
+        for (let c = 0; c < k; c++) (labels[`t${c}`] as Float32Array)[r] = soft[i * k + c] as number;
+        hard[r] = teacher.groups[i] as number;
+      }
+      return { features: x, labels, treatment: hard, arms: k };
+    };
+    const net = DenseNet.create({
+      inputDim: d,
+      trunk: [...o.hidden],
+      heads: [{ name: 'group', units: k }],
+      seed: rng.child('student'),
+    });
+    try {
+      await trainNet(net, pick(trainRows), distillLoss(k, o.softWeight), {
+        epochs: o.epochs,
+        batchSize: o.batchSize,
+        learningRate: o.learningRate,
+        patience: o.patience,
+        validationFraction: 0.1,
+        seed: rng.child('train'),
+        ...(o.onEpochEnd !== undefined ? { onEpochEnd: o.onEpochEnd } : {}),
+      });
+      const w = net.getWeights();
+      const layers = [];
+      for (let li = 0; li < w.values.length; li += 2) {
+        const shape = w.shapes[li] as readonly number[];
+        layers.push({
+          inSize: shape[0] as number,
+          outSize: shape[1] as number,
+          kernel: Float32Array.from(w.values[li] as number[]),
+          bias: Float32Array.from(w.values[li + 1] as number[]),
+          activation: li + 2 < w.values.length ? ('relu' as const) : ('linear' as const),
+        });
+      }
+      const student = new StudentNet(layers, Float32Array.from(std.mean), Float32Array.from(std.std));
+      const scratch = new Float32Array(k);
+      let agree = 0;
+      for (const i of holdRows) if (student.argmax(features, i * d, scratch) === teacher.groups[i]) agree++;
+      this.fitted = { student, agreement: agree / holdRows.length, k };
+    } finally {
+      net.dispose();
+    }
+    return this;
+  }
+
+  /** Top-1 agreement with the teacher on the held-out rows. */
+  get agreement(): number {
+    return this.state('agreement').agreement;
+  }
+
+  /** The plain-TypeScript student (what serving evaluates). */
+  get student(): StudentNet {
+    return this.state('student').student;
+  }
+
+  /** The student's group for each row of `features` (row-major, the training feature layout). */
+  predict(features: Float32Array): Int32Array {
+    const { student, k } = this.state('predict');
+    const d = student.inputSize;
+    if (features.length % d !== 0) {
+      throw new ValidationError({
+        path: ['features'],
+        message: `length ${features.length} is not a multiple of ${d} columns`,
+      });
+    }
+    const n = features.length / d;
+    const out = new Int32Array(n);
+    const scratch = new Float32Array(k);
+    for (let i = 0; i < n; i++) out[i] = student.argmax(features, i * d, scratch);
+    return out;
+  }
+
+  /** Versioned JSON. */
+  toJSON(): { kind: 'Distiller'; formatVersion: 1; params: DistillerOptions; state: unknown } {
+    const f = this.state('toJSON');
+    const { onEpochEnd: _, ...params } = this.options;
+    return {
+      kind: 'Distiller',
+      formatVersion: 1,
+      params,
+      state: { k: f.k, agreement: f.agreement, student: f.student.toJSON() },
+    };
+  }
+
+  /** Rebuilds a fitted distiller from {@link Distiller.toJSON} output; throws SerializationError on bad input. */
+  static fromJSON(json: unknown): Distiller {
+    const j = json as {
+      kind?: unknown;
+      formatVersion?: unknown;
+      params?: unknown;
+      state?: { k?: unknown; agreement?: unknown; student?: unknown };
+    };
+    if (typeof json !== 'object' || json === null || j.kind !== 'Distiller')
+      throw new SerializationError("expected kind 'Distiller'");
+    if (j.formatVersion !== 1)
+      throw new SerializationError(`unsupported Distiller formatVersion ${String(j.formatVersion)}; expected 1`);
+    const s = j.state;
+    if (typeof s !== 'object' || s === null || typeof s.k !== 'number' || typeof s.agreement !== 'number') {
+      throw new SerializationError('Distiller.state: expected { k, agreement, student }');
+    }
+    const student = StudentNet.fromJSON(s.student);
+    if (student.outputSize !== s.k)
+      throw new SerializationError(`Distiller.state: student has ${student.outputSize} outputs, expected k = ${s.k}`);
+    const d = new Distiller(typeof j.params === 'object' && j.params !== null ? (j.params as DistillerOptions) : {});
+    d.fitted = { student, agreement: s.agreement, k: s.k };
+    return d;
+  }
+
+  private state(method: string) {
+    if (this.fitted === undefined) throw new NotFittedError('Distiller', method);
+    return this.fitted;
+  }
+}
+
+/** Cross-entropy against soft targets (labels t0..t{k-1}) and hard labels (the treatment one-hot). */
+function distillLoss(k: number, softWeight: number): LossFn {
+  return (out, batch) =>
+    tf.tidy(() => {
+      const logits = out.heads.group as tf.Tensor2D;
+      const logp = tf.logSoftmax(logits);
+      const cols: tf.Tensor1D[] = [];
+      for (let c = 0; c < k; c++) cols.push(batch.labels[`t${c}`] as tf.Tensor1D);
+      const soft = tf.stack(cols, 1);
+      const softCe = tf.neg(tf.sum(tf.mul(soft, logp), 1));
+      const hardCe = tf.neg(tf.sum(tf.mul(batch.treatment as tf.Tensor2D, logp), 1));
+      const per = tf.add(tf.mul(softWeight, softCe), tf.mul(1 - softWeight, hardCe));
+      return tf.div(tf.sum(tf.mul(per, batch.weights)), tf.sum(batch.weights)) as tf.Scalar;
+    });
+}
+
+function checkOptions(o: typeof defaultDistillerOptions): void {
+  if (!Array.isArray(o.hidden) || !o.hidden.every((u) => Number.isInteger(u) && u > 0)) {
+    throw new ValidationError({
+      path: ['hidden'],
+      message: `expected an array of positive integers, got ${JSON.stringify(o.hidden)}`,
+    });
+  }
+  checkNumber('temperature', o.temperature, { min: 1e-6 });
+  checkNumber('softWeight', o.softWeight, { min: 0, max: 1 });
+  checkNumber('holdoutFraction', o.holdoutFraction, { min: 0.01, max: 0.5 });
+  checkNumber('epochs', o.epochs, { min: 1, integer: true });
+  checkNumber('batchSize', o.batchSize, { min: 1, integer: true });
+  checkNumber('learningRate', o.learningRate, { min: 1e-9 });
+  checkNumber('patience', o.patience, { min: 1, integer: true });
+}

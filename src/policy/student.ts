@@ -1,0 +1,183 @@
+import { SerializationError } from '../core/errors.js';
+
+/** Activation of a dense layer in a {@link StudentNet}. */
+export type StudentActivation = 'relu' | 'linear';
+
+/** One dense layer: `out = act(in · kernel + bias)` with `kernel` row-major `[inSize, outSize]` (tfjs layout). */
+export interface StudentLayer {
+  readonly inSize: number;
+  readonly outSize: number;
+  readonly kernel: Float32Array;
+  readonly bias: Float32Array;
+  readonly activation: StudentActivation;
+}
+
+/** The JSON form of a {@link StudentLayer}. */
+export interface StudentLayerJSON {
+  inSize: number;
+  outSize: number;
+  kernel: number[];
+  bias: number[];
+  activation: StudentActivation;
+}
+
+/**
+ * A small dense classifier evaluated in plain TypeScript over typed arrays (no tfjs): the serving form of the
+ * distilled student. Inputs are standardized with the stored `mean`/`scale` first; the last layer gives one logit
+ * per group.
+ */
+export class StudentNet {
+  readonly inputSize: number;
+  readonly outputSize: number;
+  private readonly mean: Float32Array;
+  private readonly invScale: Float32Array;
+  private readonly layers: readonly StudentLayer[];
+  private readonly bufA: Float32Array;
+  private readonly bufB: Float32Array;
+
+  constructor(layers: readonly StudentLayer[], mean: Float32Array, scale: Float32Array) {
+    if (layers.length === 0) throw new SerializationError('student: expected at least one layer');
+    const first = layers[0] as StudentLayer;
+    this.inputSize = first.inSize;
+    this.outputSize = (layers[layers.length - 1] as StudentLayer).outSize;
+    if (mean.length !== this.inputSize || scale.length !== this.inputSize) {
+      throw new SerializationError(`student: expected mean and scale of length ${this.inputSize}`);
+    }
+    let prev = this.inputSize;
+    let widest = this.inputSize;
+    layers.forEach((l, i) => {
+      if (l.inSize !== prev)
+        throw new SerializationError(`student: layer ${i} expects ${l.inSize} inputs, previous gives ${prev}`);
+      if (l.kernel.length !== l.inSize * l.outSize || l.bias.length !== l.outSize) {
+        throw new SerializationError(
+          `student: layer ${i} has kernel/bias sizes that do not match ${l.inSize}x${l.outSize}`,
+        );
+      }
+      prev = l.outSize;
+      widest = Math.max(widest, l.outSize);
+    });
+    this.layers = layers;
+    this.mean = mean;
+    this.invScale = scale.map((s) => (s > 0 ? 1 / s : 1));
+    this.bufA = new Float32Array(widest);
+    this.bufB = new Float32Array(widest);
+  }
+
+  /** Logits of one row (`x` from offset `at`, `inputSize` values) into `out`. */
+  logits(x: ArrayLike<number>, at: number, out: Float32Array): Float32Array {
+    let cur = this.bufA;
+    let nxt = this.bufB;
+    const d = this.inputSize;
+    for (let j = 0; j < d; j++)
+      cur[j] = ((x[at + j] as number) - (this.mean[j] as number)) * (this.invScale[j] as number);
+    const last = this.layers.length - 1;
+    for (let li = 0; li <= last; li++) {
+      const l = this.layers[li] as StudentLayer;
+      const o = li === last ? out : nxt;
+      const { inSize, outSize, kernel, bias } = l;
+      for (let k = 0; k < outSize; k++) o[k] = bias[k] as number;
+      for (let i = 0; i < inSize; i++) {
+        const v = cur[i] as number;
+        if (v === 0) continue;
+        const row = i * outSize;
+        for (let k = 0; k < outSize; k++) o[k] = (o[k] as number) + v * (kernel[row + k] as number);
+      }
+      if (l.activation === 'relu') for (let k = 0; k < outSize; k++) if ((o[k] as number) < 0) o[k] = 0;
+      if (li !== last) {
+        const t = cur;
+        cur = nxt;
+        nxt = t;
+      }
+    }
+    return out;
+  }
+
+  /** The most likely group of one row. */
+  argmax(x: ArrayLike<number>, at: number, scratch: Float32Array): number {
+    const z = this.logits(x, at, scratch);
+    let best = 0;
+    for (let k = 1; k < this.outputSize; k++) if ((z[k] as number) > (z[best] as number)) best = k;
+    return best;
+  }
+
+  /** Group probabilities of one row (softmax of the logits). */
+  probabilities(x: ArrayLike<number>, at = 0): Float64Array {
+    const z = this.logits(x, at, new Float32Array(this.outputSize));
+    let mx = -Infinity;
+    for (const v of z) mx = Math.max(mx, v);
+    const p = new Float64Array(this.outputSize);
+    let s = 0;
+    for (let k = 0; k < z.length; k++) {
+      p[k] = Math.exp((z[k] as number) - mx);
+      s += p[k] as number;
+    }
+    for (let k = 0; k < p.length; k++) p[k] = (p[k] as number) / s;
+    return p;
+  }
+
+  /** Plain-JSON form (numbers as arrays). */
+  toJSON(): { layers: StudentLayerJSON[]; mean: number[]; scale: number[] } {
+    return {
+      layers: this.layers.map((l) => ({
+        inSize: l.inSize,
+        outSize: l.outSize,
+        kernel: Array.from(l.kernel),
+        bias: Array.from(l.bias),
+        activation: l.activation,
+      })),
+      mean: Array.from(this.mean),
+      scale: Array.from(this.invScale, (v) => 1 / v),
+    };
+  }
+
+  /** Rebuilds a student from untrusted JSON; throws SerializationError on anything off. */
+  static fromJSON(value: unknown, maxParams = 50_000_000): StudentNet {
+    const v = value as { layers?: unknown; mean?: unknown; scale?: unknown };
+    if (typeof value !== 'object' || value === null || !Array.isArray(v.layers)) {
+      throw new SerializationError('student: expected { layers, mean, scale }');
+    }
+    let params = 0;
+    const layers = v.layers.map((raw: unknown, i: number): StudentLayer => {
+      const l = raw as Partial<StudentLayerJSON>;
+      if (typeof raw !== 'object' || raw === null)
+        throw new SerializationError(`student.layers[${i}]: expected an object`);
+      const inSize = l.inSize;
+      const outSize = l.outSize;
+      if (!isCount(inSize) || !isCount(outSize))
+        throw new SerializationError(`student.layers[${i}]: inSize/outSize must be positive integers`);
+      params += inSize * outSize + outSize;
+      if (params > maxParams) throw new SerializationError(`student: more than ${maxParams} parameters`);
+      if (l.activation !== 'relu' && l.activation !== 'linear') {
+        throw new SerializationError(`student.layers[${i}].activation: expected 'relu' or 'linear'`);
+      }
+      return {
+        inSize,
+        outSize,
+        kernel: finiteArray(l.kernel, inSize * outSize, `student.layers[${i}].kernel`),
+        bias: finiteArray(l.bias, outSize, `student.layers[${i}].bias`),
+        activation: l.activation,
+      };
+    });
+    const d = layers[0]?.inSize ?? 0;
+    return new StudentNet(layers, finiteArray(v.mean, d, 'student.mean'), finiteArray(v.scale, d, 'student.scale'));
+  }
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 1_000_000;
+}
+
+/** Validates an untrusted array of finite numbers of an exact length. */
+export function finiteArray(v: unknown, length: number, where: string): Float32Array {
+  if (!Array.isArray(v) || v.length !== length) {
+    throw new SerializationError(`${where}: expected an array of ${length} numbers`);
+  }
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    const x = v[i];
+    if (typeof x !== 'number' || !Number.isFinite(x))
+      throw new SerializationError(`${where}[${i}]: expected a finite number`);
+    out[i] = x;
+  }
+  return out;
+}
