@@ -2,6 +2,7 @@ export type { AllocationPlan, AllocationTableData, Formulation, PlanStatus } fro
 export { AllocationTable } from './allocation-table.js';
 export type { MckpStructure } from './exact.js';
 export { detectMckp, ExactMckpSolver } from './exact.js';
+export type { FormulationSettings, ProblemLayout } from './formulation.js';
 export { GlpkSolver, mapGlpkStatus, toGlpkLp } from './glpk.js';
 export type { CellEstimate, GroupStatsOptions, UpliftEstimate } from './group-stats.js';
 export { defaultGroupStatsOptions, GroupStats } from './group-stats.js';
@@ -10,3 +11,10 @@ export type { MckpPath } from './mckp.js';
 export { assignAtBudget, mckpPath } from './mckp.js';
 export type { MipProblem, MipRow, MipSolution, MipSolveOptions, MipSolver, MipStatus } from './mip.js';
 export { checkMipProblem, defaultMipSolveOptions, evaluateObjective, maxViolation } from './mip.js';
+export type { CellScenarios, ScenarioMethod } from './scenarios.js';
+export type {
+  SolveRequest,
+  SolverBackend,
+  StochasticBudgetSolverOptions,
+} from './stochastic-solver.js';
+export { defaultStochasticBudgetSolverOptions, StochasticBudgetSolver } from './stochastic-solver.js';
