@@ -1,0 +1,5 @@
+export { datasetFingerprint, rowUniform } from './fingerprint.js';
+export type { AllocationPolicyParts, Explanation, PolicyMetadata } from './policy.js';
+export { AllocationPolicy, POLICY_LIMITS, policyMetadata } from './policy.js';
+export type { StudentActivation, StudentLayer, StudentLayerJSON } from './student.js';
+export { finiteArray, StudentNet } from './student.js';

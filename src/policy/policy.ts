@@ -1,0 +1,360 @@
+import { SerializationError, ValidationError } from '../core/errors.js';
+import type { Budget } from '../core/types.js';
+import { checkBudget, describe } from '../core/validate.js';
+import { checkEncoding, encodedNames, encodeRecord, type FeatureEncoding, type RawValue } from '../data/encoding.js';
+import { AllocationTable } from '../solver/allocation-table.js';
+import { GroupStats } from '../solver/group-stats.js';
+import { StochasticBudgetSolver, type StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
+import { VERSION } from '../version.js';
+import { rowUniform } from './fingerprint.js';
+import { StudentNet } from './student.js';
+
+/** Facts about how a policy was made. */
+export interface PolicyMetadata {
+  readonly libraryVersion: string;
+  readonly createdAt: string;
+  readonly seed?: number;
+  /** Fingerprint of the training data (see `datasetFingerprint`). */
+  readonly dataFingerprint?: string;
+  /** Top-1 agreement of the student with the teacher on held-out rows. */
+  readonly distillAgreement?: number;
+  /** Method that produced the policy, e.g. 'hrc'. */
+  readonly method?: string;
+}
+
+/** The parts of an {@link AllocationPolicy}. */
+export interface AllocationPolicyParts {
+  readonly student: StudentNet;
+  readonly table: AllocationTable;
+  /** Needed by {@link AllocationPolicy.withBudgets} to re-solve for new budgets. */
+  readonly stats?: GroupStats;
+  /** Plain solver options used to build `table` (re-used when re-solving). */
+  readonly solverOptions?: Readonly<Record<string, unknown>>;
+  /** Raw-column encoding, needed by {@link AllocationPolicy.decideRecord}. */
+  readonly encoding?: FeatureEncoding;
+  readonly featureNames: readonly string[];
+  readonly treatmentNames: readonly string[];
+  readonly metadata: PolicyMetadata;
+}
+
+/** What {@link AllocationPolicy.explain} returns. */
+export interface Explanation {
+  readonly group: number;
+  /** Probability of each group by the student. */
+  readonly probabilities: Float64Array;
+  readonly arm: number;
+  readonly armName: string;
+  /** Per-capita uplift of the chosen arm over control in the group, from the trial (0 for control). */
+  readonly expectedUplift: { readonly response: number; readonly cost: number };
+  /** The grid budget (per user) whose plan was used. */
+  readonly planBudget: number;
+}
+
+/** Largest accepted serialized policy, in characters of JSON, and parameters of the student. */
+export const POLICY_LIMITS = { maxJsonChars: 256 * 1024 * 1024, maxStudentParams: 20_000_000 };
+
+/**
+ * The serving artifact: feature encoding, the distilled student, the allocation table over a budget grid, the
+ * group statistics to re-solve, treatment names and metadata. Decisions run in plain TypeScript over typed arrays
+ * (no tfjs): the student picks the user's group, the table gives the group's arm at the budget. A budget between
+ * grid points uses the plan of the nearest grid budget below it, so it never overspends.
+ *
+ * @example
+ * ```ts
+ * const policy = AllocationPolicy.fromJSON(JSON.parse(await readFile('policy.json', 'utf8')));
+ * const arm = policy.decide(userFeatures, { perUser: 0.5 });
+ * console.log(policy.treatmentNames[arm], policy.explain(userFeatures, { perUser: 0.5 }));
+ * ```
+ */
+export class AllocationPolicy {
+  readonly student: StudentNet;
+  readonly table: AllocationTable;
+  readonly stats: GroupStats | undefined;
+  readonly encoding: FeatureEncoding | undefined;
+  readonly featureNames: readonly string[];
+  readonly treatmentNames: readonly string[];
+  readonly metadata: PolicyMetadata;
+  private readonly solverOptions: Readonly<Record<string, unknown>>;
+  private readonly scratch: Float32Array;
+  private readonly recordBuf: Float32Array;
+
+  constructor(parts: AllocationPolicyParts) {
+    const { student, table } = parts;
+    const d = parts.featureNames.length;
+    if (student.inputSize !== d)
+      throw new ValidationError({
+        path: ['student'],
+        message: `expects ${student.inputSize} features, the policy has ${d}`,
+      });
+    if (student.outputSize !== table.k)
+      throw new ValidationError({
+        path: ['student'],
+        message: `has ${student.outputSize} groups, the table ${table.k}`,
+      });
+    if (parts.treatmentNames.length !== table.m) {
+      throw new ValidationError({
+        path: ['treatmentNames'],
+        message: `expected ${table.m} names, got ${parts.treatmentNames.length}`,
+      });
+    }
+    if (parts.stats !== undefined && (parts.stats.k !== table.k || parts.stats.m !== table.m)) {
+      throw new ValidationError({ path: ['stats'], message: `expected ${table.k} groups x ${table.m} arms` });
+    }
+    if (parts.encoding !== undefined && encodedNames(parts.encoding).length !== d) {
+      throw new ValidationError({
+        path: ['encoding'],
+        message: `encodes ${encodedNames(parts.encoding).length} features, the policy has ${d}`,
+      });
+    }
+    this.student = student;
+    this.table = table;
+    this.stats = parts.stats;
+    this.encoding = parts.encoding;
+    this.featureNames = [...parts.featureNames];
+    this.treatmentNames = [...parts.treatmentNames];
+    this.metadata = parts.metadata;
+    this.solverOptions = parts.solverOptions ?? {};
+    this.scratch = new Float32Array(table.k);
+    this.recordBuf = new Float32Array(d);
+  }
+
+  /** Number of encoded features a row must have. */
+  get d(): number {
+    return this.featureNames.length;
+  }
+
+  /** The index of the plan used for a budget (the nearest grid budget at or below it). */
+  planFor(budget: Budget): number {
+    return this.table.planIndex(checkBudget(budget));
+  }
+
+  /** The group of one row (`x` from offset `at`). */
+  groupOf(x: ArrayLike<number>, at = 0): number {
+    return this.student.argmax(x, at, this.scratch);
+  }
+
+  /** The arm (0 = control) for one user: `x` is one row in the encoded feature layout. */
+  decide(x: ArrayLike<number>, budget: Budget): number {
+    if (x.length < this.d)
+      throw new ValidationError({ path: ['x'], message: `expected ${this.d} features, got ${x.length}` });
+    const plan = this.planFor(budget);
+    return this.pick(plan, x, 0);
+  }
+
+  private pick(plan: number, x: ArrayLike<number>, at: number): number {
+    const g = this.student.argmax(x, at, this.scratch);
+    return this.table.shares === undefined
+      ? this.table.armFor(plan, g)
+      : this.table.pickArm(plan, g, rowUniform(x, at, this.d));
+  }
+
+  /** Arms for many users: `X` is row-major `n * d`. */
+  decideBatch(X: Float32Array, budget: Budget, out?: Int32Array): Int32Array {
+    const d = this.d;
+    if (!(X instanceof Float32Array) || X.length % d !== 0) {
+      throw new ValidationError({
+        path: ['X'],
+        message: `expected a Float32Array whose length is a multiple of ${d}, got ${describe(X)}`,
+      });
+    }
+    const n = X.length / d;
+    const arms = out ?? new Int32Array(n);
+    const plan = this.planFor(budget);
+    for (let i = 0; i < n; i++) arms[i] = this.pick(plan, X, i * d);
+    return arms;
+  }
+
+  /** The arm for one user given raw named values (categoricals as strings), encoded as in training. */
+  decideRecord(record: Readonly<Record<string, RawValue>>, budget: Budget): number {
+    return this.decide(this.encode(record), budget);
+  }
+
+  /** Encodes a raw record into the policy's feature layout (a shared buffer: copy it to keep it). */
+  encode(record: Readonly<Record<string, RawValue>>): Float32Array {
+    if (this.encoding === undefined) {
+      throw new ValidationError({
+        path: ['encoding'],
+        message: 'this policy has no raw-column encoding; use decide() with encoded features',
+      });
+    }
+    return encodeRecord(this.encoding, record, this.recordBuf);
+  }
+
+  /** Why a user gets their arm: group, group probabilities, the chosen arm and its uplift in the group. */
+  explain(x: ArrayLike<number>, budget: Budget): Explanation {
+    const plan = this.planFor(budget);
+    const group = this.groupOf(x);
+    const arm = this.pick(plan, x, 0);
+    let expectedUplift = { response: 0, cost: 0 };
+    if (this.stats !== undefined && arm !== 0) {
+      const u = this.stats.uplift(group, arm);
+      expectedUplift = { response: u.response, cost: u.cost };
+    }
+    return {
+      group,
+      probabilities: this.student.probabilities(x),
+      arm,
+      armName: this.treatmentNames[arm] as string,
+      expectedUplift,
+      planBudget: this.table.budgets[plan] as number,
+    };
+  }
+
+  /**
+   * Profit mode: the grid budget whose plan maximizes `netValue * incremental response - cost` per user, i.e. where
+   * the marginal return of spending falls to break-even. Use it as the budget of `decide`.
+   */
+  profitBudget(netValue: number): { perUser: number } {
+    if (!(Number.isFinite(netValue) && netValue > 0)) {
+      throw new ValidationError({ path: ['netValue'], message: `expected a positive number, got ${netValue}` });
+    }
+    let best = 0;
+    let bestProfit = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < this.table.size; i++) {
+      const profit = netValue * (this.table.value[i] as number) - (this.table.cost[i] as number);
+      if (profit > bestProfit + 1e-12) {
+        bestProfit = profit;
+        best = i;
+      }
+    }
+    return { perUser: this.table.budgets[best] as number };
+  }
+
+  /** A policy with the same student whose table is re-solved from the stored GroupStats for new budgets. */
+  async withBudgets(
+    budgets: readonly (Budget | number)[],
+    options: StochasticBudgetSolverOptions = {},
+  ): Promise<AllocationPolicy> {
+    if (this.stats === undefined) {
+      throw new ValidationError({ path: ['stats'], message: 'this policy has no GroupStats to re-solve from' });
+    }
+    const solver = new StochasticBudgetSolver({ ...(this.solverOptions as StochasticBudgetSolverOptions), ...options });
+    const table = await solver.solve(this.stats, {
+      budgets,
+      population: this.table.population,
+      armNames: this.treatmentNames,
+    });
+    return new AllocationPolicy({ ...this.parts(), table });
+  }
+
+  private parts(): AllocationPolicyParts {
+    return {
+      student: this.student,
+      table: this.table,
+      ...(this.stats !== undefined ? { stats: this.stats } : {}),
+      solverOptions: this.solverOptions,
+      ...(this.encoding !== undefined ? { encoding: this.encoding } : {}),
+      featureNames: this.featureNames,
+      treatmentNames: this.treatmentNames,
+      metadata: this.metadata,
+    };
+  }
+
+  /** Versioned JSON `{ kind: 'AllocationPolicy', formatVersion: 1, params, state }`. */
+  toJSON(): {
+    kind: 'AllocationPolicy';
+    formatVersion: 1;
+    params: Record<string, unknown>;
+    state: Record<string, unknown>;
+  } {
+    return {
+      kind: 'AllocationPolicy',
+      formatVersion: 1,
+      params: {
+        featureNames: this.featureNames,
+        treatmentNames: this.treatmentNames,
+        ...(this.encoding !== undefined ? { encoding: this.encoding } : {}),
+        solverOptions: this.solverOptions,
+        metadata: this.metadata,
+      },
+      state: {
+        student: this.student.toJSON(),
+        table: this.table.toJSON(),
+        ...(this.stats !== undefined ? { stats: this.stats.toJSON() } : {}),
+      },
+    };
+  }
+
+  /**
+   * Rebuilds a policy from untrusted JSON (an object, or a string of at most {@link POLICY_LIMITS}.maxJsonChars):
+   * checks kind, version, sizes and numbers, and throws {@link SerializationError} on anything off. Never
+   * evaluates code.
+   */
+  static fromJSON(json: unknown): AllocationPolicy {
+    let value = json;
+    if (typeof json === 'string') {
+      if (json.length > POLICY_LIMITS.maxJsonChars) {
+        throw new SerializationError(
+          `policy JSON of ${json.length} characters exceeds the limit of ${POLICY_LIMITS.maxJsonChars}`,
+        );
+      }
+      try {
+        value = JSON.parse(json);
+      } catch (e) {
+        throw new SerializationError(`policy is not valid JSON: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    const j = value as {
+      kind?: unknown;
+      formatVersion?: unknown;
+      params?: Record<string, unknown>;
+      state?: Record<string, unknown>;
+    };
+    if (typeof value !== 'object' || value === null || j.kind !== 'AllocationPolicy') {
+      throw new SerializationError(
+        `expected kind 'AllocationPolicy', got ${describe((j as { kind?: unknown })?.kind)}`,
+      );
+    }
+    if (j.formatVersion !== 1)
+      throw new SerializationError(
+        `unsupported AllocationPolicy formatVersion ${describe(j.formatVersion)}; expected 1`,
+      );
+    const p = j.params;
+    const s = j.state;
+    if (typeof p !== 'object' || p === null || typeof s !== 'object' || s === null) {
+      throw new SerializationError('AllocationPolicy: expected params and state objects');
+    }
+    const strings = (v: unknown, where: string): string[] => {
+      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+        throw new SerializationError(`${where}: expected an array of strings`);
+      return v;
+    };
+    try {
+      const encoding = p.encoding !== undefined ? checkEncoding(p.encoding, 'params.encoding') : undefined;
+      const meta = p.metadata as Record<string, unknown> | undefined;
+      if (
+        typeof meta !== 'object' ||
+        meta === null ||
+        typeof meta.libraryVersion !== 'string' ||
+        typeof meta.createdAt !== 'string'
+      ) {
+        throw new SerializationError('AllocationPolicy.params.metadata: expected libraryVersion and createdAt strings');
+      }
+      const solverOptions = p.solverOptions;
+      if (
+        solverOptions !== undefined &&
+        (typeof solverOptions !== 'object' || solverOptions === null || Array.isArray(solverOptions))
+      ) {
+        throw new SerializationError('AllocationPolicy.params.solverOptions: expected an object');
+      }
+      return new AllocationPolicy({
+        student: StudentNet.fromJSON(s.student, POLICY_LIMITS.maxStudentParams),
+        table: AllocationTable.fromJSON(s.table),
+        ...(s.stats !== undefined ? { stats: GroupStats.fromJSON(s.stats) } : {}),
+        ...(solverOptions !== undefined ? { solverOptions: solverOptions as Record<string, unknown> } : {}),
+        ...(encoding !== undefined ? { encoding } : {}),
+        featureNames: strings(p.featureNames, 'params.featureNames'),
+        treatmentNames: strings(p.treatmentNames, 'params.treatmentNames'),
+        metadata: meta as unknown as PolicyMetadata,
+      });
+    } catch (e) {
+      if (e instanceof SerializationError) throw e;
+      throw new SerializationError(`AllocationPolicy: ${(e as Error).message}`, { cause: e });
+    }
+  }
+}
+
+/** Metadata for a new policy. */
+export function policyMetadata(extra: Omit<PolicyMetadata, 'libraryVersion' | 'createdAt'> = {}): PolicyMetadata {
+  return { libraryVersion: VERSION, createdAt: new Date().toISOString(), ...extra };
+}

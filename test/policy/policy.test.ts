@@ -1,0 +1,234 @@
+import { describe, expect, it } from 'vitest';
+import { InfeasibleBudgetError, SerializationError, ValidationError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/rng.js';
+import { datasetFromRows } from '../../src/data/rows.js';
+import { AllocationPolicy, POLICY_LIMITS, policyMetadata, StudentNet } from '../../src/policy/index.js';
+import { simulateCouponTrial } from '../../src/sim/simulator.js';
+import { GroupStats, StochasticBudgetSolver } from '../../src/solver/index.js';
+
+/** A random linear student over d features and k groups. */
+function linearStudent(d: number, k: number, seed: number): StudentNet {
+  const r = new Rng(seed);
+  const kernel = Float32Array.from({ length: d * k }, () => r.normal());
+  return new StudentNet(
+    [{ inSize: d, outSize: k, kernel, bias: new Float32Array(k), activation: 'linear' }],
+    new Float32Array(d),
+    new Float32Array(d).fill(1),
+  );
+}
+
+async function makePolicy(budgets: number[], k = 6) {
+  const { train, test, truth } = simulateCouponTrial({ nTrain: 6000, nTest: 2000, seed: 8 });
+  const student = linearStudent(train.d, k, 3);
+  const groups = new Int32Array(train.n);
+  const scratch = new Float32Array(k);
+  for (let i = 0; i < train.n; i++) groups[i] = student.argmax(train.features, i * train.d, scratch);
+  const stats = GroupStats.from(train, groups, k);
+  const table = await new StochasticBudgetSolver({ formulation: 'expected' }).solve(stats, {
+    budgets: budgets.map((perUser) => ({ perUser })),
+    armNames: train.treatmentNames,
+  });
+  const policy = new AllocationPolicy({
+    student,
+    table,
+    stats,
+    solverOptions: { formulation: 'expected' },
+    featureNames: train.featureNames,
+    treatmentNames: train.treatmentNames,
+    metadata: policyMetadata({ seed: 8, method: 'test' }),
+  });
+  return { policy, train, test, truth, stats, groups };
+}
+
+describe('AllocationPolicy', () => {
+  it('decides per row as in batch, and follows the table of the group', async () => {
+    const { policy, test } = await makePolicy([0.1, 0.3, 0.6]);
+    const budget = { perUser: 0.3 };
+    const batch = policy.decideBatch(test.features, budget);
+    const plan = policy.planFor(budget);
+    for (let i = 0; i < 200; i++) {
+      const x = test.features.subarray(i * test.d, (i + 1) * test.d);
+      expect(policy.decide(x, budget)).toBe(batch[i]);
+      expect(batch[i]).toBe(policy.table.armFor(plan, policy.groupOf(x)));
+      const e = policy.explain(x, budget);
+      expect(e.arm).toBe(batch[i]);
+      expect(e.armName).toBe(policy.treatmentNames[e.arm]);
+      expect(e.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+      expect(e.group).toBe(policy.groupOf(x));
+    }
+  });
+
+  it('uses the plan of the nearest lower grid budget between grid points, never a higher one', async () => {
+    const { policy } = await makePolicy([0.1, 0.3, 0.6]);
+    expect(policy.planFor({ perUser: 0.45 })).toBe(1);
+    expect(policy.planFor({ perUser: 0.3 })).toBe(1);
+    expect(policy.planFor({ perUser: 5 })).toBe(2);
+    expect(policy.table.cost[policy.planFor({ perUser: 0.45 })]).toBeLessThanOrEqual(0.45 + 1e-9);
+    expect(() => policy.planFor({ perUser: 0.05 })).toThrow(InfeasibleBudgetError);
+    expect(() => policy.decide(new Float32Array(3), { perUser: 0.3 })).toThrow(ValidationError);
+  });
+
+  it('round-trips through JSON with identical decisions', async () => {
+    const { policy, test } = await makePolicy([0.1, 0.3, 0.6]);
+    const text = JSON.stringify(policy);
+    const back = AllocationPolicy.fromJSON(JSON.parse(text));
+    const fromString = AllocationPolicy.fromJSON(text);
+    for (const b of [0.1, 0.3, 0.6]) {
+      const a = policy.decideBatch(test.features, { perUser: b });
+      expect(Array.from(back.decideBatch(test.features, { perUser: b }))).toEqual(Array.from(a));
+      expect(Array.from(fromString.decideBatch(test.features, { perUser: b }))).toEqual(Array.from(a));
+    }
+    expect(back.metadata.libraryVersion).toBe(policy.metadata.libraryVersion);
+  });
+
+  it('rejects corrupted, foreign or oversized policies with SerializationError', async () => {
+    const { policy } = await makePolicy([0.2]);
+    const good = JSON.parse(JSON.stringify(policy));
+    // biome-ignore lint/suspicious/noExplicitAny: the cases corrupt arbitrary paths of parsed JSON
+    const cases: ((j: any) => void)[] = [
+      (j) => {
+        j.kind = 'Other';
+      },
+      (j) => {
+        j.formatVersion = 99;
+      },
+      (j) => {
+        j.state.student.layers[0].kernel[0] = 'NaN';
+      },
+      (j) => {
+        j.state.student.layers[0].kernel.pop();
+      },
+      (j) => {
+        j.params.treatmentNames = ['only-one'];
+      },
+      (j) => {
+        j.state.table.state.arms[0] = 99;
+      },
+      (j) => {
+        delete j.params.metadata;
+      },
+      (j) => {
+        j.state.student.layers[0].outSize = 1e9;
+      },
+    ];
+    for (const corrupt of cases) {
+      const j = structuredClone(good);
+      corrupt(j);
+      expect(() => AllocationPolicy.fromJSON(j)).toThrow(SerializationError);
+    }
+    expect(() => AllocationPolicy.fromJSON('{not json')).toThrow(SerializationError);
+    const saved = POLICY_LIMITS.maxJsonChars;
+    POLICY_LIMITS.maxJsonChars = 100;
+    try {
+      expect(() => AllocationPolicy.fromJSON(JSON.stringify(good))).toThrow(/exceeds the limit/);
+    } finally {
+      POLICY_LIMITS.maxJsonChars = saved;
+    }
+  });
+
+  it('re-solves for new budgets from its GroupStats', async () => {
+    const { policy, test } = await makePolicy([0.1, 0.6]);
+    const finer = await policy.withBudgets([0.1, 0.2, 0.3, 0.45, 0.6]);
+    expect(Array.from(finer.table.budgets)).toEqual([0.1, 0.2, 0.3, 0.45, 0.6]);
+    for (let i = 0; i < finer.table.size; i++)
+      expect(finer.table.cost[i]).toBeLessThanOrEqual((finer.table.budgets[i] as number) + 1e-9);
+    // Same student: same groups.
+    expect(finer.groupOf(test.features, 0)).toBe(policy.groupOf(test.features, 0));
+    // A finer grid never gives less value at a budget than the coarse one.
+    expect(finer.table.value[finer.planFor({ perUser: 0.45 })]).toBeGreaterThanOrEqual(
+      policy.table.value[policy.planFor({ perUser: 0.45 })] as number,
+    );
+  });
+
+  it('finds the break-even budget in profit mode', async () => {
+    const { policy } = await makePolicy([0.1, 0.2, 0.3, 0.45, 0.6, 0.9]);
+    for (const v of [0.5, 2, 10]) {
+      const b = policy.profitBudget(v);
+      const i = policy.planFor(b);
+      for (let j = 0; j < policy.table.size; j++) {
+        const pj = v * (policy.table.value[j] as number) - (policy.table.cost[j] as number);
+        const pi = v * (policy.table.value[i] as number) - (policy.table.cost[i] as number);
+        expect(pi).toBeGreaterThanOrEqual(pj - 1e-12);
+      }
+    }
+    expect(() => policy.profitBudget(-1)).toThrow(ValidationError);
+  });
+
+  it('decides from raw records with the stored encoding', async () => {
+    const rows = Array.from({ length: 400 }, (_, i) => ({
+      arm: i % 2 === 0 ? 'none' : 'coupon',
+      city: ['a', 'b', 'c'][i % 3] as string,
+      age: 20 + (i % 40),
+      y: (i * 7) % 5 === 0 ? 1 : 0,
+    }));
+    const data = datasetFromRows(rows, {
+      treatment: 'arm',
+      control: 'none',
+      response: 'y',
+      armCost: { none: 0, coupon: 1 },
+      categorical: ['city'],
+    });
+    const k = 3;
+    const student = linearStudent(data.d, k, 1);
+    const groups = new Int32Array(data.n);
+    const scratch = new Float32Array(k);
+    for (let i = 0; i < data.n; i++) groups[i] = student.argmax(data.features, i * data.d, scratch);
+    const stats = GroupStats.from(data, groups, k);
+    const table = await new StochasticBudgetSolver().solve(stats, { budgets: [0.5], armNames: data.treatmentNames });
+    const policy = new AllocationPolicy({
+      student,
+      table,
+      stats,
+      ...(data.encoding !== undefined ? { encoding: data.encoding } : {}),
+      featureNames: data.featureNames,
+      treatmentNames: data.treatmentNames,
+      metadata: policyMetadata(),
+    });
+    for (let i = 0; i < 30; i++) {
+      const r = rows[i] as (typeof rows)[number];
+      const x = data.features.subarray(i * data.d, (i + 1) * data.d);
+      expect(policy.decideRecord({ city: r.city, age: r.age }, { perUser: 0.5 })).toBe(
+        policy.decide(x, { perUser: 0.5 }),
+      );
+    }
+    expect(() => policy.decideRecord({ city: 'a' }, { perUser: 0.5 })).toThrow(/record.age/);
+  });
+});
+
+describe('AllocationPolicy with group shares', () => {
+  it('splits a group between arms deterministically by the row', async () => {
+    const { train } = simulateCouponTrial({ nTrain: 6000, nTest: 10, seed: 2 });
+    const k = 4;
+    const student = linearStudent(train.d, k, 9);
+    const groups = new Int32Array(train.n);
+    const scratch = new Float32Array(k);
+    for (let i = 0; i < train.n; i++) groups[i] = student.argmax(train.features, i * train.d, scratch);
+    const stats = GroupStats.from(train, groups, k);
+    const table = await new StochasticBudgetSolver({ shares: 10 }).solve(stats, {
+      budgets: [0.3],
+      armNames: train.treatmentNames,
+    });
+    expect(table.shares).toBeDefined();
+    const policy = new AllocationPolicy({
+      student,
+      table,
+      stats,
+      featureNames: train.featureNames,
+      treatmentNames: train.treatmentNames,
+      metadata: policyMetadata(),
+    });
+    const a = policy.decideBatch(train.features, { perUser: 0.3 });
+    const b = policy.decideBatch(train.features, { perUser: 0.3 });
+    expect(Array.from(a)).toEqual(Array.from(b));
+    // Within each group, the realised arm shares follow the plan's shares.
+    for (let g = 0; g < k; g++) {
+      const rows = [...groups.keys()].filter((i) => groups[i] === g);
+      if (rows.length < 500) continue;
+      for (let j = 0; j < train.treatmentNames.length; j++) {
+        const share = table.shares?.[g * table.m + j] as number;
+        const got = rows.filter((i) => a[i] === j).length / rows.length;
+        expect(Math.abs(got - share)).toBeLessThan(0.06);
+      }
+    }
+  });
+});
