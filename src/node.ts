@@ -1,0 +1,8 @@
+/**
+ * Node-only parts of hrc-budget (files and worker threads): `import { assignCsv, ParallelScorer } from 'hrc-budget/node'`.
+ *
+ * @packageDocumentation
+ */
+
+export type { AssignCsvOptions, AssignCsvResult, CsvChunk, ParallelScorerOptions } from './node/index.js';
+export { assignCsv, csvChunks, ParallelScorer } from './node/index.js';

@@ -1,0 +1,6 @@
+export type { AssignCsvOptions, AssignCsvResult } from './assign-csv.js';
+export { assignCsv } from './assign-csv.js';
+export type { CsvChunk } from './chunks.js';
+export { csvChunks } from './chunks.js';
+export type { ParallelScorerOptions } from './parallel.js';
+export { ParallelScorer } from './parallel.js';

@@ -1,0 +1,107 @@
+import { Worker } from 'node:worker_threads';
+import { HrcError, ValidationError } from '../core/errors.js';
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/** What a pool worker sends back for a task. */
+export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: SerializedError };
+
+/** An error crossing a thread boundary. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  code?: string;
+  issues?: { path: (string | number)[]; message: string }[];
+}
+
+/** Turns an error into a plain object that survives structured cloning. */
+export function serializeError(e: unknown): SerializedError {
+  const err = e as Error & { code?: string; issues?: { path: (string | number)[]; message: string }[] };
+  return {
+    name: err?.name ?? 'Error',
+    message: err?.message ?? String(e),
+    ...(typeof err?.code === 'string' ? { code: err.code } : {}),
+    ...(Array.isArray(err?.issues) ? { issues: err.issues } : {}),
+  };
+}
+
+function reviveError(s: SerializedError): Error {
+  if (s.code === 'VALIDATION' && s.issues !== undefined) return new ValidationError(s.issues);
+  if (s.code !== undefined) {
+    const e = new HrcError(s.code as HrcError['code'], s.message);
+    e.name = s.name;
+    return e;
+  }
+  const e = new Error(s.message);
+  e.name = s.name;
+  return e;
+}
+
+/**
+ * A fixed set of worker threads running one script. Tasks go to the worker with the fewest tasks in flight;
+ * each task's promise settles with that task's reply, so callers can keep results in submission order by awaiting
+ * the promises in order.
+ */
+export class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly inFlight: number[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private failure: Error | undefined;
+  private closing = false;
+
+  constructor(script: URL, workerData: unknown, size: number) {
+    for (let w = 0; w < size; w++) {
+      const worker = new Worker(script, { workerData });
+      this.inFlight.push(0);
+      worker.on('message', (msg: WorkerReply) => {
+        this.inFlight[w] = (this.inFlight[w] as number) - 1;
+        const p = this.pending.get(msg.id);
+        if (p === undefined) return;
+        this.pending.delete(msg.id);
+        if (msg.ok) p.resolve(msg.result);
+        else p.reject(reviveError(msg.error));
+      });
+      worker.on('error', (e) => this.fail(e));
+      worker.on('exit', (code) => {
+        if (code !== 0 && !this.closing) this.fail(new Error(`a scoring worker exited with code ${code}`));
+      });
+      this.workers.push(worker);
+    }
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  /** Number of workers. */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Sends a task; `transfer` lists buffers to move rather than copy. */
+  run<T>(task: unknown, transfer: readonly ArrayBuffer[] = []): Promise<T> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    let w = 0;
+    for (let k = 1; k < this.workers.length; k++)
+      if ((this.inFlight[k] as number) < (this.inFlight[w] as number)) w = k;
+    const id = this.nextId++;
+    this.inFlight[w] = (this.inFlight[w] as number) + 1;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      (this.workers[w] as Worker).postMessage({ id, task }, transfer as ArrayBuffer[]);
+    });
+  }
+
+  /** Stops every worker; tasks still in flight are dropped (their promises never settle). */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.pending.clear();
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Worker thread of the parallel scorers: holds one AllocationPolicy and answers range and CSV-chunk tasks.
+ * Started by {@link ParallelScorer} and {@link assignCsv}; not meant to be imported.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { parse } from 'csv-parse/sync';
+import type { Budget } from '../core/types.js';
+import type { ColumnEncoding } from '../data/encoding.js';
+import { AllocationPolicy } from '../policy/policy.js';
+import { serializeError } from './pool.js';
+
+/** Scores rows [start, end) of a shared feature matrix into a shared output. */
+export interface RangeTask {
+  type: 'range';
+  features: SharedArrayBuffer;
+  out: SharedArrayBuffer;
+  start: number;
+  end: number;
+  budget: Budget;
+}
+
+/** Parses, encodes and scores one chunk of whole CSV records. */
+export interface CsvTask {
+  type: 'csv';
+  bytes: Uint8Array;
+  budget: Budget;
+}
+
+/** Layout of the CSV being scored, fixed for the whole file. */
+export interface CsvLayout {
+  /** Number of fields per record. */
+  width: number;
+  /** Header index of each encoding column. */
+  columnIndex: number[];
+  /** Header index of the id column, or -1 to number rows. */
+  idIndex: number;
+  delimiter: string;
+}
+
+/** Result of a CSV task: formatted lines (when ids come from a column) or arms (when rows are numbered). */
+export type CsvResult =
+  | { ok: true; count: number; counts: number[]; text?: Uint8Array; arms?: Int32Array }
+  | { ok: false; row: number; column?: string; message: string };
+
+const data = workerData as { policy: unknown; layout?: CsvLayout };
+const policy = AllocationPolicy.fromJSON(data.policy);
+const layout = data.layout;
+const columns: readonly ColumnEncoding[] =
+  policy.encoding?.columns ?? policy.featureNames.map((name) => ({ name, kind: 'numeric' as const }));
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const quotedNames = policy.treatmentNames.map(csvField);
+
+function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+function runRange(t: RangeTask): number {
+  const d = policy.d;
+  const x = new Float32Array(t.features, t.start * d * 4, (t.end - t.start) * d);
+  const out = new Int32Array(t.out, t.start * 4, t.end - t.start);
+  policy.decideBatch(x, t.budget, out);
+  return t.end - t.start;
+}
+
+function runCsv(t: CsvTask): CsvResult {
+  const L = layout as CsvLayout;
+  const records = parse(decoder.decode(t.bytes), {
+    relax_column_count: true,
+    skip_empty_lines: true,
+    delimiter: L.delimiter,
+  }) as string[][];
+  const n = records.length;
+  const d = policy.d;
+  const x = new Float32Array(n * d);
+  for (let r = 0; r < n; r++) {
+    const rec = records[r] as string[];
+    if (rec.length !== L.width)
+      return { ok: false, row: r, message: `expected ${L.width} fields as in the header, got ${rec.length}` };
+    let k = r * d;
+    for (let c = 0; c < columns.length; c++) {
+      const col = columns[c] as ColumnEncoding;
+      const raw = (rec[L.columnIndex[c] as number] as string).trim();
+      if (col.kind === 'numeric') {
+        const v = raw === '' ? Number.NaN : Number(raw);
+        if (Number.isFinite(v)) x[k++] = v;
+        else if (raw === '' && col.fill !== undefined) x[k++] = col.fill;
+        else
+          return {
+            ok: false,
+            row: r,
+            column: col.name,
+            message:
+              raw === '' ? 'missing value; expected a number' : `expected a finite number, got ${JSON.stringify(raw)}`,
+          };
+      } else {
+        for (const cat of col.categories) x[k++] = cat === raw ? 1 : 0;
+      }
+    }
+  }
+  const arms = policy.decideBatch(x, t.budget);
+  const counts = new Array<number>(policy.treatmentNames.length).fill(0);
+  for (let r = 0; r < n; r++) counts[arms[r] as number] = (counts[arms[r] as number] as number) + 1;
+  if (L.idIndex < 0) return { ok: true, count: n, counts, arms };
+  const lines: string[] = new Array(n);
+  for (let r = 0; r < n; r++)
+    lines[r] = `${csvField((records[r] as string[])[L.idIndex] as string)},${quotedNames[arms[r] as number]}\n`;
+  return { ok: true, count: n, counts, text: encoder.encode(lines.join('')) };
+}
+
+parentPort?.on('message', (msg: { id: number; task: RangeTask | CsvTask }) => {
+  try {
+    const result = msg.task.type === 'range' ? runRange(msg.task) : runCsv(msg.task);
+    const transfer: ArrayBuffer[] = [];
+    if (typeof result === 'object' && result.ok) {
+      if (result.text !== undefined) transfer.push(result.text.buffer as ArrayBuffer);
+      if (result.arms !== undefined) transfer.push(result.arms.buffer as ArrayBuffer);
+    }
+    parentPort?.postMessage({ id: msg.id, ok: true, result }, transfer);
+  } catch (e) {
+    parentPort?.postMessage({ id: msg.id, ok: false, error: serializeError(e) });
+  }
+});
