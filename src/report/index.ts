@@ -1,0 +1,14 @@
+export type { RenderedChart } from './render.js';
+export { renderSvg } from './render.js';
+export type { RenderedReport } from './report.js';
+export { defaultValueMetrics, renderReport } from './report.js';
+export type { VegaLiteSpec } from './specs.js';
+export type {
+  CostCurveSeries,
+  DistillationSummary,
+  GroupSummary,
+  KSelectionSummary,
+  ReportInput,
+  ReportOptions,
+} from './types.js';
+export { defaultReportOptions, metricLabels } from './types.js';

@@ -1,0 +1,2 @@
+export type { WrittenReport } from './write.js';
+export { writeFileAtomic, writeReport } from './write.js';

@@ -1,0 +1,281 @@
+import type { ComparisonMetric, ComparisonResult } from '../eval/compare.js';
+import { curveArea } from '../eval/costcurve.js';
+import type { CostCurveSeries, DistillationSummary, GroupSummary, KSelectionSummary } from './types.js';
+import { metricLabels } from './types.js';
+
+/**
+ * A Vega-Lite specification as plain JSON. Kept untyped here (vega-lite's own types are checked when compiled),
+ * so that building specs needs no import of vega-lite.
+ */
+export type VegaLiteSpec = Record<string, unknown>;
+
+interface Size {
+  readonly width: number;
+  readonly height: number;
+}
+
+const base = (size: Size, title: string): VegaLiteSpec => ({
+  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  width: size.width,
+  height: size.height,
+  title: { text: title, anchor: 'start', fontSize: 14 },
+  config: {
+    view: { stroke: null },
+    axis: { grid: true, gridOpacity: 0.4 },
+    legend: { orient: 'right', symbolOpacity: 1, symbolType: 'circle' },
+  },
+});
+
+const methodColor = (methods: readonly string[]) => ({
+  field: 'method',
+  type: 'nominal',
+  title: 'Method',
+  scale: { domain: [...methods], scheme: 'tableau10' },
+});
+
+/** A metric's mean against budget per method, with a band from the wider of the seed and bootstrap intervals. */
+export function valueVsBudgetSpec(result: ComparisonResult, metric: ComparisonMetric, size: Size): VegaLiteSpec | null {
+  const values = result.summary.metrics
+    .filter((r) => r.metric === metric && Number.isFinite(r.mean))
+    .map((r) => {
+      const lows = [r.lower, r.bootstrapLower ?? Number.NaN].filter(Number.isFinite);
+      const highs = [r.upper, r.bootstrapUpper ?? Number.NaN].filter(Number.isFinite);
+      return {
+        method: r.method,
+        budget: r.budget,
+        mean: r.mean,
+        lower: lows.length > 0 ? Math.min(...lows) : r.mean,
+        upper: highs.length > 0 ? Math.max(...highs) : r.mean,
+        n: r.n,
+      };
+    });
+  if (values.length === 0) return null;
+  const x = { field: 'budget', type: 'quantitative', title: 'Budget per user' };
+  const layers: VegaLiteSpec[] = [
+    {
+      mark: { type: 'errorband', opacity: 0.18, borders: false },
+      encoding: {
+        x,
+        y: { field: 'lower', type: 'quantitative', title: metricLabels[metric] },
+        y2: { field: 'upper' },
+        color: methodColor(result.methods),
+      },
+    },
+    {
+      mark: { type: 'line', point: { filled: true, size: 45 }, strokeWidth: 2 },
+      encoding: {
+        x,
+        y: { field: 'mean', type: 'quantitative', title: metricLabels[metric], scale: { zero: false } },
+        color: methodColor(result.methods),
+        tooltip: [
+          { field: 'method' },
+          { field: 'budget' },
+          { field: 'mean', format: '.4f' },
+          { field: 'lower', format: '.4f' },
+          { field: 'upper', format: '.4f' },
+        ],
+      },
+    },
+  ];
+  if (metric.endsWith('spendRatio') || metric.endsWith('oracleRatio') || metric.endsWith('oracleRatioMatched')) {
+    layers.push({
+      data: { values: [{ y: 1 }] },
+      mark: { type: 'rule', strokeDash: [4, 4], color: '#555' },
+      encoding: { y: { field: 'y', type: 'quantitative' } },
+    });
+  }
+  return { ...base(size, metricLabels[metric]), data: { values }, layer: layers };
+}
+
+/** Cost curves: incremental response against incremental cost per method, from the origin. */
+export function costCurveSpec(series: readonly CostCurveSeries[], size: Size): VegaLiteSpec | null {
+  const methods = series.map((s) => s.method);
+  const values = series.flatMap((s) => [
+    { method: s.method, cost: 0, response: 0, order: -1 },
+    ...[...s.points]
+      .sort((a, b) => a.incrementalCost - b.incrementalCost)
+      .map((p, i) => ({
+        method: s.method,
+        cost: p.incrementalCost,
+        response: p.incrementalResponse,
+        lower: p.lower ?? p.incrementalResponse,
+        upper: p.upper ?? p.incrementalResponse,
+        budget: p.budget ?? null,
+        order: i,
+      })),
+  ]);
+  if (series.every((s) => s.points.length === 0)) return null;
+  const x = { field: 'cost', type: 'quantitative', title: 'Incremental cost per user' };
+  return {
+    ...base(size, 'Cost curves: incremental response vs incremental cost'),
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'rule', opacity: 0.5 },
+        encoding: {
+          x,
+          y: { field: 'lower', type: 'quantitative' },
+          y2: { field: 'upper' },
+          color: methodColor(methods),
+        },
+      },
+      {
+        mark: { type: 'line', point: { filled: true, size: 45 }, strokeWidth: 2 },
+        encoding: {
+          x,
+          y: { field: 'response', type: 'quantitative', title: 'Incremental response per user' },
+          order: { field: 'order' },
+          color: methodColor(methods),
+          tooltip: [
+            { field: 'method' },
+            { field: 'budget' },
+            { field: 'cost', format: '.4f' },
+            { field: 'response', format: '.4f' },
+          ],
+        },
+      },
+    ],
+  };
+}
+
+/** Per-group uplift (bars with intervals) beside per-group size. */
+export function groupsSpec(groups: readonly GroupSummary[], size: Size): VegaLiteSpec | null {
+  if (groups.length === 0) return null;
+  const values = groups.map((g) => ({
+    group: String(g.group),
+    size: g.size,
+    uplift: g.uplift,
+    lower: g.upliftLower ?? g.uplift,
+    upper: g.upliftUpper ?? g.uplift,
+    arm: g.arm ?? 'n/a',
+  }));
+  const y = { field: 'group', type: 'nominal', title: 'Group', sort: null };
+  const half = { width: Math.round(size.width / 2) - 20, height: Math.max(size.height, 18 * groups.length) };
+  return {
+    ...base(size, 'Groups: uplift and size'),
+    data: { values },
+    hconcat: [
+      {
+        ...half,
+        layer: [
+          {
+            mark: { type: 'bar' },
+            encoding: {
+              y,
+              x: { field: 'uplift', type: 'quantitative', title: 'Incremental response per user' },
+              color: { field: 'arm', type: 'nominal', title: 'Arm', scale: { scheme: 'set2' } },
+              tooltip: [{ field: 'group' }, { field: 'uplift', format: '.4f' }, { field: 'arm' }, { field: 'size' }],
+            },
+          },
+          {
+            mark: { type: 'rule', color: '#333' },
+            encoding: { y, x: { field: 'lower', type: 'quantitative' }, x2: { field: 'upper' } },
+          },
+        ],
+      },
+      {
+        ...half,
+        mark: { type: 'bar', color: '#9aa5b1' },
+        encoding: { y: { ...y, axis: null }, x: { field: 'size', type: 'quantitative', title: 'Size' } },
+      },
+    ],
+  };
+}
+
+/** Distillation agreement per group, with the overall agreement as a rule. */
+export function distillationSpec(d: DistillationSummary, size: Size): VegaLiteSpec {
+  const per = d.perGroup ?? [];
+  const values =
+    per.length > 0
+      ? per.map((g) => ({ group: String(g.group), agreement: g.agreement, size: g.size }))
+      : [{ group: 'all', agreement: d.agreement, size: 1 }];
+  return {
+    ...base(size, `Distillation: student agrees with teacher on ${(100 * d.agreement).toFixed(1)}% of users`),
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'bar', color: '#4c78a8' },
+        encoding: {
+          x: { field: 'group', type: 'nominal', title: 'Teacher group', sort: null, axis: { labelAngle: 0 } },
+          y: { field: 'agreement', type: 'quantitative', title: 'Agreement', scale: { domain: [0, 1] } },
+          tooltip: [{ field: 'group' }, { field: 'agreement', format: '.3f' }, { field: 'size' }],
+        },
+      },
+      {
+        data: { values: [{ a: d.agreement }] },
+        mark: { type: 'rule', strokeDash: [4, 4], color: '#e45756' },
+        encoding: { y: { field: 'a', type: 'quantitative' } },
+      },
+    ],
+  };
+}
+
+/** The K candidates' scores with error bars and the chosen K marked. */
+export function kSelectionSpec(k: KSelectionSummary, size: Size): VegaLiteSpec | null {
+  if (k.scores.length === 0) return null;
+  const values = k.scores.map((s) => ({
+    k: s.k,
+    score: s.score,
+    lower: s.score - (s.se ?? 0),
+    upper: s.score + (s.se ?? 0),
+    chosen: s.k === k.chosen ? 'chosen' : 'candidate',
+  }));
+  const x = { field: 'k', type: 'quantitative', title: 'Number of groups K' };
+  const label = k.scoreLabel ?? 'score';
+  return {
+    ...base(size, `Choice of K: ${k.chosen}${k.rule !== undefined ? ` (${k.rule})` : ''}`),
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'rule', color: '#888' },
+        encoding: { x, y: { field: 'lower', type: 'quantitative' }, y2: { field: 'upper' } },
+      },
+      {
+        mark: { type: 'line', color: '#4c78a8' },
+        encoding: { x, y: { field: 'score', type: 'quantitative', title: label, scale: { zero: false } } },
+      },
+      {
+        mark: { type: 'point', filled: true, size: 80 },
+        encoding: {
+          x,
+          y: { field: 'score', type: 'quantitative' },
+          color: {
+            field: 'chosen',
+            type: 'nominal',
+            title: '',
+            scale: { domain: ['candidate', 'chosen'], range: ['#4c78a8', '#e45756'] },
+          },
+          tooltip: [{ field: 'k' }, { field: 'score', format: '.4f' }],
+        },
+      },
+    ],
+  };
+}
+
+/** Cost curves drawn from a comparison: mean EOM incremental cost and response per method and budget. */
+export function costCurvesFromComparison(result: ComparisonResult): CostCurveSeries[] {
+  const find = (method: string, budget: number, metric: ComparisonMetric) =>
+    result.summary.metrics.find((r) => r.method === method && r.budget === budget && r.metric === metric);
+  return result.methods.map((method) => {
+    const points = result.budgets.flatMap((budget) => {
+      const c = find(method, budget, 'eom.incrementalCost');
+      const r = find(method, budget, 'eom.incrementalResponse');
+      if (c === undefined || r === undefined) return [];
+      const lower = r.bootstrapLower ?? r.lower;
+      const upper = r.bootstrapUpper ?? r.upper;
+      return [
+        {
+          incrementalCost: c.mean,
+          incrementalResponse: r.mean,
+          budget,
+          ...(Number.isFinite(lower) && Number.isFinite(upper) ? { lower, upper } : {}),
+        },
+      ];
+    });
+    const { normalizedArea } = curveArea(
+      points.map((p) => p.incrementalCost),
+      points.map((p) => p.incrementalResponse),
+    );
+    return { method, points, ...(Number.isFinite(normalizedArea) ? { normalizedArea } : {}) };
+  });
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderReport } from './report.js';
+import type { ReportInput, ReportOptions } from './types.js';
+
+/** Where {@link writeReport} wrote the report. */
+export interface WrittenReport {
+  readonly html: string;
+  readonly json: string;
+  readonly markdown: string;
+  readonly charts: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Writes a string to `path` atomically: first to a temporary file beside it, then renamed over it, so a reader never
+ * sees a half-written file.
+ */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, text, 'utf8');
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Renders a report (see {@link renderReport}) and writes `report.html`, `results.json` and `summary.md` into `dir`
+ * (created if needed), each atomically. Node only.
+ *
+ * @example
+ * ```ts
+ * const files = await writeReport('out/simulator', { title: 'Simulator', comparison: result });
+ * console.log(`open ${files.html}`);
+ * ```
+ */
+export async function writeReport(
+  dir: string,
+  input: ReportInput,
+  options: ReportOptions = {},
+): Promise<WrittenReport> {
+  const r = await renderReport(input, options);
+  await mkdir(dir, { recursive: true });
+  const html = join(dir, 'report.html');
+  const json = join(dir, 'results.json');
+  const markdown = join(dir, 'summary.md');
+  await writeFileAtomic(json, r.json);
+  await writeFileAtomic(markdown, r.markdown);
+  await writeFileAtomic(html, r.html);
+  return { html, json, markdown, charts: r.charts, warnings: r.warnings };
+}
