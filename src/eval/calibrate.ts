@@ -35,7 +35,7 @@ export const defaultCalibrateSpendOptions = {
 } satisfies Required<Omit<CalibrateSpendOptions, 'hi'>>;
 
 /** What {@link calibrateSpend} returns. */
-export interface SpendCalibration {
+export interface SpendCalibrationResult {
   /** The chosen parameter: the spendiest one found whose estimated spend does not exceed the target. */
   readonly parameter: number;
   /** IPW-estimated spend per user at `parameter` on the calibration rows. */
@@ -69,7 +69,7 @@ export async function calibrateSpend(
   calibration: RctDataset,
   target: Budget | number,
   options: CalibrateSpendOptions,
-): Promise<SpendCalibration> {
+): Promise<SpendCalibrationResult> {
   const o = { ...defaultCalibrateSpendOptions, ...options };
   if (typeof assign !== 'function') throw new ValidationError({ path: ['assign'], message: 'expected a function' });
   const b = typeof target === 'number' ? checkBudget({ perUser: target }, 'target') : checkBudget(target, 'target');
@@ -120,7 +120,7 @@ export async function calibrateSpend(
 }
 
 /** Options of {@link withSpendCalibration}: those of {@link calibrateSpend} with `hi` optional. */
-export type SpendCalibrationOptions = Omit<CalibrateSpendOptions, 'hi' | 'direction'> & {
+export type WithSpendCalibrationOptions = Omit<CalibrateSpendOptions, 'hi' | 'direction'> & {
   /** Upper end of the budget search. @default the larger of 2 x target and the costliest arm's mean cost */
   hi?: number;
 };
@@ -140,12 +140,12 @@ export type SpendCalibrationOptions = Omit<CalibrateSpendOptions, 'hi' | 'direct
 export function withSpendCalibration(
   allocator: BudgetAllocator,
   calibration: RctDataset,
-  options: SpendCalibrationOptions = {},
-): BudgetAllocator & { readonly calibrations: ReadonlyMap<number, SpendCalibration> } {
-  const cache = new Map<number, SpendCalibration>();
+  options: WithSpendCalibrationOptions = {},
+): BudgetAllocator & { readonly calibrations: ReadonlyMap<number, SpendCalibrationResult> } {
+  const cache = new Map<number, SpendCalibrationResult>();
   const wrapper = {
     name: `${allocator.name}+cal`,
-    calibrations: cache as ReadonlyMap<number, SpendCalibration>,
+    calibrations: cache as ReadonlyMap<number, SpendCalibrationResult>,
     async fit(train: RctDataset) {
       cache.clear();
       await allocator.fit(train);

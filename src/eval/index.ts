@@ -1,4 +1,4 @@
-export type { CalibrateSpendOptions, SpendCalibration, SpendCalibrationOptions } from './calibrate.js';
+export type { CalibrateSpendOptions, SpendCalibrationResult, WithSpendCalibrationOptions } from './calibrate.js';
 export { calibrateSpend, defaultCalibrateSpendOptions, withSpendCalibration } from './calibrate.js';
 export type {
   AllocatorFactory,

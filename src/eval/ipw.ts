@@ -94,7 +94,7 @@ export interface PolicySetEvaluation {
 
 /**
  * Evaluates several policies on the same bootstrap resamples, so that their differences can be given paired
- * confidence intervals (see {@link comparePolicies}).
+ * confidence intervals (as `compare` does).
  */
 export function evaluatePolicies(
   assignments: readonly Int32Array[],

@@ -1,2 +1,2 @@
 export type { WrittenReport } from './write.js';
-export { writeFileAtomic, writeReport } from './write.js';
+export { writeReport } from './write.js';

@@ -38,7 +38,7 @@ export function defaultValueMetrics(input: ReportInput): ComparisonMetric[] {
 /**
  * Renders a report in memory: a self-contained HTML page with inline SVG charts (Vega-Lite, rendered without a
  * browser), a Markdown summary and the input as JSON (results.json). Sections without data are left out. Runs in
- * Node and in browsers; {@link writeReport} writes the three files.
+ * Node and in browsers; `writeReport` (Node only) writes the three files.
  *
  * @example
  * ```ts
