@@ -1,0 +1,250 @@
+import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
+import { Rng } from '../core/rng.js';
+import { describe } from '../core/validate.js';
+import type { RctDataset } from '../data/dataset.js';
+import { applyStandardizer, checkStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
+import { type KSelection, selectK } from './auto.js';
+import { allSqDistances, rowNorms } from './distance.js';
+import { distanceEngine } from './engine.js';
+import { type ClustererParams, type HiddenClustererOptions, resolveClustererOptions } from './options.js';
+import { runKMeans } from './run.js';
+
+/** The fitted state of a {@link HiddenClusterer}. */
+export interface ClustererState {
+  readonly k: number;
+  readonly dim: number;
+  /** `k x dim` centroids in the clustering space (standardized when `standardize` is on). */
+  readonly centroids: Float32Array;
+  readonly standardizer: StandardizerState | null;
+  readonly inertia: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly algorithm: 'lloyd' | 'minibatch';
+  /** Present when K was chosen automatically: every candidate's score. */
+  readonly selection?: KSelection;
+}
+
+/** The versioned JSON form of a fitted {@link HiddenClusterer}. */
+export interface HiddenClustererJSON {
+  readonly kind: 'HiddenClusterer';
+  readonly formatVersion: 1;
+  readonly params: ClustererParams;
+  readonly state: Omit<ClustererState, 'centroids'> & { readonly centroids: number[] };
+}
+
+const KIND = 'HiddenClusterer';
+
+/**
+ * Step 2 of HRC: k-means on (standardized) hidden representations. Greedy k-means++ seeding, Lloyd iterations with
+ * Hamerly pruning (or mini-batch for large n), nearest-centroid scans in JS or as tfjs matrix products. With
+ * `k: 'auto'` the number of groups is chosen by the held-out value of the group-level plan (see `selectK`).
+ *
+ * @example
+ * ```ts
+ * const h = net.embed(train.features);
+ * const clusterer = await new HiddenClusterer({ k: 'auto' }).fit(h, { dim: net.embeddingDim, data: train });
+ * console.log(clusterer.selection?.candidates);
+ * const groups = clusterer.predict(net.embed(test.features));
+ * ```
+ */
+export class HiddenClusterer {
+  readonly options: HiddenClustererOptions;
+  private fitted: ClustererState | undefined;
+  private params: ClustererParams | undefined;
+
+  constructor(options: HiddenClustererOptions = {}) {
+    this.options = options;
+  }
+
+  /**
+   * Clusters row-major `embeddings` of `dim` columns. With `k: 'auto'`, `data` (the trial rows the embeddings
+   * belong to, in the same order) is required. Refitting starts over. Returns `this`.
+   */
+  async fit(embeddings: Float32Array, opts: { dim: number; data?: RctDataset }): Promise<this> {
+    const p = resolveClustererOptions(this.options);
+    const dim = opts?.dim;
+    if (!Number.isInteger(dim) || dim < 1) {
+      throw new ValidationError({ path: ['dim'], message: `expected a positive integer, got ${describe(dim)}` });
+    }
+    const n = checkEmbeddings(embeddings, dim);
+    const standardizer = p.standardize ? fitStandardizer(embeddings, dim) : null;
+    const x = standardizer !== null ? applyStandardizer(standardizer, embeddings) : embeddings;
+    const engine = distanceEngine(p.engine);
+    let k: number;
+    let selection: KSelection | undefined;
+    if (p.k === 'auto') {
+      const data = opts.data;
+      if (data === undefined) {
+        throw new ValidationError({
+          path: ['k'],
+          message: "k: 'auto' scores candidates on trial outcomes: call fit(embeddings, { dim, data })",
+        });
+      }
+      if (typeof data !== 'object' || data === null || data.n !== n) {
+        throw new ValidationError({
+          path: ['data', 'n'],
+          message: `expected the ${n} trial rows the embeddings belong to, got ${describe(data?.n)}`,
+        });
+      }
+      selection = await selectK(x, n, dim, data, p, this.options.scoreK, engine);
+      k = selection.selected;
+    } else {
+      k = p.k;
+    }
+    if (k > n) throw new ValidationError({ path: ['k'], message: `expected k <= ${n} rows, got ${k}` });
+    const run = runKMeans(x, n, dim, k, p, engine, new Rng(p.seed).child('final'));
+    this.params = p;
+    this.fitted = {
+      k,
+      dim,
+      centroids: run.centroids,
+      standardizer,
+      inertia: run.inertia,
+      iterations: run.iterations,
+      converged: run.converged,
+      algorithm: run.algorithm,
+      ...(selection !== undefined ? { selection } : {}),
+    };
+    return this;
+  }
+
+  /** Number of groups. */
+  get k(): number {
+    return this.need('k').state.k;
+  }
+
+  /** `k x dim` centroids in the embedding space (standardization undone). */
+  get centroids(): Float32Array {
+    const { state } = this.need('centroids');
+    const out = state.centroids.slice();
+    const s = state.standardizer;
+    if (s !== null) {
+      for (let o = 0; o < out.length; o += state.dim) {
+        for (let t = 0; t < state.dim; t++) {
+          out[o + t] = (out[o + t] as number) * (s.std[t] as number) + (s.mean[t] as number);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The record of the automatic choice of K, if any. */
+  get selection(): KSelection | undefined {
+    return this.need('selection').state.selection;
+  }
+
+  /** Fitted state (read-only). */
+  get state(): ClustererState {
+    return this.need('state').state;
+  }
+
+  /** The nearest centroid of each row. */
+  predict(embeddings: Float32Array): Int32Array {
+    const { state, params } = this.need('predict');
+    const n = checkEmbeddings(embeddings, state.dim);
+    const x = state.standardizer !== null ? applyStandardizer(state.standardizer, embeddings) : embeddings;
+    const labels = new Int32Array(n);
+    const best = new Float64Array(n);
+    const second = new Float64Array(n);
+    distanceEngine(params.engine).nearestMany(
+      x,
+      state.dim,
+      null,
+      n,
+      rowNorms(x, n, state.dim),
+      state.centroids,
+      rowNorms(state.centroids, state.k, state.dim),
+      state.k,
+      labels,
+      best,
+      second,
+    );
+    return labels;
+  }
+
+  /** Squared distances of each row to each centroid in the clustering space, row-major `n x k` (for soft labels). */
+  distances(embeddings: Float32Array): Float32Array {
+    const { state } = this.need('distances');
+    const n = checkEmbeddings(embeddings, state.dim);
+    const x = state.standardizer !== null ? applyStandardizer(state.standardizer, embeddings) : embeddings;
+    return allSqDistances(x, n, state.dim, state.centroids, state.k);
+  }
+
+  /** The versioned JSON form. The scorer function is not serialized. */
+  toJSON(): HiddenClustererJSON {
+    const { state, params } = this.need('toJSON');
+    return { kind: KIND, formatVersion: 1, params, state: { ...state, centroids: Array.from(state.centroids) } };
+  }
+
+  /** Rebuilds a fitted clusterer; throws {@link SerializationError} when malformed. */
+  static fromJSON(json: unknown): HiddenClusterer {
+    const j = json as HiddenClustererJSON;
+    if (typeof j !== 'object' || j === null || j.kind !== KIND) {
+      throw new SerializationError(`expected kind '${KIND}', got ${describe((j as { kind?: unknown } | null)?.kind)}`);
+    }
+    if (j.formatVersion !== 1) {
+      throw new SerializationError(`unsupported ${KIND} formatVersion ${describe(j.formatVersion)}; expected 1`);
+    }
+    let params: ClustererParams;
+    try {
+      params = resolveClustererOptions(j.params ?? {});
+    } catch (e) {
+      throw new SerializationError(`${KIND}.params: ${(e as Error).message}`, { cause: e });
+    }
+    const s = j.state;
+    if (
+      typeof s !== 'object' ||
+      s === null ||
+      !Number.isInteger(s.k) ||
+      s.k < 1 ||
+      !Number.isInteger(s.dim) ||
+      s.dim < 1
+    ) {
+      throw new SerializationError(`${KIND}.state: expected integer k >= 1 and dim >= 1`);
+    }
+    if (
+      !Array.isArray(s.centroids) ||
+      s.centroids.length !== s.k * s.dim ||
+      !s.centroids.every((v) => typeof v === 'number' && Number.isFinite(v))
+    ) {
+      throw new SerializationError(`${KIND}.state.centroids: expected ${s.k * s.dim} finite numbers (k x dim)`);
+    }
+    const standardizer =
+      s.standardizer === null ? null : checkStandardizer(s.standardizer, s.dim, `${KIND}.state.standardizer`);
+    const out = new HiddenClusterer(j.params);
+    out.params = params;
+    out.fitted = {
+      ...s,
+      standardizer,
+      centroids: Float32Array.from(s.centroids),
+      algorithm: s.algorithm === 'minibatch' ? 'minibatch' : 'lloyd',
+    };
+    return out;
+  }
+
+  private need(method: string): { state: ClustererState; params: ClustererParams } {
+    if (this.fitted === undefined || this.params === undefined) throw new NotFittedError(KIND, method);
+    return { state: this.fitted, params: this.params };
+  }
+}
+
+function checkEmbeddings(x: unknown, dim: number): number {
+  if (!(x instanceof Float32Array) || x.length === 0 || x.length % dim !== 0) {
+    throw new ValidationError({
+      path: ['embeddings'],
+      message: `expected a non-empty row-major Float32Array with ${dim} columns, got ${describe(x)}${
+        x instanceof Float32Array ? ` of length ${x.length}` : ''
+      }`,
+    });
+  }
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i] as number;
+    if (!Number.isFinite(v)) {
+      throw new ValidationError({
+        path: ['embeddings', 'row', Math.floor(i / dim), 'column', i % dim],
+        message: `expected a finite number, got ${v}`,
+      });
+    }
+  }
+  return x.length / dim;
+}
