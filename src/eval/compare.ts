@@ -1,10 +1,8 @@
-import { ValidationError } from '../core/errors.js';
-import { DEFAULT_SEED, deriveSeed } from '../core/rng.js';
+import { deriveSeed } from '../core/rng.js';
 import { type Budget, type BudgetAllocator, budgetTotal, type ProgressEvent } from '../core/types.js';
-import { checkNumber, describe } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
 import type { TrialTruth } from '../sim/simulator.js';
-import { toBudgets } from './costcurve.js';
+import { checkCompareOptions, checkTrial } from './compare-options.js';
 import { checkAssignment, type EvaluateOptions, evaluatePolicies } from './ipw.js';
 import { type ComparisonSummary, summarizeResults } from './summary.js';
 import { truthMetrics } from './truth.js';
@@ -240,72 +238,4 @@ function pairedDifference(ev: ReturnType<typeof evaluatePolicies>, p: number, r:
     return (d[lo] as number) + (h - lo) * ((d[Math.min(d.length - 1, lo + 1)] as number) - (d[lo] as number));
   };
   return { estimate, lower: at((1 - level) / 2), upper: at(1 - (1 - level) / 2) };
-}
-
-function checkCompareOptions(o: CompareOptions) {
-  const methods = o.methods;
-  if (typeof methods !== 'object' || methods === null || Object.keys(methods).length === 0) {
-    throw new ValidationError({
-      path: ['methods'],
-      message: `expected a non-empty object of allocator factories, got ${describe(methods)}`,
-    });
-  }
-  const names = Object.keys(methods);
-  for (const name of names) {
-    if (typeof methods[name] !== 'function')
-      throw new ValidationError({
-        path: ['methods', name],
-        message: `expected a function (seed) => BudgetAllocator, got ${describe(methods[name])}`,
-      });
-  }
-  const budgets = toBudgets(o.budgets);
-  const seeds = [...(o.seeds ?? [DEFAULT_SEED])];
-  if (seeds.length === 0) throw new ValidationError({ path: ['seeds'], message: 'expected at least one seed' });
-  for (let i = 0; i < seeds.length; i++) checkNumber(`seeds.${i}`, seeds[i], { integer: true });
-  if (new Set(seeds).size !== seeds.length)
-    throw new ValidationError({ path: ['seeds'], message: 'seeds must be distinct' });
-  const level = checkNumber('level', o.level ?? 0.95, { min: 1e-9, max: 1 - 1e-9 });
-  if (o.reference !== undefined && !names.includes(o.reference)) {
-    throw new ValidationError({
-      path: ['reference'],
-      message: `'${o.reference}' is not among the methods (${names.join(', ')})`,
-    });
-  }
-  const reference = o.reference ?? (names.includes('hrc') ? 'hrc' : undefined);
-  let getTrial: (seed: number) => ComparisonTrial;
-  if (o.trial !== undefined) {
-    if (o.train !== undefined || o.test !== undefined || o.truth !== undefined)
-      throw new ValidationError({ path: ['trial'], message: 'give either trial or train/test/truth, not both' });
-    if (typeof o.trial !== 'function')
-      throw new ValidationError({ path: ['trial'], message: 'expected a function (seed) => { train, test, truth? }' });
-    getTrial = o.trial;
-  } else {
-    if (o.train === undefined) throw new ValidationError({ path: ['train'], message: 'required (or give trial)' });
-    if (o.test === undefined) throw new ValidationError({ path: ['test'], message: 'required (or give trial)' });
-    const fixed = { train: o.train, test: o.test, ...(o.truth !== undefined ? { truth: o.truth } : {}) };
-    getTrial = () => fixed;
-  }
-  return { names, budgets, seeds, reference, level, getTrial };
-}
-
-function checkTrial(t: ComparisonTrial): void {
-  if (t === null || typeof t !== 'object' || t.train === undefined || t.test === undefined) {
-    throw new ValidationError({ path: ['trial'], message: `expected { train, test, truth? }, got ${describe(t)}` });
-  }
-  if (t.train.d !== t.test.d)
-    throw new ValidationError({
-      path: ['test', 'd'],
-      message: `expected ${t.train.d} feature columns as in train, got ${t.test.d}`,
-    });
-  const a = t.train.treatmentNames.join('\u0000');
-  if (a !== t.test.treatmentNames.join('\u0000'))
-    throw new ValidationError({
-      path: ['test', 'treatmentNames'],
-      message: `expected the arms of train (${t.train.treatmentNames.join(', ')})`,
-    });
-  if (t.truth !== undefined && (t.truth.n !== t.test.n || t.truth.m !== t.test.treatmentNames.length))
-    throw new ValidationError({
-      path: ['truth'],
-      message: `expected the truth of the ${t.test.n} test users and ${t.test.treatmentNames.length} arms`,
-    });
 }
