@@ -37,22 +37,34 @@ export function checkCompareOptions(o: CompareOptions) {
   const reference = o.reference ?? (names.includes('hrc') ? 'hrc' : undefined);
   let getTrial: (seed: number) => ComparisonTrial;
   if (o.trial !== undefined) {
-    if (o.train !== undefined || o.test !== undefined || o.truth !== undefined)
-      throw new ValidationError({ path: ['trial'], message: 'give either trial or train/test/truth, not both' });
+    if (o.train !== undefined || o.test !== undefined || o.truth !== undefined || o.calibration !== undefined)
+      throw new ValidationError({
+        path: ['trial'],
+        message:
+          'give either trial or train/test/truth/calibration, not both (a trial returns its own calibration rows)',
+      });
     if (typeof o.trial !== 'function')
       throw new ValidationError({ path: ['trial'], message: 'expected a function (seed) => { train, test, truth? }' });
     getTrial = o.trial;
   } else {
     if (o.train === undefined) throw new ValidationError({ path: ['train'], message: 'required (or give trial)' });
     if (o.test === undefined) throw new ValidationError({ path: ['test'], message: 'required (or give trial)' });
-    const fixed = { train: o.train, test: o.test, ...(o.truth !== undefined ? { truth: o.truth } : {}) };
+    const fixed = {
+      train: o.train,
+      test: o.test,
+      ...(o.truth !== undefined ? { truth: o.truth } : {}),
+      ...(o.calibration !== undefined ? { calibration: o.calibration } : {}),
+    };
     getTrial = () => fixed;
   }
-  return { names, budgets, seeds, reference, level, getTrial };
+  if (o.calibrate !== undefined && typeof o.calibrate !== 'boolean')
+    throw new ValidationError({ path: ['calibrate'], message: `expected a boolean, got ${describe(o.calibrate)}` });
+  const calibrate = o.calibrate ?? o.calibration !== undefined;
+  return { names, budgets, seeds, reference, level, getTrial, calibrate };
 }
 
-/** Checks that a trial's train and test data fit together and with its truth. */
-export function checkTrial(t: ComparisonTrial): void {
+/** Checks that a trial's train and test data fit together, with its truth and with its calibration rows. */
+export function checkTrial(t: ComparisonTrial, calibrate: boolean): void {
   if (t === null || typeof t !== 'object' || t.train === undefined || t.test === undefined) {
     throw new ValidationError({ path: ['trial'], message: `expected { train, test, truth? }, got ${describe(t)}` });
   }
@@ -67,6 +79,16 @@ export function checkTrial(t: ComparisonTrial): void {
       path: ['test', 'treatmentNames'],
       message: `expected the arms of train (${t.train.treatmentNames.join(', ')})`,
     });
+  if (calibrate) {
+    const c = t.calibration;
+    if (c === undefined)
+      throw new ValidationError({ path: ['calibration'], message: 'calibrate is on: give held-out calibration rows' });
+    if (c.d !== t.train.d || c.treatmentNames.join('\u0000') !== a)
+      throw new ValidationError({
+        path: ['calibration'],
+        message: `expected ${t.train.d} feature columns and the arms of train (${t.train.treatmentNames.join(', ')})`,
+      });
+  }
   if (t.truth !== undefined && (t.truth.n !== t.test.n || t.truth.m !== t.test.treatmentNames.length))
     throw new ValidationError({
       path: ['truth'],

@@ -2,6 +2,7 @@ import { deriveSeed } from '../core/rng.js';
 import { type Budget, type BudgetAllocator, budgetTotal, type ProgressEvent } from '../core/types.js';
 import type { RctDataset } from '../data/dataset.js';
 import type { TrialTruth } from '../sim/simulator.js';
+import { type WithSpendCalibrationOptions, withSpendCalibration } from './calibrate.js';
 import { checkCompareOptions, checkTrial } from './compare-options.js';
 import { checkAssignment, type EvaluateOptions, evaluatePolicies } from './ipw.js';
 import { type ComparisonSummary, summarizeResults } from './summary.js';
@@ -15,6 +16,8 @@ export interface ComparisonTrial {
   readonly train: RctDataset;
   readonly test: RctDataset;
   readonly truth?: TrialTruth;
+  /** Held-out randomized rows for spend calibration (not in `train`); used when `calibrate` is on. */
+  readonly calibration?: RctDataset;
 }
 
 /** Options of {@link compare}. Give either `train` and `test` (and `truth`) or `trial`. */
@@ -29,6 +32,15 @@ export interface CompareOptions {
   truth?: TrialTruth;
   /** A different trial per seed instead of fixed data (e.g. `(s) => simulateCouponTrial({ seed: s })`). */
   trial?: (seed: number) => ComparisonTrial;
+  /** Held-out randomized rows for spend calibration, with fixed `train`/`test`: turns `calibrate` on. */
+  calibration?: RctDataset;
+  /**
+   * Spend calibration for every method alike: each allocator is wrapped by `withSpendCalibration` on the trial's
+   * `calibration` rows, so all methods are compared at IPW-matched spend. @default true when calibration rows are given
+   */
+  calibrate?: boolean;
+  /** Options of the calibration (search range, tolerance, estimator). */
+  calibrationOptions?: WithSpendCalibrationOptions;
   /** Budgets; numbers are budgets per user. */
   budgets: readonly (Budget | number)[];
   /** Seeds; each method is created, fitted and evaluated once per seed. @default [42] */
@@ -92,6 +104,8 @@ export interface ComparisonResult {
   readonly budgets: readonly number[];
   readonly seeds: readonly number[];
   readonly reference?: string;
+  /** Whether every method was spend-calibrated on held-out rows. */
+  readonly calibrated: boolean;
   readonly rows: readonly ResultRow[];
   readonly summary: ComparisonSummary;
   readonly failures: readonly ComparisonFailure[];
@@ -120,7 +134,7 @@ export interface ComparisonResult {
  * ```
  */
 export async function compare(options: CompareOptions): Promise<ComparisonResult> {
-  const { names, budgets, seeds, reference, level, getTrial } = checkCompareOptions(options);
+  const { names, budgets, seeds, reference, level, getTrial, calibrate } = checkCompareOptions(options);
   const failOn = options.onFailure ?? 'throw';
   const rows: ResultRow[] = [];
   const failures: ComparisonFailure[] = [];
@@ -131,14 +145,17 @@ export async function compare(options: CompareOptions): Promise<ComparisonResult
   let budgetValues: number[] = [];
   for (const seed of seeds) {
     const trial = getTrial(seed);
-    checkTrial(trial);
+    checkTrial(trial, calibrate);
     if (budgetValues.length === 0) budgetValues = budgets.map((b) => budgetTotal(b, trial.test.n) / trial.test.n);
     const assigned = new Map<string, Int32Array[]>();
     for (const name of names) {
       let stage: ComparisonFailure['stage'] = 'create';
       let budgetAt: number | undefined;
       try {
-        const allocator = (options.methods[name] as AllocatorFactory)(seed);
+        const created = (options.methods[name] as AllocatorFactory)(seed);
+        const allocator = calibrate
+          ? withSpendCalibration(created, trial.calibration as RctDataset, options.calibrationOptions)
+          : created;
         stage = 'fit';
         progress(`${name} seed ${seed}: fit`);
         const t0 = performance.now();
@@ -216,6 +233,7 @@ export async function compare(options: CompareOptions): Promise<ComparisonResult
     budgets: budgetValues,
     seeds,
     ...(reference !== undefined ? { reference } : {}),
+    calibrated: calibrate,
     rows,
     summary: summarizeResults(rows, { level, ...(reference !== undefined ? { reference } : {}) }),
     failures,

@@ -78,6 +78,11 @@ export async function costCurve(
 /**
  * Area under a cost curve given as (incremental cost, incremental response) points, from the origin through the
  * points sorted by cost, and that area over the enclosing rectangle (see {@link CostCurve.normalizedArea}).
+ *
+ * @example
+ * ```ts
+ * curveArea([1, 2, 3], [2, 4, 6]).normalizedArea; // 0.5: a straight line from the origin
+ * ```
  */
 export function curveArea(
   cost: readonly number[],

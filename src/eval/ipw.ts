@@ -95,6 +95,12 @@ export interface PolicySetEvaluation {
 /**
  * Evaluates several policies on the same bootstrap resamples, so that their differences can be given paired
  * confidence intervals (as `compare` does).
+ *
+ * @example
+ * ```ts
+ * const { evaluations, incrementalReplicates } = evaluatePolicies([armsA, armsB], test, { seed: 1 });
+ * const diff = incrementalReplicates[0].map((v, b) => v - incrementalReplicates[1][b]); // paired replicates
+ * ```
  */
 export function evaluatePolicies(
   assignments: readonly Int32Array[],

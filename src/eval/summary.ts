@@ -56,6 +56,11 @@ export interface ComparisonSummary {
 /**
  * Summarizes a tidy results table (as `compare` returns) per method x budget x metric, and takes paired differences
  * against `reference` seed by seed.
+ *
+ * @example
+ * ```ts
+ * const summary = summarizeResults(result.rows.filter((r) => r.budget === 0.5), { reference: 'hrc' });
+ * ```
  */
 export function summarizeResults(
   rows: readonly SummarizableRow[],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
 import type { ProgressEvent } from '../../src/core/types.js';
+import { trainTestSplit } from '../../src/data/split.js';
 import { type CompareOptions, compare } from '../../src/eval/compare.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 import { RandomFixture, UniformArmFixture } from './fixtures.js';
@@ -108,6 +109,31 @@ describe('compare', () => {
     const eom = result.summary.metrics.find((m) => m.metric === 'eom.incrementalResponse');
     expect(eom?.interval).toBe('bootstrap');
     expect(result.summary.differences).toEqual([]);
+  });
+
+  it('calibrates every method on held-out rows when calibration rows are given', async () => {
+    const big = simulateCouponTrial({ nTrain: 16_000, nTest: 6000, seed: 42 });
+    const { train, test: calibration } = trainTestSplit(big.train, { testFraction: 0.5, seed: 1 });
+    const over = { 'uniform-3-biased': () => new UniformArmFixture(3, 0.7) };
+    const base = {
+      methods: over,
+      train,
+      test: big.test,
+      truth: big.truth,
+      budgets: [0.2],
+      evaluation: { resamples: 0 },
+    };
+    const raw = await compare(base);
+    const cal = await compare({ ...base, calibration });
+    expect(raw.calibrated).toBe(false);
+    expect(cal.calibrated).toBe(true);
+    const spend = (r: typeof raw) => r.rows.find((x) => x.metric === 'truth.spendRatio')?.value as number;
+    expect(spend(raw)).toBeGreaterThan(1.3);
+    // Calibrated on 8,000 held-out rows: on budget up to the IPW noise of the spend estimate.
+    expect(Math.abs(spend(cal) - 1)).toBeLessThan(0.06);
+    await expect(compare({ ...base, calibrate: true, calibration: undefined as never })).rejects.toThrow(
+      /^calibration:/,
+    );
   });
 
   it('stops at the first failure by default and names bad options', async () => {
