@@ -31,7 +31,7 @@ export interface RenderedReport {
 export function defaultValueMetrics(input: ReportInput): ComparisonMetric[] {
   const hasTruth = input.comparison?.rows.some((r) => r.metric.startsWith('truth.')) ?? false;
   return hasTruth
-    ? ['truth.oracleRatio', 'truth.spendRatio', 'eom.incrementalResponse']
+    ? ['truth.oracleRatioMatched', 'truth.spendRatio', 'eom.incrementalResponse']
     : ['eom.incrementalResponse', 'eom.spendRatio'];
 }
 
@@ -67,7 +67,7 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
         ...(await chart(
           `value:${metric}`,
           valueVsBudgetSpec(cmp, metric, size),
-          `${metricLabels[metric]} by budget; line = mean over seeds, band = the wider of the ${Math.round(100 * cmp.summary.level)}% interval over seeds and the mean bootstrap interval over test rows.`,
+          `${metricLabels[metric]} by budget; line = mean over seeds, band = the wider of the ${Math.round(100 * cmp.summary.level)}% interval over seeds (with 3+ seeds) and the mean bootstrap interval over test rows.`,
         )),
       );
     }

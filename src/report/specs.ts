@@ -33,13 +33,18 @@ const methodColor = (methods: readonly string[]) => ({
   scale: { domain: [...methods], scheme: 'tableau10' },
 });
 
-/** A metric's mean against budget per method, with a band from the wider of the seed and bootstrap intervals. */
+/**
+ * A metric's mean against budget per method, with a band from the wider of the seed interval (with three or more
+ * seeds) and the mean bootstrap interval.
+ */
 export function valueVsBudgetSpec(result: ComparisonResult, metric: ComparisonMetric, size: Size): VegaLiteSpec | null {
   const values = result.summary.metrics
     .filter((r) => r.metric === metric && Number.isFinite(r.mean))
     .map((r) => {
-      const lows = [r.lower, r.bootstrapLower ?? Number.NaN].filter(Number.isFinite);
-      const highs = [r.upper, r.bootstrapUpper ?? Number.NaN].filter(Number.isFinite);
+      // A t-interval over two seeds (t = 12.7) says little and swamps the chart: seed intervals need 3+ seeds.
+      const seeds = r.interval === 'seeds' && r.n >= 3;
+      const lows = [seeds ? r.lower : Number.NaN, r.bootstrapLower ?? Number.NaN].filter(Number.isFinite);
+      const highs = [seeds ? r.upper : Number.NaN, r.bootstrapUpper ?? Number.NaN].filter(Number.isFinite);
       return {
         method: r.method,
         budget: r.budget,

@@ -14,8 +14,8 @@ export function tableMetrics(result: ComparisonResult, first: readonly Compariso
   const have = new Set(result.summary.metrics.map((r) => r.metric));
   const wanted: ComparisonMetric[] = [
     ...first,
+    'truth.oracleRatio',
     'truth.oracleRatioMatched',
-    'truth.overspend',
     'eom.incrementalResponse',
     'eom.cost',
     'eom.spendRatio',

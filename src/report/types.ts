@@ -69,8 +69,8 @@ export interface ReportInput {
 /** Options of `renderReport` and `writeReport`. All optional. */
 export interface ReportOptions {
   /**
-   * Metrics drawn against budget, one chart each. @default truth.oracleRatio and truth.spendRatio when the
-   * comparison has truth, else eom.incrementalResponse and eom.spendRatio
+   * Metrics drawn against budget, one chart each. @default truth.oracleRatioMatched, truth.spendRatio and
+   * eom.incrementalResponse when the comparison has truth, else eom.incrementalResponse and eom.spendRatio
    */
   valueMetrics?: readonly ComparisonMetric[];
   /** Timestamp written into the report and results.json. @default the current time */

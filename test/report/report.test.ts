@@ -36,7 +36,7 @@ describe('renderReport and writeReport', () => {
     const out = await writeReport(dir, input, { generatedAt: '2026-01-01T00:00:00Z' });
     expect((await readdir(dir)).sort()).toEqual(['report.html', 'results.json', 'summary.md']);
     expect(out.charts).toEqual([
-      'value:truth.oracleRatio',
+      'value:truth.oracleRatioMatched',
       'value:truth.spendRatio',
       'value:eom.incrementalResponse',
       'cost-curves',
