@@ -101,7 +101,7 @@ describe('StochasticBudgetSolver', () => {
         return glpk.solve(p, o);
       },
     };
-    const s = new StochasticBudgetSolver({ solver: mine, armNames: undefined } as never);
+    const s = new StochasticBudgetSolver({ solver: mine });
     const t = await s.solve(stats, { budgets: [0.25, 0.5], armNames: ['control', 'c1', 'c2', 'c3', 'c4'] });
     expect(calls).toBe(2);
     const p = s.problem(stats, { perUser: 0.5 });
