@@ -119,3 +119,62 @@ export function distanceEngine(name: DistanceEngineName): DistanceEngine {
     }
   }
 }
+
+/** Squared distances from every row of a fixed sample to a few of its own rows (k-means++ candidates). */
+export interface SampleScanner {
+  /** Writes the squared distance of sample row i to candidate `cands[t]` into `out[t * n + i]`. */
+  distances(cands: Int32Array, out: Float64Array): void;
+  dispose(): void;
+}
+
+/** A {@link SampleScanner} on `engine`: the tfjs one keeps the sample on the backend for the whole seeding. */
+export function sampleScanner(
+  engine: DistanceEngine,
+  sample: Float32Array,
+  norms: Float64Array,
+  n: number,
+  d: number,
+): SampleScanner {
+  if (engine.name === 'js') {
+    return {
+      distances(cands, out) {
+        cands.forEach((j, t) => {
+          const cj = j * d;
+          const cn = norms[j] as number;
+          const base = t * n;
+          for (let i = 0; i < n; i++) {
+            const o = i * d;
+            let s = 0;
+            for (let q = 0; q < d; q++) s += (sample[o + q] as number) * (sample[cj + q] as number);
+            out[base + i] = Math.max((norms[i] as number) - 2 * s + cn, 0);
+          }
+        });
+      },
+      dispose() {},
+    };
+  }
+  const resident = tf.tensor2d(sample, [n, d]);
+  return {
+    distances(cands, out) {
+      const t = cands.length;
+      const ct = new Float32Array(d * t);
+      cands.forEach((j, c) => {
+        for (let q = 0; q < d; q++) ct[q * t + c] = sample[j * d + q] as number;
+      });
+      let dots: Float32Array = new Float32Array(0);
+      tf.tidy(() => {
+        dots = tf.matMul(resident, tf.tensor2d(ct, [d, t])).dataSync() as Float32Array;
+      });
+      for (let i = 0; i < n; i++) {
+        const xn = norms[i] as number;
+        for (let c = 0; c < t; c++) {
+          const v = xn - 2 * (dots[i * t + c] as number) + (norms[cands[c] as number] as number);
+          out[c * n + i] = Math.max(v, 0);
+        }
+      }
+    },
+    dispose() {
+      resident.dispose();
+    },
+  };
+}

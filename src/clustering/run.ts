@@ -30,7 +30,7 @@ export function runKMeans(
   for (let r = 0; r < params.nInit; r++) {
     const rng = new Rng(new Rng(seed).child(`init${r}`));
     const rows = sampleRows(n, params.seedSampleSize, rng);
-    const init = kmeansPlusPlus(x, d, rows, k, trials, rng);
+    const init = kmeansPlusPlus(x, d, rows, k, trials, rng, engine);
     const run =
       algorithm === 'lloyd'
         ? lloyd(x, n, d, init, k, {

@@ -1,5 +1,6 @@
 import type { Rng } from '../core/rng.js';
 import { rowNorms } from './distance.js';
+import { type DistanceEngine, distanceEngine, sampleScanner } from './engine.js';
 
 /**
  * Greedy k-means++ seeding (Arthur and Vassilvitskii 2007; the greedy variant of scikit-learn): each new centre is
@@ -13,6 +14,7 @@ export function kmeansPlusPlus(
   k: number,
   trials: number,
   rng: Rng,
+  engine: DistanceEngine = distanceEngine('js'),
 ): Float32Array {
   const n = rows.length;
   const sample = new Float32Array(n * d);
@@ -23,47 +25,39 @@ export function kmeansPlusPlus(
   const norms = rowNorms(sample, n, d);
   const centroids = new Float32Array(k * d);
   const closest = new Float64Array(n);
-  const candidate = new Float64Array(n);
-  const bestCandidate = new Float64Array(n);
-  const first = rng.int(n);
-  centroids.set(sample.subarray(first * d, first * d + d), 0);
-  distancesTo(sample, norms, n, d, first, closest);
-  let pot = sum(closest);
-  for (let c = 1; c < k; c++) {
-    let bestPot = Number.POSITIVE_INFINITY;
-    let bestIdx = -1;
-    for (let t = 0; t < trials; t++) {
-      const idx = pot > 0 ? drawProportional(closest, pot, rng.next()) : rng.int(n);
-      distancesTo(sample, norms, n, d, idx, candidate);
-      let p = 0;
-      for (let i = 0; i < n; i++) {
-        const v = Math.min(closest[i] as number, candidate[i] as number);
-        candidate[i] = v;
-        p += v;
+  const scanner = sampleScanner(engine, sample, norms, n, d);
+  try {
+    const first = rng.int(n);
+    centroids.set(sample.subarray(first * d, first * d + d), 0);
+    scanner.distances(Int32Array.of(first), closest);
+    let pot = sum(closest);
+    const cands = new Int32Array(trials);
+    const dist = new Float64Array(trials * n);
+    for (let c = 1; c < k; c++) {
+      // All candidates are drawn from the same distribution, then scanned in one batch.
+      for (let t = 0; t < trials; t++) cands[t] = pot > 0 ? drawProportional(closest, pot, rng.next()) : rng.int(n);
+      scanner.distances(cands, dist);
+      let bestPot = Number.POSITIVE_INFINITY;
+      let bestT = 0;
+      for (let t = 0; t < trials; t++) {
+        const base = t * n;
+        let p = 0;
+        for (let i = 0; i < n; i++) p += Math.min(closest[i] as number, dist[base + i] as number);
+        if (p < bestPot) {
+          bestPot = p;
+          bestT = t;
+        }
       }
-      if (p < bestPot) {
-        bestPot = p;
-        bestIdx = idx;
-        bestCandidate.set(candidate);
-      }
+      const idx = cands[bestT] as number;
+      const base = bestT * n;
+      for (let i = 0; i < n; i++) closest[i] = Math.min(closest[i] as number, dist[base + i] as number);
+      centroids.set(sample.subarray(idx * d, idx * d + d), c * d);
+      pot = bestPot;
     }
-    centroids.set(sample.subarray(bestIdx * d, bestIdx * d + d), c * d);
-    closest.set(bestCandidate);
-    pot = bestPot;
+  } finally {
+    scanner.dispose();
   }
   return centroids;
-}
-
-function distancesTo(x: Float32Array, norms: Float64Array, n: number, d: number, j: number, out: Float64Array): void {
-  const cj = j * d;
-  const cn = norms[j] as number;
-  for (let i = 0; i < n; i++) {
-    const o = i * d;
-    let s = 0;
-    for (let t = 0; t < d; t++) s += (x[o + t] as number) * (x[cj + t] as number);
-    const v = (norms[i] as number) - 2 * s + cn;
-    out[i] = Math.max(v, 0);
-  }
 }
 
 function drawProportional(w: Float64Array, total: number, u: number): number {
