@@ -52,11 +52,13 @@ export function quantile(values: ArrayLike<number>, q: number): number {
 /** A percentile bootstrap interval at `level` from replicate estimates, around the full-sample `estimate`. */
 export function percentileInterval(estimate: number, replicates: ArrayLike<number>, level: number): Interval {
   const alpha = (1 - level) / 2;
+  // A resample can leave a policy without matched rows (NaN under Hajek); such replicates are dropped.
+  const finite = Float64Array.from(replicates as ArrayLike<number>).filter(Number.isFinite);
   return {
     estimate,
-    lower: quantile(replicates, alpha),
-    upper: quantile(replicates, 1 - alpha),
-    se: sd(replicates),
+    lower: quantile(finite, alpha),
+    upper: quantile(finite, 1 - alpha),
+    se: sd(finite),
   };
 }
 

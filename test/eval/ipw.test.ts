@@ -118,6 +118,12 @@ describe('evaluatePolicy', () => {
     expect(ht.response.estimate).toBeCloseTo((2 * 3) / 6, 12);
     const hajek = evaluatePolicy(mixed, data, { estimator: 'hajek', resamples: 0 });
     expect(hajek.response.estimate).toBeCloseTo(6 / 8, 12);
+    // Only row 0 matches; about 30% of resamples miss it (no matched rows): they are dropped, not NaN.
+    const single = evaluatePolicy(Int32Array.from([0, 1, 1, 0, 0, 0]), data, { resamples: 200 });
+    expect(single.response.estimate).toBe(1);
+    expect(single.response.lower).toBe(1);
+    expect(single.response.upper).toBe(1);
+    expect(Number.isFinite(single.incrementalResponse.lower)).toBe(true);
   });
 
   it('is reproducible by seed and pairs resamples across policies', () => {
