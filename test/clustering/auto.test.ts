@@ -70,7 +70,7 @@ describe("HiddenClusterer with k: 'auto'", () => {
     expect(none.k).toBe(40);
   });
 
-  it('scores candidates by the held-out IPW value of group plans on the simulator (default scorer)', async () => {
+  it('scores candidates by the held-out IPW value of group plans on the simulator (default scorer: GroupStats + StochasticBudgetSolver)', async () => {
     const { train } = simulateCouponTrial({ nTrain: 12_000, nTest: 10, seed: 4 });
     const c = await new HiddenClusterer({ k: 'auto', candidates: [1, 4, 8], engine: 'js', seed: 2 }).fit(
       train.features,
