@@ -1,0 +1,151 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../src/backend/index.js';
+import { NotFittedError, ValidationError } from '../../src/core/errors.js';
+import {
+  type GroupClusterer,
+  HRCPipeline,
+  type HRCPipelineOptions,
+  mergeSmallGroups,
+} from '../../src/pipeline/index.js';
+import { AllocationPolicy } from '../../src/policy/index.js';
+import { simulateCouponTrial } from '../../src/sim/simulator.js';
+import { oracleAssign, trueValue } from '../../src/sim/truth.js';
+
+const fast: HRCPipelineOptions = {
+  representation: { hiddenUnits: [64, 32], epochs: 12, batchSize: 256 },
+  clustering: { k: 10 },
+  distiller: { epochs: 15 },
+  seed: 5,
+};
+
+describe('HRCPipeline', () => {
+  const sim = simulateCouponTrial({ nTrain: 10_000, nTest: 5000, seed: 21 });
+  let hrc: HRCPipeline;
+  const stages: string[] = [];
+  beforeAll(async () => {
+    await useBackend('cpu');
+    hrc = await new HRCPipeline({ ...fast, onProgress: (e) => stages.push(e.stage) }).fit(sim.train);
+  }, 300_000);
+
+  it('runs every stage in order and exposes a distilled policy that agrees with its teacher', () => {
+    expect(stages).toEqual(['representation', 'clustering', 'stats', 'solve', 'distill', 'done']);
+    expect(hrc.policy).toBeInstanceOf(AllocationPolicy);
+    expect(hrc.policy.metadata.method).toBe('hrc');
+    expect(hrc.policy.metadata.distillAgreement).toBeGreaterThan(0.8);
+    expect(hrc.policy.table.size).toBeGreaterThan(5);
+  });
+
+  it('allocates within budget and well above random and uniform allocation, close to the teacher', async () => {
+    const { truth, test } = sim;
+    for (const b of [0.15, 0.4]) {
+      const arms = await hrc.assign(test.features, { perUser: b });
+      const v = trueValue(truth, arms);
+      const oracle = trueValue(truth, oracleAssign(truth, { perUser: b }));
+      expect(v.cost).toBeLessThanOrEqual(b * 1.08);
+      expect(v.incrementalResponse / oracle.incrementalResponse).toBeGreaterThan(0.75);
+      // Random arms mixed with control at the same spend.
+      let randomValue = 0;
+      for (let j = 1; j < truth.m; j++) {
+        const full = trueValue(truth, new Int32Array(truth.n).fill(j));
+        randomValue = Math.max(randomValue, Math.min(1, b / full.incrementalCost) * full.incrementalResponse);
+      }
+      expect(v.incrementalResponse).toBeGreaterThan(randomValue * 1.1);
+      const teacher = trueValue(truth, await hrc.assignTeacher(test.features, { perUser: b }));
+      expect(Math.abs(v.incrementalResponse - teacher.incrementalResponse) / teacher.incrementalResponse).toBeLessThan(
+        0.1,
+      );
+    }
+  });
+
+  it('round-trips through JSON with identical decisions', async () => {
+    const back = HRCPipeline.fromJSON(JSON.parse(JSON.stringify(hrc)));
+    for (const b of [0.15, 0.4]) {
+      expect(Array.from(await back.assign(sim.test.features, { perUser: b }))).toEqual(
+        Array.from(await hrc.assign(sim.test.features, { perUser: b })),
+      );
+    }
+    await expect(back.assignTeacher(sim.test.features, { perUser: 0.4 })).rejects.toThrow(ValidationError);
+  });
+
+  it('spreads a total budget over the users assigned', async () => {
+    const n = sim.test.n;
+    const a = await hrc.assign(sim.test.features, { total: 0.4 * n });
+    const b = await hrc.assign(sim.test.features, { perUser: 0.4 });
+    expect(Array.from(a)).toEqual(Array.from(b));
+  });
+
+  it('is reproducible by seed and frees its tensors on dispose', async () => {
+    const before = tf.memory().numTensors;
+    const small = simulateCouponTrial({ nTrain: 3000, nTest: 500, seed: 2 });
+    const opts: HRCPipelineOptions = {
+      ...fast,
+      representation: { hiddenUnits: [32, 16], epochs: 4 },
+      clustering: { k: 4 },
+      distiller: { epochs: 4 },
+    };
+    const a = await new HRCPipeline(opts).fit(small.train);
+    const b = await new HRCPipeline(opts).fit(small.train);
+    expect(Array.from(await a.assign(small.test.features, { perUser: 0.3 }))).toEqual(
+      Array.from(await b.assign(small.test.features, { perUser: 0.3 })),
+    );
+    a.dispose();
+    b.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }, 120_000);
+
+  it('rejects use before fit and bad features', async () => {
+    const p = new HRCPipeline();
+    await expect(p.assign(sim.test.features, { perUser: 0.2 })).rejects.toThrow(NotFittedError);
+    await expect(hrc.assign(new Float32Array(7), { perUser: 0.2 })).rejects.toThrow(ValidationError);
+    await expect(hrc.assign(sim.test.features, { perUser: -1 })).rejects.toThrow(ValidationError);
+  });
+
+  it('accepts a user clusterer', async () => {
+    // Groups by the sign of the first embedding column: a deliberately crude clusterer.
+    const mine: GroupClusterer & { fitted: boolean } = {
+      k: 2,
+      fitted: false,
+      fit() {
+        this.fitted = true;
+      },
+      // The embedding has 32 columns (the second trunk layer of hiddenUnits [32, 32]).
+      predict: (e) => Int32Array.from({ length: e.length / 32 }, (_, i) => ((e[i * 32] as number) > 0.5 ? 1 : 0)),
+      sqDistances: (e) => {
+        const n = e.length / 32;
+        const out = new Float32Array(n * 2);
+        for (let i = 0; i < n; i++) {
+          const v = e[i * 32] as number;
+          out[i * 2] = (v - 0) ** 2;
+          out[i * 2 + 1] = (v - 1) ** 2;
+        }
+        return out;
+      },
+    };
+    const small = simulateCouponTrial({ nTrain: 3000, nTest: 500, seed: 4 });
+    const p = await new HRCPipeline({
+      ...fast,
+      representation: { hiddenUnits: [32, 32], epochs: 3 },
+      clusterer: mine,
+      distiller: { epochs: 3 },
+    }).fit(small.train);
+    expect(mine.fitted).toBe(true);
+    expect(p.policy.table.k).toBeLessThanOrEqual(2);
+    p.dispose();
+  }, 120_000);
+});
+
+describe('mergeSmallGroups', () => {
+  it('folds groups without enough control rows into the nearest group', () => {
+    // 3 groups; group 2 has no control rows and lies closest to centre 0.
+    const groups = Int32Array.from([0, 0, 0, 1, 1, 1, 2, 2]);
+    const treatment = Int32Array.from([0, 0, 1, 0, 0, 1, 1, 1]);
+    const sq = new Float32Array(8 * 3);
+    for (let i = 0; i < 8; i++) {
+      const g = groups[i] as number;
+      for (let h = 0; h < 3; h++) sq[i * 3 + h] = g === h ? 0 : g === 2 && h === 0 ? 1 : 5;
+    }
+    expect(Array.from(mergeSmallGroups(groups, 3, sq, treatment, 1))).toEqual([0, 1, 0]);
+    expect(Array.from(mergeSmallGroups(groups, 3, sq, treatment, 0))).toEqual([0, 1, 2]);
+  });
+});
