@@ -36,8 +36,9 @@ export interface MckpPath {
  * value subject to total cost <= B" from per-user values and costs (row-major n*m).
  *
  * One pass computes each user's hull (dominated arms dropped); the upgrades' slopes are sorted once by a stable
- * 48-bit LSD radix sort with exact tie repair (see `radix.ts`); buffers are reused for the outputs, so the peak is
- * about 34 bytes per upgrade on top of the inputs. Ties in slope keep user order.
+ * 48-bit LSD radix sort with exact tie repair (see `radix.ts`) that carries each upgrade's cost and value
+ * increments, so nothing is read back from random positions of the inputs; buffers are reused for the outputs.
+ * Peak about 64 bytes per upgrade on top of the inputs, 24 retained. Ties in slope keep user order.
  *
  * @example
  * ```ts
@@ -62,6 +63,8 @@ export function mckpPath(values: ArrayLike<number>, costs: ArrayLike<number>, n:
   const mm = m * m;
   const packed = n * mm <= 2 ** 32;
   const payload = new Uint32Array(cap);
+  const dcIn = new Float64Array(cap);
+  const dvIn = new Float64Array(cap);
   const uUser = packed ? undefined : new Int32Array(cap);
   const uFrom = packed ? undefined : new Int32Array(cap);
   const uTo = packed ? undefined : new Int32Array(cap);
@@ -131,7 +134,11 @@ export function mckpPath(values: ArrayLike<number>, costs: ArrayLike<number>, n:
     for (let a = 1; a < h; a++) {
       const p = hull[a - 1] as number;
       const q = hull[a] as number;
-      slopes[k] = ((rv[q] as number) - (rv[p] as number)) / ((rc[q] as number) - (rc[p] as number));
+      const dc = (rc[q] as number) - (rc[p] as number);
+      const dv = (rv[q] as number) - (rv[p] as number);
+      slopes[k] = dv / dc;
+      dcIn[k] = dc;
+      dvIn[k] = dv;
       if (uUser === undefined) payload[k] = i * mm + p * m + q;
       else {
         payload[k] = k;
@@ -166,24 +173,20 @@ export function mckpPath(values: ArrayLike<number>, costs: ArrayLike<number>, n:
       ((values[o + q] as number) - (values[o + p] as number)) / ((costs[o + q] as number) - (costs[o + p] as number))
     );
   };
-  const { order: sortedPayload, spareA, spareB } = sortDescending(slopes, payload, k, exactKey);
-  // Reuse: slopes' bytes become cumCost, the payload buffer becomes cumValue, the sort's spares user and toArm.
-  const cumCost = slopes.subarray(0, k);
-  const cumValue = new Float64Array(sortedPayload.buffer, 0, k);
+  const { order: sortedPayload, spareA, spareB, carried } = sortDescending(slopes, payload, k, exactKey, [dcIn, dvIn]);
+  // The sorted increments become the cumulative sums in place; the sort's spare buffers become user and toArm.
+  const cumCost = carried[0] as Float64Array;
+  const cumValue = carried[1] as Float64Array;
   const user = spareA.subarray(0, k);
   const toArm = spareB.subarray(0, k);
   let cc = baseCost;
   let cv = baseValue;
   for (let a = 0; a < k; a++) {
     decode(sortedPayload[a] as number);
-    const i = dec[0] as number;
-    const p = dec[1] as number;
-    const q = dec[2] as number;
-    const o = i * m;
-    cc += (costs[o + q] as number) - (costs[o + p] as number);
-    cv += (values[o + q] as number) - (values[o + p] as number);
-    user[a] = i;
-    toArm[a] = q;
+    user[a] = dec[0] as number;
+    toArm[a] = dec[2] as number;
+    cc += cumCost[a] as number;
+    cv += cumValue[a] as number;
     cumCost[a] = cc;
     cumValue[a] = cv;
   }

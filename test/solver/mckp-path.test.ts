@@ -93,5 +93,7 @@ describe('mckpPath', () => {
     const a = mckpPath(values, costs, n, 2);
     const b = referenceMckpPath(values, costs, n, 2);
     expect(Array.from(a.user)).toEqual(Array.from(b.user));
+    expect(Array.from(a.cumValue)).toEqual(Array.from(b.cumValue));
+    expect(Array.from(a.cumCost)).toEqual(Array.from(b.cumCost));
   });
 });
