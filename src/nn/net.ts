@@ -167,6 +167,12 @@ export class DenseNet {
   ): { heads: Record<string, Float32Array>; hidden: Float32Array[] } {
     this.assertAlive();
     const d = this.spec.inputDim;
+    if (!(features instanceof Float32Array) || features.length % d !== 0) {
+      throw new ValidationError({
+        path: ['features'],
+        message: `expected a Float32Array of n x ${d} values, got ${describe(features)}`,
+      });
+    }
     const n = features.length / d;
     const headNames = opts.heads ?? this.spec.heads.map((h) => h.name);
     const hiddenIdx = opts.hidden ?? [];

@@ -75,7 +75,7 @@ export const defaultTrainOptions = {
 /** What {@link trainNet} returns. */
 export interface TrainResult {
   readonly history: readonly EpochLog[];
-  /** The epoch (1-based) whose weights the net holds at the end. */
+  /** The epoch (1-based) whose weights the net holds at the end (the best one when `restoreBest`, else the last). */
   readonly bestEpoch: number;
   readonly stoppedEarly: boolean;
 }
@@ -176,7 +176,8 @@ export async function trainNet(
   } finally {
     optimizer.dispose();
   }
-  return { history, bestEpoch: bestEpoch === 0 ? history.length : bestEpoch, stoppedEarly };
+  const held = bestWeights !== undefined && bestEpoch > 0 ? bestEpoch : history.length;
+  return { history, bestEpoch: held, stoppedEarly };
 }
 
 /** The loss of `data` restricted to `rows` (no gradient), averaged over batches of up to 8192 rows. */
