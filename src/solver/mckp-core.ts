@@ -4,7 +4,8 @@ import { BranchAndBound } from './mckp-bnb.js';
  * Exact multiple-choice knapsack: "pick one item from each of G groups, maximize total value subject to total
  * cost <= capacity". Built once per instance (dominance filter, LP convex hulls, one global slope order), then
  * solved at any number of capacities: the LP bound by binary search on the path, a greedy incumbent, Lagrangian
- * reduced-cost fixing at the LP multiplier, and a depth-first branch and bound with LP bounds on what is left.
+ * reduced-cost fixing at the LP multiplier over a widening gap, and a bounded search (dynamic programming over
+ * partial plans with dominance and LP bounds, see {@link BranchAndBound}) over the groups left free.
  */
 export interface MckpCoreResult {
   /** 'optimal' when the search finished, 'feasible' when a time or node limit stopped it. */
