@@ -9,8 +9,11 @@ import { type Interval, percentileInterval } from './stats.js';
  * - `'hajek'`: self-normalized, sum(w y) / sum(w). Consistent, slightly biased (O(1/n)), lower variance, always
  *   within the range of the observed outcomes, unchanged when a constant is added to every outcome.
  * - `'ipw'`: Horvitz–Thompson, sum(w y) / n. Exactly unbiased for known propensities, higher variance.
+ * - `'stratified'`: Hajek within each assigned arm, weighted by the policy's exact arm shares:
+ *   sum_j (n_j / n) sum_{t=j, pi=j}(w y) / sum_{t=j, pi=j}(w), where n_j users are assigned arm j. Removes the chance
+ *   mix of matched rows across arms; NaN when some assigned arm has no matched row.
  */
-export type EomEstimator = 'hajek' | 'ipw';
+export type EomEstimator = 'hajek' | 'ipw' | 'stratified';
 
 /** Options of {@link evaluatePolicy}. All optional. */
 export interface EvaluateOptions {
@@ -108,7 +111,7 @@ export function evaluatePolicies(
   options: EvaluateOptions = {},
 ): PolicySetEvaluation {
   const o = { ...defaultEvaluateOptions, ...options };
-  checkOneOf('estimator', o.estimator, ['hajek', 'ipw'] as const);
+  checkOneOf('estimator', o.estimator, ['hajek', 'ipw', 'stratified'] as const);
   checkNumber('resamples', o.resamples, { min: 0, integer: true });
   checkNumber('level', o.level, { min: 1e-9, max: 1 - 1e-9 });
   checkNumber('seed', o.seed);
@@ -118,10 +121,10 @@ export function evaluatePolicies(
   }
   const k = assignments.length;
   for (let p = 0; p < k; p++) checkAssignment(assignments[p], n, m, k === 1 ? 'assignment' : `assignments.${p}`);
-  const hajek = o.estimator === 'hajek';
-  // Sums for the policies (index 0..k-1) and all-control (index k).
+  const est = o.estimator;
+  // Per policy (0..k-1; all-control is k) and assigned arm: users assigned, and the matched rows' sums of w, w y, w c.
   const sums = (rows: Int32Array | null): Float64Array => {
-    const s = new Float64Array((k + 1) * 3);
+    const s = new Float64Array((k + 1) * m * 4);
     const len = rows === null ? n : rows.length;
     for (let r = 0; r < len; r++) {
       const i = rows === null ? r : (rows[r] as number);
@@ -131,18 +134,41 @@ export function evaluatePolicies(
       const ci = c[i] as number;
       for (let p = 0; p <= k; p++) {
         const arm = p === k ? 0 : ((assignments[p] as Int32Array)[i] as number);
+        const o4 = (p * m + arm) * 4;
+        s[o4] = (s[o4] as number) + 1;
         if (arm !== t) continue;
-        s[p * 3] = (s[p * 3] as number) + wi;
-        s[p * 3 + 1] = (s[p * 3 + 1] as number) + wi * yi;
-        s[p * 3 + 2] = (s[p * 3 + 2] as number) + wi * ci;
+        s[o4 + 1] = (s[o4 + 1] as number) + wi;
+        s[o4 + 2] = (s[o4 + 2] as number) + wi * yi;
+        s[o4 + 3] = (s[o4 + 3] as number) + wi * ci;
       }
     }
     return s;
   };
   const values = (s: Float64Array, p: number): [number, number] => {
-    const denom = hajek ? (s[p * 3] as number) : n;
+    let users = 0;
+    let sw = 0;
+    let sy = 0;
+    let sc = 0;
+    let strat = 0;
+    let stratC = 0;
+    for (let a = 0; a < m; a++) {
+      const o4 = (p * m + a) * 4;
+      const cnt = s[o4] as number;
+      const wa = s[o4 + 1] as number;
+      users += cnt;
+      sw += wa;
+      sy += s[o4 + 2] as number;
+      sc += s[o4 + 3] as number;
+      if (est === 'stratified' && cnt > 0) {
+        if (wa <= 0) return [Number.NaN, Number.NaN]; // users assigned to an arm no matched row speaks for
+        strat += (cnt * (s[o4 + 2] as number)) / wa;
+        stratC += (cnt * (s[o4 + 3] as number)) / wa;
+      }
+    }
+    if (est === 'stratified') return [strat / users, stratC / users];
+    const denom = est === 'hajek' ? sw : users;
     if (denom <= 0) return [Number.NaN, Number.NaN];
-    return [(s[p * 3 + 1] as number) / denom, (s[p * 3 + 2] as number) / denom];
+    return [sy / denom, sc / denom];
   };
   const full = sums(null);
   const B = o.resamples;

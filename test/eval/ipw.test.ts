@@ -22,7 +22,7 @@ describe('evaluatePolicy', () => {
     const { test, truth } = simulateCouponTrial({ nTrain: 10, nTest: 40_000, seed: 3 });
     const arms = rulePolicy(test.features, test.d);
     const tv = trueValue(truth, arms);
-    for (const estimator of ['hajek', 'ipw'] as const) {
+    for (const estimator of ['hajek', 'ipw', 'stratified'] as const) {
       const ev = evaluatePolicy(arms, test, { estimator, resamples: 300, seed: 1 });
       expect(ev.response.lower).toBeLessThan(tv.response);
       expect(ev.response.upper).toBeGreaterThan(tv.response);
@@ -37,7 +37,7 @@ describe('evaluatePolicy', () => {
 
   it('is unbiased and its 95% intervals cover about 95% of the time over repeated trials', () => {
     const reps = 60;
-    for (const estimator of ['hajek', 'ipw'] as const) {
+    for (const estimator of ['hajek', 'ipw', 'stratified'] as const) {
       let covered = 0;
       let coveredInc = 0;
       const errors: number[] = [];
