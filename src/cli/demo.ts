@@ -1,30 +1,88 @@
+import { join } from 'node:path';
+import { type BackendName, useBackend } from '../backend/index.js';
+import type { BudgetAllocator } from '../core/types.js';
 import { formatSummary, summarize } from '../data/summary.js';
+import { compare } from '../eval/compare.js';
+import { HRCPipeline } from '../pipeline/index.js';
+import { writeReport } from '../report/write.js';
 import { simulateCouponTrial } from '../sim/simulator.js';
-import { oracleAssign, trueValue } from '../sim/truth.js';
+import { hrcOptions } from './commands/fit.js';
+import { distillationSummary, groupSummaries } from './commands/report-parts.js';
+import { writeAtomic } from './io.js';
+import { type MethodName, makeAllocator } from './methods.js';
+import type { Progress } from './progress.js';
+import { comparisonTable } from './table.js';
+
+export interface DemoArgs {
+  n: number;
+  seed: number;
+  out: string;
+  methods: MethodName[];
+  budgets: number[];
+  labelNoise: number;
+  backend: BackendName;
+}
 
 /**
- * The demo on the built-in simulator: a randomized coupon trial, its summary, and the true value of the best
- * possible allocation (the oracle) against the best single arm for everyone at the same spend.
+ * `hrc-budget demo`: HRC and the baselines on the built-in coupon-trial simulator. Prints each method's true value
+ * against the oracle and its spend, and writes the HTML report and HRC's `policy.json` to `--out`.
  */
-export async function runDemo(opts: { n: number; seed: number }, print: (line: string) => void): Promise<void> {
-  const sim = simulateCouponTrial({ nTrain: opts.n, nTest: Math.max(1000, Math.round(opts.n / 2)), seed: opts.seed });
-  print(`Simulated coupon trial (seed ${opts.seed})`);
+export async function runDemo(a: DemoArgs, progress: Progress, print: (line: string) => void): Promise<void> {
+  await useBackend(a.backend);
+  const sim = simulateCouponTrial({
+    nTrain: a.n,
+    nTest: Math.max(1000, Math.round(a.n / 2)),
+    seed: a.seed,
+    labelNoise: a.labelNoise,
+  });
+  print(`Simulated coupon trial (seed ${a.seed}, label noise ${a.labelNoise})`);
   print(formatSummary(summarize(sim.train)));
+  let hrc: HRCPipeline | undefined;
+  const methods: Record<string, (seed: number) => BudgetAllocator> = {};
+  for (const m of a.methods) {
+    methods[m] = (seed) => {
+      const alloc = makeAllocator(m, seed, hrcOptions({}, progress));
+      if (alloc instanceof HRCPipeline) hrc = alloc;
+      return alloc;
+    };
+  }
+  const result = await compare({
+    methods,
+    train: sim.train,
+    test: sim.test,
+    truth: sim.truth,
+    budgets: a.budgets,
+    seeds: [a.seed],
+    onProgress: (e) => progress.stage(`${e.stage}${e.message !== undefined ? `: ${e.message}` : ''}`),
+  });
   print('');
-  print('Reference allocations on the test users, by the simulator truth (value = incremental purchases per user):');
-  print('budget/user  oracle value  best single arm (mixed with control)');
-  const { truth } = sim;
-  for (const b of [0.1, 0.3, 0.6]) {
-    const oracle = trueValue(truth, oracleAssign(truth, { perUser: b }));
-    let best = 0;
-    for (let j = 1; j < truth.m; j++) {
-      // Give arm j to the first share of users that the budget pays for (by expected cost), control to the rest.
-      const full = trueValue(truth, new Int32Array(truth.n).fill(j));
-      const share = Math.min(1, b / full.incrementalCost);
-      best = Math.max(best, share * full.incrementalResponse);
-    }
+  print(
+    'True value on the test users (share of the oracle at the same budget), spend over budget, and the IPW estimate:',
+  );
+  print(comparisonTable(result, ['truth.oracleRatio', 'truth.spendRatio', 'eom.incrementalResponse']));
+  const fitted = hrc as HRCPipeline | undefined;
+  const mid = a.budgets[Math.floor(a.budgets.length / 2)] as number;
+  const dist = fitted !== undefined ? distillationSummary(fitted) : undefined;
+  const files = await writeReport(a.out, {
+    title: 'hrc-budget demo: simulated coupon trial',
+    description: `${sim.train.n} training and ${sim.test.n} test users, ${sim.train.treatmentNames.length} arms, seed ${a.seed}, label noise ${a.labelNoise}. True values come from the simulator's ground truth.`,
+    comparison: result,
+    ...(fitted !== undefined ? { groups: groupSummaries(fitted, mid) } : {}),
+    ...(dist !== undefined ? { distillation: dist } : {}),
+    metadata: {
+      command: `hrc-budget demo --n ${a.n} --seed ${a.seed}`,
+      methods: a.methods.join(','),
+      budgets: a.budgets.join(','),
+    },
+  });
+  print('');
+  print(`wrote ${files.html}, ${files.json} and ${files.markdown}`);
+  if (fitted !== undefined) {
+    const policyPath = join(a.out, 'policy.json');
+    await writeAtomic(policyPath, JSON.stringify(fitted.policy));
     print(
-      `${b.toFixed(2).padStart(11)}  ${oracle.incrementalResponse.toFixed(4).padStart(12)}  ${best.toFixed(4).padStart(12)}`,
+      `wrote ${policyPath} (the HRC policy: hrc-budget assign --policy ${policyPath} --data users.csv --budget-per-user 0.3 --out decisions.csv)`,
     );
+    fitted.dispose();
   }
 }

@@ -112,3 +112,48 @@ export function checkEncoding(value: unknown, path: string): FeatureEncoding {
   });
   return value as FeatureEncoding;
 }
+
+/**
+ * Re-encodes a feature matrix from one encoding to another by column name: numeric columns are copied,
+ * one-hot columns are matched by category (a category the target does not know sets no column; a target category
+ * absent from the source stays 0). Used to score data loaded separately with a model's recorded encoding.
+ * Throws ValidationError naming a target column the source lacks.
+ */
+export function reencodeFeatures(features: Float32Array, from: FeatureEncoding, to: FeatureEncoding): Float32Array {
+  const srcOffset = new Map<string, { col: ColumnEncoding; at: number }>();
+  let at = 0;
+  for (const c of from.columns) {
+    srcOffset.set(c.name, { col: c, at });
+    at += c.kind === 'numeric' ? 1 : c.categories.length;
+  }
+  const dFrom = at;
+  const dTo = encodedNames(to).length;
+  const n = features.length / dFrom;
+  const out = new Float32Array(n * dTo);
+  let o = 0;
+  for (const c of to.columns) {
+    const src = srcOffset.get(c.name);
+    if (src === undefined) {
+      throw new ValidationError({ path: ['column', c.name], message: `the model needs column '${c.name}', which the data does not have` });
+    }
+    if (c.kind === 'numeric') {
+      if (src.col.kind !== 'numeric') {
+        throw new ValidationError({ path: ['column', c.name], message: 'the model reads it as a number, the data holds categories' });
+      }
+      for (let i = 0; i < n; i++) out[i * dTo + o] = features[i * dFrom + src.at] as number;
+      o += 1;
+    } else {
+      const srcCats = src.col.kind === 'categorical' ? src.col.categories : undefined;
+      if (srcCats === undefined) {
+        throw new ValidationError({ path: ['column', c.name], message: 'the model reads it as categories, the data holds numbers; list it in categorical' });
+      }
+      c.categories.forEach((cat, t) => {
+        const s = srcCats.indexOf(cat);
+        if (s < 0) return;
+        for (let i = 0; i < n; i++) out[i * dTo + o + t] = features[i * dFrom + src.at + s] as number;
+      });
+      o += c.categories.length;
+    }
+  }
+  return out;
+}

@@ -3,7 +3,7 @@ export { loadCsv, readCsvRecords } from './csv.js';
 export type { DatasetInput, RctDataset } from './dataset.js';
 export { createDataset, subsetRows } from './dataset.js';
 export type { ColumnEncoding, FeatureEncoding, RawValue } from './encoding.js';
-export { checkEncoding, encodedNames, encodeRecord } from './encoding.js';
+export { checkEncoding, encodedNames, encodeRecord, reencodeFeatures } from './encoding.js';
 export { datasetFromRows } from './rows.js';
 export type { TrialSchema } from './schema.js';
 export { hillstromSchema, starbucksSchema } from './schema.js';

@@ -1,0 +1,150 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { ValidationError } from '../../core/errors.js';
+import type { Budget } from '../../core/types.js';
+import { readCsvRecords } from '../../data/csv.js';
+import { encodeRecord, type FeatureEncoding, type RawValue } from '../../data/encoding.js';
+import { Growable } from '../../data/growable.js';
+import { assignCsv } from '../../node/assign-csv.js';
+import type { AllocationPolicy } from '../../policy/policy.js';
+import { readModelFile } from '../io.js';
+import { type LoadedModel, loadModel } from '../methods.js';
+import type { Progress } from '../progress.js';
+import { fmt, textTable } from '../table.js';
+
+export interface AssignArgs {
+  policy: string;
+  data: string;
+  budgetPerUser?: number;
+  netValue?: number;
+  id?: string;
+  workers?: number;
+  out: string;
+}
+
+/** `hrc-budget assign`: decisions for every user of a CSV, streamed, as `id,treatment`. */
+export async function runAssign(a: AssignArgs, progress: Progress, print: (s: string) => void): Promise<void> {
+  if ((a.budgetPerUser === undefined) === (a.netValue === undefined)) {
+    throw new ValidationError({
+      path: ['--budget-per-user'],
+      message: 'give exactly one of --budget-per-user X or --net-value V',
+    });
+  }
+  const model = loadModel(await readModelFile(a.policy));
+  let counts: readonly number[];
+  let names: readonly string[];
+  let rows: number;
+  if (model.kind === 'policy') {
+    let policy: AllocationPolicy = model.policy;
+    let budget: Budget;
+    if (a.netValue !== undefined) {
+      budget = policy.profitBudget(a.netValue);
+      print(`profit mode: net value ${a.netValue} per response; break-even budget ${fmt(budget.perUser)} per user`);
+    } else {
+      budget = { perUser: a.budgetPerUser as number };
+      if (policy.stats !== undefined && !onGrid(policy, budget.perUser))
+        policy = await policy.withBudgets([budget.perUser]);
+    }
+    const plan = policy.planFor(budget);
+    progress.stage(`scoring ${a.data}`);
+    const res = await assignCsv(policy, {
+      input: a.data,
+      output: a.out,
+      budget,
+      ...(a.id !== undefined ? { idColumn: a.id } : {}),
+      ...(a.workers !== undefined ? { workers: a.workers } : {}),
+      onProgress: (n) => progress.stage(`  ${n} rows`),
+    });
+    counts = res.armCounts;
+    names = policy.treatmentNames;
+    rows = res.rows;
+    print(
+      `plan for budget ${fmt(policy.table.budgets[plan])} per user: expected cost ${fmt(policy.table.cost[plan])} per user, incremental response ${fmt(policy.table.value[plan])} per user (from the trial)`,
+    );
+  } else {
+    if (a.netValue !== undefined)
+      throw new ValidationError({
+        path: ['--net-value'],
+        message: `profit mode needs an HRC policy; ${model.method} was given`,
+      });
+    ({ counts, rows } = await assignInMemory(model, a, progress));
+    names = model.treatmentNames;
+  }
+  print(
+    textTable(
+      ['treatment', 'users', 'share'],
+      names.map((n, j) => [n, String(counts[j] ?? 0), fmt((counts[j] ?? 0) / Math.max(1, rows), 3)]),
+    ),
+  );
+  print(`wrote ${rows} decisions to ${a.out}`);
+}
+
+function onGrid(policy: AllocationPolicy, b: number): boolean {
+  return Array.from(policy.table.budgets).some((g) => Math.abs(g - b) <= 1e-12 * Math.max(1, b));
+}
+
+/** Baselines rank all users together to meet a budget, so they read the whole file into memory. */
+async function assignInMemory(
+  model: Extract<LoadedModel, { kind: 'allocator' }>,
+  a: AssignArgs,
+  progress: Progress,
+): Promise<{ counts: number[]; rows: number }> {
+  const encoding: FeatureEncoding = model.encoding ?? {
+    columns: model.featureNames.map((name) => ({ name, kind: 'numeric' as const })),
+  };
+  const d = model.featureNames.length;
+  const feats = new Growable(Float32Array);
+  const ids: string[] = [];
+  let header: readonly string[] = [];
+  const buf = new Float32Array(d);
+  progress.stage(`reading ${a.data}`);
+  for await (const rec of readCsvRecords(a.data, (h) => {
+    header = h;
+    if (a.id !== undefined && !h.includes(a.id))
+      throw new ValidationError({
+        path: ['--id', a.id],
+        message: `column not found; columns seen: ${h.map((x) => `'${x}'`).join(', ')}`,
+      });
+  })) {
+    const record: Record<string, RawValue> = Object.create(null);
+    header.forEach((h, i) => {
+      record[h] = rec.values[i];
+    });
+    try {
+      encodeRecord(encoding, record, buf);
+    } catch (e) {
+      if (e instanceof ValidationError)
+        throw new ValidationError({
+          path: ['line', rec.line, ...(e.issues[0]?.path.slice(1) ?? [])],
+          message: e.issues[0]?.message ?? e.message,
+        });
+      throw e;
+    }
+    for (let j = 0; j < d; j++) feats.push(buf[j] as number);
+    ids.push(a.id !== undefined ? (record[a.id] as string) : String(ids.length));
+  }
+  progress.stage(`assigning ${ids.length} users with ${model.method}`);
+  const arms = await model.allocator.assign(Float32Array.from(feats.view()), { perUser: a.budgetPerUser as number });
+  const counts = new Array<number>(model.treatmentNames.length).fill(0);
+  const tmp = join(dirname(a.out), `.${basename(a.out)}.${process.pid}.tmp`);
+  const ws = createWriteStream(tmp);
+  try {
+    ws.write(`${a.id ?? 'id'},treatment\n`);
+    const q = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+    for (let i = 0; i < arms.length; i++) {
+      const arm = arms[i] as number;
+      counts[arm] = (counts[arm] as number) + 1;
+      if (!ws.write(`${q(ids[i] as string)},${q(model.treatmentNames[arm] as string)}\n`)) await once(ws, 'drain');
+    }
+    ws.end();
+    await once(ws, 'finish');
+    await rename(tmp, a.out);
+  } catch (e) {
+    ws.destroy();
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+  return { counts, rows: arms.length };
+}

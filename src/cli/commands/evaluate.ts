@@ -1,0 +1,79 @@
+import { ValidationError } from '../../core/errors.js';
+import { loadCsv } from '../../data/csv.js';
+import { encodedNames, reencodeFeatures } from '../../data/encoding.js';
+import type { TrialSchema } from '../../data/schema.js';
+import { evaluatePolicy } from '../../eval/ipw.js';
+import { readModelFile, writeAtomic } from '../io.js';
+import { loadModel } from '../methods.js';
+import type { Progress } from '../progress.js';
+import { type SchemaArgs, schemaFromArgs } from '../schema-args.js';
+import { fmt, textTable } from '../table.js';
+
+export interface EvaluateArgs extends SchemaArgs {
+  policy: string;
+  data: string;
+  budgets: number[];
+  seed: number;
+  out?: string;
+}
+
+/**
+ * `hrc-budget evaluate`: the expected outcome metric (IPW) of a model's assignments on randomized trial data, at
+ * each budget, with bootstrap intervals.
+ */
+export async function runEvaluate(a: EvaluateArgs, progress: Progress, print: (s: string) => void): Promise<void> {
+  const model = loadModel(await readModelFile(a.policy));
+  const encoding = model.kind === 'policy' ? model.policy.encoding : model.encoding;
+  const featureNames = model.kind === 'policy' ? model.policy.featureNames : model.featureNames;
+  const base = schemaFromArgs(a);
+  // Read exactly the model's feature columns, with its categorical columns as categories.
+  const { exclude: _ignored, ...rest } = base;
+  const schema: TrialSchema =
+    encoding !== undefined
+      ? {
+          ...rest,
+          features: encoding.columns.map((c) => c.name),
+          categorical: encoding.columns.filter((c) => c.kind === 'categorical').map((c) => c.name),
+        }
+      : { ...rest, features: featureNames, categorical: [] };
+  progress.stage(`reading ${a.data}`);
+  const data = await loadCsv(a.data, schema);
+  const features =
+    encoding !== undefined && data.encoding !== undefined
+      ? reencodeFeatures(data.features, data.encoding, encoding)
+      : data.features;
+  const d = encoding !== undefined ? encodedNames(encoding).length : featureNames.length;
+  if (features.length !== data.n * d)
+    throw new ValidationError({ path: ['--data'], message: `expected ${d} feature columns for this model` });
+  const rows: string[][] = [];
+  const results: unknown[] = [];
+  for (const b of a.budgets) {
+    progress.stage(`evaluating at budget ${b} per user`);
+    const arms =
+      model.kind === 'policy'
+        ? (model.policy.stats !== undefined ? await model.policy.withBudgets([b]) : model.policy).decideBatch(
+            features,
+            { perUser: b },
+          )
+        : await model.allocator.assign(features, { perUser: b });
+    const e = evaluatePolicy(arms, data, { seed: a.seed });
+    results.push({ budget: b, ...e });
+    rows.push([
+      fmt(b, 3),
+      `${fmt(e.response.estimate)} [${fmt(e.response.lower)}, ${fmt(e.response.upper)}]`,
+      `${fmt(e.cost.estimate)} [${fmt(e.cost.lower)}, ${fmt(e.cost.upper)}]`,
+      `${fmt(e.incrementalResponse.estimate)} [${fmt(e.incrementalResponse.lower)}, ${fmt(e.incrementalResponse.upper)}]`,
+      `${fmt(e.matched, 0)}`,
+    ]);
+  }
+  print(
+    textTable(
+      ['budget', 'response/user [95% CI]', 'cost/user [95% CI]', 'incremental response/user [95% CI]', 'matched rows'],
+      rows,
+    ),
+  );
+  if (a.out !== undefined) {
+    await writeAtomic(a.out, JSON.stringify(results, null, 2));
+    print(`wrote ${a.out}`);
+  }
+}

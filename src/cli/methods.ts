@@ -1,0 +1,133 @@
+import { DFCL, DHCL, DRP, RandomAllocator, RDRP, TpmSL, TpmTARNet, UniformBest } from '../baselines/index.js';
+import { SerializationError, ValidationError } from '../core/errors.js';
+import type { BudgetAllocator } from '../core/types.js';
+import { checkEncoding, type FeatureEncoding } from '../data/encoding.js';
+import { HRCPipeline, type HRCPipelineOptions } from '../pipeline/index.js';
+import { AllocationPolicy } from '../policy/policy.js';
+
+/** Method names accepted by `--method` / `--methods`. */
+export const METHOD_NAMES = [
+  'hrc',
+  'tpm-sl',
+  'tpm-tarnet',
+  'drp',
+  'rdrp',
+  'dhcl',
+  'dfcl',
+  'uniform',
+  'random',
+] as const;
+export type MethodName = (typeof METHOD_NAMES)[number];
+
+/** A fresh allocator of a method. */
+export function makeAllocator(name: MethodName, seed: number, hrc: HRCPipelineOptions = {}): BudgetAllocator {
+  switch (name) {
+    case 'hrc':
+      return new HRCPipeline({ ...hrc, seed });
+    case 'tpm-sl':
+      return new TpmSL({ seed });
+    case 'tpm-tarnet':
+      return new TpmTARNet({ seed });
+    case 'drp':
+      return new DRP({ seed });
+    case 'rdrp':
+      return new RDRP({ seed });
+    case 'dhcl':
+      return new DHCL({ seed });
+    case 'dfcl':
+      return new DFCL({ seed });
+    case 'uniform':
+      return new UniformBest({ seed });
+    case 'random':
+      return new RandomAllocator({ seed });
+    default: {
+      const never: never = name;
+      throw new ValidationError({ path: ['--method'], message: `unknown method ${String(never)}` });
+    }
+  }
+}
+
+/** Parses a `--methods` list (`all` = every method). */
+export function parseMethods(raw: string): MethodName[] {
+  if (raw.trim() === 'all') return [...METHOD_NAMES];
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const n of names) checkMethod(n, '--methods');
+  if (names.length === 0)
+    throw new ValidationError({
+      path: ['--methods'],
+      message: `expected a comma-separated list of ${METHOD_NAMES.join(', ')} or 'all'`,
+    });
+  return names as MethodName[];
+}
+
+/** Checks one method name. */
+export function checkMethod(name: string, option = '--method'): MethodName {
+  if (!(METHOD_NAMES as readonly string[]).includes(name)) {
+    throw new ValidationError({
+      path: [option],
+      message: `unknown method '${name}'; expected one of ${METHOD_NAMES.join(', ')}`,
+    });
+  }
+  return name as MethodName;
+}
+
+/** A model file: an HRC policy, or a serialized baseline. */
+export type LoadedModel =
+  | { kind: 'policy'; policy: AllocationPolicy }
+  | {
+      kind: 'allocator';
+      method: string;
+      allocator: BudgetAllocator;
+      featureNames: readonly string[];
+      treatmentNames: readonly string[];
+      encoding: FeatureEncoding | undefined;
+    };
+
+const BASELINE_LOADERS: Record<string, (json: unknown) => BudgetAllocator> = {
+  TpmSL: (j) => TpmSL.fromJSON(j),
+  TpmTARNet: (j) => TpmTARNet.fromJSON(j),
+  DRP: (j) => DRP.fromJSON(j),
+  RDRP: (j) => RDRP.fromJSON(j),
+  DHCL: (j) => DHCL.fromJSON(j),
+  DFCL: (j) => DFCL.fromJSON(j),
+  UniformBest: (j) => UniformBest.fromJSON(j),
+  RandomAllocator: (j) => RandomAllocator.fromJSON(j),
+};
+
+/** Reads the JSON of `hrc-budget fit` (a policy or a baseline) by its `kind`. */
+export function loadModel(json: unknown): LoadedModel {
+  const kind = (json as { kind?: unknown })?.kind;
+  if (kind === 'AllocationPolicy') return { kind: 'policy', policy: AllocationPolicy.fromJSON(json) };
+  if (kind === 'BaselineModel') {
+    const j = json as { formatVersion?: unknown; params?: Record<string, unknown>; state?: { model?: unknown } };
+    if (j.formatVersion !== 1)
+      throw new SerializationError(`unsupported BaselineModel formatVersion ${String(j.formatVersion)}; expected 1`);
+    const p = j.params ?? {};
+    const inner = (j.state?.model as { kind?: unknown } | undefined)?.kind;
+    if (typeof inner !== 'string' || !Object.hasOwn(BASELINE_LOADERS, inner)) {
+      throw new SerializationError(
+        `BaselineModel: unknown model kind ${JSON.stringify(inner)}; expected one of ${Object.keys(BASELINE_LOADERS).join(', ')}`,
+      );
+    }
+    const strings = (v: unknown, where: string): string[] => {
+      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+        throw new SerializationError(`BaselineModel.params.${where}: expected an array of strings`);
+      return v;
+    };
+    const encoding = p.encoding !== undefined ? checkEncoding(p.encoding, 'params.encoding') : undefined;
+    return {
+      kind: 'allocator',
+      method: String(p.method ?? inner),
+      allocator: (BASELINE_LOADERS[inner] as (x: unknown) => BudgetAllocator)(j.state?.model),
+      featureNames: strings(p.featureNames, 'featureNames'),
+      treatmentNames: strings(p.treatmentNames, 'treatmentNames'),
+      encoding,
+    };
+  }
+  throw new SerializationError(
+    `not a policy file: kind ${JSON.stringify(kind)}; expected AllocationPolicy or BaselineModel (written by hrc-budget fit)`,
+  );
+}
