@@ -134,18 +134,27 @@ export function reencodeFeatures(features: Float32Array, from: FeatureEncoding, 
   for (const c of to.columns) {
     const src = srcOffset.get(c.name);
     if (src === undefined) {
-      throw new ValidationError({ path: ['column', c.name], message: `the model needs column '${c.name}', which the data does not have` });
+      throw new ValidationError({
+        path: ['column', c.name],
+        message: `the model needs column '${c.name}', which the data does not have`,
+      });
     }
     if (c.kind === 'numeric') {
       if (src.col.kind !== 'numeric') {
-        throw new ValidationError({ path: ['column', c.name], message: 'the model reads it as a number, the data holds categories' });
+        throw new ValidationError({
+          path: ['column', c.name],
+          message: 'the model reads it as a number, the data holds categories',
+        });
       }
       for (let i = 0; i < n; i++) out[i * dTo + o] = features[i * dFrom + src.at] as number;
       o += 1;
     } else {
       const srcCats = src.col.kind === 'categorical' ? src.col.categories : undefined;
       if (srcCats === undefined) {
-        throw new ValidationError({ path: ['column', c.name], message: 'the model reads it as categories, the data holds numbers; list it in categorical' });
+        throw new ValidationError({
+          path: ['column', c.name],
+          message: 'the model reads it as categories, the data holds numbers; list it in categorical',
+        });
       }
       c.categories.forEach((cat, t) => {
         const s = srcCats.indexOf(cat);
