@@ -3,6 +3,15 @@ import { DEFAULT_SEED } from '../core/rng.js';
 import { checkNumber, describe } from '../core/validate.js';
 import type { CompareOptions, ComparisonTrial } from './compare.js';
 import { toBudgets } from './costcurve.js';
+import type { EvaluateOptions } from './ipw.js';
+
+/** Defaults of {@link CompareOptions} (the reference defaults to `'hrc'` when it is among the methods). */
+export const defaultCompareOptions = {
+  seeds: [DEFAULT_SEED] as readonly number[],
+  level: 0.95,
+  onFailure: 'throw' as 'throw' | 'record',
+  evaluation: { resamples: 200 } as Omit<EvaluateOptions, 'seed'>,
+};
 
 /** Validates the options of `compare` and resolves the defaults: names, budgets, seeds, reference, level, trials. */
 export function checkCompareOptions(o: CompareOptions) {
@@ -22,12 +31,12 @@ export function checkCompareOptions(o: CompareOptions) {
       });
   }
   const budgets = toBudgets(o.budgets);
-  const seeds = [...(o.seeds ?? [DEFAULT_SEED])];
+  const seeds = [...(o.seeds ?? defaultCompareOptions.seeds)];
   if (seeds.length === 0) throw new ValidationError({ path: ['seeds'], message: 'expected at least one seed' });
   for (let i = 0; i < seeds.length; i++) checkNumber(`seeds.${i}`, seeds[i], { integer: true });
   if (new Set(seeds).size !== seeds.length)
     throw new ValidationError({ path: ['seeds'], message: 'seeds must be distinct' });
-  const level = checkNumber('level', o.level ?? 0.95, { min: 1e-9, max: 1 - 1e-9 });
+  const level = checkNumber('level', o.level ?? defaultCompareOptions.level, { min: 1e-9, max: 1 - 1e-9 });
   if (o.reference !== undefined && !names.includes(o.reference)) {
     throw new ValidationError({
       path: ['reference'],

@@ -3,7 +3,7 @@ import { type Budget, type BudgetAllocator, budgetTotal, type ProgressEvent } fr
 import type { RctDataset } from '../data/dataset.js';
 import type { TrialTruth } from '../sim/simulator.js';
 import { type WithSpendCalibrationOptions, withSpendCalibration } from './calibrate.js';
-import { checkCompareOptions, checkTrial } from './compare-options.js';
+import { checkCompareOptions, checkTrial, defaultCompareOptions } from './compare-options.js';
 import { checkAssignment, type EvaluateOptions, evaluatePolicies } from './ipw.js';
 import { type ComparisonSummary, summarizeResults } from './summary.js';
 import { truthMetrics } from './truth.js';
@@ -135,7 +135,7 @@ export interface ComparisonResult {
  */
 export async function compare(options: CompareOptions): Promise<ComparisonResult> {
   const { names, budgets, seeds, reference, level, getTrial, calibrate } = checkCompareOptions(options);
-  const failOn = options.onFailure ?? 'throw';
+  const failOn = options.onFailure ?? defaultCompareOptions.onFailure;
   const rows: ResultRow[] = [];
   const failures: ComparisonFailure[] = [];
   const timings: { method: string; seed: number; fitMs: number; assignMs: number }[] = [];
@@ -184,7 +184,7 @@ export async function compare(options: CompareOptions): Promise<ComparisonResult
       const budget = budgetTotal(b, trial.test.n) / trial.test.n;
       const policies = ok.map((n) => (assigned.get(n) as Int32Array[])[q] as Int32Array);
       const ev = evaluatePolicies(policies, trial.test, {
-        resamples: 200,
+        ...defaultCompareOptions.evaluation,
         ...options.evaluation,
         seed: deriveSeed(seed, `compare:eval:${q}`),
       });

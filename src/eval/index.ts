@@ -10,6 +10,7 @@ export type {
   ResultRow,
 } from './compare.js';
 export { compare } from './compare.js';
+export { defaultCompareOptions } from './compare-options.js';
 export type { AssignAtBudget, CostCurve, CostCurveOptions, CostCurvePoint } from './costcurve.js';
 export { costCurve, curveArea } from './costcurve.js';
 export type { EomEstimator, EvaluateOptions, PolicyEvaluation, PolicySetEvaluation } from './ipw.js';
@@ -17,7 +18,7 @@ export { defaultEvaluateOptions, evaluatePolicies, evaluatePolicy } from './ipw.
 export type { QiniResult } from './qini.js';
 export { qini } from './qini.js';
 export type { AuccResult, RankingOptions, RankingPoint } from './ranking.js';
-export { aucc } from './ranking.js';
+export { aucc, defaultRankingOptions } from './ranking.js';
 export type { Interval } from './stats.js';
 export type { ComparisonSummary, DifferenceRow, SummarizableRow, SummaryRow } from './summary.js';
 export { summarizeResults } from './summary.js';

@@ -1,5 +1,5 @@
 import type { RctDataset } from '../data/dataset.js';
-import { cumulateByScore, type RankingOptions, type RankingPoint, thin } from './ranking.js';
+import { cumulateByScore, defaultRankingOptions, type RankingOptions, type RankingPoint, thin } from './ranking.js';
 import { trapezoid } from './stats.js';
 
 /** What {@link qini} returns. */
@@ -28,7 +28,7 @@ export interface QiniResult {
  */
 export function qini(scores: ArrayLike<number>, test: RctDataset, options: RankingOptions = {}): QiniResult {
   const model = qiniPoints(cumulateByScore(scores, test, options));
-  const arm = options.arm ?? 1;
+  const arm = options.arm ?? defaultRankingOptions.arm;
   const perfectScores = new Float64Array(test.n);
   for (let i = 0; i < test.n; i++) {
     const y = test.response[i] as number;
@@ -44,7 +44,11 @@ export function qini(scores: ArrayLike<number>, test: RctDataset, options: Ranki
   const random = 0.5 * last.y; // the straight line from (0, 0) to (1, Q(n))
   const a = areaOf(model) - random;
   const ap = areaOf(perfect) - random;
-  return { coefficient: ap === 0 ? Number.NaN : a / ap, area: a, curve: thin(model, options.points ?? 101) };
+  return {
+    coefficient: ap === 0 ? Number.NaN : a / ap,
+    area: a,
+    curve: thin(model, options.points ?? defaultRankingOptions.points),
+  };
 }
 
 function qiniPoints(cum: ReturnType<typeof cumulateByScore>): RankingPoint[] {

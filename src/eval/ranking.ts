@@ -14,6 +14,8 @@ export interface RankingOptions {
   points?: number;
 }
 
+export const defaultRankingOptions = { arm: 1, points: 101 } satisfies Required<RankingOptions>;
+
 /** One point of a ranking curve: the top `fraction` of users by score. */
 export interface RankingPoint {
   readonly fraction: number;
@@ -46,7 +48,7 @@ export function cumulateByScore(
       message: `the data has ${m} arms; say which treatment arm (1..${m - 1}) to compare with control`,
     });
   }
-  const arm = checkNumber('arm', options.arm ?? 1, { min: 1, max: m - 1, integer: true });
+  const arm = checkNumber('arm', options.arm ?? defaultRankingOptions.arm, { min: 1, max: m - 1, integer: true });
   if (scores === null || typeof scores !== 'object' || typeof (scores as ArrayLike<number>).length !== 'number') {
     throw new ValidationError({
       path: ['scores'],
@@ -176,7 +178,7 @@ export function aucc(scores: ArrayLike<number>, test: RctDataset, options: Ranki
     : Number.NaN;
   return {
     area,
-    curve: thin(points, options.points ?? 101),
+    curve: thin(points, options.points ?? defaultRankingOptions.points),
     totalIncrementalResponse: totR / Math.max(1, cum.n),
     totalIncrementalCost: totC / Math.max(1, cum.n),
   };
