@@ -1,4 +1,4 @@
-import type { GLPK, LP } from 'glpk.js/node';
+import type { GLPK, LP, Options, Result } from 'glpk.js/node';
 import { BackendUnavailableError, SolverError } from '../core/errors.js';
 import {
   checkMipProblem,
@@ -11,14 +11,24 @@ import {
   type MipStatus,
 } from './mip.js';
 
-let glpkPromise: Promise<GLPK> | undefined;
+/** glpk.js's Node build solves synchronously, its browser build in a web worker (a Promise): one shape for both. */
+type AnyGlpk = Omit<GLPK, 'solve'> & { solve(lp: LP, options?: Options): Result | Promise<Result> };
 
-/** Loads glpk.js once: the synchronous Node build under Node, the web-worker build elsewhere. */
-async function loadGlpk(): Promise<GLPK> {
+let glpkPromise: Promise<AnyGlpk> | undefined;
+
+/**
+ * Loads glpk.js once: the synchronous Node build under Node, elsewhere the browser build, which runs GLPK in a web
+ * worker made from an inline blob (nothing to serve). The Node build's specifier is a variable so that bundlers
+ * leave it out of browser builds (it imports Node's `module`).
+ */
+async function loadGlpk(): Promise<AnyGlpk> {
   glpkPromise ??= (async () => {
     try {
       const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-      const mod = (isNode ? await import('glpk.js/node') : await import('glpk.js')) as { default: () => Promise<GLPK> };
+      const nodeBuild = 'glpk.js/node';
+      const mod = (isNode ? await import(/* @vite-ignore */ nodeBuild) : await import('glpk.js')) as {
+        default: () => Promise<AnyGlpk>;
+      };
       return await mod.default();
     } catch (e) {
       glpkPromise = undefined;
@@ -29,7 +39,11 @@ async function loadGlpk(): Promise<GLPK> {
 }
 
 /** Bound type code of glpk for [lower, upper]. */
-function bnds(g: GLPK, lower: number, upper: number): { type: number; lb: number; ub: number } {
+function bnds(
+  g: Pick<GLPK, 'GLP_FX' | 'GLP_DB' | 'GLP_LO' | 'GLP_UP' | 'GLP_FR'>,
+  lower: number,
+  upper: number,
+): { type: number; lb: number; ub: number } {
   const lo = Number.isFinite(lower);
   const up = Number.isFinite(upper);
   if (lo && up) return { type: lower === upper ? g.GLP_FX : g.GLP_DB, lb: lower, ub: upper };
@@ -39,7 +53,7 @@ function bnds(g: GLPK, lower: number, upper: number): { type: number; lb: number
 }
 
 /** Converts a {@link MipProblem} to glpk.js's LP object (variables named x0, x1, ...). */
-export function toGlpkLp(g: GLPK, problem: MipProblem): LP {
+export function toGlpkLp(g: Omit<GLPK, 'solve'>, problem: MipProblem): LP {
   const n = problem.objective.length;
   const name = (j: number) => `x${j}`;
   const vars = Array.from({ length: n }, (_, j) => ({ name: name(j), coef: problem.objective[j] as number }));
@@ -82,9 +96,9 @@ export class GlpkSolver implements MipSolver {
     const opts = { ...defaultMipSolveOptions, ...options };
     const g = await loadGlpk();
     const t0 = performance.now();
-    let res: ReturnType<GLPK['solve']>;
+    let res: Result;
     try {
-      res = g.solve(toGlpkLp(g, problem), {
+      res = await g.solve(toGlpkLp(g, problem), {
         msglev: g.GLP_MSG_OFF,
         presol: true,
         mipgap: opts.mipGap,
