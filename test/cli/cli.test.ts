@@ -1,0 +1,190 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { simulateCouponTrial } from '../../src/sim/simulator.js';
+import { oracleAssign, trueValue } from '../../src/sim/truth.js';
+import { buildDist } from '../helpers/build.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = join(root, 'dist/cli/main.js');
+const dir = mkdtempSync(join(tmpdir(), 'hrc-cli-'));
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir, timeout: 600_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const sim = simulateCouponTrial({ nTrain: 8000, nTest: 3000, seed: 13 });
+
+/** Writes a simulated dataset as a CSV with an id, named arms, a 0/1 response and a cost column. */
+function writeTrial(file: string, data: typeof sim.train) {
+  const cols = ['uid', ...data.featureNames, 'arm', 'bought', 'paid'];
+  const lines = [cols.join(',')];
+  for (let i = 0; i < data.n; i++) {
+    const x = Array.from(data.features.subarray(i * data.d, (i + 1) * data.d), (v) => v.toFixed(5));
+    lines.push(
+      [`u${i}`, ...x, data.treatmentNames[data.treatment[i] as number], data.response[i], data.cost[i]].join(','),
+    );
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
+const trainCsv = join(dir, 'trial.csv');
+const usersCsv = join(dir, 'users.csv');
+const policy = join(dir, 'policy.json');
+const columns = [
+  '--treatment',
+  'arm',
+  '--control',
+  'control',
+  '--response',
+  'bought',
+  '--cost',
+  'paid',
+  '--exclude',
+  'uid',
+];
+
+beforeAll(() => {
+  buildDist();
+  writeTrial(trainCsv, sim.train);
+  writeTrial(usersCsv, sim.test);
+}, 180_000);
+
+describe('hrc-budget CLI', () => {
+  it('fits a policy and assigns within budget, close to the best allocation', () => {
+    const fit = cli('fit', '--data', trainCsv, ...columns, '--k', '8', '--seed', '3', '--out', policy, '--quiet');
+    expect(fit.err).toBe('');
+    expect(fit.code).toBe(0);
+    expect(fit.out).toMatch(/HRC policy: \d+ groups/);
+    const out = join(dir, 'decisions.csv');
+    const a = cli(
+      'assign',
+      '--policy',
+      policy,
+      '--data',
+      usersCsv,
+      '--budget-per-user',
+      '0.3',
+      '--id',
+      'uid',
+      '--out',
+      out,
+      '--quiet',
+    );
+    expect(a.code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('uid,treatment');
+    expect(lines.length).toBe(sim.test.n + 1);
+    const names = sim.test.treatmentNames;
+    const arms = Int32Array.from(lines.slice(1), (l, i) => {
+      const [id, name] = l.split(',');
+      expect(id).toBe(`u${i}`);
+      return names.indexOf(name as string);
+    });
+    const v = trueValue(sim.truth, arms);
+    expect(v.cost).toBeLessThanOrEqual(0.3 * 1.08);
+    const oracle = trueValue(sim.truth, oracleAssign(sim.truth, { perUser: 0.3 }));
+    expect(v.incrementalResponse / oracle.incrementalResponse).toBeGreaterThan(0.75);
+    // Better than coupons drawn at random (each coupon equally often) for a share of users the budget pays for.
+    let avgGain = 0;
+    let avgCost = 0;
+    for (let j = 1; j < sim.truth.m; j++) {
+      const full = trueValue(sim.truth, new Int32Array(sim.truth.n).fill(j));
+      avgGain += full.incrementalResponse / (sim.truth.m - 1);
+      avgCost += full.incrementalCost / (sim.truth.m - 1);
+    }
+    expect(v.incrementalResponse).toBeGreaterThan(Math.min(1, 0.3 / avgCost) * avgGain);
+  });
+
+  it('assigns in profit mode at the break-even budget', () => {
+    const out = join(dir, 'profit.csv');
+    const a = cli('assign', '--policy', policy, '--data', usersCsv, '--net-value', '3', '--out', out, '--quiet');
+    expect(a.code).toBe(0);
+    expect(a.out).toMatch(/break-even budget/);
+    expect(readFileSync(out, 'utf8').split('\n')[1]).toMatch(/^0,/);
+  });
+
+  it('evaluates a policy by IPW on randomized data', () => {
+    const e = cli(
+      'evaluate',
+      '--policy',
+      policy,
+      '--data',
+      usersCsv,
+      ...columns,
+      '--budgets',
+      '0.1,0.3',
+      '--out',
+      join(dir, 'eval.json'),
+      '--quiet',
+    );
+    expect(e.code).toBe(0);
+    const res = JSON.parse(readFileSync(join(dir, 'eval.json'), 'utf8')) as {
+      budget: number;
+      cost: { estimate: number };
+    }[];
+    expect(res.map((r) => r.budget)).toEqual([0.1, 0.3]);
+    expect(res[1]?.cost.estimate).toBeGreaterThan(res[0]?.cost.estimate as number);
+  });
+
+  it('exits 1 with a one-line message on bad input, 0 on --help', () => {
+    const missing = cli(
+      'fit',
+      '--data',
+      trainCsv,
+      '--treatment',
+      'nope',
+      '--control',
+      'control',
+      '--response',
+      'bought',
+      '--cost',
+      'paid',
+      '--out',
+      policy,
+      '--quiet',
+    );
+    expect(missing.code).toBe(1);
+    expect(missing.err.trim().split('\n')).toHaveLength(1);
+    expect(missing.err).toMatch(/column 'nope' not found; columns seen: 'uid'/);
+    const noFile = cli(
+      'assign',
+      '--policy',
+      join(dir, 'none.json'),
+      '--data',
+      usersCsv,
+      '--budget-per-user',
+      '1',
+      '--out',
+      'x.csv',
+    );
+    expect(noFile.code).toBe(1);
+    expect(noFile.err).toMatch(/cannot be read/);
+    const badNum = cli('assign', '--policy', policy, '--data', usersCsv, '--budget-per-user', 'lots', '--out', 'x.csv');
+    expect(badNum.code).toBe(1);
+    expect(badNum.err).toMatch(/--budget-per-user: expected a number/);
+    writeFileSync(join(dir, 'broken.json'), '{"kind":"AllocationPolicy","formatVersion":1}');
+    const broken = cli(
+      'assign',
+      '--policy',
+      join(dir, 'broken.json'),
+      '--data',
+      usersCsv,
+      '--budget-per-user',
+      '1',
+      '--out',
+      'x.csv',
+    );
+    expect(broken.code).toBe(1);
+    expect(broken.err).not.toMatch(/at .*\.js/);
+    for (const cmd of ['demo', 'fit', 'assign', 'evaluate', 'compare']) {
+      const h = cli(cmd, '--help');
+      expect(h.code).toBe(0);
+      expect(h.out).toMatch(/Usage: hrc-budget/);
+    }
+  });
+});
