@@ -38,7 +38,7 @@ export interface MckpPath {
  * One pass computes each user's hull (dominated arms dropped); the upgrades' slopes are sorted once by a stable
  * 48-bit LSD radix sort with exact tie repair (see `radix.ts`) that carries each upgrade's cost and value
  * increments, so nothing is read back from random positions of the inputs; buffers are reused for the outputs.
- * Peak about 64 bytes per upgrade on top of the inputs, 24 retained. Ties in slope keep user order.
+ * Peak about 52 bytes per upgrade on top of the inputs, 24 retained. Ties in slope keep user order.
  *
  * @example
  * ```ts
