@@ -7,6 +7,7 @@ import { GroupStats } from '../solver/group-stats.js';
 import { StochasticBudgetSolver, type StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
 import { VERSION } from '../version.js';
 import { rowUniform } from './fingerprint.js';
+import { policyToSql, type ToSqlOptions } from './sql.js';
 import { StudentNet } from './student.js';
 
 /** Facts about how a policy was made. */
@@ -162,6 +163,21 @@ export class AllocationPolicy {
     const plan = this.planFor(budget);
     for (let i = 0; i < n; i++) arms[i] = this.pick(plan, X, i * d);
     return arms;
+  }
+
+  /**
+   * One SQL query that scores a table of users where the data lives (DuckDB, Postgres, BigQuery, Spark SQL, Trino,
+   * or standard SQL): standardization, the student's layers as arithmetic, argmax, and the plan's group-to-arm
+   * lookup at `budget`. Returns `idColumn` and the treatment name per user. Throws ValidationError when the plan
+   * splits groups between arms (shares). See {@link policyToSql}.
+   *
+   * @example
+   * ```ts
+   * const sql = policy.toSQL({ table: 'users', idColumn: 'user_id', dialect: 'duckdb', budget: { perUser: 0.5 } });
+   * ```
+   */
+  toSQL(options: ToSqlOptions): string {
+    return policyToSql(this, options);
   }
 
   /** The arm for one user given raw named values (categoricals as strings), encoded as in training. */

@@ -115,6 +115,18 @@ export class StudentNet {
     return p;
   }
 
+  /**
+   * Copies of the exact parameters the student evaluates: the standardization (`mean`, and `invScale`, the
+   * multiplier 1/scale as stored in float32) and the layers. Used to compile the student elsewhere, e.g. into SQL.
+   */
+  parameters(): { mean: Float32Array; invScale: Float32Array; layers: StudentLayer[] } {
+    return {
+      mean: this.mean.slice(),
+      invScale: this.invScale.slice(),
+      layers: this.layers.map((l) => ({ ...l, kernel: l.kernel.slice(), bias: l.bias.slice() })),
+    };
+  }
+
   /** Plain-JSON form (numbers as arrays). */
   toJSON(): { layers: StudentLayerJSON[]; mean: number[]; scale: number[] } {
     return {
