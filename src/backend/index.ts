@@ -11,18 +11,31 @@ const PACKAGES: Record<BackendName, string | undefined> = {
   tensorflow: '@tensorflow/tfjs-node',
 };
 
+/** Options of {@link useBackend}. */
+export interface UseBackendOptions {
+  /**
+   * Let `webgl` run on a software renderer (SwiftShader, llvmpipe: a browser without a usable GPU, such as headless
+   * CI). tfjs refuses such contexts by default (`failIfMajorPerformanceCaveat`) because they are usually slower
+   * than `wasm`; see docs/backends.md. @default false
+   */
+  allowSoftwareWebgl?: boolean;
+}
+
 /**
  * Switches tfjs to a backend, loading its optional package on first use. `cpu` ships with the library; `wasm`
  * needs `@tensorflow/tfjs-backend-wasm`, `webgl` a browser (its kernels ship with `@tensorflow/tfjs`), and
  * `tensorflow` needs `@tensorflow/tfjs-node`. Throws {@link BackendUnavailableError} naming the package to install
  * when it is missing or the backend cannot start here.
  *
+ * In a bundled browser app, import `@tensorflow/tfjs-backend-wasm` yourself (and point `setWasmPaths` at its
+ * `.wasm` files) so that the bundler includes it; `webgl` needs nothing extra.
+ *
  * @example
  * ```ts
  * await useBackend('wasm');
  * ```
  */
-export async function useBackend(name: BackendName): Promise<void> {
+export async function useBackend(name: BackendName, options: UseBackendOptions = {}): Promise<void> {
   if (!Object.hasOwn(PACKAGES, name)) {
     throw new ValidationError({
       path: ['backend'],
@@ -34,7 +47,10 @@ export async function useBackend(name: BackendName): Promise<void> {
     try {
       await import(/* @vite-ignore */ pkg);
     } catch (e) {
-      throw new BackendUnavailableError(name, pkg, `could not load ${pkg} (${(e as Error).message})`, { cause: e });
+      const hint = isNode() ? '' : `; in a bundled app add \`import '${pkg}'\` so that the bundler includes it`;
+      throw new BackendUnavailableError(name, pkg, `could not load ${pkg} (${(e as Error).message})${hint}`, {
+        cause: e,
+      });
     }
   }
   if (tf.findBackendFactory(name) == null) {
@@ -44,6 +60,7 @@ export async function useBackend(name: BackendName): Promise<void> {
         : 'the backend did not register itself';
     throw new BackendUnavailableError(name, pkg ?? '@tensorflow/tfjs', reason);
   }
+  if (name === 'webgl' && options.allowSoftwareWebgl === true) tf.env().set('SOFTWARE_WEBGL_ENABLED', true);
   let ok: boolean;
   try {
     ok = await tf.setBackend(name);
@@ -57,11 +74,23 @@ export async function useBackend(name: BackendName): Promise<void> {
     );
   }
   if (!ok || tf.getBackend() !== name) {
-    throw new BackendUnavailableError(name, pkg ?? '@tensorflow/tfjs', 'it failed to initialise on this machine');
+    const hint =
+      name === 'webgl' && options.allowSoftwareWebgl !== true
+        ? ' (without a GPU, pass { allowSoftwareWebgl: true } to accept a software renderer, or use wasm)'
+        : '';
+    throw new BackendUnavailableError(
+      name,
+      pkg ?? '@tensorflow/tfjs',
+      `it failed to initialise on this machine${hint}`,
+    );
   }
 }
 
 /** The name of the tfjs backend in use. */
 export function currentBackend(): string {
   return tf.getBackend();
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
