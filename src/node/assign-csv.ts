@@ -57,12 +57,19 @@ export async function assignCsv(policy: AllocationPolicy, options: AssignCsvOpti
   const delimiter = options.delimiter ?? ',';
   const tmp = join(dirname(options.output), `.${basename(options.output)}.${process.pid}.${Date.now()}.tmp`);
   const ws = createWriteStream(tmp);
+  // A write still in flight when the stream is destroyed on error reports ERR_STREAM_DESTROYED: keep it off the
+  // process-wide uncaught path and surface any other stream error at the next write or at the end.
+  let streamError: Error | undefined;
+  ws.on('error', (e) => {
+    streamError ??= e;
+  });
   let pool: WorkerPool | undefined;
   const counts = new Array<number>(policy.treatmentNames.length).fill(0);
   const names = policy.treatmentNames.map((s) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s));
   let rows = 0;
   const inFlight: Promise<CsvResult>[] = [];
   const write = async (chunk: string | Uint8Array) => {
+    if (streamError !== undefined) throw streamError;
     if (!ws.write(chunk)) await once(ws, 'drain');
   };
   try {
@@ -106,11 +113,15 @@ export async function assignCsv(policy: AllocationPolicy, options: AssignCsvOpti
     while (inFlight.length > 0) await drainOne();
     ws.end();
     await once(ws, 'finish');
+    if (streamError !== undefined) throw streamError;
     await rename(tmp, options.output);
     return { rows, armCounts: counts };
   } catch (e) {
     for (const p of inFlight) p.catch(() => undefined);
-    ws.destroy();
+    if (!ws.destroyed) {
+      ws.destroy();
+      await once(ws, 'close').catch(() => undefined);
+    }
     await unlink(tmp).catch(() => undefined);
     throw e;
   } finally {
