@@ -33,7 +33,8 @@ export interface HeldOutRows {
  *   it, (observed - model cost) / propensity. Unbiased like IPW in a randomized trial, with a much smaller variance
  *   when the model's costs are roughly right; it corrects exactly the bias of the model's cost predictions.
  *
- * The curve is sampled at `points` prefix positions and made monotone by pool-adjacent-violators.
+ * The curve is sampled at `points` evenly spaced prefix positions (fine enough that a tight budget is not cut a step
+ * short) and made monotone by pool-adjacent-violators.
  */
 export function fitSpendCalibration(
   path: AllocationPath,
@@ -41,7 +42,7 @@ export function fitSpendCalibration(
   m: number,
   rows: HeldOutRows,
   estimator: SpendEstimator,
-  points = 256,
+  points = 2048,
 ): SpendCalibration {
   const n = path.n;
   // Costs are incremental over control: subtract the control arm's mean cost (0 in a coupon trial).
