@@ -2,6 +2,7 @@ export type { AllocationPlan, AllocationTableData, Formulation, PlanStatus } fro
 export { AllocationTable } from './allocation-table.js';
 export type { MckpStructure } from './exact.js';
 export { detectMckp, ExactMckpSolver } from './exact.js';
+export type { FormulationSettings, ProblemLayout } from './formulation.js';
 export { GlpkSolver, mapGlpkStatus, toGlpkLp } from './glpk.js';
 export type { CellEstimate, GroupStatsOptions, UpliftEstimate } from './group-stats.js';
 export { defaultGroupStatsOptions, GroupStats } from './group-stats.js';
@@ -10,7 +11,7 @@ export type { MckpPath } from './mckp.js';
 export { assignAtBudget, mckpPath, upgradesWithin } from './mckp.js';
 export type { MipProblem, MipRow, MipSolution, MipSolveOptions, MipSolver, MipStatus } from './mip.js';
 export { checkMipProblem, defaultMipSolveOptions, evaluateObjective, maxViolation, relativeGap } from './mip.js';
-export type { ScenarioMethod } from './scenarios.js';
+export type { CellScenarios, ScenarioMethod } from './scenarios.js';
 export type {
   SolveRequest,
   SolverBackend,
