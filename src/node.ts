@@ -1,8 +1,11 @@
 /**
- * Node-only parts of hrc-budget (files and worker threads): `import { assignCsv, ParallelScorer } from 'hrc-budget/node'`.
+ * Node-only parts of hrc-budget (files and worker threads):
+ * `import { assignCsv, ParallelScorer, writeReport } from 'hrc-budget/node'`.
  *
  * @packageDocumentation
  */
 
 export type { AssignCsvOptions, AssignCsvResult, CsvChunk, ParallelScorerOptions } from './node/index.js';
 export { assignCsv, csvChunks, ParallelScorer } from './node/index.js';
+export type { WrittenReport } from './report/node.js';
+export { writeReport } from './report/node.js';
