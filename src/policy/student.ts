@@ -12,6 +12,14 @@ export interface StudentLayer {
   readonly activation: StudentActivation;
 }
 
+interface FastLayer {
+  readonly inSize: number;
+  readonly outSize: number;
+  readonly kernel: Float64Array;
+  readonly bias: Float64Array;
+  readonly relu: boolean;
+}
+
 /** The JSON form of a {@link StudentLayer}. */
 export interface StudentLayerJSON {
   inSize: number;
@@ -32,8 +40,12 @@ export class StudentNet {
   private readonly mean: Float32Array;
   private readonly invScale: Float32Array;
   private readonly layers: readonly StudentLayer[];
-  private readonly bufA: Float32Array;
-  private readonly bufB: Float32Array;
+  /** The same parameters in float64, as the evaluation reads them (no conversion per multiply). */
+  private readonly fast: readonly FastLayer[];
+  private readonly mean64: Float64Array;
+  private readonly invScale64: Float64Array;
+  private readonly bufA: Float64Array;
+  private readonly bufB: Float64Array;
 
   constructor(layers: readonly StudentLayer[], mean: Float32Array, scale: Float32Array) {
     if (layers.length === 0) throw new SerializationError('student: expected at least one layer');
@@ -59,55 +71,90 @@ export class StudentNet {
     this.layers = layers;
     this.mean = mean;
     this.invScale = scale.map((s) => (s > 0 ? 1 / s : 1));
-    this.bufA = new Float32Array(widest);
-    this.bufB = new Float32Array(widest);
+    this.fast = layers.map((l) => ({
+      inSize: l.inSize,
+      outSize: l.outSize,
+      kernel: Float64Array.from(l.kernel),
+      bias: Float64Array.from(l.bias),
+      relu: l.activation === 'relu',
+    }));
+    this.mean64 = Float64Array.from(this.mean);
+    this.invScale64 = Float64Array.from(this.invScale);
+    this.bufA = new Float64Array(widest);
+    this.bufB = new Float64Array(widest);
   }
 
-  /** Logits of one row (`x` from offset `at`, `inputSize` values) into `out`. */
-  logits(x: ArrayLike<number>, at: number, out: Float32Array): Float32Array {
+  /**
+   * Logits of one row in float64, left in (and returned as) an internal buffer that the next call overwrites.
+   * Per output: `bias + w0 * z0 + w1 * z1 + ...` in input order over the standardized inputs
+   * `z = (x - mean) * invScale`, the very arithmetic of {@link AllocationPolicy.toSQL}, so SQL engines in double
+   * precision give the same groups.
+   */
+  private forward(x: ArrayLike<number>, at: number): Float64Array {
     let cur = this.bufA;
     let nxt = this.bufB;
     const d = this.inputSize;
-    for (let j = 0; j < d; j++)
-      cur[j] = ((x[at + j] as number) - (this.mean[j] as number)) * (this.invScale[j] as number);
-    const last = this.layers.length - 1;
-    for (let li = 0; li <= last; li++) {
-      const l = this.layers[li] as StudentLayer;
-      const o = li === last ? out : nxt;
-      const { inSize, outSize, kernel, bias } = l;
-      for (let k = 0; k < outSize; k++) o[k] = bias[k] as number;
+    const mean = this.mean64;
+    const inv = this.invScale64;
+    for (let j = 0; j < d; j++) cur[j] = ((x[at + j] as number) - (mean[j] as number)) * (inv[j] as number);
+    const layers = this.fast;
+    for (let li = 0; li < layers.length; li++) {
+      const { inSize, outSize, kernel, bias, relu } = layers[li] as FastLayer;
+      for (let k = 0; k < outSize; k++) nxt[k] = bias[k] as number;
       for (let i = 0; i < inSize; i++) {
         const v = cur[i] as number;
         if (v === 0) continue;
         const row = i * outSize;
-        for (let k = 0; k < outSize; k++) o[k] = (o[k] as number) + v * (kernel[row + k] as number);
+        for (let k = 0; k < outSize; k++) nxt[k] = (nxt[k] as number) + v * (kernel[row + k] as number);
       }
-      if (l.activation === 'relu') for (let k = 0; k < outSize; k++) if ((o[k] as number) < 0) o[k] = 0;
-      if (li !== last) {
-        const t = cur;
-        cur = nxt;
-        nxt = t;
-      }
+      if (relu) for (let k = 0; k < outSize; k++) if ((nxt[k] as number) < 0) nxt[k] = 0;
+      const t = cur;
+      cur = nxt;
+      nxt = t;
     }
+    return cur;
+  }
+
+  /** Logits of one row (`x` from offset `at`, `inputSize` values) into `out`. */
+  logits(x: ArrayLike<number>, at: number, out: Float32Array): Float32Array {
+    const z = this.forward(x, at);
+    for (let k = 0; k < this.outputSize; k++) out[k] = z[k] as number;
     return out;
   }
 
-  /** The most likely group of one row. */
-  argmax(x: ArrayLike<number>, at: number, scratch: Float32Array): number {
-    const z = this.logits(x, at, scratch);
+  /** The most likely group of one row (the first one on a tie). `scratch` is kept for compatibility; unused. */
+  argmax(x: ArrayLike<number>, at: number, _scratch?: Float32Array): number {
+    const z = this.forward(x, at);
     let best = 0;
-    for (let k = 1; k < this.outputSize; k++) if ((z[k] as number) > (z[best] as number)) best = k;
+    let top = z[0] as number;
+    for (let k = 1; k < this.outputSize; k++) {
+      const v = z[k] as number;
+      if (v > top) {
+        top = v;
+        best = k;
+      }
+    }
     return best;
+  }
+
+  /**
+   * The group of each of `n` rows of `X` (row-major, `inputSize` columns, from row `from`) into `groups`; the same
+   * result as {@link argmax} row by row.
+   */
+  argmaxBatch(X: Float32Array, groups: Int32Array, from = 0, n = groups.length): Int32Array {
+    const d = this.inputSize;
+    for (let r = 0; r < n; r++) groups[r] = this.argmax(X, (from + r) * d);
+    return groups;
   }
 
   /** Group probabilities of one row (softmax of the logits). */
   probabilities(x: ArrayLike<number>, at = 0): Float64Array {
-    const z = this.logits(x, at, new Float32Array(this.outputSize));
+    const z = this.forward(x, at);
     let mx = -Infinity;
-    for (const v of z) mx = Math.max(mx, v);
+    for (let k = 0; k < this.outputSize; k++) mx = Math.max(mx, z[k] as number);
     const p = new Float64Array(this.outputSize);
     let s = 0;
-    for (let k = 0; k < z.length; k++) {
+    for (let k = 0; k < p.length; k++) {
       p[k] = Math.exp((z[k] as number) - mx);
       s += p[k] as number;
     }
