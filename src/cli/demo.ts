@@ -56,10 +56,12 @@ export async function runDemo(a: DemoArgs, progress: Progress, print: (line: str
     onProgress: (e) => progress.stage(`${e.stage}${e.message !== undefined ? `: ${e.message}` : ''}`),
   });
   print('');
+  print('True value on the test users, from the simulator truth:');
+  print('  truth.oracleRatioMatched: incremental response as a share of the oracle at the same actual spend');
   print(
-    'True value on the test users (share of the oracle at the same budget), spend over budget, and the IPW estimate:',
+    '  truth.spendRatio: true spend over budget (above 1 = overspent); eom.incrementalResponse: IPW estimate [95% CI]',
   );
-  print(comparisonTable(result, ['truth.oracleRatio', 'truth.spendRatio', 'eom.incrementalResponse']));
+  print(comparisonTable(result, ['truth.oracleRatioMatched', 'truth.spendRatio', 'eom.incrementalResponse']));
   const fitted = hrc as HRCPipeline | undefined;
   const mid = a.budgets[Math.floor(a.budgets.length / 2)] as number;
   const dist = fitted !== undefined ? distillationSummary(fitted) : undefined;
