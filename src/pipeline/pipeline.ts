@@ -179,6 +179,33 @@ export class HRCPipeline implements BudgetAllocator {
     return (await policyAt(policy, perUser)).decideBatch(features, { perUser });
   }
 
+  /**
+   * The expected total cost of an assignment under the model: each user's group (by the student) and arm give the
+   * per-capita cost measured in the trial for that (group, arm) cell.
+   */
+  async expectedCost(features: Float32Array, arms: Int32Array): Promise<number> {
+    const { policy, d } = this.need('expectedCost');
+    const n = checkFeatures(features, d);
+    if (!(arms instanceof Int32Array) || arms.length !== n) {
+      throw new ValidationError({ path: ['arms'], message: `expected an Int32Array of ${n} arm indices` });
+    }
+    const stats = policy.stats;
+    if (stats === undefined)
+      throw new ValidationError({ path: ['expectedCost'], message: 'the policy holds no GroupStats' });
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const a = arms[i] as number;
+      if (!(a >= 0 && a < stats.m))
+        throw new ValidationError({
+          path: ['arms', i],
+          message: `expected an arm index in 0..${stats.m - 1}, got ${a}`,
+        });
+      const c = stats.cell(policy.groupOf(features, i * d), a);
+      total += c.count > 0 ? c.cost : 0;
+    }
+    return total;
+  }
+
   /** Arms by the teacher (representation + clusterer, no distillation), for comparing the student with it. */
   async assignTeacher(features: Float32Array, budget: Budget): Promise<Int32Array> {
     const { policy, d, net, clusterer, groupMap } = this.need('assignTeacher');
@@ -226,7 +253,11 @@ export class HRCPipeline implements BudgetAllocator {
       throw new SerializationError("expected kind 'HRCPipeline'");
     if (j.formatVersion !== 1)
       throw new SerializationError(`unsupported HRCPipeline formatVersion ${String(j.formatVersion)}; expected 1`);
-    const policy = AllocationPolicy.fromJSON(j.state?.policy);
+    const state = j.state;
+    if (typeof state !== 'object' || state === null || Object.keys(state).join(',') !== 'policy') {
+      throw new SerializationError('HRCPipeline.state: expected exactly { policy }');
+    }
+    const policy = AllocationPolicy.fromJSON(state.policy);
     const seed = typeof j.params?.seed === 'number' ? j.params.seed : DEFAULT_SEED;
     const p = new HRCPipeline({ seed });
     p.fitted = { policy, net: undefined, clusterer: undefined, groups: undefined, groupMap: undefined, d: policy.d };

@@ -9,6 +9,7 @@ import { TpmSL, TpmTARNet } from '../../src/baselines/tpm.js';
 import { NotFittedError, SerializationError, ValidationError } from '../../src/core/errors.js';
 import { type Budget, type BudgetAllocator, budgetTotal } from '../../src/core/types.js';
 import type { RctDataset } from '../../src/data/dataset.js';
+import { HRCPipeline } from '../../src/pipeline/index.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 
 /**
@@ -80,6 +81,16 @@ const cases: AllocatorCase[] = [
         spendCalibration: c === true,
       }),
     fromJSON: DFCL.fromJSON,
+  },
+  {
+    name: 'HRCPipeline',
+    make: (seed) =>
+      new HRCPipeline({
+        seed,
+        representation: { hiddenUnits: [16, 8], epochs: 3, patience: 2 },
+        distiller: { epochs: 3 },
+      }),
+    fromJSON: HRCPipeline.fromJSON,
   },
 ];
 
