@@ -6,21 +6,12 @@ import { ValidationError } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/rng.js';
 import { datasetFromRows } from '../../src/data/rows.js';
 import { assignCsv, csvChunks, ParallelScorer } from '../../src/node.js';
-import { AllocationPolicy, policyMetadata, StudentNet } from '../../src/policy/index.js';
+import { AllocationPolicy, policyMetadata } from '../../src/policy/index.js';
 import { GroupStats, StochasticBudgetSolver } from '../../src/solver/index.js';
 import { buildDist } from '../helpers/build.js';
+import { linearStudent } from '../helpers/student.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hrc-scoring-'));
-
-function student(d: number, k: number, seed: number): StudentNet {
-  const r = new Rng(seed);
-  const kernel = Float32Array.from({ length: d * k }, () => r.normal());
-  return new StudentNet(
-    [{ inSize: d, outSize: k, kernel, bias: new Float32Array(k), activation: 'linear' }],
-    new Float32Array(d),
-    new Float32Array(d).fill(1),
-  );
-}
 
 /** A trial with a categorical column, a policy over it, and the rows as raw records. */
 async function setup(n: number) {
@@ -43,7 +34,7 @@ async function setup(n: number) {
     id: 'uid',
   });
   const k = 5;
-  const s = student(data.d, k, 2);
+  const s = linearStudent(data.d, k, 2);
   const groups = new Int32Array(data.n);
   const scratch = new Float32Array(k);
   for (let i = 0; i < data.n; i++) groups[i] = s.argmax(data.features, i * data.d, scratch);

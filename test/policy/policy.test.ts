@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InfeasibleBudgetError, SerializationError, ValidationError } from '../../src/core/errors.js';
-import { Rng } from '../../src/core/rng.js';
 import { datasetFromRows } from '../../src/data/rows.js';
-import { AllocationPolicy, POLICY_LIMITS, policyMetadata, StudentNet } from '../../src/policy/index.js';
+import { AllocationPolicy, POLICY_LIMITS, policyMetadata } from '../../src/policy/index.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 import { GroupStats, StochasticBudgetSolver } from '../../src/solver/index.js';
+import { linearStudent } from '../helpers/student.js';
 
 /** A random linear student over d features and k groups. */
-function linearStudent(d: number, k: number, seed: number): StudentNet {
-  const r = new Rng(seed);
-  const kernel = Float32Array.from({ length: d * k }, () => r.normal());
-  return new StudentNet(
-    [{ inSize: d, outSize: k, kernel, bias: new Float32Array(k), activation: 'linear' }],
-    new Float32Array(d),
-    new Float32Array(d).fill(1),
-  );
-}
 
 async function makePolicy(budgets: number[], k = 6) {
   const { train, test, truth } = simulateCouponTrial({ nTrain: 6000, nTest: 2000, seed: 8 });
