@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import type { Budget } from '../core/types.js';
 import type { ColumnEncoding } from '../data/encoding.js';
 import { AllocationPolicy } from '../policy/policy.js';
+import { decideRows } from './decide-rows.js';
 import { serializeError } from './pool.js';
 
 /** Scores rows [start, end) of a shared feature matrix into a shared output. */
@@ -59,7 +60,7 @@ function runRange(t: RangeTask): number {
   const d = policy.d;
   const x = new Float32Array(t.features, t.start * d * 4, (t.end - t.start) * d);
   const out = new Int32Array(t.out, t.start * 4, t.end - t.start);
-  policy.decideBatch(x, t.budget, out);
+  decideRows(policy, x, t.budget, out);
   return t.end - t.start;
 }
 
@@ -98,7 +99,7 @@ function runCsv(t: CsvTask): CsvResult {
       }
     }
   }
-  const arms = policy.decideBatch(x, t.budget);
+  const arms = decideRows(policy, x, t.budget, new Int32Array(n));
   const counts = new Array<number>(policy.treatmentNames.length).fill(0);
   for (let r = 0; r < n; r++) counts[arms[r] as number] = (counts[arms[r] as number] as number) + 1;
   if (L.idIndex < 0) return { ok: true, count: n, counts, arms };

@@ -46,6 +46,11 @@ export class StudentNet {
   private readonly invScale64: Float64Array;
   private readonly bufA: Float64Array;
   private readonly bufB: Float64Array;
+  /** Kernels transposed to `[outSize, inSize]`, for the four-rows-at-a-time batch path. */
+  private readonly kernelsT: readonly Float64Array[];
+  private readonly width: number;
+  private readonly blockA: Float64Array;
+  private readonly blockB: Float64Array;
 
   constructor(layers: readonly StudentLayer[], mean: Float32Array, scale: Float32Array) {
     if (layers.length === 0) throw new SerializationError('student: expected at least one layer');
@@ -82,6 +87,15 @@ export class StudentNet {
     this.invScale64 = Float64Array.from(this.invScale);
     this.bufA = new Float64Array(widest);
     this.bufB = new Float64Array(widest);
+    this.kernelsT = layers.map((l) => {
+      const t = new Float64Array(l.inSize * l.outSize);
+      for (let i = 0; i < l.inSize; i++)
+        for (let k = 0; k < l.outSize; k++) t[k * l.inSize + i] = l.kernel[i * l.outSize + k] as number;
+      return t;
+    });
+    this.width = widest;
+    this.blockA = new Float64Array(4 * widest);
+    this.blockB = new Float64Array(4 * widest);
   }
 
   /**
@@ -143,8 +157,77 @@ export class StudentNet {
    */
   argmaxBatch(X: Float32Array, groups: Int32Array, from = 0, n = groups.length): Int32Array {
     const d = this.inputSize;
-    for (let r = 0; r < n; r++) groups[r] = this.argmax(X, (from + r) * d);
+    let r = 0;
+    for (; r + 4 <= n; r += 4) this.argmax4(X, (from + r) * d, groups, r);
+    for (; r < n; r++) groups[r] = this.argmax(X, (from + r) * d);
     return groups;
+  }
+
+  /**
+   * Four rows at a time: each weight is loaded once for four rows, about twice the speed of one row at a time.
+   * Every row's sums run in the same order as {@link forward}'s (zero inputs add exact zeros), so the groups are
+   * the same.
+   */
+  private argmax4(X: Float32Array, at: number, groups: Int32Array, r0: number): void {
+    const W = this.width;
+    const W2 = 2 * W;
+    const W3 = 3 * W;
+    const d = this.inputSize;
+    const mean = this.mean64;
+    const inv = this.invScale64;
+    let A = this.blockA;
+    let B = this.blockB;
+    for (let r = 0; r < 4; r++) {
+      const o = r * W;
+      const xo = at + r * d;
+      for (let j = 0; j < d; j++) A[o + j] = ((X[xo + j] as number) - (mean[j] as number)) * (inv[j] as number);
+    }
+    const layers = this.fast;
+    for (let li = 0; li < layers.length; li++) {
+      const { inSize, outSize, bias, relu } = layers[li] as FastLayer;
+      const T = this.kernelsT[li] as Float64Array;
+      for (let k = 0; k < outSize; k++) {
+        const w = k * inSize;
+        let s0 = bias[k] as number;
+        let s1 = s0;
+        let s2 = s0;
+        let s3 = s0;
+        for (let i = 0; i < inSize; i++) {
+          const wi = T[w + i] as number;
+          s0 += (A[i] as number) * wi;
+          s1 += (A[W + i] as number) * wi;
+          s2 += (A[W2 + i] as number) * wi;
+          s3 += (A[W3 + i] as number) * wi;
+        }
+        if (relu) {
+          if (s0 < 0) s0 = 0;
+          if (s1 < 0) s1 = 0;
+          if (s2 < 0) s2 = 0;
+          if (s3 < 0) s3 = 0;
+        }
+        B[k] = s0;
+        B[W + k] = s1;
+        B[W2 + k] = s2;
+        B[W3 + k] = s3;
+      }
+      const t = A;
+      A = B;
+      B = t;
+    }
+    const K = this.outputSize;
+    for (let r = 0; r < 4; r++) {
+      const o = r * W;
+      let best = 0;
+      let top = A[o] as number;
+      for (let k = 1; k < K; k++) {
+        const v = A[o + k] as number;
+        if (v > top) {
+          top = v;
+          best = k;
+        }
+      }
+      groups[r0 + r] = best;
+    }
   }
 
   /** Group probabilities of one row (softmax of the logits). */
