@@ -5,8 +5,14 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { type BackendName, currentBackend, useBackend } from '../../src/backend/index.js';
-import { AllocationPolicy, GlpkSolver, type MipSolution } from '../../src/index.js';
+import {
+  AllocationPolicy,
+  type BackendName,
+  currentBackend,
+  GlpkSolver,
+  type MipSolution,
+  useBackend,
+} from '../../src/index.js';
 import { lineChart } from './chart.js';
 import { type DemoResult, runDemo } from './run.js';
 
