@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main as hillstrom } from '../../examples/experiment-hillstrom.js';
+import { main as merge } from '../../examples/experiment-merge.js';
 import { main as simulator } from '../../examples/experiment-simulator.js';
 import { main as starbucks } from '../../examples/experiment-starbucks.js';
 
@@ -69,5 +70,22 @@ describe('experiment scripts', () => {
     expect(r.profit).toHaveLength(1);
     expect(Number.isFinite(r.profit[0]?.nir)).toBe(true);
     expect(readFileSync(join(out, 'tables.md'), 'utf8')).toContain('Net incremental revenue');
+  });
+
+  it('merge: runs over different seeds become one report summarized over all seeds', async () => {
+    const a = join(dir, 'hill-a');
+    const b = join(dir, 'hill-b');
+    const common = { limit: 3000, methods: ['uniform', 'random'] as const, quiet: true, print };
+    await hillstrom({ ...common, methods: [...common.methods], out: a, seeds: [1] });
+    await hillstrom({ ...common, methods: [...common.methods], out: b, seeds: [2] });
+    const out = join(dir, 'hill-merged');
+    const r = await merge({ inputs: [join(a, 'results.json'), join(b, 'results.json')], out, print });
+    expectReport(out);
+    expect(r.result.seeds).toEqual([1, 2]);
+    const row = r.result.summary.metrics.find((m) => m.method === 'uniform' && m.metric === 'eom.incrementalResponse');
+    expect(row?.n).toBe(2);
+    await expect(merge({ inputs: [join(a, 'results.json'), join(a, 'results.json')], out, print })).rejects.toThrow(
+      /seed 1 is in two inputs/,
+    );
   });
 });
