@@ -33,6 +33,12 @@ export async function run(outer: Report): Promise<void> {
   rec.save();
 }
 
+/** Process CPU seconds (all threads) since `from`. */
+function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(from);
+  return (c.user + c.system) / 1e6;
+}
+
 function percentile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 }
@@ -113,13 +119,18 @@ async function throughput(policy: AllocationPolicy, budget: { perUser: number },
   try {
     await scorer.decideBatch(X.subarray(0, 200_000 * policy.d), budget);
     const secs: number[] = [];
+    const cpu: number[] = [];
     let arms: Int32Array = new Int32Array(0);
     for (let r = 0; r < 3; r++) {
+      const c0 = process.cpuUsage();
       const t = await time(() => scorer.decideBatch(X, budget));
+      cpu.push(cpuSeconds(c0));
       secs.push(t.seconds);
       arms = t.result;
     }
+    const c1 = process.cpuUsage();
     const single = await time(() => decideRows(policy, X, budget, new Int32Array(BATCH_USERS)));
+    const singleCpu = cpuSeconds(c1);
     let same = 0;
     for (let i = 0; i < arms.length; i++) if (arms[i] === single.result[i]) same++;
     report({
@@ -131,6 +142,10 @@ async function throughput(policy: AllocationPolicy, budget: { perUser: number },
       lowerIsBetter: false,
       target: '>= 1000000',
       seconds: secs.map((s) => Number(s.toFixed(2))),
+      // Process CPU time (worker threads included): on a shared machine, users per CPU-second shows the speed
+      // the code would have on idle cores (2 idle cores: about twice this figure).
+      usersPerCpuSecond: Math.round(BATCH_USERS / median(cpu)),
+      peerUsersPerCpuSecond: Math.round(BATCH_USERS / singleCpu),
       sameDecisions: same / BATCH_USERS,
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       featureMatrixMiB: Math.round(X.byteLength / 2 ** 20),

@@ -113,6 +113,15 @@ export function writePerformanceDoc(r: ScaleResults): void {
       '| --- | --- | --- | --- | --- |',
       ...figureRows(policy.figures),
     );
+    const batch = policy.figures.find((f) => typeof f.usersPerCpuSecond === 'number');
+    if (batch !== undefined) {
+      lines.push(
+        '',
+        `CPU time of the 10,000,000-user runs (worker threads included): ${fmt(batch.usersPerCpuSecond as number)} users per CPU-second on`,
+        `2 workers, ${fmt(batch.peerUsersPerCpuSecond as number)} on one thread. Wall-clock users/s above are lower when the machine is`,
+        'oversubscribed; on 2 idle cores the 2-worker figure would approach twice the users per CPU-second.',
+      );
+    }
   }
   lines.push(
     '',

@@ -46,3 +46,15 @@ export function recorded(bench: string): RecordedRun | undefined {
   if (!existsSync(file)) return undefined;
   return JSON.parse(readFileSync(file, 'utf8')) as RecordedRun;
 }
+
+/** Keeps a benchmark's full results (for re-rendering docs without re-running). */
+export function saveResults(file: string, value: unknown): void {
+  mkdirSync(DIR, { recursive: true });
+  writeFileSync(join(DIR, file), JSON.stringify(value, null, 1));
+}
+
+/** Results kept by {@link saveResults}, if any. */
+export function loadResults<T>(file: string): T | undefined {
+  const path = join(DIR, file);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
+}

@@ -9,7 +9,7 @@ import type { Report } from './harness.js';
 import { midBudget } from './policy-fixture.js';
 import { writeUsersCsv } from './scale-csv.js';
 import { type ScaleResults, writePerformanceDoc } from './scale-doc.js';
-import { recording } from './scale-record.js';
+import { recording, saveResults } from './scale-record.js';
 
 export const name = 'scale';
 
@@ -125,7 +125,14 @@ export async function run(outer: Report): Promise<void> {
       peerOutputRows: duckRes.rows,
     });
     rec.save();
-    writePerformanceDoc({ fit: { ...fit, peakRssMiB: fitRun.peakRssMiB }, assign, loadBefore, loadAfter: loadavg() });
+    const results: ScaleResults = {
+      fit: { ...fit, peakRssMiB: fitRun.peakRssMiB },
+      assign,
+      loadBefore,
+      loadAfter: loadavg(),
+    };
+    saveResults('scale-results.json', results);
+    writePerformanceDoc(results);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
