@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 
-export type { BackendName } from './backend/index.js';
+export type { BackendName, UseBackendOptions } from './backend/index.js';
 export { currentBackend, useBackend } from './backend/index.js';
 export type {
   AllocationPath,
