@@ -44,7 +44,8 @@ describe('decideRows and StudentNet.argmaxBatch', () => {
     const shares = new Float64Array(table.size * k * table.m);
     for (let r = 0; r < table.size * k; r++) {
       shares[r * table.m] = 0.5;
-      shares[r * table.m + ((table.arms[r] as number) || 1)] += 0.5;
+      const j = r * table.m + ((table.arms[r] as number) || 1);
+      shares[j] = (shares[j] as number) + 0.5;
     }
     for (const policy of [make(table), make(new AllocationTable({ ...table, shares }))]) {
       const n = test.n;
