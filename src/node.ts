@@ -6,6 +6,6 @@
  */
 
 export type { AssignCsvOptions, AssignCsvResult, CsvChunk, ParallelScorerOptions } from './node/index.js';
-export { assignCsv, csvChunks, ParallelScorer } from './node/index.js';
+export { assignCsv, csvChunks, decideRows, ParallelScorer } from './node/index.js';
 export type { WrittenReport } from './report/node.js';
 export { writeReport } from './report/node.js';

@@ -161,7 +161,13 @@ export class AllocationPolicy {
     const n = X.length / d;
     const arms = out ?? new Int32Array(n);
     const plan = this.planFor(budget);
-    for (let i = 0; i < n; i++) arms[i] = this.pick(plan, X, i * d);
+    if (this.table.shares !== undefined) {
+      for (let i = 0; i < n; i++) arms[i] = this.pick(plan, X, i * d);
+      return arms;
+    }
+    // Groups four rows at a time (same groups as one by one), then the plan's arm of each group.
+    this.student.argmaxBatch(X, arms, 0, n);
+    for (let i = 0; i < n; i++) arms[i] = this.table.armFor(plan, arms[i] as number);
     return arms;
   }
 
