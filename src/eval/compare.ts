@@ -146,7 +146,7 @@ export async function compare(options: CompareOptions): Promise<ComparisonResult
   for (const seed of seeds) {
     const trial = getTrial(seed);
     checkTrial(trial, calibrate);
-    if (budgetValues.length === 0) budgetValues = budgets.map((b) => budgetTotal(b, trial.test.n) / trial.test.n);
+    if (budgetValues.length === 0) budgetValues = budgets.map((b) => perUserOf(b, trial.test.n));
     const assigned = new Map<string, Int32Array[]>();
     for (const name of names) {
       let stage: ComparisonFailure['stage'] = 'create';
@@ -164,7 +164,7 @@ export async function compare(options: CompareOptions): Promise<ComparisonResult
         stage = 'assign';
         const arms: Int32Array[] = [];
         for (const b of budgets) {
-          budgetAt = budgetTotal(b, trial.test.n) / trial.test.n;
+          budgetAt = perUserOf(b, trial.test.n);
           const a = await allocator.assign(trial.test.features, b);
           arms.push(checkAssignment(a, trial.test.n, trial.test.treatmentNames.length, `methods.${name}.assign`));
         }
@@ -181,7 +181,7 @@ export async function compare(options: CompareOptions): Promise<ComparisonResult
     const ok = names.filter((n) => assigned.has(n));
     budgets.forEach((b, q) => {
       if (ok.length === 0) return;
-      const budget = budgetTotal(b, trial.test.n) / trial.test.n;
+      const budget = perUserOf(b, trial.test.n);
       const policies = ok.map((n) => (assigned.get(n) as Int32Array[])[q] as Int32Array);
       const ev = evaluatePolicies(policies, trial.test, {
         ...defaultCompareOptions.evaluation,
@@ -256,4 +256,10 @@ function pairedDifference(ev: ReturnType<typeof evaluatePolicies>, p: number, r:
     return (d[lo] as number) + (h - lo) * ((d[Math.min(d.length - 1, lo + 1)] as number) - (d[lo] as number));
   };
   return { estimate, lower: at((1 - level) / 2), upper: at(1 - (1 - level) / 2) };
+}
+
+/** A budget per user as given (a per-user number is kept exactly; a total is spread over the `n` test users). */
+function perUserOf(b: Budget | number, n: number): number {
+  if (typeof b === 'number') return b;
+  return 'perUser' in b ? b.perUser : budgetTotal(b, n) / n;
 }
