@@ -97,7 +97,7 @@ describe('compare', () => {
           assign: async () => new Int32Array(0),
         }),
       },
-      trial: (seed) => simulateCouponTrial({ nTrain: 2000, nTest: 2001, seed }),
+      trial: (seed) => simulateCouponTrial({ nTrain: 2000, nTest: 2139, seed }),
       budgets: [0.0075],
       seeds: [5],
       evaluation: { resamples: 40 },
@@ -106,7 +106,7 @@ describe('compare', () => {
     expect(result.reference).toBeUndefined();
     expect(result.failures).toEqual([{ method: 'broken', seed: 5, stage: 'fit', message: 'no luck' }]);
     expect(result.rows.every((r) => r.method === 'uniform-2')).toBe(true);
-    // Per-user budgets are kept exactly as given (0.0075 * 2001 / 2001 is not 0.0075 in floating point).
+    // Per-user budgets are kept exactly as given (0.0075 * 2139 / 2139 is not 0.0075 in floating point).
     expect(result.budgets).toEqual([0.0075]);
     expect(result.rows.every((r) => r.budget === 0.0075)).toBe(true);
     const eom = result.summary.metrics.find((m) => m.metric === 'eom.incrementalResponse');
