@@ -20,6 +20,9 @@ export interface DemoArgs {
   methods: MethodName[];
   budgets: number[];
   labelNoise: number;
+  heavyTails: boolean;
+  /** Several seeds (a fresh simulated trial each); overrides `seed`. */
+  seeds?: number[];
   backend: BackendName;
 }
 
@@ -29,13 +32,19 @@ export interface DemoArgs {
  */
 export async function runDemo(a: DemoArgs, progress: Progress, print: (line: string) => void): Promise<void> {
   await useBackend(a.backend);
-  const sim = simulateCouponTrial({
-    nTrain: a.n,
-    nTest: Math.max(1000, Math.round(a.n / 2)),
-    seed: a.seed,
-    labelNoise: a.labelNoise,
-  });
-  print(`Simulated coupon trial (seed ${a.seed}, label noise ${a.labelNoise})`);
+  const seeds = a.seeds ?? [a.seed];
+  const simulate = (seed: number) =>
+    simulateCouponTrial({
+      nTrain: a.n,
+      nTest: Math.max(1000, Math.round(a.n / 2)),
+      seed,
+      labelNoise: a.labelNoise,
+      heavyTails: a.heavyTails,
+    });
+  const sim = simulate(seeds[0] as number);
+  print(
+    `Simulated coupon trial (seeds ${seeds.join(', ')}, label noise ${a.labelNoise}${a.heavyTails ? ', heavy tails' : ''}; first seed shown)`,
+  );
   print(formatSummary(summarize(sim.train)));
   let hrc: HRCPipeline | undefined;
   const methods: Record<string, (seed: number) => BudgetAllocator> = {};
@@ -48,11 +57,9 @@ export async function runDemo(a: DemoArgs, progress: Progress, print: (line: str
   }
   const result = await compare({
     methods,
-    train: sim.train,
-    test: sim.test,
-    truth: sim.truth,
+    trial: (seed) => (seed === seeds[0] ? sim : simulate(seed)),
     budgets: a.budgets,
-    seeds: [a.seed],
+    seeds,
     onProgress: (e) => progress.stage(`${e.stage}${e.message !== undefined ? `: ${e.message}` : ''}`),
   });
   print('');
@@ -72,7 +79,7 @@ export async function runDemo(a: DemoArgs, progress: Progress, print: (line: str
     ...(fitted !== undefined ? { groups: groupSummaries(fitted, mid) } : {}),
     ...(dist !== undefined ? { distillation: dist } : {}),
     metadata: {
-      command: `hrc-budget demo --n ${a.n} --seed ${a.seed}`,
+      command: `hrc-budget demo --n ${a.n} --seeds ${seeds.join(',')} --label-noise ${a.labelNoise}${a.heavyTails ? ' --heavy-tails' : ''}`,
       methods: a.methods.join(','),
       budgets: a.budgets.join(','),
     },

@@ -94,6 +94,8 @@ export function buildProgram(progressOf: () => Progress): Command {
       numberOption('label-noise', { min: 0 }),
       0,
     )
+    .option('--heavy-tails', 'add heavy-tailed noise to training responses', false)
+    .option('--seeds <list>', 'several seeds, a fresh simulated trial each (overrides --seed)', list('seeds'))
     .addOption(backendOption())
     .action(async (o) => runDemo({ ...o, backend: o.backend as BackendName }, progressOf(), print));
 
