@@ -4,7 +4,7 @@ import { realpathSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BackendName, useBackend } from '../src/backend/index.js';
-import { type MethodName, makeAllocator, parseMethods } from '../src/cli/methods.js';
+import { METHOD_NAMES, type MethodName, makeAllocator, parseMethods } from '../src/cli/methods.js';
 import { subsetRows } from '../src/data/dataset.js';
 import type { BudgetAllocator, ComparisonResult, HRCPipeline, RctDataset, TrialSchema } from '../src/index.js';
 import { compare, HRCPipeline as HRC, loadCsv, trainTestSplit } from '../src/index.js';
@@ -13,17 +13,7 @@ export type { MethodName };
 export { parseMethods };
 
 /** Every method the experiments compare: HRC, the six baselines, and the two references. */
-export const ALL_METHODS: readonly MethodName[] = [
-  'hrc',
-  'tpm-sl',
-  'tpm-tarnet',
-  'drp',
-  'rdrp',
-  'dhcl',
-  'dfcl',
-  'uniform',
-  'random',
-];
+export const ALL_METHODS: readonly MethodName[] = METHOD_NAMES;
 
 /**
  * Allocator factories with library defaults, exactly as `hrc-budget compare` and `hrc-budget demo` build them
