@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SerializationError } from '../core/errors.js';
 import { checkNumber } from '../core/validate.js';
+import { activate } from '../nn/dense.js';
 import { DenseNet, type DenseNetSpec, type NetWeights } from '../nn/net.js';
 import type { TrainOptions } from '../nn/train.js';
 import { checkLayers } from './common.js';
@@ -143,24 +144,7 @@ export function applyWithDropout(
 ): Record<string, tf.Tensor2D> {
   const vars = net.variables;
   let v = 0;
-  const act = (z: tf.Tensor2D): tf.Tensor2D => {
-    switch (net.spec.activation) {
-      case 'relu':
-        return tf.relu(z);
-      case 'elu':
-        return tf.elu(z);
-      case 'tanh':
-        return tf.tanh(z);
-      case 'sigmoid':
-        return tf.sigmoid(z);
-      case 'linear':
-        return z;
-      default: {
-        const never: never = net.spec.activation;
-        throw new TypeError(`unknown activation ${String(never)}`);
-      }
-    }
-  };
+  const act = (z: tf.Tensor2D): tf.Tensor2D => activate(z, net.spec.activation);
   const layer = (h: tf.Tensor2D, linear: boolean): tf.Tensor2D => {
     const w = vars[v++] as tf.Variable as unknown as tf.Tensor2D;
     const b = vars[v++] as tf.Variable as unknown as tf.Tensor1D;

@@ -6,7 +6,8 @@ export type Activation = 'relu' | 'elu' | 'tanh' | 'sigmoid' | 'linear';
 /** The activations a {@link DenseNet} accepts, for validation messages. */
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'elu', 'tanh', 'sigmoid', 'linear'];
 
-function activate(z: tf.Tensor2D, act: Activation): tf.Tensor2D {
+/** Applies an activation to a tensor. */
+export function activate(z: tf.Tensor2D, act: Activation): tf.Tensor2D {
   switch (act) {
     case 'relu':
       return tf.relu(z);

@@ -1,5 +1,5 @@
 export type { Activation } from './dense.js';
-export { ACTIVATIONS, denseLayer, denseLayerStock } from './dense.js';
+export { ACTIVATIONS, activate, denseLayer, denseLayerStock } from './dense.js';
 export type { Initializer } from './init.js';
 export { initWeights } from './init.js';
 export type { HeadLossSpec, LossBatch, LossFn, LossKind } from './losses.js';
