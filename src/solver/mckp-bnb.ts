@@ -1,3 +1,4 @@
+import { pushUpperHull } from './hull.js';
 import type { MckpCoreLimits, MckpCoreResult } from './mckp-core.js';
 
 interface Items {
@@ -222,17 +223,7 @@ function hullUpgrades(free: { items: number[] }[], value: Float64Array, cost: Fl
   const ups: { d: number; dc: number; dv: number; s: number }[] = [];
   free.forEach((f, d) => {
     const hull: number[] = [];
-    for (const j of f.items) {
-      while (hull.length >= 2) {
-        const p = hull[hull.length - 2] as number;
-        const q = hull[hull.length - 1] as number;
-        const s1 = ((value[q] as number) - (value[p] as number)) / ((cost[q] as number) - (cost[p] as number));
-        const s2 = ((value[j] as number) - (value[q] as number)) / ((cost[j] as number) - (cost[q] as number));
-        if (s2 >= s1) hull.pop();
-        else break;
-      }
-      hull.push(j);
-    }
+    for (const j of f.items) pushUpperHull(hull, j, value, cost);
     for (let a = 1; a < hull.length; a++) {
       const p = hull[a - 1] as number;
       const q = hull[a] as number;

@@ -1,3 +1,4 @@
+import { pushUpperHull } from './hull.js';
 import { BranchAndBound } from './mckp-bnb.js';
 
 /**
@@ -92,16 +93,7 @@ export class MckpCore {
       // Upper concave hull of the undominated items.
       hull.length = 0;
       for (let a = undStart[g] as number; a < u; a++) {
-        const j = und[a] as number;
-        while (hull.length >= 2) {
-          const p = hull[hull.length - 2] as number;
-          const q = hull[hull.length - 1] as number;
-          const s1 = ((value[q] as number) - (value[p] as number)) / ((cost[q] as number) - (cost[p] as number));
-          const s2 = ((value[j] as number) - (value[q] as number)) / ((cost[j] as number) - (cost[q] as number));
-          if (s2 >= s1) hull.pop();
-          else break;
-        }
-        hull.push(j);
+        pushUpperHull(hull, und[a] as number, value, cost);
       }
       for (let a = 1; a < hull.length; a++) {
         const p = hull[a - 1] as number;
