@@ -105,9 +105,10 @@ export class HRCPipeline implements BudgetAllocator {
       };
       const k0 = clusterer.k;
       const sq0 = clusterer.sqDistances(z);
-      const groupMap = mergeSmallGroups(clusterer.predict(z), k0, sq0, train.treatment, solverOptions.minCount ?? 1);
+      const clusters = clusterer.predict(z);
+      const groupMap = mergeSmallGroups(clusters, k0, sq0, train.treatment, solverOptions.minCount ?? 1);
       const k = Math.max(...groupMap) + 1;
-      const groups = remapGroups(clusterer.predict(z), groupMap);
+      const groups = remapGroups(clusters, groupMap);
       progress('stats', k === k0 ? `${k} groups` : `${k} groups (${k0 - k} with too few control rows merged)`);
       const stats = GroupStats.from(train, groups, k, {
         ...defaultHRCPipelineOptions.stats,
@@ -176,7 +177,7 @@ export class HRCPipeline implements BudgetAllocator {
     const { policy, d } = this.need('assign');
     const n = checkFeatures(features, d);
     const perUser = budgetTotal(checkBudget(budget), n) / Math.max(1, n);
-    return (await policyAt(policy, perUser)).decideBatch(features, { perUser });
+    return (await policy.atBudget(perUser)).decideBatch(features, { perUser });
   }
 
   /**
@@ -217,7 +218,7 @@ export class HRCPipeline implements BudgetAllocator {
     }
     const n = checkFeatures(features, d);
     const perUser = budgetTotal(checkBudget(budget), n) / Math.max(1, n);
-    const p = await policyAt(policy, perUser);
+    const p = await policy.atBudget(perUser);
     const groups = remapGroups(clusterer.predict(net.embed(features)), groupMap);
     const plan = p.planFor({ perUser });
     const arms = new Int32Array(n);
@@ -282,15 +283,6 @@ export class HRCPipeline implements BudgetAllocator {
  */
 export function defaultK(n: number, m: number): number {
   return Math.min(32, Math.max(4, Math.round(n / (250 * m))));
-}
-
-/** The policy itself when `perUser` is on its grid, else one re-solved for exactly that budget. */
-async function policyAt(policy: AllocationPolicy, perUser: number): Promise<AllocationPolicy> {
-  const grid = policy.table.budgets;
-  for (let i = 0; i < grid.length; i++)
-    if (Math.abs((grid[i] as number) - perUser) <= 1e-12 * Math.max(1, perUser)) return policy;
-  if (policy.stats === undefined) return policy;
-  return policy.withBudgets([perUser]);
 }
 
 /** Solves the grid, dropping grid points below the formulation's cheapest plan. */

@@ -242,6 +242,19 @@ export class AllocationPolicy {
     return { perUser: this.table.budgets[best] as number };
   }
 
+  /**
+   * A policy whose plan is exactly for `perUser`: this one when the budget is on its grid (or it holds no
+   * GroupStats to re-solve from, in which case decisions use the nearest lower grid budget), else one re-solved
+   * for that budget by {@link AllocationPolicy.withBudgets}.
+   */
+  async atBudget(perUser: number): Promise<AllocationPolicy> {
+    const grid = this.table.budgets;
+    for (let i = 0; i < grid.length; i++) {
+      if (Math.abs((grid[i] as number) - perUser) <= 1e-12 * Math.max(1, perUser)) return this;
+    }
+    return this.stats === undefined ? this : this.withBudgets([perUser]);
+  }
+
   /** A policy with the same student whose table is re-solved from the stored GroupStats for new budgets. */
   async withBudgets(
     budgets: readonly (Budget | number)[],

@@ -120,6 +120,8 @@ describe('AllocationPolicy', () => {
   it('re-solves for new budgets from its GroupStats', async () => {
     const { policy, test } = await makePolicy([0.1, 0.6]);
     const finer = await policy.withBudgets([0.1, 0.2, 0.3, 0.45, 0.6]);
+    expect(await policy.atBudget(0.6)).toBe(policy);
+    expect(Array.from((await policy.atBudget(0.45)).table.budgets)).toEqual([0.45]);
     expect(Array.from(finer.table.budgets)).toEqual([0.1, 0.2, 0.3, 0.45, 0.6]);
     for (let i = 0; i < finer.table.size; i++)
       expect(finer.table.cost[i]).toBeLessThanOrEqual((finer.table.budgets[i] as number) + 1e-9);

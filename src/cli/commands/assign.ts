@@ -44,8 +44,7 @@ export async function runAssign(a: AssignArgs, progress: Progress, print: (s: st
       print(`profit mode: net value ${a.netValue} per response; break-even budget ${fmt(budget.perUser)} per user`);
     } else {
       budget = { perUser: a.budgetPerUser as number };
-      if (policy.stats !== undefined && !onGrid(policy, budget.perUser))
-        policy = await policy.withBudgets([budget.perUser]);
+      policy = await policy.atBudget(budget.perUser);
     }
     const plan = policy.planFor(budget);
     progress.stage(`scoring ${a.data}`);
@@ -79,10 +78,6 @@ export async function runAssign(a: AssignArgs, progress: Progress, print: (s: st
     ),
   );
   print(`wrote ${rows} decisions to ${a.out}`);
-}
-
-function onGrid(policy: AllocationPolicy, b: number): boolean {
-  return Array.from(policy.table.budgets).some((g) => Math.abs(g - b) <= 1e-12 * Math.max(1, b));
 }
 
 /** Baselines rank all users together to meet a budget, so they read the whole file into memory. */

@@ -51,10 +51,7 @@ export async function runEvaluate(a: EvaluateArgs, progress: Progress, print: (s
     progress.stage(`evaluating at budget ${b} per user`);
     const arms =
       model.kind === 'policy'
-        ? (model.policy.stats !== undefined ? await model.policy.withBudgets([b]) : model.policy).decideBatch(
-            features,
-            { perUser: b },
-          )
+        ? (await model.policy.atBudget(b)).decideBatch(features, { perUser: b })
         : await model.allocator.assign(features, { perUser: b });
     const e = evaluatePolicy(arms, data, { seed: a.seed });
     results.push({ budget: b, ...e });
