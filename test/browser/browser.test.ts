@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoResult, runDemo } from '../../examples/browser/run.js';
 import { useBackend } from '../../src/backend/index.js';
 import { AllocationPolicy } from '../../src/policy/policy.js';
+import { HEADLESS_CHROMIUM_ARGS } from '../helpers/chromium.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLE = join(ROOT, 'examples/browser');
@@ -84,14 +85,7 @@ describe.skipIf(!haveChromium)('examples/browser in headless Chromium', () => {
       headless: true,
       viewport: { width: 1280, height: 900 },
       args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
+        ...HEADLESS_CHROMIUM_ARGS,
         // WebGL without a GPU: ANGLE on SwiftShader (Chromium's software Vulkan/GL renderer).
         '--use-gl=angle',
         '--use-angle=swiftshader',

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/write.js';
+import { HEADLESS_CHROMIUM_ARGS } from '../helpers/chromium.js';
 import { sampleReportInput } from './sample.js';
 
 const executablePath = '/usr/bin/chromium';
@@ -23,16 +24,7 @@ describe.skipIf(!haveChromium)('report in headless Chromium', () => {
     const browser = await chromium.launchPersistentContext(profile, {
       executablePath,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
+      args: [...HEADLESS_CHROMIUM_ARGS],
       viewport: { width: 1280, height: 900 },
     });
     try {
