@@ -311,3 +311,4 @@ export {
   upgradesWithin,
 } from './solver/index.js';
 export { VERSION } from './version.js';
+export { setWasmKernels, wasmKernelsEnabled } from './wasm/index.js';

@@ -1,18 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
+import { KernelInstance, MAX_KERNEL_BYTES, wasmKernelsEnabled } from '../wasm/kernels.js';
 import { nearestRow } from './distance.js';
 
 /**
- * Where the nearest-centroid scans run. `js`: plain TypeScript loops (four centroids per pass over a row).
- * `tfjs`: the dot products as one plain-layout matrix product per chunk of rows on the current tfjs backend
- * (XNNPACK SIMD on wasm: about 10x the JS loop on 100,000 x 64 by 50; see docs/clustering.md). `auto` picks `tfjs`
- * when the current backend is `wasm`, `tensorflow` or `webgl`, else `js` (the tfjs cpu backend is no faster than
- * the JS loop).
+ * Where the nearest-centroid scans run. `wasm`: the library's WebAssembly SIMD kernel (two rows by sixteen
+ * centroids per step, the nearest two kept inside the kernel; the rows stay in the kernel's memory for the whole
+ * run). `js`: plain TypeScript loops (four centroids per pass over a row). `tfjs`: the dot products as one
+ * plain-layout matrix product per chunk of rows on the current tfjs backend (XNNPACK SIMD on wasm). `auto` picks
+ * `wasm` where WebAssembly SIMD is available (every current browser and Node), else `tfjs` when the current
+ * backend is `wasm`, `tensorflow` or `webgl`, else `js`. Figures in docs/clustering.md.
  */
-export type DistanceEngineName = 'auto' | 'js' | 'tfjs';
+export type DistanceEngineName = 'auto' | 'js' | 'tfjs' | 'wasm';
 
 /** Finds each listed row's nearest and second-nearest centroid. */
 export interface DistanceEngine {
-  readonly name: 'js' | 'tfjs';
+  readonly name: 'js' | 'tfjs' | 'wasm';
   /**
    * For rows `rows[0..count-1]` (or `0..count-1` when `rows` is null): writes the nearest centroid into
    * `labels[i]`, its squared distance into `best[i]` and the second-smallest into `second[i]` (indexed by row).
@@ -30,6 +32,27 @@ export interface DistanceEngine {
     best: Float64Array,
     second: Float64Array,
   ): void;
+  /**
+   * Optional: Hamerly's E-step filter over all `n` rows (see `lloyd`): moves each row's bounds by the centroid
+   * shifts, tightens the upper bound where they overlap, and lists in `rescan` the rows that still need a full
+   * scan. Returns how many, or null when this engine cannot run it for this `x` (lloyd then runs its own loop).
+   */
+  filterBounds?(
+    x: Float32Array,
+    d: number,
+    n: number,
+    c: Float32Array,
+    k: number,
+    labels: Int32Array,
+    upper: Float64Array,
+    lower: Float64Array,
+    shift: Float64Array,
+    half: Float64Array,
+    maxShiftAt: number,
+    maxShift: number,
+    secondShift: number,
+    rescan: Int32Array,
+  ): number | null;
 }
 
 const jsEngine: DistanceEngine = {
@@ -102,16 +125,211 @@ const tfjsEngine: DistanceEngine = {
   },
 };
 
-/** Resolves an engine name against the current tfjs backend. */
+/** Rows per kernel call of the wasm engine. */
+const WASM_CHUNK = 8_192;
+
+/**
+ * The WebAssembly engine. Each engine object owns one kernel instance; the rows of the last `x` it scanned stay
+ * in the kernel's memory (copied once; `x` must not change while the engine is in use), unless they would take
+ * more than {@link MAX_KERNEL_BYTES}, in which case each chunk of rows is copied in turn.
+ */
+class WasmEngine implements DistanceEngine {
+  readonly name = 'wasm' as const;
+  private x: Float32Array | null = null;
+  private resident = false;
+  private xAt = 0;
+  private k = 0;
+  private d = 0;
+  private ctAt = 0;
+  private cnAt = 0;
+  private idxAt = 0;
+  private labAt = 0;
+  private o1At = 0;
+  private o2At = 0;
+  private stageAt = 0;
+  /** Regions of the bounds filter, laid out on its first use for this x (0 rows: not yet). */
+  private boundsN = 0;
+  private labelsAt = 0;
+  private upperAt = 0;
+  private lowerAt = 0;
+  private rescanAt = 0;
+  private shiftAt = 0;
+  private halfAt = 0;
+  private cAt = 0;
+
+  constructor(
+    private readonly kernels: KernelInstance,
+    private readonly maxResidentBytes: number,
+  ) {}
+
+  private layout(x: Float32Array, d: number, k: number): void {
+    if (this.x === x && this.k === k && this.d === d) return;
+    const m = this.kernels;
+    m.reset();
+    const kp = Math.ceil(k / 16) * 16;
+    this.resident = x.byteLength + 4 * (kp * (d + 1) + 4 * WASM_CHUNK) <= this.maxResidentBytes;
+    this.xAt = this.resident ? m.alloc(x.byteLength) : 0;
+    this.stageAt = this.resident ? 0 : m.alloc(WASM_CHUNK * d * 4);
+    this.ctAt = m.alloc(kp * d * 4);
+    this.cnAt = m.alloc(kp * 4);
+    this.idxAt = m.alloc(WASM_CHUNK * 4 + 16);
+    this.labAt = m.alloc(WASM_CHUNK * 4 + 16);
+    this.o1At = m.alloc(WASM_CHUNK * 4 + 16);
+    this.o2At = m.alloc(WASM_CHUNK * 4 + 16);
+    if (this.resident) m.f32(this.xAt, x.length).set(x);
+    this.boundsN = 0;
+    this.x = x;
+    this.k = k;
+    this.d = d;
+  }
+
+  nearestMany(
+    x: Float32Array,
+    d: number,
+    rows: Int32Array | null,
+    count: number,
+    xNorm: Float64Array,
+    c: Float32Array,
+    cNorm: Float64Array,
+    k: number,
+    labels: Int32Array,
+    best: Float64Array,
+    second: Float64Array,
+  ): void {
+    if (count === 0) return;
+    this.layout(x, d, k);
+    const m = this.kernels;
+    const kp = Math.ceil(k / 16) * 16;
+    const ct = m.f32(this.ctAt, kp * d);
+    ct.fill(0);
+    for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) ct[t * kp + j] = c[j * d + t] as number;
+    const cn = m.f32(this.cnAt, kp);
+    cn.fill(Number.POSITIVE_INFINITY);
+    for (let j = 0; j < k; j++) cn[j] = cNorm[j] as number;
+    const idx = m.i32(this.idxAt, WASM_CHUNK);
+    const lab = m.i32(this.labAt, WASM_CHUNK);
+    const o1 = m.f32(this.o1At, WASM_CHUNK);
+    const o2 = m.f32(this.o2At, WASM_CHUNK);
+    const stage = this.resident ? null : m.f32(this.stageAt, WASM_CHUNK * d);
+    const kernel = m.exports.nearest2;
+    for (let start = 0; start < count; start += WASM_CHUNK) {
+      const n = Math.min(WASM_CHUNK, count - start);
+      if (stage === null) {
+        if (rows === null)
+          kernel(this.xAt + start * d * 4, d, -1, n, this.ctAt, this.cnAt, kp, this.labAt, this.o1At, this.o2At);
+        else {
+          idx.set(rows.subarray(start, start + n));
+          kernel(this.xAt, d, this.idxAt, n, this.ctAt, this.cnAt, kp, this.labAt, this.o1At, this.o2At);
+        }
+      } else {
+        for (let r = 0; r < n; r++) {
+          const i = rows === null ? start + r : (rows[start + r] as number);
+          stage.set(x.subarray(i * d, i * d + d), r * d);
+        }
+        kernel(this.stageAt, d, -1, n, this.ctAt, this.cnAt, kp, this.labAt, this.o1At, this.o2At);
+      }
+      for (let r = 0; r < n; r++) {
+        const i = rows === null ? start + r : (rows[start + r] as number);
+        const xn = xNorm[i] as number;
+        // (Kernel values are cn - 2 x.c; adding ||x||^2 gives the squared distance.)
+        labels[i] = lab[r] as number;
+        best[i] = Math.max(xn + (o1[r] as number), 0);
+        second[i] = Math.max(xn + (o2[r] as number), 0);
+      }
+    }
+  }
+
+  filterBounds(
+    x: Float32Array,
+    d: number,
+    n: number,
+    c: Float32Array,
+    k: number,
+    labels: Int32Array,
+    upper: Float64Array,
+    lower: Float64Array,
+    shift: Float64Array,
+    half: Float64Array,
+    maxShiftAt: number,
+    maxShift: number,
+    secondShift: number,
+    rescan: Int32Array,
+  ): number | null {
+    this.layout(x, d, k);
+    if (!this.resident || x.length !== n * d) return null;
+    const m = this.kernels;
+    if (this.boundsN !== n) {
+      this.labelsAt = m.alloc(n * 4);
+      this.upperAt = m.alloc(n * 8);
+      this.lowerAt = m.alloc(n * 8);
+      this.rescanAt = m.alloc(n * 4);
+      this.shiftAt = m.alloc(k * 8);
+      this.halfAt = m.alloc(k * 8);
+      this.cAt = m.alloc(k * d * 4);
+      this.boundsN = n;
+    }
+    m.i32(this.labelsAt, n).set(labels);
+    m.f64(this.upperAt, n).set(upper);
+    m.f64(this.lowerAt, n).set(lower);
+    m.f64(this.shiftAt, k).set(shift.subarray(0, k));
+    m.f64(this.halfAt, k).set(half.subarray(0, k));
+    m.f32(this.cAt, k * d).set(c.subarray(0, k * d));
+    const count = m.exports.hamerly(
+      this.xAt,
+      d,
+      n,
+      this.cAt,
+      this.labelsAt,
+      this.upperAt,
+      this.lowerAt,
+      this.shiftAt,
+      this.halfAt,
+      maxShiftAt,
+      maxShift,
+      secondShift,
+      this.rescanAt,
+    );
+    upper.set(m.f64(this.upperAt, n));
+    lower.set(m.f64(this.lowerAt, n));
+    rescan.set(m.i32(this.rescanAt, count));
+    return count;
+  }
+}
+
+/**
+ * A new wasm engine. Rows stay in the kernel's memory while they take at most `maxResidentBytes` (with the
+ * centroids and buffers); larger inputs are copied in chunk by chunk.
+ */
+export function wasmDistanceEngine(maxResidentBytes = MAX_KERNEL_BYTES): DistanceEngine {
+  const kernels = KernelInstance.create();
+  if (kernels === null) {
+    throw new TypeError(
+      "distance engine 'wasm' needs WebAssembly SIMD (unavailable here, or switched off by setWasmKernels)",
+    );
+  }
+  return new WasmEngine(kernels, maxResidentBytes);
+}
+
+function tfjsIsFast(): boolean {
+  const backend = tf.getBackend();
+  return backend === 'wasm' || backend === 'tensorflow' || backend === 'webgl';
+}
+
+/**
+ * Resolves an engine name (`auto` against WebAssembly SIMD support and the current tfjs backend). A `wasm` engine
+ * is a new object with its own kernel memory on every call; `js` and `tfjs` are shared.
+ */
 export function distanceEngine(name: DistanceEngineName): DistanceEngine {
   switch (name) {
     case 'js':
       return jsEngine;
     case 'tfjs':
       return tfjsEngine;
+    case 'wasm':
+      return wasmDistanceEngine();
     case 'auto': {
-      const backend = tf.getBackend();
-      return backend === 'wasm' || backend === 'tensorflow' || backend === 'webgl' ? tfjsEngine : jsEngine;
+      if (wasmKernelsEnabled()) return distanceEngine('wasm');
+      return tfjsIsFast() ? tfjsEngine : jsEngine;
     }
     default: {
       const never: never = name;
@@ -127,7 +345,10 @@ export interface SampleScanner {
   dispose(): void;
 }
 
-/** A {@link SampleScanner} on `engine`: the tfjs one keeps the sample on the backend for the whole seeding. */
+/**
+ * A {@link SampleScanner} on `engine`: the tfjs one keeps the sample on the backend for the whole seeding; the
+ * wasm engine scans with tfjs where its backend is fast (wasm, tensorflow, webgl), else with the JS loops.
+ */
 export function sampleScanner(
   engine: DistanceEngine,
   sample: Float32Array,
@@ -135,7 +356,7 @@ export function sampleScanner(
   n: number,
   d: number,
 ): SampleScanner {
-  if (engine.name === 'js') {
+  if (engine.name === 'js' || (engine.name === 'wasm' && !tfjsIsFast())) {
     return {
       distances(cands, out) {
         cands.forEach((j, t) => {

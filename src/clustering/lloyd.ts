@@ -55,7 +55,8 @@ export function lloyd(
   const sums = new Float64Array(k * d);
   const counts = new Float64Array(k);
   for (let i = 0; i < n; i++) addRow(sums, counts, x, i, labels[i] as number, d, 1);
-  const tolBound = s.tolerance * meanColumnVariance(x, n, d);
+  // (Tolerance 0 stops only when no row moves: the column variance is not needed.)
+  const tolBound = s.tolerance > 0 ? s.tolerance * meanColumnVariance(x, n, d) : 0;
   const shift = new Float64Array(k);
   const half = new Float64Array(k);
   const rescan = new Int32Array(n);
@@ -103,21 +104,47 @@ export function lloyd(
     }
     // E-step: bounds first; rows whose bounds overlap are rescanned together (one batch for the engine).
     let count = 0;
-    for (let i = 0; i < n; i++) {
-      const a = labels[i] as number;
-      if (s.prune) {
-        const u = (upper[i] as number) + (shift[a] as number);
-        const l = (lower[i] as number) - (a === maxShiftAt ? secondShift : maxShift);
-        const bound = Math.max(half[a] as number, l);
-        upper[i] = u;
-        lower[i] = l;
-        if (u <= bound) continue;
-        const tight = Math.sqrt(sqDist(x, i, c, a, d));
-        upper[i] = tight;
-        if (tight <= bound) continue;
+    const filtered = s.prune
+      ? (s.engine.filterBounds?.(
+          x,
+          d,
+          n,
+          c,
+          k,
+          labels,
+          upper,
+          lower,
+          shift,
+          half,
+          maxShiftAt,
+          maxShift,
+          secondShift,
+          rescan,
+        ) ?? null)
+      : null;
+    if (filtered !== null) {
+      count = filtered;
+      for (let r = 0; r < count; r++) {
+        const i = rescan[r] as number;
+        previous[i] = labels[i] as number;
       }
-      previous[i] = a;
-      rescan[count++] = i;
+    } else {
+      for (let i = 0; i < n; i++) {
+        const a = labels[i] as number;
+        if (s.prune) {
+          const u = (upper[i] as number) + (shift[a] as number);
+          const l = (lower[i] as number) - (a === maxShiftAt ? secondShift : maxShift);
+          const bound = Math.max(half[a] as number, l);
+          upper[i] = u;
+          lower[i] = l;
+          if (u <= bound) continue;
+          const tight = Math.sqrt(sqDist(x, i, c, a, d));
+          upper[i] = tight;
+          if (tight <= bound) continue;
+        }
+        previous[i] = a;
+        rescan[count++] = i;
+      }
     }
     s.engine.nearestMany(x, d, rescan, count, xNorm, c, cNorm, k, labels, best, second);
     let moved = 0;

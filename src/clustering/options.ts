@@ -123,7 +123,7 @@ export function resolveClustererOptions(options: HiddenClustererOptions): Cluste
   checkNumber('validationFraction', o.validationFraction, { min: 0.05, max: 0.9 });
   checkOneOf('selection', o.selection, ['oneSE', 'best']);
   checkOneOf('algorithm', o.algorithm, ['auto', 'lloyd', 'minibatch']);
-  checkOneOf('engine', o.engine, ['auto', 'js', 'tfjs']);
+  checkOneOf('engine', o.engine, ['auto', 'js', 'tfjs', 'wasm']);
   checkNumber('miniBatchThreshold', o.miniBatchThreshold, { min: 1 });
   checkNumber('maxIterations', o.maxIterations, { min: 1, integer: true });
   checkNumber('tolerance', o.tolerance, { min: 0 });

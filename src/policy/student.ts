@@ -1,4 +1,5 @@
 import { SerializationError } from '../core/errors.js';
+import { KernelInstance } from '../wasm/kernels.js';
 
 /** Activation of a dense layer in a {@link StudentNet}. */
 export type StudentActivation = 'relu' | 'linear';
@@ -51,6 +52,8 @@ export class StudentNet {
   private readonly width: number;
   private readonly blockA: Float64Array;
   private readonly blockB: Float64Array;
+  /** The WebAssembly scorer, made on the first large batch (null: unavailable or switched off). */
+  private wasm: WasmStudent | null | undefined;
 
   constructor(layers: readonly StudentLayer[], mean: Float32Array, scale: Float32Array) {
     if (layers.length === 0) throw new SerializationError('student: expected at least one layer');
@@ -153,10 +156,19 @@ export class StudentNet {
 
   /**
    * The group of each of `n` rows of `X` (row-major, `inputSize` columns, from row `from`) into `groups`; the same
-   * result as {@link argmax} row by row.
+   * result as {@link argmax} row by row. Batches of 64 rows or more run in the library's WebAssembly SIMD kernel
+   * (float64, every sum in the same order, so the same groups and the same SQL agreement) where available; see
+   * `setWasmKernels`.
    */
   argmaxBatch(X: Float32Array, groups: Int32Array, from = 0, n = groups.length): Int32Array {
     const d = this.inputSize;
+    if (n >= WASM_MIN_ROWS && KernelInstance.enabled()) {
+      if (this.wasm === undefined) this.wasm = WasmStudent.create(this.fast, this.mean64, this.invScale64);
+      if (this.wasm !== null) {
+        this.wasm.argmax(X, from, n, groups);
+        return groups;
+      }
+    }
     let r = 0;
     for (; r + 4 <= n; r += 4) this.argmax4(X, (from + r) * d, groups, r);
     for (; r < n; r++) groups[r] = this.argmax(X, (from + r) * d);
@@ -302,6 +314,84 @@ export class StudentNet {
     });
     const d = layers[0]?.inSize ?? 0;
     return new StudentNet(layers, finiteArray(v.mean, d, 'student.mean'), finiteArray(v.scale, d, 'student.scale'));
+  }
+}
+
+/** Smallest batch sent to the WebAssembly scorer. */
+const WASM_MIN_ROWS = 64;
+/** Rows per kernel pass (activations of a pass stay in cache). */
+const WASM_BLOCK = 256;
+
+/**
+ * The student on the WebAssembly kernels: standardization, dense layers (two rows by eight outputs per SIMD step,
+ * float64, each output's sum in input order from the bias, as in {@link StudentNet}'s own loops) and argmax. Output
+ * widths are padded to multiples of 8 with zero weights; the argmax reads only the real outputs.
+ */
+class WasmStudent {
+  private constructor(
+    private readonly m: KernelInstance,
+    private readonly d: number,
+    private readonly k: number,
+    private readonly meanAt: number,
+    private readonly invAt: number,
+    private readonly layers: readonly { at: number; biasAt: number; inSize: number; outP: number; relu: boolean }[],
+    private readonly xAt: number,
+    private readonly zAt: number,
+    private readonly aAt: number,
+    private readonly bAt: number,
+    private readonly outAt: number,
+  ) {}
+
+  static create(layers: readonly FastLayer[], mean: Float64Array, inv: Float64Array): WasmStudent | null {
+    const m = KernelInstance.create();
+    if (m === null) return null;
+    const d = mean.length;
+    const pad = (v: number) => Math.ceil(v / 8) * 8;
+    const widest = Math.max(...layers.map((l) => pad(l.outSize)));
+    const meanAt = m.alloc(d * 8);
+    const invAt = m.alloc(d * 8);
+    const placed = layers.map((l) => {
+      const outP = pad(l.outSize);
+      return { at: m.alloc(l.inSize * outP * 8), biasAt: m.alloc(outP * 8), inSize: l.inSize, outP, relu: l.relu };
+    });
+    const xAt = m.alloc(WASM_BLOCK * d * 4);
+    const zAt = m.alloc(WASM_BLOCK * d * 8);
+    const aAt = m.alloc(WASM_BLOCK * widest * 8);
+    const bAt = m.alloc(WASM_BLOCK * widest * 8);
+    const outAt = m.alloc(WASM_BLOCK * 4);
+    m.f64(meanAt, d).set(mean);
+    m.f64(invAt, d).set(inv);
+    layers.forEach((l, li) => {
+      const p = placed[li] as (typeof placed)[number];
+      const kernel = m.f64(p.at, l.inSize * p.outP);
+      for (let i = 0; i < l.inSize; i++) kernel.set(l.kernel.subarray(i * l.outSize, (i + 1) * l.outSize), i * p.outP);
+      m.f64(p.biasAt, p.outP).set(l.bias);
+    });
+    const k = (layers[layers.length - 1] as FastLayer).outSize;
+    return new WasmStudent(m, d, k, meanAt, invAt, placed, xAt, zAt, aAt, bAt, outAt);
+  }
+
+  argmax(X: Float32Array, from: number, n: number, groups: Int32Array): void {
+    const { m, d } = this;
+    const e = m.exports;
+    const x = m.f32(this.xAt, WASM_BLOCK * d);
+    const out = m.i32(this.outAt, WASM_BLOCK);
+    for (let start = 0; start < n; start += WASM_BLOCK) {
+      const rows = Math.min(WASM_BLOCK, n - start);
+      x.set(X.subarray((from + start) * d, (from + start + rows) * d));
+      e.standardize(this.xAt, rows, d, this.meanAt, this.invAt, this.zAt);
+      let input = this.zAt;
+      let stride = d;
+      let output = this.aAt;
+      for (const l of this.layers) {
+        e.dense(input, stride, rows, l.at, l.biasAt, l.inSize, l.outP, l.relu ? 1 : 0, output);
+        input = output;
+        stride = l.outP;
+        output = output === this.aAt ? this.bAt : this.aAt;
+      }
+      e.argmax(input, stride, rows, this.k, this.outAt);
+      groups.set(rows === WASM_BLOCK ? out : out.subarray(0, rows), start);
+    }
   }
 }
 

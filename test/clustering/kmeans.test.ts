@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/index.js';
-import { distanceEngine } from '../../src/clustering/engine.js';
+import { distanceEngine, wasmDistanceEngine } from '../../src/clustering/engine.js';
 import { HiddenClusterer } from '../../src/clustering/index.js';
 import { lloyd } from '../../src/clustering/lloyd.js';
 import { kmeansPlusPlus } from '../../src/clustering/seeding.js';
@@ -20,6 +20,7 @@ describe('HiddenClusterer (fixed k)', () => {
     for (const opts of [
       { engine: 'js' as const },
       { engine: 'tfjs' as const },
+      { engine: 'wasm' as const },
       { algorithm: 'minibatch' as const, miniBatchSize: 512 },
     ]) {
       const c = await new HiddenClusterer({ k: 8, seed: 3, nInit: 2, ...opts }).fit(x, { dim: 12 });
@@ -56,6 +57,78 @@ describe('HiddenClusterer (fixed k)', () => {
     expect(pruned.iterations).toBe(plain.iterations);
     expect(Array.from(pruned.labels)).toEqual(Array.from(plain.labels));
     expect(pruned.inertia).toBeCloseTo(plain.inertia, 6);
+  });
+
+  it('wasm engine: the same nearest and second-nearest centroids as the js engine, resident or staged', () => {
+    const rng = new Rng(11);
+    for (const [n, d, k] of [
+      [997, 1, 1],
+      [1500, 5, 3],
+      [2001, 12, 17],
+      [3000, 64, 50],
+    ] as const) {
+      const x = Float32Array.from({ length: n * d }, () => rng.normal());
+      const c = Float32Array.from({ length: k * d }, () => rng.normal());
+      const xNorm = new Float64Array(n);
+      for (let i = 0; i < n; i++)
+        for (let t = 0; t < d; t++) xNorm[i] = (xNorm[i] as number) + (x[i * d + t] as number) ** 2;
+      const cNorm = new Float64Array(k);
+      for (let j = 0; j < k; j++)
+        for (let t = 0; t < d; t++) cNorm[j] = (cNorm[j] as number) + (c[j * d + t] as number) ** 2;
+      const rows = Int32Array.from({ length: Math.floor(n / 3) }, (_, r) => (r * 7) % n);
+      for (const subset of [null, rows]) {
+        const count = subset === null ? n : subset.length;
+        const run = (engine: ReturnType<typeof distanceEngine>) => {
+          const labels = new Int32Array(n).fill(-1);
+          const best = new Float64Array(n);
+          const second = new Float64Array(n);
+          engine.nearestMany(x, d, subset, count, xNorm, c, cNorm, k, labels, best, second);
+          return { labels, best, second };
+        };
+        const js = run(distanceEngine('js'));
+        for (const engine of [distanceEngine('wasm'), wasmDistanceEngine(0)]) {
+          const w = run(engine);
+          let same = 0;
+          let listed = 0;
+          for (let i = 0; i < n; i++) {
+            if (js.labels[i] === -1) {
+              expect(w.labels[i]).toBe(-1);
+              continue;
+            }
+            listed++;
+            if (w.labels[i] === js.labels[i]) same++;
+            expect(w.best[i]).toBeCloseTo(js.best[i] as number, 2);
+            if (k > 1) expect(w.second[i]).toBeCloseTo(js.second[i] as number, 2);
+            else expect(w.second[i]).toBe(Number.POSITIVE_INFINITY);
+          }
+          expect(listed).toBe(count);
+          // float32 sums may flip a near tie, nothing more.
+          expect(same / listed, `n=${n} d=${d} k=${k}`).toBeGreaterThan(0.995);
+        }
+      }
+    }
+  });
+
+  it('wasm engine: Lloyd with its bounds filter ends where Lloyd on the js engine ends', () => {
+    const { x } = mixture(5000, 10, 12, 1.5, 4);
+    const init = kmeansPlusPlus(
+      x,
+      10,
+      Int32Array.from({ length: 5000 }, (_, i) => i),
+      15,
+      3,
+      new Rng(2),
+    );
+    const settings = { maxIterations: 60, tolerance: 0, prune: true };
+    const js = lloyd(x, 5000, 10, init, 15, { ...settings, engine: distanceEngine('js') });
+    const plain = lloyd(x, 5000, 10, init, 15, { ...settings, prune: false, engine: distanceEngine('wasm') });
+    for (const engine of [distanceEngine('wasm'), wasmDistanceEngine(0)]) {
+      const w = lloyd(x, 5000, 10, init, 15, { ...settings, engine });
+      expect(w.iterations).toBe(js.iterations);
+      expect(Array.from(w.labels)).toEqual(Array.from(js.labels));
+      expect(w.inertia).toBeCloseTo(js.inertia, 1);
+    }
+    expect(Array.from(plain.labels)).toEqual(Array.from(js.labels));
   });
 
   it('round-trips through JSON and keeps its assignments and distances', async () => {

@@ -1,0 +1,1 @@
+export { setWasmKernels, wasmKernelsEnabled } from './kernels.js';

@@ -1,0 +1,151 @@
+import { KERNELS_BASE64 } from './bytes.js';
+
+/** The exports of the SIMD kernel module (src/wasm/kernels.wat). All pointers are byte offsets into `memory`. */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  nearest2(
+    x: number,
+    d: number,
+    rows: number,
+    count: number,
+    ct: number,
+    cn: number,
+    kp: number,
+    lab: number,
+    o1: number,
+    o2: number,
+  ): void;
+  hamerly(
+    x: number,
+    d: number,
+    n: number,
+    c: number,
+    labels: number,
+    upper: number,
+    lower: number,
+    shift: number,
+    half: number,
+    maxAt: number,
+    maxShift: number,
+    secondShift: number,
+    rescan: number,
+  ): number;
+  standardize(x: number, n: number, d: number, mean: number, inv: number, out: number): void;
+  dense(
+    input: number,
+    inStride: number,
+    n: number,
+    kernel: number,
+    bias: number,
+    inSize: number,
+    outP: number,
+    relu: number,
+    out: number,
+  ): void;
+  argmax(input: number, stride: number, n: number, k: number, out: number): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+let enabled = true;
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** The compiled module, or null where WebAssembly or its SIMD extension is missing. Compiled once, on first use. */
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  try {
+    if (typeof WebAssembly === 'object') {
+      const bytes = decodeBase64(KERNELS_BASE64);
+      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+    }
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/**
+ * Whether the library's WebAssembly SIMD kernels are in use: k-means distance scans (the `wasm` distance engine)
+ * and the student's batch scoring (`StudentNet.argmaxBatch`, `AllocationPolicy.decideBatch`, the Node scorers).
+ * False where the runtime lacks WebAssembly SIMD (the plain TypeScript paths run instead, with the same results
+ * for scoring) or after `setWasmKernels(false)`.
+ */
+export function wasmKernelsEnabled(): boolean {
+  return enabled && kernelModule() !== null;
+}
+
+/**
+ * Turns the WebAssembly SIMD kernels off (or back on) for this JavaScript realm: scoring falls back to the plain
+ * TypeScript loops (same groups), and the `auto` distance engine to `tfjs` or `js`. For comparisons and for
+ * runtimes that forbid WebAssembly compilation. Returns the previous setting.
+ */
+export function setWasmKernels(on: boolean): boolean {
+  const previous = enabled;
+  enabled = on;
+  return previous;
+}
+
+/**
+ * One instance of the kernels with its own memory, and a bump layout over it. Each user (a k-means run, a
+ * student) holds its own, so nothing is shared between callers.
+ */
+export class KernelInstance {
+  readonly exports: KernelExports;
+  private top = 0;
+
+  private constructor(exports: KernelExports) {
+    this.exports = exports;
+  }
+
+  /** A new instance, or null when the kernels are unavailable or switched off. */
+  static create(): KernelInstance | null {
+    if (!enabled) return null;
+    const module = kernelModule();
+    if (module === null) return null;
+    const instance = new WebAssembly.Instance(module, {});
+    return new KernelInstance(instance.exports as unknown as KernelExports);
+  }
+
+  /** Whether kernels may be used now (the switch of {@link setWasmKernels}). */
+  static enabled(): boolean {
+    return enabled;
+  }
+
+  /** Forgets every region laid out so far (the memory is kept). */
+  reset(): void {
+    this.top = 0;
+  }
+
+  /** Reserves `bytes` (16-byte aligned) and grows the memory when needed. Returns the region's byte offset. */
+  alloc(bytes: number): number {
+    const at = this.top;
+    const end = at + Math.ceil(bytes / 16) * 16;
+    const memory = this.exports.memory;
+    if (end > memory.buffer.byteLength) {
+      const pages = Math.ceil((end - memory.buffer.byteLength) / 65_536);
+      memory.grow(pages);
+    }
+    this.top = end;
+    return at;
+  }
+
+  /** The memory as float32 / float64 / int32 views (new views after any growth). */
+  f32(at: number, length: number): Float32Array {
+    return new Float32Array(this.exports.memory.buffer, at, length);
+  }
+  f64(at: number, length: number): Float64Array {
+    return new Float64Array(this.exports.memory.buffer, at, length);
+  }
+  i32(at: number, length: number): Int32Array {
+    return new Int32Array(this.exports.memory.buffer, at, length);
+  }
+}
+
+/** Largest memory the kernels lay out for one user (WebAssembly 32-bit memories end at 4 GiB). */
+export const MAX_KERNEL_BYTES = 2 ** 31;
