@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { decideRows } from '../src/node/decide-rows.js';
 import { ParallelScorer } from '../src/node.js';
 import type { AllocationPolicy } from '../src/policy/index.js';
+import { setWasmKernels } from '../src/wasm/kernels.js';
 import { buildDist } from '../test/helpers/build.js';
 import { median, type Report, time } from './harness.js';
 import { benchPolicy, benchUsers, midBudget } from './policy-fixture.js';
@@ -14,6 +15,7 @@ const LATENCY_CALLS = 100_000;
 const TFJS_CALLS = 2_000;
 const BATCH_USERS = 10_000_000;
 const SQL_USERS = 1_000_000;
+const KERNEL_USERS = 2_000_000;
 
 /**
  * Serving speed of the distilled policy (issue 5): `decide` latency for one user next to tfjs single-row prediction
@@ -29,6 +31,7 @@ export async function run(outer: Report): Promise<void> {
   const budget = midBudget(policy);
   await latency(policy, budget, report);
   await throughput(policy, budget, report);
+  kernels(policy, budget, report);
   await sql(policy, budget, report);
   rec.save();
 }
@@ -153,6 +156,41 @@ async function throughput(policy: AllocationPolicy, budget: { perUser: number },
   } finally {
     await scorer.close();
   }
+}
+
+/** One thread: decideBatch on the WebAssembly kernels against the TypeScript four-row loop (kernels off). */
+function kernels(policy: AllocationPolicy, budget: { perUser: number }, report: Report): void {
+  const X = benchUsers(KERNEL_USERS);
+  const wasmOut = new Int32Array(KERNEL_USERS);
+  const loopOut = new Int32Array(KERNEL_USERS);
+  policy.decideBatch(X.subarray(0, 100_000 * policy.d), budget);
+  const wasm: number[] = [];
+  const loop: number[] = [];
+  try {
+    for (let r = 0; r < 3; r++) {
+      setWasmKernels(true);
+      let t0 = process.hrtime.bigint();
+      policy.decideBatch(X, budget, wasmOut);
+      wasm.push(Number(process.hrtime.bigint() - t0) / 1e9);
+      setWasmKernels(false);
+      t0 = process.hrtime.bigint();
+      policy.decideBatch(X, budget, loopOut);
+      loop.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    }
+  } finally {
+    setWasmKernels(true);
+  }
+  let same = 0;
+  for (let i = 0; i < KERNEL_USERS; i++) if (wasmOut[i] === loopOut[i]) same++;
+  report({
+    bench: 'policy',
+    metric: `decideBatch users/s on one thread, ${KERNEL_USERS} users (WebAssembly SIMD kernels, median of 3)`,
+    value: Math.round(KERNEL_USERS / median(wasm)),
+    peer: 'the TypeScript four-row loop (setWasmKernels(false)), same thread, alternating runs',
+    peerValue: Math.round(KERNEL_USERS / median(loop)),
+    lowerIsBetter: false,
+    sameDecisions: same / KERNEL_USERS,
+  });
 }
 
 async function sql(policy: AllocationPolicy, budget: { perUser: number }, report: Report): Promise<void> {

@@ -311,4 +311,4 @@ export {
   upgradesWithin,
 } from './solver/index.js';
 export { VERSION } from './version.js';
-export { setWasmKernels, wasmKernelsEnabled } from './wasm/index.js';
+export { setWasmKernels, wasmKernelsEnabled, wasmKernelsReady } from './wasm/index.js';

@@ -12,6 +12,8 @@ import {
   GlpkSolver,
   type MipSolution,
   useBackend,
+  wasmKernelsEnabled,
+  wasmKernelsReady,
 } from '../../src/index.js';
 import { lineChart } from './chart.js';
 import { type DemoResult, runDemo } from './run.js';
@@ -26,6 +28,8 @@ setWasmPaths({
 /** What the page exposes for tests and the console. */
 interface HrcPage {
   getBackend(): string;
+  /** Whether hrc-budget's own WebAssembly SIMD kernels (k-means, batch scoring) are in use. */
+  wasmKernels(): boolean;
   webglRenderer(): string | undefined;
   result: DemoResult | undefined;
   error: string | undefined;
@@ -34,6 +38,7 @@ interface HrcPage {
 }
 const page: HrcPage = {
   getBackend: () => currentBackend(),
+  wasmKernels: () => wasmKernelsEnabled(),
   webglRenderer,
   glpkSelfCheck,
   result: undefined,
@@ -106,6 +111,8 @@ async function fitPipeline(): Promise<void> {
     setStatus(status, `starting the ${backend} backend...`);
     // No GPU (e.g. CI): accept a software WebGL renderer rather than fail; the status line says which it is.
     await useBackend(backend, { allowSoftwareWebgl: true });
+    // The kernels compile asynchronously where a main thread refuses synchronous compilation.
+    await wasmKernelsReady();
     const renderer = backend === 'webgl' ? ` on ${webglRenderer() ?? 'an unknown renderer'}` : '';
     const result = await runDemo(currentBackend(), {
       nTrain,

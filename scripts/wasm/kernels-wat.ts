@@ -15,15 +15,21 @@ function w(s: string): void {
   depth += (s.match(/\(/g) ?? []).length - (s.match(/\)/g) ?? []).length;
 }
 
-function nearest2(): void {
+function nearest2(all: boolean): void {
+  if (all) {
+    w(';; nearestAll: nearest2 over `count` consecutive rows (rows must be -1) that also writes every distance:');
+    w(';; lb[r * kp + j] = sqrt(max(xn[r] + cn[j] - 2 x.c_j, 0)) * (1 - 2^-20) (xn: count f32 squared row norms),');
+    w(';; lower bounds for Elkan with a margin for float32 rounding; padding lanes get +inf.');
+  }
   w(';; nearest2: for each of `count` rows (row-major f32, `d` per row, at byte offset `x`; row r is row');
   w(';; rows[r] when `rows` >= 0, else row r), the nearest and second-nearest of `kp` centroids. Centroids come');
   w(';; transposed (`ct`: d x kp f32, kp a multiple of 16) with their squared norms (`cn`: kp f32; padding +inf).');
   w(';; Writes per r: label (i32 at lab), cn[j] - 2 x.c_j of the nearest (f32 at o1) and of the second (f32 at o2).');
   w(';; Strict comparisons in centroid order: the first centroid wins a tie, as in the TypeScript scan.');
-  w('(func (export "nearest2")');
+  w(`(func (export "${all ? 'nearestAll' : 'nearest2'}")`);
   w('(param $x i32) (param $d i32) (param $rows i32) (param $count i32) (param $ct i32) (param $cn i32)');
-  w('(param $kp i32) (param $lab i32) (param $o1 i32) (param $o2 i32)');
+  w(`(param $kp i32) (param $lab i32) (param $o1 i32) (param $o2 i32)${all ? ' (param $xn i32) (param $lb i32)' : ''}`);
+  if (all) w('(local $xna v128) (local $xnb v128) (local $lbp i32) (local $margin v128) (local $zero v128)');
   w('(local $r i32) (local $pa i32) (local $pb i32) (local $ta i32) (local $tb i32) (local $te i32)');
   w('(local $jb i32) (local $p i32) (local $stride i32) (local $rowBytes i32) (local $rb i32)');
   w('(local $a1 f32) (local $a2 f32) (local $ai i32) (local $b1 f32) (local $b2 f32) (local $bi i32) (local $v f32)');
@@ -32,6 +38,7 @@ function nearest2(): void {
   w('(local $xa v128) (local $xb v128) (local $c v128) (local $n v128)');
   w('(local.set $stride (i32.shl (local.get $kp) (i32.const 2)))');
   w('(local.set $rowBytes (i32.shl (local.get $d) (i32.const 2)))');
+  if (all) w(`(local.set $margin (f32x4.splat (f32.const ${1 - 2 ** -20})))`);
   w('(block $done');
   w('(loop $rowLoop');
   w('(br_if $done (i32.ge_u (local.get $r) (local.get $count)))');
@@ -79,6 +86,23 @@ function nearest2(): void {
     w(`(local.set $a${s} (f32x4.sub (local.get $n) (f32x4.add (local.get $a${s}) (local.get $a${s}))))`);
     w(`(local.set $b${s} (f32x4.sub (local.get $n) (f32x4.add (local.get $b${s}) (local.get $b${s}))))`);
   });
+  if (all) {
+    for (const row of ['a', 'b'] as const) {
+      const idx = row === 'a' ? '$r' : '$rb';
+      w(
+        `(local.set $xn${row} (v128.load32_splat (i32.add (local.get $xn) (i32.shl (local.get ${idx}) (i32.const 2)))))`,
+      );
+      w(
+        `(local.set $lbp (i32.add (i32.add (local.get $lb) (i32.mul (local.get ${idx}) (local.get $stride))) (i32.shl (local.get $jb) (i32.const 2))))`,
+      );
+      acc.forEach((sfx, q) => {
+        w(
+          `(v128.store offset=${16 * q} (local.get $lbp) (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero)`,
+        );
+        w(`(f32x4.add (local.get $xn${row}) (local.get $${row}${sfx}))))))`);
+      });
+    }
+  }
   for (const row of ['a', 'b'] as const) {
     w(`(if (v128.any_true (f32x4.lt (f32x4.min (f32x4.min (local.get $${row}0) (local.get $${row}1v))`);
     w(`(f32x4.min (local.get $${row}2v) (local.get $${row}3))) (f32x4.splat (local.get $${row}2))))`);
@@ -179,6 +203,171 @@ function hamerly(): void {
   w('(local.set $i (i32.add (local.get $i) (i32.const 1)))');
   w('(br $loop)))');
   w('(local.get $count)');
+  w(')');
+}
+
+/**
+ * Euclidean distance (f64 result, float32 sums over four independent accumulators) from the row at byte offset
+ * `$px` to the centroid at `$pc`, into local `$out`. Uses locals $t, $d16, $d4, $e0..$e3, $ev, $sx.
+ */
+function emitDist(out: string): void {
+  w('(local.set $e0 (v128.const i32x4 0 0 0 0)) (local.set $e1 (v128.const i32x4 0 0 0 0))');
+  w('(local.set $e2 (v128.const i32x4 0 0 0 0)) (local.set $e3 (v128.const i32x4 0 0 0 0))');
+  w('(local.set $t (i32.const 0))');
+  w('(block $d16Done');
+  w('(loop $d16Loop');
+  w('(br_if $d16Done (i32.ge_u (local.get $t) (local.get $d16)))');
+  for (let q = 0; q < 4; q++) {
+    w(
+      `(local.set $ev (f32x4.sub (v128.load offset=${16 * q} (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))`,
+    );
+    w(`(v128.load offset=${16 * q} (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))`);
+    w(`(local.set $e${q} (f32x4.add (local.get $e${q}) (f32x4.mul (local.get $ev) (local.get $ev))))`);
+  }
+  w('(local.set $t (i32.add (local.get $t) (i32.const 16)))');
+  w('(br $d16Loop)))');
+  w('(block $d4Done');
+  w('(loop $d4Loop');
+  w('(br_if $d4Done (i32.ge_u (local.get $t) (local.get $d4)))');
+  w('(local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))');
+  w('(v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))');
+  w('(local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))');
+  w('(local.set $t (i32.add (local.get $t) (i32.const 4)))');
+  w('(br $d4Loop)))');
+  w(
+    '(local.set $e0 (f32x4.add (f32x4.add (local.get $e0) (local.get $e1)) (f32x4.add (local.get $e2) (local.get $e3))))',
+  );
+  w('(local.set $sx (f32.add (f32.add (f32x4.extract_lane 0 (local.get $e0)) (f32x4.extract_lane 1 (local.get $e0)))');
+  w('(f32.add (f32x4.extract_lane 2 (local.get $e0)) (f32x4.extract_lane 3 (local.get $e0)))))');
+  w('(block $d1Done');
+  w('(loop $d1Loop');
+  w('(br_if $d1Done (i32.ge_u (local.get $t) (local.get $d)))');
+  w('(local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))');
+  w('(f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))');
+  w('(local.set $sx (f32.add (local.get $sx) (f32.mul (local.get $ex) (local.get $ex))))');
+  w('(local.set $t (i32.add (local.get $t) (i32.const 1)))');
+  w('(br $d1Loop)))');
+  w(`(local.set ${out} (f64.sqrt (f64.promote_f32 (local.get $sx))))`);
+}
+
+function elkan(): void {
+  w(";; elkan: one E-step of Elkan's k-means over n resident rows (x f32, d per row; c: k x d f32 row-major).");
+  w(';; Per row: the k lower bounds (lb: n x kp f32, padding +inf) drop by the centroid shifts (shift32: kp f32,');
+  w(';; padding 0) and the upper bound (ub: n f64) rises by its centroid shift (shift: k f64); when ub > s[a]');
+  w(';; (s: k f64, half the distance from c_a to its nearest other centroid), every centroid j whose bound');
+  w(';; max(lb[j], hcc[a][j]) (hcc: k x kp f32, half the centroid distances) is below ub is examined: first the');
+  w(';; exact distance to c_a, then to c_j, which takes the row when strictly closer. A row that changes centroid');
+  w(';; moves its f64 sums (sums: k x d, counts: k). Returns the number of rows that changed centroid.');
+  w('(func (export "elkan")');
+  w('(param $x i32) (param $d i32) (param $n i32) (param $c i32) (param $k i32) (param $kp i32) (param $labels i32)');
+  w('(param $ub i32) (param $lb i32) (param $shift32 i32) (param $shift i32) (param $s i32) (param $hcc i32)');
+  w('(param $sums i32) (param $counts i32) (result i32)');
+  w(
+    '(local $i i32) (local $a i32) (local $a0 i32) (local $u f64) (local $u32 v128) (local $tight i32) (local $jb i32)',
+  );
+  w('(local $j i32) (local $lbRow i32) (local $hRow i32) (local $m f64) (local $dj f64) (local $mask i32)');
+  w('(local $px i32) (local $pc i32) (local $moved i32) (local $rowBytes i32) (local $lbBytes i32) (local $zero v128)');
+  w(
+    '(local $t i32) (local $d16 i32) (local $d4 i32) (local $e0 v128) (local $e1 v128) (local $e2 v128) (local $e3 v128)',
+  );
+  w('(local $ev v128) (local $sx f32) (local $ex f32) (local $po i32) (local $pn i32) (local $v f64)');
+  w('(local.set $rowBytes (i32.shl (local.get $d) (i32.const 2)))');
+  w('(local.set $lbBytes (i32.shl (local.get $kp) (i32.const 2)))');
+  w('(local.set $d16 (i32.and (local.get $d) (i32.const -16)))');
+  w('(local.set $d4 (i32.and (local.get $d) (i32.const -4)))');
+  w('(block $done');
+  w('(loop $rowLoop');
+  w('(br_if $done (i32.ge_u (local.get $i) (local.get $n)))');
+  w('(local.set $a (i32.load (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 2)))))');
+  w('(local.set $a0 (local.get $a))');
+  w('(local.set $lbRow (i32.add (local.get $lb) (i32.mul (local.get $i) (local.get $lbBytes))))');
+  w('(local.set $jb (i32.const 0))');
+  w('(block $mvDone');
+  w('(loop $mvLoop');
+  w('(br_if $mvDone (i32.ge_u (local.get $jb) (local.get $kp)))');
+  w('(v128.store (i32.add (local.get $lbRow) (i32.shl (local.get $jb) (i32.const 2)))');
+  w('(f32x4.max (f32x4.sub (v128.load (i32.add (local.get $lbRow) (i32.shl (local.get $jb) (i32.const 2))))');
+  w('(v128.load (i32.add (local.get $shift32) (i32.shl (local.get $jb) (i32.const 2))))) (local.get $zero)))');
+  w('(local.set $jb (i32.add (local.get $jb) (i32.const 4)))');
+  w('(br $mvLoop)))');
+  w('(local.set $u (f64.add (f64.load (i32.add (local.get $ub) (i32.shl (local.get $i) (i32.const 3))))');
+  w('(f64.load (i32.add (local.get $shift) (i32.shl (local.get $a) (i32.const 3))))))');
+  w('(if (f64.gt (local.get $u) (f64.load (i32.add (local.get $s) (i32.shl (local.get $a) (i32.const 3)))))');
+  w('(then');
+  w('(local.set $tight (i32.const 0))');
+  w('(local.set $px (i32.add (local.get $x) (i32.mul (local.get $i) (local.get $rowBytes))))');
+  w('(local.set $hRow (i32.add (local.get $hcc) (i32.mul (local.get $a) (local.get $lbBytes))))');
+  w('(local.set $jb (i32.const 0))');
+  w('(block $jDone');
+  w('(loop $jLoop');
+  w('(br_if $jDone (i32.ge_u (local.get $jb) (local.get $k)))');
+  // Lanes whose bound is at most u rounded to float32 (a superset of those below u): examined one by one.
+  w('(local.set $mask (i32x4.bitmask (f32x4.le (f32x4.max');
+  w('(v128.load (i32.add (local.get $lbRow) (i32.shl (local.get $jb) (i32.const 2))))');
+  w('(v128.load (i32.add (local.get $hRow) (i32.shl (local.get $jb) (i32.const 2)))))');
+  w('(f32x4.splat (f32.demote_f64 (local.get $u))))))');
+  w('(if (local.get $mask)');
+  w('(then');
+  for (let lane = 0; lane < 4; lane++) {
+    w(`(local.set $j (i32.add (local.get $jb) (i32.const ${lane})))`);
+    w(`(if (i32.and (i32.and (i32.shr_u (local.get $mask) (i32.const ${lane})) (i32.const 1))`);
+    w('(i32.and (i32.lt_u (local.get $j) (local.get $k)) (i32.ne (local.get $j) (local.get $a))))');
+    w('(then');
+    w('(block $skip');
+    w(
+      '(local.set $m (f64.promote_f32 (f32.max (f32.load (i32.add (local.get $lbRow) (i32.shl (local.get $j) (i32.const 2))))',
+    );
+    w('(f32.load (i32.add (local.get $hRow) (i32.shl (local.get $j) (i32.const 2)))))))');
+    w('(br_if $skip (f64.le (local.get $u) (local.get $m)))');
+    w('(if (i32.eqz (local.get $tight))');
+    w('(then');
+    w('(local.set $pc (i32.add (local.get $c) (i32.mul (local.get $a) (local.get $rowBytes))))');
+    emitDist('$u');
+    w(
+      '(f32.store (i32.add (local.get $lbRow) (i32.shl (local.get $a) (i32.const 2))) (f32.demote_f64 (local.get $u)))',
+    );
+    w('(local.set $tight (i32.const 1))');
+    w('(br_if $skip (f64.le (local.get $u) (local.get $m)))))');
+    w('(local.set $pc (i32.add (local.get $c) (i32.mul (local.get $j) (local.get $rowBytes))))');
+    emitDist('$dj');
+    w(
+      '(f32.store (i32.add (local.get $lbRow) (i32.shl (local.get $j) (i32.const 2))) (f32.demote_f64 (local.get $dj)))',
+    );
+    w('(if (f64.lt (local.get $dj) (local.get $u))');
+    w('(then');
+    w('(local.set $a (local.get $j))');
+    w('(local.set $u (local.get $dj))');
+    w('(local.set $hRow (i32.add (local.get $hcc) (i32.mul (local.get $a) (local.get $lbBytes)))))))))');
+  }
+  w('))');
+  w('(local.set $jb (i32.add (local.get $jb) (i32.const 4)))');
+  w('(br $jLoop)))))');
+  w('(f64.store (i32.add (local.get $ub) (i32.shl (local.get $i) (i32.const 3))) (local.get $u))');
+  w('(if (i32.ne (local.get $a) (local.get $a0))');
+  w('(then');
+  w('(i32.store (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 2))) (local.get $a))');
+  w('(local.set $moved (i32.add (local.get $moved) (i32.const 1)))');
+  w('(local.set $po (i32.add (local.get $counts) (i32.shl (local.get $a0) (i32.const 3))))');
+  w('(f64.store (local.get $po) (f64.sub (f64.load (local.get $po)) (f64.const 1)))');
+  w('(local.set $pn (i32.add (local.get $counts) (i32.shl (local.get $a) (i32.const 3))))');
+  w('(f64.store (local.get $pn) (f64.add (f64.load (local.get $pn)) (f64.const 1)))');
+  w('(local.set $px (i32.add (local.get $x) (i32.mul (local.get $i) (local.get $rowBytes))))');
+  w('(local.set $po (i32.add (local.get $sums) (i32.shl (i32.mul (local.get $a0) (local.get $d)) (i32.const 3))))');
+  w('(local.set $pn (i32.add (local.get $sums) (i32.shl (i32.mul (local.get $a) (local.get $d)) (i32.const 3))))');
+  w('(local.set $t (i32.const 0))');
+  w('(block $sDone');
+  w('(loop $sLoop');
+  w('(br_if $sDone (i32.ge_u (local.get $t) (local.get $d)))');
+  w('(local.set $v (f64.promote_f32 (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))))');
+  w('(f64.store (local.get $po) (f64.sub (f64.load (local.get $po)) (local.get $v)))');
+  w('(f64.store (local.get $pn) (f64.add (f64.load (local.get $pn)) (local.get $v)))');
+  w('(local.set $po (i32.add (local.get $po) (i32.const 8)))');
+  w('(local.set $pn (i32.add (local.get $pn) (i32.const 8)))');
+  w('(local.set $t (i32.add (local.get $t) (i32.const 1)))');
+  w('(br $sLoop)))))');
+  w('(local.set $i (i32.add (local.get $i) (i32.const 1)))');
+  w('(br $rowLoop)))');
+  w('(local.get $moved)');
   w(')');
 }
 
@@ -306,8 +495,10 @@ export function kernelsWat(): string {
   w(';; Generated by scripts/wasm/kernels-wat.ts (npm run build:wasm). Do not edit by hand.');
   w('(module');
   w('(memory (export "memory") 1)');
-  nearest2();
+  nearest2(false);
+  nearest2(true);
   hamerly();
+  elkan();
   standardize();
   dense();
   argmax();

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { KernelInstance, MAX_KERNEL_BYTES, wasmKernelsEnabled } from '../wasm/kernels.js';
-import { nearestRow } from './distance.js';
+import { nearestRow, rowNorms } from './distance.js';
+import { addRow } from './lloyd.js';
 
 /**
  * Where the nearest-centroid scans run. `wasm`: the library's WebAssembly SIMD kernel (two rows by sixteen
@@ -53,6 +54,26 @@ export interface DistanceEngine {
     secondShift: number,
     rescan: Int32Array,
   ): number | null;
+  /**
+   * Optional: Elkan's k-means state for `x` (the initial assignment to `init` done, k lower bounds per row), or
+   * null when this engine cannot hold it (`lloyd` then runs with Hamerly's bounds).
+   */
+  elkan?(x: Float32Array, n: number, d: number, init: Float32Array, k: number): ElkanState | null;
+}
+
+/**
+ * The state of Elkan's k-means kept by an engine: labels, upper bounds and the running centroid sums and counts
+ * (views the engine owns; valid until its next `elkan` call), plus the k lower bounds per row it keeps itself.
+ */
+export interface ElkanState {
+  readonly labels: Int32Array;
+  readonly upper: Float64Array;
+  readonly sums: Float64Array;
+  readonly counts: Float64Array;
+  /** One E-step after the centroids moved to `c` by `shift` (per centroid); returns rows that changed centroid. */
+  step(c: Float32Array, shift: Float64Array): number;
+  /** Forgets row i's lower bounds (after the caller moved it). */
+  resetRow(i: number): void;
 }
 
 const jsEngine: DistanceEngine = {
@@ -156,6 +177,8 @@ class WasmEngine implements DistanceEngine {
   private shiftAt = 0;
   private halfAt = 0;
   private cAt = 0;
+  /** Elkan state laid out for this x ("n,k"; empty: none). */
+  private elkanKey = '';
 
   constructor(
     private readonly kernels: KernelInstance,
@@ -178,9 +201,21 @@ class WasmEngine implements DistanceEngine {
     this.o2At = m.alloc(WASM_CHUNK * 4 + 16);
     if (this.resident) m.f32(this.xAt, x.length).set(x);
     this.boundsN = 0;
+    this.elkanKey = '';
     this.x = x;
     this.k = k;
     this.d = d;
+  }
+
+  /** Centroids transposed (d x kp, zero padding) and their squared norms (padding +inf) into the kernel. */
+  private loadCentroids(c: Float32Array, cNorm: Float64Array, k: number, d: number, kp: number): void {
+    const m = this.kernels;
+    const ct = m.f32(this.ctAt, kp * d);
+    ct.fill(0);
+    for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) ct[t * kp + j] = c[j * d + t] as number;
+    const cn = m.f32(this.cnAt, kp);
+    cn.fill(Number.POSITIVE_INFINITY);
+    for (let j = 0; j < k; j++) cn[j] = cNorm[j] as number;
   }
 
   nearestMany(
@@ -200,12 +235,7 @@ class WasmEngine implements DistanceEngine {
     this.layout(x, d, k);
     const m = this.kernels;
     const kp = Math.ceil(k / 16) * 16;
-    const ct = m.f32(this.ctAt, kp * d);
-    ct.fill(0);
-    for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) ct[t * kp + j] = c[j * d + t] as number;
-    const cn = m.f32(this.cnAt, kp);
-    cn.fill(Number.POSITIVE_INFINITY);
-    for (let j = 0; j < k; j++) cn[j] = cNorm[j] as number;
+    this.loadCentroids(c, cNorm, k, d, kp);
     const idx = m.i32(this.idxAt, WASM_CHUNK);
     const lab = m.i32(this.labAt, WASM_CHUNK);
     const o1 = m.f32(this.o1At, WASM_CHUNK);
@@ -293,6 +323,147 @@ class WasmEngine implements DistanceEngine {
     lower.set(m.f64(this.lowerAt, n));
     rescan.set(m.i32(this.rescanAt, count));
     return count;
+  }
+
+  elkan(x: Float32Array, n: number, d: number, init: Float32Array, k: number): ElkanState | null {
+    if (x.length !== n * d) return null;
+    const kp = Math.ceil(k / 16) * 16;
+    const extra = n * (4 + 4 + 8 + kp * 4) + k * (d * 12 + kp * 4 + 24) + kp * 4 + 1024;
+    if (x.byteLength + extra + 4 * (kp * (d + 1) + 4 * WASM_CHUNK) > this.maxResidentBytes) return null;
+    // A fresh layout each run: the regions of an earlier run are not reused.
+    this.x = null;
+    this.layout(x, d, k);
+    if (!this.resident) return null;
+    const m = this.kernels;
+    const at = {
+      labels: m.alloc(n * 4),
+      ub: m.alloc(n * 8),
+      lb: m.alloc(n * kp * 4),
+      c: m.alloc(k * d * 4),
+      shift32: m.alloc(kp * 4),
+      shift: m.alloc(k * 8),
+      s: m.alloc(k * 8),
+      hcc: m.alloc(k * kp * 4),
+      sums: m.alloc(k * d * 8),
+      counts: m.alloc(k * 8),
+      xn: m.alloc(n * 4),
+    };
+    // (No allocation after this point: growing the memory would detach the views below.)
+    this.elkanKey = `${n},${k}`;
+    const labels = m.i32(at.labels, n);
+    const upper = m.f64(at.ub, n);
+    const lb = m.f32(at.lb, n * kp);
+    const sums = m.f64(at.sums, k * d);
+    const counts = m.f64(at.counts, k);
+    m.f32(at.xn, n).set(rowNorms(x, n, d));
+    const xnAt = at.xn;
+    /**
+     * Every distance of every row by the blocked kernel (exact lower bounds, new labels and upper bounds); rows
+     * that change centroid move their sums. Used for the initial assignment and for the first step, where the
+     * centroids move far and Elkan's bounds would let through most distances anyway.
+     */
+    const full = (c: Float32Array, initial: boolean): number => {
+      this.loadCentroids(c, rowNorms(c, k, d), k, d, kp);
+      const lab = m.i32(this.labAt, WASM_CHUNK);
+      const o1 = m.f32(this.o1At, WASM_CHUNK);
+      const xn = m.f32(xnAt, n);
+      let moved = 0;
+      for (let start = 0; start < n; start += WASM_CHUNK) {
+        const rows = Math.min(WASM_CHUNK, n - start);
+        m.exports.nearestAll(
+          this.xAt + start * d * 4,
+          d,
+          -1,
+          rows,
+          this.ctAt,
+          this.cnAt,
+          kp,
+          this.labAt,
+          this.o1At,
+          this.o2At,
+          xnAt + start * 4,
+          at.lb + start * kp * 4,
+        );
+        for (let r = 0; r < rows; r++) {
+          const i = start + r;
+          const a = lab[r] as number;
+          upper[i] = Math.sqrt(Math.max((xn[i] as number) + (o1[r] as number), 0)) * (1 + 2 ** -20);
+          const old = labels[i] as number;
+          if (initial) {
+            labels[i] = a;
+            addRow(sums, counts, x, i, a, d, 1);
+          } else if (a !== old) {
+            labels[i] = a;
+            addRow(sums, counts, x, i, old, d, -1);
+            addRow(sums, counts, x, i, a, d, 1);
+            moved++;
+          }
+        }
+      }
+      return moved;
+    };
+    sums.fill(0);
+    counts.fill(0);
+    full(init, true);
+    let steps = 0;
+    const key = this.elkanKey;
+    const check = () => {
+      if (this.elkanKey !== key) throw new Error('ElkanState used after its engine started another run');
+    };
+    return {
+      labels,
+      upper,
+      sums,
+      counts,
+      step: (c, shift) => {
+        check();
+        if (steps++ === 0) return full(c, false);
+        m.f32(at.c, k * d).set(c.subarray(0, k * d));
+        const s32 = m.f32(at.shift32, kp);
+        s32.fill(0);
+        for (let j = 0; j < k; j++) s32[j] = shift[j] as number;
+        m.f64(at.shift, k).set(shift.subarray(0, k));
+        const hcc = m.f32(at.hcc, k * kp);
+        hcc.fill(Number.POSITIVE_INFINITY);
+        const sHalf = m.f64(at.s, k);
+        sHalf.fill(Number.POSITIVE_INFINITY);
+        for (let j = 0; j < k; j++) {
+          for (let q = j + 1; q < k; q++) {
+            let sq = 0;
+            for (let t = 0; t < d; t++) {
+              const v = (c[j * d + t] as number) - (c[q * d + t] as number);
+              sq += v * v;
+            }
+            const h = 0.5 * Math.sqrt(sq);
+            hcc[j * kp + q] = h;
+            hcc[q * kp + j] = h;
+            if (h < (sHalf[j] as number)) sHalf[j] = h;
+            if (h < (sHalf[q] as number)) sHalf[q] = h;
+          }
+        }
+        return m.exports.elkan(
+          this.xAt,
+          d,
+          n,
+          at.c,
+          k,
+          kp,
+          at.labels,
+          at.ub,
+          at.lb,
+          at.shift32,
+          at.shift,
+          at.s,
+          at.hcc,
+          at.sums,
+          at.counts,
+        );
+      },
+      resetRow: (i) => {
+        check();
+        lb.fill(0, i * kp, i * kp + k);
+      },
+    };
   }
 }
 

@@ -1,5 +1,5 @@
 import { rowNorms, sqDist } from './distance.js';
-import type { DistanceEngine } from './engine.js';
+import type { DistanceEngine, ElkanState } from './engine.js';
 
 /** Result of one k-means run. */
 export interface KMeansRun {
@@ -39,6 +39,10 @@ export function lloyd(
   k: number,
   s: LloydSettings,
 ): KMeansRun {
+  if (s.prune && s.engine.elkan !== undefined) {
+    const state = s.engine.elkan(x, n, d, init, k);
+    if (state !== null) return lloydElkan(x, n, d, init, k, s, state);
+  }
   const c = init.slice();
   const xNorm = rowNorms(x, n, d);
   let cNorm = rowNorms(c, k, d);
@@ -66,30 +70,7 @@ export function lloyd(
   while (iterations < s.maxIterations) {
     iterations++;
     // M-step: move centroids to their rows' means; record each shift.
-    let shiftTotal = 0;
-    let maxShift = 0;
-    let maxShiftAt = -1;
-    let secondShift = 0;
-    for (let j = 0; j < k; j++) {
-      const cnt = counts[j] as number;
-      let sq = 0;
-      if (cnt > 0) {
-        for (let t = 0; t < d; t++) {
-          const v = (sums[j * d + t] as number) / cnt;
-          const dv = v - (c[j * d + t] as number);
-          sq += dv * dv;
-          c[j * d + t] = v;
-        }
-      }
-      shiftTotal += sq;
-      const p = Math.sqrt(sq);
-      shift[j] = p;
-      if (p > maxShift) {
-        secondShift = maxShift;
-        maxShift = p;
-        maxShiftAt = j;
-      } else if (p > secondShift) secondShift = p;
-    }
+    const { shiftTotal, maxShift, maxShiftAt, secondShift } = moveCentroids(c, sums, counts, k, d, shift);
     cNorm = rowNorms(c, k, d);
     // Half the distance from each centroid to its nearest other centroid.
     if (s.prune) {
@@ -160,18 +141,103 @@ export function lloyd(
         moved++;
       }
     }
-    moved += fixEmpty(x, n, d, c, k, labels, sums, counts, upper, lower);
+    moved += fixEmpty(x, n, d, c, k, labels, sums, counts, upper, (i) => {
+      lower[i] = 0;
+    });
     if (moved === 0 || shiftTotal <= tolBound) {
       converged = true;
       break;
     }
   }
-  let inertia = 0;
-  for (let i = 0; i < n; i++) inertia += sqDist(x, i, c, labels[i] as number, d);
-  return { centroids: c, labels, inertia, iterations, converged };
+  return { centroids: c, labels, inertia: inertiaOf(x, n, d, c, labels), iterations, converged };
 }
 
-function addRow(
+/**
+ * Lloyd with Elkan's bounds (k lower bounds per row, half the centroid distances), on an engine that keeps the
+ * state: the same iterations and stopping rules as {@link lloyd}, far fewer distance computations where the
+ * clusters overlap.
+ */
+function lloydElkan(
+  x: Float32Array,
+  n: number,
+  d: number,
+  init: Float32Array,
+  k: number,
+  s: LloydSettings,
+  state: ElkanState,
+): KMeansRun {
+  const c = init.slice();
+  const { labels, upper, sums, counts } = state;
+  const tolBound = s.tolerance > 0 ? s.tolerance * meanColumnVariance(x, n, d) : 0;
+  const shift = new Float64Array(k);
+  let iterations = 0;
+  let converged = false;
+  while (iterations < s.maxIterations) {
+    iterations++;
+    const { shiftTotal } = moveCentroids(c, sums, counts, k, d, shift);
+    let moved = state.step(c, shift);
+    moved += fixEmpty(x, n, d, c, k, labels, sums, counts, upper, (i) => state.resetRow(i));
+    if (moved === 0 || shiftTotal <= tolBound) {
+      converged = true;
+      break;
+    }
+  }
+  const own = labels.slice();
+  return { centroids: c, labels: own, inertia: inertiaOf(x, n, d, c, own), iterations, converged };
+}
+
+/** Sum of squared distances of the rows to their centroids. */
+export function inertiaOf(x: Float32Array, n: number, d: number, c: Float32Array, labels: Int32Array): number {
+  let inertia = 0;
+  for (let i = 0; i < n; i++) inertia += sqDist(x, i, c, labels[i] as number, d);
+  return inertia;
+}
+
+/** Shifts of one M-step: their sum of squares, the largest (and which centroid), the second largest. */
+export interface Shifts {
+  shiftTotal: number;
+  maxShift: number;
+  maxShiftAt: number;
+  secondShift: number;
+}
+
+/** Moves each non-empty centroid to the mean of its rows (from the running sums); writes each shift's length. */
+export function moveCentroids(
+  c: Float32Array,
+  sums: Float64Array,
+  counts: Float64Array,
+  k: number,
+  d: number,
+  shift: Float64Array,
+): Shifts {
+  let shiftTotal = 0;
+  let maxShift = 0;
+  let maxShiftAt = -1;
+  let secondShift = 0;
+  for (let j = 0; j < k; j++) {
+    const cnt = counts[j] as number;
+    let sq = 0;
+    if (cnt > 0) {
+      for (let t = 0; t < d; t++) {
+        const v = (sums[j * d + t] as number) / cnt;
+        const dv = v - (c[j * d + t] as number);
+        sq += dv * dv;
+        c[j * d + t] = v;
+      }
+    }
+    shiftTotal += sq;
+    const p = Math.sqrt(sq);
+    shift[j] = p;
+    if (p > maxShift) {
+      secondShift = maxShift;
+      maxShift = p;
+      maxShiftAt = j;
+    } else if (p > secondShift) secondShift = p;
+  }
+  return { shiftTotal, maxShift, maxShiftAt, secondShift };
+}
+
+export function addRow(
   sums: Float64Array,
   counts: Float64Array,
   x: Float32Array,
@@ -186,8 +252,11 @@ function addRow(
   counts[j] = (counts[j] as number) + sign;
 }
 
-/** Gives each empty cluster the row farthest from its own centroid (by the upper bound). Returns rows moved. */
-function fixEmpty(
+/**
+ * Gives each empty cluster the row farthest from its own centroid (by the upper bound); `resetLower(i)` forgets
+ * the moved row's lower bound(s). Returns rows moved.
+ */
+export function fixEmpty(
   x: Float32Array,
   n: number,
   d: number,
@@ -197,7 +266,7 @@ function fixEmpty(
   sums: Float64Array,
   counts: Float64Array,
   upper: Float64Array,
-  lower: Float64Array,
+  resetLower: (i: number) => void,
 ): number {
   let moved = 0;
   for (let j = 0; j < k; j++) {
@@ -215,7 +284,7 @@ function fixEmpty(
     addRow(sums, counts, x, far, j, d, 1);
     labels[far] = j;
     upper[far] = Math.sqrt(sqDist(x, far, c, j, d));
-    lower[far] = 0;
+    resetLower(far);
     moved++;
   }
   return moved;

@@ -1,1 +1,1 @@
-export { setWasmKernels, wasmKernelsEnabled } from './kernels.js';
+export { setWasmKernels, wasmKernelsEnabled, wasmKernelsReady } from './kernels.js';

@@ -15,6 +15,20 @@ export interface KernelExports {
     o1: number,
     o2: number,
   ): void;
+  nearestAll(
+    x: number,
+    d: number,
+    rows: number,
+    count: number,
+    ct: number,
+    cn: number,
+    kp: number,
+    lab: number,
+    o1: number,
+    o2: number,
+    xn: number,
+    lb: number,
+  ): void;
   hamerly(
     x: number,
     d: number,
@@ -29,6 +43,23 @@ export interface KernelExports {
     maxShift: number,
     secondShift: number,
     rescan: number,
+  ): number;
+  elkan(
+    x: number,
+    d: number,
+    n: number,
+    c: number,
+    k: number,
+    kp: number,
+    labels: number,
+    ub: number,
+    lb: number,
+    shift32: number,
+    shift: number,
+    s: number,
+    hcc: number,
+    sums: number,
+    counts: number,
   ): number;
   standardize(x: number, n: number, d: number, mean: number, inv: number, out: number): void;
   dense(
@@ -55,19 +86,48 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-/** The compiled module, or null where WebAssembly or its SIMD extension is missing. Compiled once, on first use. */
+let pending: Promise<WebAssembly.Module | null> | undefined;
+
+/**
+ * The compiled module, or null where WebAssembly or its SIMD extension is missing. Compiled once, on first use,
+ * synchronously; where the runtime refuses synchronous compilation of a module this size (browsers' main threads
+ * may), the module is compiled asynchronously instead and the TypeScript paths run until it is ready (see
+ * {@link wasmKernelsReady}).
+ */
 function kernelModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
-  compiled = null;
-  try {
-    if (typeof WebAssembly === 'object') {
-      const bytes = decodeBase64(KERNELS_BASE64);
-      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-    }
-  } catch {
+  if (pending !== undefined) return null;
+  if (typeof WebAssembly !== 'object') {
     compiled = null;
+    return null;
+  }
+  const bytes = decodeBase64(KERNELS_BASE64);
+  try {
+    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  } catch {
+    pending = WebAssembly.compile(bytes).then(
+      (m) => {
+        compiled = m;
+        return m;
+      },
+      () => {
+        compiled = null;
+        return null;
+      },
+    );
+    return null;
   }
   return compiled;
+}
+
+/**
+ * Resolves once the kernels are compiled (or known to be unavailable): true when they are in use. Only needed
+ * where synchronous compilation is refused (a browser's main thread); elsewhere the kernels are ready at once.
+ */
+export async function wasmKernelsReady(): Promise<boolean> {
+  kernelModule();
+  if (pending !== undefined) await pending;
+  return wasmKernelsEnabled();
 }
 
 /**

@@ -143,11 +143,22 @@ describe.skipIf(!haveChromium)('examples/browser in headless Chromium', () => {
       const got = await page.evaluate(() => {
         const p = (
           window as unknown as {
-            hrcPage: { getBackend(): string; webglRenderer(): string | undefined; result: unknown };
+            hrcPage: {
+              getBackend(): string;
+              wasmKernels(): boolean;
+              webglRenderer(): string | undefined;
+              result: unknown;
+            };
           }
         ).hrcPage;
-        return { backend: p.getBackend(), renderer: p.webglRenderer(), result: p.result as DemoResult };
+        return {
+          backend: p.getBackend(),
+          kernels: p.wasmKernels(),
+          renderer: p.webglRenderer(),
+          result: p.result as DemoResult,
+        };
       });
+      expect(got.kernels, "hrc-budget's WebAssembly kernels in use in Chromium").toBe(true);
       await page.screenshot({ path: join(OUTPUT, `browser-${backend}.png`), fullPage: true });
       expect(got.backend).toBe(backend);
       expect(got.result.backend).toBe(backend);

@@ -109,7 +109,7 @@ describe('HiddenClusterer (fixed k)', () => {
     }
   });
 
-  it('wasm engine: Lloyd with its bounds filter ends where Lloyd on the js engine ends', () => {
+  it('wasm engine: Lloyd with Elkan bounds, with Hamerly bounds and staged rows ends where Lloyd on js ends', () => {
     const { x } = mixture(5000, 10, 12, 1.5, 4);
     const init = kmeansPlusPlus(
       x,
@@ -122,13 +122,44 @@ describe('HiddenClusterer (fixed k)', () => {
     const settings = { maxIterations: 60, tolerance: 0, prune: true };
     const js = lloyd(x, 5000, 10, init, 15, { ...settings, engine: distanceEngine('js') });
     const plain = lloyd(x, 5000, 10, init, 15, { ...settings, prune: false, engine: distanceEngine('wasm') });
-    for (const engine of [distanceEngine('wasm'), wasmDistanceEngine(0)]) {
+    expect(Array.from(plain.labels)).toEqual(Array.from(js.labels));
+    // Elkan (default), Hamerly's filter in the kernel (room for the rows, not for k bounds per row), staged rows.
+    const elkan = distanceEngine('wasm');
+    const hamerly = wasmDistanceEngine(400_000);
+    const staged = wasmDistanceEngine(0);
+    expect(elkan.elkan?.(x, 5000, 10, init, 15)).not.toBeNull();
+    expect(hamerly.elkan?.(x, 5000, 10, init, 15)).toBeNull();
+    for (const engine of [elkan, hamerly, staged]) {
       const w = lloyd(x, 5000, 10, init, 15, { ...settings, engine });
       expect(w.iterations).toBe(js.iterations);
       expect(Array.from(w.labels)).toEqual(Array.from(js.labels));
       expect(w.inertia).toBeCloseTo(js.inertia, 1);
     }
-    expect(Array.from(plain.labels)).toEqual(Array.from(js.labels));
+    // The same on overlapping clusters in 64 dimensions, where the bounds prune least, over a fixed 12 iterations.
+    const rng = new Rng(9);
+    const n = 3000;
+    const d = 64;
+    const centres = Array.from({ length: 30 }, () => Float32Array.from({ length: d }, () => rng.normal()));
+    const y = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const c = centres[rng.int(30)] as Float32Array;
+      for (let t = 0; t < d; t++) y[i * d + t] = (c[t] as number) + rng.normal();
+    }
+    const init2 = kmeansPlusPlus(
+      y,
+      d,
+      Int32Array.from({ length: n }, (_, i) => i),
+      20,
+      3,
+      new Rng(3),
+    );
+    const fixed = { maxIterations: 12, tolerance: 0, prune: true };
+    const ref = lloyd(y, n, d, init2, 20, { ...fixed, prune: false, engine: distanceEngine('js') });
+    const e = lloyd(y, n, d, init2, 20, { ...fixed, engine: distanceEngine('wasm') });
+    let same = 0;
+    for (let i = 0; i < n; i++) if (e.labels[i] === ref.labels[i]) same++;
+    expect(same / n).toBeGreaterThan(0.995);
+    expect(Math.abs(e.inertia - ref.inertia) / ref.inertia).toBeLessThan(1e-4);
   });
 
   it('round-trips through JSON and keeps its assignments and distances', async () => {
