@@ -23,7 +23,7 @@ function nearest2(all: boolean): void {
   }
   w(';; nearest2: for each of `count` rows (row-major f32, `d` per row, at byte offset `x`; row r is row');
   w(';; rows[r] when `rows` >= 0, else row r), the nearest and second-nearest of `kp` centroids. Centroids come');
-  w(';; transposed (`ct`: d x kp f32, kp a multiple of 16) with their squared norms (`cn`: kp f32; padding +inf).');
+  w(';; transposed (`ct`: d x kp f32, kp a multiple of 4) with their squared norms (`cn`: kp f32; padding +inf).');
   w(';; Writes per r: label (i32 at lab), cn[j] - 2 x.c_j of the nearest (f32 at o1) and of the second (f32 at o2).');
   w(';; Strict comparisons in centroid order: the first centroid wins a tie, as in the TypeScript scan.');
   w(`(func (export "${all ? 'nearestAll' : 'nearest2'}")`);
@@ -57,20 +57,38 @@ function nearest2(all: boolean): void {
   w('(local.set $a1 (f32.const inf)) (local.set $a2 (f32.const inf)) (local.set $ai (i32.const 0))');
   w('(local.set $b1 (f32.const inf)) (local.set $b2 (f32.const inf)) (local.set $bi (i32.const 0))');
   w('(local.set $jb (i32.const 0))');
-  w('(block $jDone');
-  w('(loop $jLoop');
-  w('(br_if $jDone (i32.ge_u (local.get $jb) (local.get $kp)))');
-  for (const v of ['a0', 'a1v', 'a2v', 'a3', 'b0', 'b1v', 'b2v', 'b3'])
-    w(`(local.set $${v} (v128.const i32x4 0 0 0 0))`);
+  centroidBlocks(all, 4);
+  centroidBlocks(all, 1);
+  w('(i32.store (i32.add (local.get $lab) (i32.shl (local.get $r) (i32.const 2))) (local.get $ai))');
+  w('(f32.store (i32.add (local.get $o1) (i32.shl (local.get $r) (i32.const 2))) (local.get $a1))');
+  w('(f32.store (i32.add (local.get $o2) (i32.shl (local.get $r) (i32.const 2))) (local.get $a2))');
+  w('(i32.store (i32.add (local.get $lab) (i32.shl (local.get $rb) (i32.const 2))) (local.get $bi))');
+  w('(f32.store (i32.add (local.get $o1) (i32.shl (local.get $rb) (i32.const 2))) (local.get $b1))');
+  w('(f32.store (i32.add (local.get $o2) (i32.shl (local.get $rb) (i32.const 2))) (local.get $b2))');
+  w('(local.set $r (i32.add (local.get $r) (i32.const 2)))');
+  w('(br $rowLoop)))');
+  w(')');
+}
+
+/**
+ * The centroid loop of nearest2/nearestAll from the current $jb: blocks of `width` vectors (4 x width centroids)
+ * while a whole block fits in kp, two rows per block.
+ */
+function centroidBlocks(all: boolean, width: 4 | 1): void {
+  const acc = ['0', '1v', '2v', '3'].slice(0, width);
+  const lanes = 4 * width;
+  w(`(block $jDone${lanes}`);
+  w(`(loop $jLoop${lanes}`);
+  w(`(br_if $jDone${lanes} (i32.gt_u (i32.add (local.get $jb) (i32.const ${lanes})) (local.get $kp)))`);
+  for (const sfx of acc) for (const row of ['a', 'b']) w(`(local.set $${row}${sfx} (v128.const i32x4 0 0 0 0))`);
   w('(local.set $p (i32.add (local.get $ct) (i32.shl (local.get $jb) (i32.const 2))))');
   w('(local.set $ta (local.get $pa)) (local.set $tb (local.get $pb))');
   w('(local.set $te (i32.add (local.get $pa) (local.get $rowBytes)))');
-  w('(block $tDone');
-  w('(loop $tLoop');
-  w('(br_if $tDone (i32.ge_u (local.get $ta) (local.get $te)))');
+  w(`(block $tDone${lanes}`);
+  w(`(loop $tLoop${lanes}`);
+  w(`(br_if $tDone${lanes} (i32.ge_u (local.get $ta) (local.get $te)))`);
   w('(local.set $xa (v128.load32_splat (local.get $ta)))');
   w('(local.set $xb (v128.load32_splat (local.get $tb)))');
-  const acc = ['0', '1v', '2v', '3'];
   acc.forEach((s, q) => {
     w(`(local.set $c (v128.load offset=${16 * q} (local.get $p)))`);
     w(`(local.set $a${s} (f32x4.add (local.get $a${s}) (f32x4.mul (local.get $xa) (local.get $c))))`);
@@ -79,7 +97,7 @@ function nearest2(all: boolean): void {
   w('(local.set $p (i32.add (local.get $p) (local.get $stride)))');
   w('(local.set $ta (i32.add (local.get $ta) (i32.const 4)))');
   w('(local.set $tb (i32.add (local.get $tb) (i32.const 4)))');
-  w('(br $tLoop)))');
+  w(`(br $tLoop${lanes})))`);
   // Values cn - 2 x.c, then the scalar top-two update only when some lane beats the current second best.
   acc.forEach((s, q) => {
     w(`(local.set $n (v128.load offset=${16 * q} (i32.add (local.get $cn) (i32.shl (local.get $jb) (i32.const 2)))))`);
@@ -104,25 +122,19 @@ function nearest2(all: boolean): void {
     }
   }
   for (const row of ['a', 'b'] as const) {
-    w(`(if (v128.any_true (f32x4.lt (f32x4.min (f32x4.min (local.get $${row}0) (local.get $${row}1v))`);
-    w(`(f32x4.min (local.get $${row}2v) (local.get $${row}3))) (f32x4.splat (local.get $${row}2))))`);
+    const least =
+      width === 4
+        ? `(f32x4.min (f32x4.min (local.get $${row}0) (local.get $${row}1v)) (f32x4.min (local.get $${row}2v) (local.get $${row}3)))`
+        : `(local.get $${row}0)`;
+    w(`(if (v128.any_true (f32x4.lt ${least} (f32x4.splat (local.get $${row}2))))`);
     w('(then');
     acc.forEach((s, q) => {
       for (let lane = 0; lane < 4; lane++) top2Named(row, `${row}${s}`, q, lane);
     });
     w('))');
   }
-  w('(local.set $jb (i32.add (local.get $jb) (i32.const 16)))');
-  w('(br $jLoop)))');
-  w('(i32.store (i32.add (local.get $lab) (i32.shl (local.get $r) (i32.const 2))) (local.get $ai))');
-  w('(f32.store (i32.add (local.get $o1) (i32.shl (local.get $r) (i32.const 2))) (local.get $a1))');
-  w('(f32.store (i32.add (local.get $o2) (i32.shl (local.get $r) (i32.const 2))) (local.get $a2))');
-  w('(i32.store (i32.add (local.get $lab) (i32.shl (local.get $rb) (i32.const 2))) (local.get $bi))');
-  w('(f32.store (i32.add (local.get $o1) (i32.shl (local.get $rb) (i32.const 2))) (local.get $b1))');
-  w('(f32.store (i32.add (local.get $o2) (i32.shl (local.get $rb) (i32.const 2))) (local.get $b2))');
-  w('(local.set $r (i32.add (local.get $r) (i32.const 2)))');
-  w('(br $rowLoop)))');
-  w(')');
+  w(`(local.set $jb (i32.add (local.get $jb) (i32.const ${lanes})))`);
+  w(`(br $jLoop${lanes})))`);
 }
 
 /** Scalar top-two update of row `row` (a or b) with lane `lane` of accumulator `accName`: centroid jb + 4q + lane. */
@@ -210,7 +222,7 @@ function hamerly(): void {
  * Euclidean distance (f64 result, float32 sums over four independent accumulators) from the row at byte offset
  * `$px` to the centroid at `$pc`, into local `$out`. Uses locals $t, $d16, $d4, $e0..$e3, $ev, $sx.
  */
-function emitDist(out: string): void {
+function emitDist(out: string, root = true): void {
   w('(local.set $e0 (v128.const i32x4 0 0 0 0)) (local.set $e1 (v128.const i32x4 0 0 0 0))');
   w('(local.set $e2 (v128.const i32x4 0 0 0 0)) (local.set $e3 (v128.const i32x4 0 0 0 0))');
   w('(local.set $t (i32.const 0))');
@@ -247,21 +259,128 @@ function emitDist(out: string): void {
   w('(local.set $sx (f32.add (local.get $sx) (f32.mul (local.get $ex) (local.get $ex))))');
   w('(local.set $t (i32.add (local.get $t) (i32.const 1)))');
   w('(br $d1Loop)))');
-  w(`(local.set ${out} (f64.sqrt (f64.promote_f32 (local.get $sx))))`);
+  w(
+    root
+      ? `(local.set ${out} (f64.sqrt (f64.promote_f32 (local.get $sx))))`
+      : `(local.set ${out} (f64.promote_f32 (local.get $sx)))`,
+  );
+}
+
+/** Squared norm of the row at `$px` into `$sx` (float32 sums over four accumulators), with emitDist's locals. */
+function emitNorm(): void {
+  w('(local.set $e0 (v128.const i32x4 0 0 0 0)) (local.set $e1 (v128.const i32x4 0 0 0 0))');
+  w('(local.set $e2 (v128.const i32x4 0 0 0 0)) (local.set $e3 (v128.const i32x4 0 0 0 0))');
+  w('(local.set $t (i32.const 0))');
+  w('(block $n16Done');
+  w('(loop $n16Loop');
+  w('(br_if $n16Done (i32.ge_u (local.get $t) (local.get $d16)))');
+  for (let q = 0; q < 4; q++) {
+    w(`(local.set $ev (v128.load offset=${16 * q} (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))`);
+    w(`(local.set $e${q} (f32x4.add (local.get $e${q}) (f32x4.mul (local.get $ev) (local.get $ev))))`);
+  }
+  w('(local.set $t (i32.add (local.get $t) (i32.const 16)))');
+  w('(br $n16Loop)))');
+  w('(block $n4Done');
+  w('(loop $n4Loop');
+  w('(br_if $n4Done (i32.ge_u (local.get $t) (local.get $d4)))');
+  w('(local.set $ev (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))');
+  w('(local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))');
+  w('(local.set $t (i32.add (local.get $t) (i32.const 4)))');
+  w('(br $n4Loop)))');
+  w(
+    '(local.set $e0 (f32x4.add (f32x4.add (local.get $e0) (local.get $e1)) (f32x4.add (local.get $e2) (local.get $e3))))',
+  );
+  w('(local.set $sx (f32.add (f32.add (f32x4.extract_lane 0 (local.get $e0)) (f32x4.extract_lane 1 (local.get $e0)))');
+  w('(f32.add (f32x4.extract_lane 2 (local.get $e0)) (f32x4.extract_lane 3 (local.get $e0)))))');
+  w('(block $n1Done');
+  w('(loop $n1Loop');
+  w('(br_if $n1Done (i32.ge_u (local.get $t) (local.get $d)))');
+  w('(local.set $ex (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))');
+  w('(local.set $sx (f32.add (local.get $sx) (f32.mul (local.get $ex) (local.get $ex))))');
+  w('(local.set $t (i32.add (local.get $t) (i32.const 1)))');
+  w('(br $n1Loop)))');
+}
+
+/** Locals that {@link emitDist} uses. */
+const DIST_LOCALS =
+  '(local $t i32) (local $d16 i32) (local $d4 i32) (local $e0 v128) (local $e1 v128) (local $e2 v128) (local $e3 v128) (local $ev v128) (local $sx f32) (local $ex f32)';
+
+function rowKernels(): void {
+  w(';; sqnorms: out[i] = squared norm of row i (f32) for n rows of x (f32, d per row).');
+  w('(func (export "sqnorms")');
+  w('(param $x i32) (param $d i32) (param $n i32) (param $out i32)');
+  w(`(local $i i32) (local $px i32) ${DIST_LOCALS}`);
+  w('(local.set $d16 (i32.and (local.get $d) (i32.const -16)))');
+  w('(local.set $d4 (i32.and (local.get $d) (i32.const -4)))');
+  w('(block $done');
+  w('(loop $loop');
+  w('(br_if $done (i32.ge_u (local.get $i) (local.get $n)))');
+  w('(local.set $px (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $d)) (i32.const 2))))');
+  emitNorm();
+  w('(f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))) (local.get $sx))');
+  w('(local.set $i (i32.add (local.get $i) (i32.const 1)))');
+  w('(br $loop)))');
+  w(')');
+  w(';; accumulate: for n rows, sums[labels[i]] += x_i (f64, k x d) and counts[labels[i]] += 1 (f64).');
+  w('(func (export "accumulate")');
+  w('(param $x i32) (param $d i32) (param $n i32) (param $labels i32) (param $sums i32) (param $counts i32)');
+  w('(local $i i32) (local $t i32) (local $a i32) (local $px i32) (local $ps i32) (local $pn i32)');
+  w('(block $done');
+  w('(loop $loop');
+  w('(br_if $done (i32.ge_u (local.get $i) (local.get $n)))');
+  w('(local.set $a (i32.load (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 2)))))');
+  w('(local.set $pn (i32.add (local.get $counts) (i32.shl (local.get $a) (i32.const 3))))');
+  w('(f64.store (local.get $pn) (f64.add (f64.load (local.get $pn)) (f64.const 1)))');
+  w('(local.set $px (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $d)) (i32.const 2))))');
+  w('(local.set $ps (i32.add (local.get $sums) (i32.shl (i32.mul (local.get $a) (local.get $d)) (i32.const 3))))');
+  w('(local.set $t (i32.const 0))');
+  w('(block $tDone');
+  w('(loop $tLoop');
+  w('(br_if $tDone (i32.ge_u (local.get $t) (local.get $d)))');
+  w('(f64.store (local.get $ps) (f64.add (f64.load (local.get $ps))');
+  w('(f64.promote_f32 (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))))');
+  w('(local.set $ps (i32.add (local.get $ps) (i32.const 8)))');
+  w('(local.set $t (i32.add (local.get $t) (i32.const 1)))');
+  w('(br $tLoop)))');
+  w('(local.set $i (i32.add (local.get $i) (i32.const 1)))');
+  w('(br $loop)))');
+  w(')');
+  w(';; inertia: the sum over n rows of the squared distance (float32 sums per row, float64 total) from row i of x');
+  w(';; to centroid labels[i] of c (k x d f32).');
+  w('(func (export "inertia")');
+  w('(param $x i32) (param $d i32) (param $n i32) (param $c i32) (param $labels i32) (result f64)');
+  w(`(local $i i32) (local $px i32) (local $pc i32) (local $q f64) (local $total f64) ${DIST_LOCALS}`);
+  w('(local.set $d16 (i32.and (local.get $d) (i32.const -16)))');
+  w('(local.set $d4 (i32.and (local.get $d) (i32.const -4)))');
+  w('(block $done');
+  w('(loop $loop');
+  w('(br_if $done (i32.ge_u (local.get $i) (local.get $n)))');
+  w('(local.set $px (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $d)) (i32.const 2))))');
+  w('(local.set $pc (i32.add (local.get $c) (i32.shl (i32.mul (local.get $d)');
+  w('(i32.load (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 2))))) (i32.const 2))))');
+  emitDist('$q', false);
+  w('(local.set $total (f64.add (local.get $total) (local.get $q)))');
+  w('(local.set $i (i32.add (local.get $i) (i32.const 1)))');
+  w('(br $loop)))');
+  w('(local.get $total)');
+  w(')');
 }
 
 function elkan(): void {
   w(";; elkan: one E-step of Elkan's k-means over n resident rows (x f32, d per row; c: k x d f32 row-major).");
-  w(';; Per row: the k lower bounds (lb: n x kp f32, padding +inf) drop by the centroid shifts (shift32: kp f32,');
-  w(';; padding 0) and the upper bound (ub: n f64) rises by its centroid shift (shift: k f64); when ub > s[a]');
+  w(';; Per row: the upper bound (ub: n f64) rises by its centroid shift (shift: k f64); when ub > s[a]');
   w(';; (s: k f64, half the distance from c_a to its nearest other centroid), every centroid j whose bound');
   w(';; max(lb[j], hcc[a][j]) (hcc: k x kp f32, half the centroid distances) is below ub is examined: first the');
   w(';; exact distance to c_a, then to c_j, which takes the row when strictly closer. A row that changes centroid');
   w(';; moves its f64 sums (sums: k x d, counts: k). Returns the number of rows that changed centroid.');
+  w(';; The k lower bounds of a row (lb: n x kp f32, padding +inf) are brought up to date only when the row is');
+  w(";; examined: drift (steps x kp f32) holds each centroid's summed shifts up to each step, stamp (n i32) the");
+  w(";; step of each row's bounds; they drop by drift[now] - drift[stamp] (the triangle inequality along the path).");
   w('(func (export "elkan")');
   w('(param $x i32) (param $d i32) (param $n i32) (param $c i32) (param $k i32) (param $kp i32) (param $labels i32)');
-  w('(param $ub i32) (param $lb i32) (param $shift32 i32) (param $shift i32) (param $s i32) (param $hcc i32)');
-  w('(param $sums i32) (param $counts i32) (result i32)');
+  w('(param $ub i32) (param $lb i32) (param $drift i32) (param $stamp i32) (param $now i32) (param $shift i32)');
+  w('(param $s i32) (param $hcc i32) (param $sums i32) (param $counts i32) (result i32)');
+  w('(local $ts i32) (local $dNow i32) (local $dThen i32)');
   w(
     '(local $i i32) (local $a i32) (local $a0 i32) (local $u f64) (local $u32 v128) (local $tight i32) (local $jb i32)',
   );
@@ -281,19 +400,27 @@ function elkan(): void {
   w('(local.set $a (i32.load (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 2)))))');
   w('(local.set $a0 (local.get $a))');
   w('(local.set $lbRow (i32.add (local.get $lb) (i32.mul (local.get $i) (local.get $lbBytes))))');
+  w('(local.set $u (f64.add (f64.load (i32.add (local.get $ub) (i32.shl (local.get $i) (i32.const 3))))');
+  w('(f64.load (i32.add (local.get $shift) (i32.shl (local.get $a) (i32.const 3))))))');
+  w('(if (f64.gt (local.get $u) (f64.load (i32.add (local.get $s) (i32.shl (local.get $a) (i32.const 3)))))');
+  w('(then');
+  // Bring the row's lower bounds up to date: each drops by its centroid's path length since the row's stamp.
+  w('(local.set $ts (i32.load (i32.add (local.get $stamp) (i32.shl (local.get $i) (i32.const 2)))))');
+  w('(if (i32.ne (local.get $ts) (local.get $now))');
+  w('(then');
+  w('(local.set $dNow (i32.add (local.get $drift) (i32.mul (local.get $now) (local.get $lbBytes))))');
+  w('(local.set $dThen (i32.add (local.get $drift) (i32.mul (local.get $ts) (local.get $lbBytes))))');
   w('(local.set $jb (i32.const 0))');
   w('(block $mvDone');
   w('(loop $mvLoop');
   w('(br_if $mvDone (i32.ge_u (local.get $jb) (local.get $kp)))');
   w('(v128.store (i32.add (local.get $lbRow) (i32.shl (local.get $jb) (i32.const 2)))');
   w('(f32x4.max (f32x4.sub (v128.load (i32.add (local.get $lbRow) (i32.shl (local.get $jb) (i32.const 2))))');
-  w('(v128.load (i32.add (local.get $shift32) (i32.shl (local.get $jb) (i32.const 2))))) (local.get $zero)))');
+  w('(f32x4.sub (v128.load (i32.add (local.get $dNow) (i32.shl (local.get $jb) (i32.const 2))))');
+  w('(v128.load (i32.add (local.get $dThen) (i32.shl (local.get $jb) (i32.const 2)))))) (local.get $zero)))');
   w('(local.set $jb (i32.add (local.get $jb) (i32.const 4)))');
   w('(br $mvLoop)))');
-  w('(local.set $u (f64.add (f64.load (i32.add (local.get $ub) (i32.shl (local.get $i) (i32.const 3))))');
-  w('(f64.load (i32.add (local.get $shift) (i32.shl (local.get $a) (i32.const 3))))))');
-  w('(if (f64.gt (local.get $u) (f64.load (i32.add (local.get $s) (i32.shl (local.get $a) (i32.const 3)))))');
-  w('(then');
+  w('(i32.store (i32.add (local.get $stamp) (i32.shl (local.get $i) (i32.const 2))) (local.get $now))))');
   w('(local.set $tight (i32.const 0))');
   w('(local.set $px (i32.add (local.get $x) (i32.mul (local.get $i) (local.get $rowBytes))))');
   w('(local.set $hRow (i32.add (local.get $hcc) (i32.mul (local.get $a) (local.get $lbBytes))))');
@@ -499,6 +626,7 @@ export function kernelsWat(): string {
   nearest2(true);
   hamerly();
   elkan();
+  rowKernels();
   standardize();
   dense();
   argmax();

@@ -74,6 +74,8 @@ export interface ElkanState {
   step(c: Float32Array, shift: Float64Array): number;
   /** Forgets row i's lower bounds (after the caller moved it). */
   resetRow(i: number): void;
+  /** Sum of squared distances of the rows to centroids `c` by the current labels (float32 sums per row). */
+  inertia(c: Float32Array): number;
 }
 
 const jsEngine: DistanceEngine = {
@@ -146,6 +148,9 @@ const tfjsEngine: DistanceEngine = {
   },
 };
 
+/** Steps of summed centroid shifts kept for Elkan's lazily updated lower bounds (then a full rescan). */
+const DRIFT_STEPS = 64;
+
 /** Rows per kernel call of the wasm engine. */
 const WASM_CHUNK = 8_192;
 
@@ -183,13 +188,14 @@ class WasmEngine implements DistanceEngine {
   constructor(
     private readonly kernels: KernelInstance,
     private readonly maxResidentBytes: number,
+    private readonly driftSteps: number,
   ) {}
 
   private layout(x: Float32Array, d: number, k: number): void {
     if (this.x === x && this.k === k && this.d === d) return;
     const m = this.kernels;
     m.reset();
-    const kp = Math.ceil(k / 16) * 16;
+    const kp = Math.ceil(k / 4) * 4;
     this.resident = x.byteLength + 4 * (kp * (d + 1) + 4 * WASM_CHUNK) <= this.maxResidentBytes;
     this.xAt = this.resident ? m.alloc(x.byteLength) : 0;
     this.stageAt = this.resident ? 0 : m.alloc(WASM_CHUNK * d * 4);
@@ -234,7 +240,7 @@ class WasmEngine implements DistanceEngine {
     if (count === 0) return;
     this.layout(x, d, k);
     const m = this.kernels;
-    const kp = Math.ceil(k / 16) * 16;
+    const kp = Math.ceil(k / 4) * 4;
     this.loadCentroids(c, cNorm, k, d, kp);
     const idx = m.i32(this.idxAt, WASM_CHUNK);
     const lab = m.i32(this.labAt, WASM_CHUNK);
@@ -327,8 +333,8 @@ class WasmEngine implements DistanceEngine {
 
   elkan(x: Float32Array, n: number, d: number, init: Float32Array, k: number): ElkanState | null {
     if (x.length !== n * d) return null;
-    const kp = Math.ceil(k / 16) * 16;
-    const extra = n * (4 + 4 + 8 + kp * 4) + k * (d * 12 + kp * 4 + 24) + kp * 4 + 1024;
+    const kp = Math.ceil(k / 4) * 4;
+    const extra = n * (4 + 4 + 4 + 8 + kp * 4) + k * (d * 12 + kp * 4 + 24) + this.driftSteps * kp * 4 + 1024;
     if (x.byteLength + extra + 4 * (kp * (d + 1) + 4 * WASM_CHUNK) > this.maxResidentBytes) return null;
     // A fresh layout each run: the regions of an earlier run are not reused.
     this.x = null;
@@ -340,7 +346,8 @@ class WasmEngine implements DistanceEngine {
       ub: m.alloc(n * 8),
       lb: m.alloc(n * kp * 4),
       c: m.alloc(k * d * 4),
-      shift32: m.alloc(kp * 4),
+      drift: m.alloc(this.driftSteps * kp * 4),
+      stamp: m.alloc(n * 4),
       shift: m.alloc(k * 8),
       s: m.alloc(k * 8),
       hcc: m.alloc(k * kp * 4),
@@ -355,7 +362,7 @@ class WasmEngine implements DistanceEngine {
     const lb = m.f32(at.lb, n * kp);
     const sums = m.f64(at.sums, k * d);
     const counts = m.f64(at.counts, k);
-    m.f32(at.xn, n).set(rowNorms(x, n, d));
+    m.exports.sqnorms(this.xAt, d, n, at.xn);
     const xnAt = at.xn;
     /**
      * Every distance of every row by the blocked kernel (exact lower bounds, new labels and upper bounds); rows
@@ -389,10 +396,8 @@ class WasmEngine implements DistanceEngine {
           const a = lab[r] as number;
           upper[i] = Math.sqrt(Math.max((xn[i] as number) + (o1[r] as number), 0)) * (1 + 2 ** -20);
           const old = labels[i] as number;
-          if (initial) {
-            labels[i] = a;
-            addRow(sums, counts, x, i, a, d, 1);
-          } else if (a !== old) {
+          if (initial) labels[i] = a;
+          else if (a !== old) {
             labels[i] = a;
             addRow(sums, counts, x, i, old, d, -1);
             addRow(sums, counts, x, i, a, d, 1);
@@ -405,7 +410,13 @@ class WasmEngine implements DistanceEngine {
     sums.fill(0);
     counts.fill(0);
     full(init, true);
+    m.exports.accumulate(this.xAt, d, n, at.labels, at.sums, at.counts);
+    const drift = m.f32(at.drift, this.driftSteps * kp);
+    const stamp = m.i32(at.stamp, n);
+    drift.fill(0, 0, kp);
+    stamp.fill(0);
     let steps = 0;
+    let now = 0;
     const key = this.elkanKey;
     const check = () => {
       if (this.elkanKey !== key) throw new Error('ElkanState used after its engine started another run');
@@ -417,11 +428,22 @@ class WasmEngine implements DistanceEngine {
       counts,
       step: (c, shift) => {
         check();
-        if (steps++ === 0) return full(c, false);
+        now++;
+        if (steps++ === 0 || now === this.driftSteps) {
+          // The first step (centroids move far) and every driftSteps steps (the drift table is full): all
+          // bounds exact again, the table restarts.
+          if (now === this.driftSteps) {
+            now = 0;
+            drift.fill(0, 0, kp);
+          } else
+            for (let j = 0; j < kp; j++) drift[now * kp + j] = (drift[(now - 1) * kp + j] as number) + (shift[j] ?? 0);
+          stamp.fill(now);
+          return full(c, false);
+        }
+        // Summed shifts up to this step (padding lanes stay 0).
+        for (let j = 0; j < k; j++) drift[now * kp + j] = (drift[(now - 1) * kp + j] as number) + (shift[j] as number);
+        for (let j = k; j < kp; j++) drift[now * kp + j] = 0;
         m.f32(at.c, k * d).set(c.subarray(0, k * d));
-        const s32 = m.f32(at.shift32, kp);
-        s32.fill(0);
-        for (let j = 0; j < k; j++) s32[j] = shift[j] as number;
         m.f64(at.shift, k).set(shift.subarray(0, k));
         const hcc = m.f32(at.hcc, k * kp);
         hcc.fill(Number.POSITIVE_INFINITY);
@@ -451,7 +473,9 @@ class WasmEngine implements DistanceEngine {
           at.labels,
           at.ub,
           at.lb,
-          at.shift32,
+          at.drift,
+          at.stamp,
+          now,
           at.shift,
           at.s,
           at.hcc,
@@ -462,6 +486,12 @@ class WasmEngine implements DistanceEngine {
       resetRow: (i) => {
         check();
         lb.fill(0, i * kp, i * kp + k);
+        stamp[i] = now;
+      },
+      inertia: (c) => {
+        check();
+        m.f32(at.c, k * d).set(c.subarray(0, k * d));
+        return m.exports.inertia(this.xAt, d, n, at.c, at.labels);
       },
     };
   }
@@ -469,16 +499,17 @@ class WasmEngine implements DistanceEngine {
 
 /**
  * A new wasm engine. Rows stay in the kernel's memory while they take at most `maxResidentBytes` (with the
- * centroids and buffers); larger inputs are copied in chunk by chunk.
+ * centroids and buffers); larger inputs are copied in chunk by chunk. Elkan's lazily moved lower bounds are made
+ * exact again every `driftSteps` steps.
  */
-export function wasmDistanceEngine(maxResidentBytes = MAX_KERNEL_BYTES): DistanceEngine {
+export function wasmDistanceEngine(maxResidentBytes = MAX_KERNEL_BYTES, driftSteps = DRIFT_STEPS): DistanceEngine {
   const kernels = KernelInstance.create();
   if (kernels === null) {
     throw new TypeError(
       "distance engine 'wasm' needs WebAssembly SIMD (unavailable here, or switched off by setWasmKernels)",
     );
   }
-  return new WasmEngine(kernels, maxResidentBytes);
+  return new WasmEngine(kernels, maxResidentBytes, Math.max(2, driftSteps));
 }
 
 function tfjsIsFast(): boolean {

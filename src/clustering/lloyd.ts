@@ -182,8 +182,7 @@ function lloydElkan(
       break;
     }
   }
-  const own = labels.slice();
-  return { centroids: c, labels: own, inertia: inertiaOf(x, n, d, c, own), iterations, converged };
+  return { centroids: c, labels: labels.slice(), inertia: state.inertia(c), iterations, converged };
 }
 
 /** Sum of squared distances of the rows to their centroids. */

@@ -54,13 +54,18 @@ export interface KernelExports {
     labels: number,
     ub: number,
     lb: number,
-    shift32: number,
+    drift: number,
+    stamp: number,
+    now: number,
     shift: number,
     s: number,
     hcc: number,
     sums: number,
     counts: number,
   ): number;
+  sqnorms(x: number, d: number, n: number, out: number): void;
+  accumulate(x: number, d: number, n: number, labels: number, sums: number, counts: number): void;
+  inertia(x: number, d: number, n: number, c: number, labels: number): number;
   standardize(x: number, n: number, d: number, mean: number, inv: number, out: number): void;
   dense(
     input: number,

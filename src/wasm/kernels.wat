@@ -3,7 +3,7 @@
   (memory (export "memory") 1)
   ;; nearest2: for each of `count` rows (row-major f32, `d` per row, at byte offset `x`; row r is row
   ;; rows[r] when `rows` >= 0, else row r), the nearest and second-nearest of `kp` centroids. Centroids come
-  ;; transposed (`ct`: d x kp f32, kp a multiple of 16) with their squared norms (`cn`: kp f32; padding +inf).
+  ;; transposed (`ct`: d x kp f32, kp a multiple of 4) with their squared norms (`cn`: kp f32; padding +inf).
   ;; Writes per r: label (i32 at lab), cn[j] - 2 x.c_j of the nearest (f32 at o1) and of the second (f32 at o2).
   ;; Strict comparisons in centroid order: the first centroid wins a tie, as in the TypeScript scan.
   (func (export "nearest2")
@@ -34,23 +34,23 @@
         (local.set $a1 (f32.const inf)) (local.set $a2 (f32.const inf)) (local.set $ai (i32.const 0))
         (local.set $b1 (f32.const inf)) (local.set $b2 (f32.const inf)) (local.set $bi (i32.const 0))
         (local.set $jb (i32.const 0))
-        (block $jDone
-          (loop $jLoop
-            (br_if $jDone (i32.ge_u (local.get $jb) (local.get $kp)))
+        (block $jDone16
+          (loop $jLoop16
+            (br_if $jDone16 (i32.gt_u (i32.add (local.get $jb) (i32.const 16)) (local.get $kp)))
             (local.set $a0 (v128.const i32x4 0 0 0 0))
-            (local.set $a1v (v128.const i32x4 0 0 0 0))
-            (local.set $a2v (v128.const i32x4 0 0 0 0))
-            (local.set $a3 (v128.const i32x4 0 0 0 0))
             (local.set $b0 (v128.const i32x4 0 0 0 0))
+            (local.set $a1v (v128.const i32x4 0 0 0 0))
             (local.set $b1v (v128.const i32x4 0 0 0 0))
+            (local.set $a2v (v128.const i32x4 0 0 0 0))
             (local.set $b2v (v128.const i32x4 0 0 0 0))
+            (local.set $a3 (v128.const i32x4 0 0 0 0))
             (local.set $b3 (v128.const i32x4 0 0 0 0))
             (local.set $p (i32.add (local.get $ct) (i32.shl (local.get $jb) (i32.const 2))))
             (local.set $ta (local.get $pa)) (local.set $tb (local.get $pb))
             (local.set $te (i32.add (local.get $pa) (local.get $rowBytes)))
-            (block $tDone
-              (loop $tLoop
-                (br_if $tDone (i32.ge_u (local.get $ta) (local.get $te)))
+            (block $tDone16
+              (loop $tLoop16
+                (br_if $tDone16 (i32.ge_u (local.get $ta) (local.get $te)))
                 (local.set $xa (v128.load32_splat (local.get $ta)))
                 (local.set $xb (v128.load32_splat (local.get $tb)))
                 (local.set $c (v128.load offset=0 (local.get $p)))
@@ -68,7 +68,7 @@
                 (local.set $p (i32.add (local.get $p) (local.get $stride)))
                 (local.set $ta (i32.add (local.get $ta) (i32.const 4)))
                 (local.set $tb (i32.add (local.get $tb) (i32.const 4)))
-                (br $tLoop)))
+                (br $tLoop16)))
             (local.set $n (v128.load offset=0 (i32.add (local.get $cn) (i32.shl (local.get $jb) (i32.const 2)))))
             (local.set $a0 (f32x4.sub (local.get $n) (f32x4.add (local.get $a0) (local.get $a0))))
             (local.set $b0 (f32x4.sub (local.get $n) (f32x4.add (local.get $b0) (local.get $b0))))
@@ -81,8 +81,7 @@
             (local.set $n (v128.load offset=48 (i32.add (local.get $cn) (i32.shl (local.get $jb) (i32.const 2)))))
             (local.set $a3 (f32x4.sub (local.get $n) (f32x4.add (local.get $a3) (local.get $a3))))
             (local.set $b3 (f32x4.sub (local.get $n) (f32x4.add (local.get $b3) (local.get $b3))))
-            (if (v128.any_true (f32x4.lt (f32x4.min (f32x4.min (local.get $a0) (local.get $a1v))
-                    (f32x4.min (local.get $a2v) (local.get $a3))) (f32x4.splat (local.get $a2))))
+            (if (v128.any_true (f32x4.lt (f32x4.min (f32x4.min (local.get $a0) (local.get $a1v)) (f32x4.min (local.get $a2v) (local.get $a3))) (f32x4.splat (local.get $a2))))
               (then
                 (local.set $v (f32x4.extract_lane 0 (local.get $a0)))
                 (if (f32.lt (local.get $v) (local.get $a2))
@@ -229,8 +228,7 @@
                         (local.set $ai (i32.add (local.get $jb) (i32.const 15))))
                       (else (local.set $a2 (local.get $v))))))
                 ))
-            (if (v128.any_true (f32x4.lt (f32x4.min (f32x4.min (local.get $b0) (local.get $b1v))
-                    (f32x4.min (local.get $b2v) (local.get $b3))) (f32x4.splat (local.get $b2))))
+            (if (v128.any_true (f32x4.lt (f32x4.min (f32x4.min (local.get $b0) (local.get $b1v)) (f32x4.min (local.get $b2v) (local.get $b3))) (f32x4.splat (local.get $b2))))
               (then
                 (local.set $v (f32x4.extract_lane 0 (local.get $b0)))
                 (if (f32.lt (local.get $v) (local.get $b2))
@@ -378,7 +376,110 @@
                       (else (local.set $b2 (local.get $v))))))
                 ))
             (local.set $jb (i32.add (local.get $jb) (i32.const 16)))
-            (br $jLoop)))
+            (br $jLoop16)))
+        (block $jDone4
+          (loop $jLoop4
+            (br_if $jDone4 (i32.gt_u (i32.add (local.get $jb) (i32.const 4)) (local.get $kp)))
+            (local.set $a0 (v128.const i32x4 0 0 0 0))
+            (local.set $b0 (v128.const i32x4 0 0 0 0))
+            (local.set $p (i32.add (local.get $ct) (i32.shl (local.get $jb) (i32.const 2))))
+            (local.set $ta (local.get $pa)) (local.set $tb (local.get $pb))
+            (local.set $te (i32.add (local.get $pa) (local.get $rowBytes)))
+            (block $tDone4
+              (loop $tLoop4
+                (br_if $tDone4 (i32.ge_u (local.get $ta) (local.get $te)))
+                (local.set $xa (v128.load32_splat (local.get $ta)))
+                (local.set $xb (v128.load32_splat (local.get $tb)))
+                (local.set $c (v128.load offset=0 (local.get $p)))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $xa) (local.get $c))))
+                (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $xb) (local.get $c))))
+                (local.set $p (i32.add (local.get $p) (local.get $stride)))
+                (local.set $ta (i32.add (local.get $ta) (i32.const 4)))
+                (local.set $tb (i32.add (local.get $tb) (i32.const 4)))
+                (br $tLoop4)))
+            (local.set $n (v128.load offset=0 (i32.add (local.get $cn) (i32.shl (local.get $jb) (i32.const 2)))))
+            (local.set $a0 (f32x4.sub (local.get $n) (f32x4.add (local.get $a0) (local.get $a0))))
+            (local.set $b0 (f32x4.sub (local.get $n) (f32x4.add (local.get $b0) (local.get $b0))))
+            (if (v128.any_true (f32x4.lt (local.get $a0) (f32x4.splat (local.get $a2))))
+              (then
+                (local.set $v (f32x4.extract_lane 0 (local.get $a0)))
+                (if (f32.lt (local.get $v) (local.get $a2))
+                  (then
+                    (if (f32.lt (local.get $v) (local.get $a1))
+                      (then
+                        (local.set $a2 (local.get $a1))
+                        (local.set $a1 (local.get $v))
+                        (local.set $ai (i32.add (local.get $jb) (i32.const 0))))
+                      (else (local.set $a2 (local.get $v))))))
+                (local.set $v (f32x4.extract_lane 1 (local.get $a0)))
+                (if (f32.lt (local.get $v) (local.get $a2))
+                  (then
+                    (if (f32.lt (local.get $v) (local.get $a1))
+                      (then
+                        (local.set $a2 (local.get $a1))
+                        (local.set $a1 (local.get $v))
+                        (local.set $ai (i32.add (local.get $jb) (i32.const 1))))
+                      (else (local.set $a2 (local.get $v))))))
+                (local.set $v (f32x4.extract_lane 2 (local.get $a0)))
+                (if (f32.lt (local.get $v) (local.get $a2))
+                  (then
+                    (if (f32.lt (local.get $v) (local.get $a1))
+                      (then
+                        (local.set $a2 (local.get $a1))
+                        (local.set $a1 (local.get $v))
+                        (local.set $ai (i32.add (local.get $jb) (i32.const 2))))
+                      (else (local.set $a2 (local.get $v))))))
+                (local.set $v (f32x4.extract_lane 3 (local.get $a0)))
+                (if (f32.lt (local.get $v) (local.get $a2))
+                  (then
+                    (if (f32.lt (local.get $v) (local.get $a1))
+                      (then
+                        (local.set $a2 (local.get $a1))
+                        (local.set $a1 (local.get $v))
+                        (local.set $ai (i32.add (local.get $jb) (i32.const 3))))
+                      (else (local.set $a2 (local.get $v))))))
+                ))
+            (if (v128.any_true (f32x4.lt (local.get $b0) (f32x4.splat (local.get $b2))))
+              (then
+                (local.set $v (f32x4.extract_lane 0 (local.get $b0)))
+                (if (f32.lt (local.get $v) (local.get $b2))
+                  (then
+                    (if (f32.lt (local.get $v) (local.get $b1))
+                      (then
+                        (local.set $b2 (local.get $b1))
+                        (local.set $b1 (local.get $v))
+                        (local.set $bi (i32.add (local.get $jb) (i32.const 0))))
+                      (else (local.set $b2 (local.get $v))))))
+                (local.set $v (f32x4.extract_lane 1 (local.get $b0)))
+                (if (f32.lt (local.get $v) (local.get $b2))
+                  (then
+                    (if (f32.lt (local.get $v) (local.get $b1))
+                      (then
+                        (local.set $b2 (local.get $b1))
+                        (local.set $b1 (local.get $v))
+                        (local.set $bi (i32.add (local.get $jb) (i32.const 1))))
+                      (else (local.set $b2 (local.get $v))))))
+                (local.set $v (f32x4.extract_lane 2 (local.get $b0)))
+                (if (f32.lt (local.get $v) (local.get $b2))
+                  (then
+                    (if (f32.lt (local.get $v) (local.get $b1))
+                      (then
+                        (local.set $b2 (local.get $b1))
+                        (local.set $b1 (local.get $v))
+                        (local.set $bi (i32.add (local.get $jb) (i32.const 2))))
+                      (else (local.set $b2 (local.get $v))))))
+                (local.set $v (f32x4.extract_lane 3 (local.get $b0)))
+                (if (f32.lt (local.get $v) (local.get $b2))
+                  (then
+                    (if (f32.lt (local.get $v) (local.get $b1))
+                      (then
+                        (local.set $b2 (local.get $b1))
+                        (local.set $b1 (local.get $v))
+                        (local.set $bi (i32.add (local.get $jb) (i32.const 3))))
+                      (else (local.set $b2 (local.get $v))))))
+                ))
+            (local.set $jb (i32.add (local.get $jb) (i32.const 4)))
+            (br $jLoop4)))
         (i32.store (i32.add (local.get $lab) (i32.shl (local.get $r) (i32.const 2))) (local.get $ai))
         (f32.store (i32.add (local.get $o1) (i32.shl (local.get $r) (i32.const 2))) (local.get $a1))
         (f32.store (i32.add (local.get $o2) (i32.shl (local.get $r) (i32.const 2))) (local.get $a2))
@@ -393,7 +494,7 @@
   ;; lower bounds for Elkan with a margin for float32 rounding; padding lanes get +inf.
   ;; nearest2: for each of `count` rows (row-major f32, `d` per row, at byte offset `x`; row r is row
   ;; rows[r] when `rows` >= 0, else row r), the nearest and second-nearest of `kp` centroids. Centroids come
-  ;; transposed (`ct`: d x kp f32, kp a multiple of 16) with their squared norms (`cn`: kp f32; padding +inf).
+  ;; transposed (`ct`: d x kp f32, kp a multiple of 4) with their squared norms (`cn`: kp f32; padding +inf).
   ;; Writes per r: label (i32 at lab), cn[j] - 2 x.c_j of the nearest (f32 at o1) and of the second (f32 at o2).
   ;; Strict comparisons in centroid order: the first centroid wins a tie, as in the TypeScript scan.
   (func (export "nearestAll")
@@ -426,23 +527,23 @@
         (local.set $a1 (f32.const inf)) (local.set $a2 (f32.const inf)) (local.set $ai (i32.const 0))
         (local.set $b1 (f32.const inf)) (local.set $b2 (f32.const inf)) (local.set $bi (i32.const 0))
         (local.set $jb (i32.const 0))
-        (block $jDone
-          (loop $jLoop
-            (br_if $jDone (i32.ge_u (local.get $jb) (local.get $kp)))
+        (block $jDone16
+          (loop $jLoop16
+            (br_if $jDone16 (i32.gt_u (i32.add (local.get $jb) (i32.const 16)) (local.get $kp)))
             (local.set $a0 (v128.const i32x4 0 0 0 0))
-            (local.set $a1v (v128.const i32x4 0 0 0 0))
-            (local.set $a2v (v128.const i32x4 0 0 0 0))
-            (local.set $a3 (v128.const i32x4 0 0 0 0))
             (local.set $b0 (v128.const i32x4 0 0 0 0))
+            (local.set $a1v (v128.const i32x4 0 0 0 0))
             (local.set $b1v (v128.const i32x4 0 0 0 0))
+            (local.set $a2v (v128.const i32x4 0 0 0 0))
             (local.set $b2v (v128.const i32x4 0 0 0 0))
+            (local.set $a3 (v128.const i32x4 0 0 0 0))
             (local.set $b3 (v128.const i32x4 0 0 0 0))
             (local.set $p (i32.add (local.get $ct) (i32.shl (local.get $jb) (i32.const 2))))
             (local.set $ta (local.get $pa)) (local.set $tb (local.get $pb))
             (local.set $te (i32.add (local.get $pa) (local.get $rowBytes)))
-            (block $tDone
-              (loop $tLoop
-                (br_if $tDone (i32.ge_u (local.get $ta) (local.get $te)))
+            (block $tDone16
+              (loop $tLoop16
+                (br_if $tDone16 (i32.ge_u (local.get $ta) (local.get $te)))
                 (local.set $xa (v128.load32_splat (local.get $ta)))
                 (local.set $xb (v128.load32_splat (local.get $tb)))
                 (local.set $c (v128.load offset=0 (local.get $p)))
@@ -460,7 +561,7 @@
                 (local.set $p (i32.add (local.get $p) (local.get $stride)))
                 (local.set $ta (i32.add (local.get $ta) (i32.const 4)))
                 (local.set $tb (i32.add (local.get $tb) (i32.const 4)))
-                (br $tLoop)))
+                (br $tLoop16)))
             (local.set $n (v128.load offset=0 (i32.add (local.get $cn) (i32.shl (local.get $jb) (i32.const 2)))))
             (local.set $a0 (f32x4.sub (local.get $n) (f32x4.add (local.get $a0) (local.get $a0))))
             (local.set $b0 (f32x4.sub (local.get $n) (f32x4.add (local.get $b0) (local.get $b0))))
@@ -493,8 +594,7 @@
                     (f32x4.add (local.get $xnb) (local.get $b2v))))))
             (v128.store offset=48 (local.get $lbp) (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero)
                     (f32x4.add (local.get $xnb) (local.get $b3))))))
-            (if (v128.any_true (f32x4.lt (f32x4.min (f32x4.min (local.get $a0) (local.get $a1v))
-                    (f32x4.min (local.get $a2v) (local.get $a3))) (f32x4.splat (local.get $a2))))
+            (if (v128.any_true (f32x4.lt (f32x4.min (f32x4.min (local.get $a0) (local.get $a1v)) (f32x4.min (local.get $a2v) (local.get $a3))) (f32x4.splat (local.get $a2))))
               (then
                 (local.set $v (f32x4.extract_lane 0 (local.get $a0)))
                 (if (f32.lt (local.get $v) (local.get $a2))
@@ -641,8 +741,7 @@
                         (local.set $ai (i32.add (local.get $jb) (i32.const 15))))
                       (else (local.set $a2 (local.get $v))))))
                 ))
-            (if (v128.any_true (f32x4.lt (f32x4.min (f32x4.min (local.get $b0) (local.get $b1v))
-                    (f32x4.min (local.get $b2v) (local.get $b3))) (f32x4.splat (local.get $b2))))
+            (if (v128.any_true (f32x4.lt (f32x4.min (f32x4.min (local.get $b0) (local.get $b1v)) (f32x4.min (local.get $b2v) (local.get $b3))) (f32x4.splat (local.get $b2))))
               (then
                 (local.set $v (f32x4.extract_lane 0 (local.get $b0)))
                 (if (f32.lt (local.get $v) (local.get $b2))
@@ -790,7 +889,118 @@
                       (else (local.set $b2 (local.get $v))))))
                 ))
             (local.set $jb (i32.add (local.get $jb) (i32.const 16)))
-            (br $jLoop)))
+            (br $jLoop16)))
+        (block $jDone4
+          (loop $jLoop4
+            (br_if $jDone4 (i32.gt_u (i32.add (local.get $jb) (i32.const 4)) (local.get $kp)))
+            (local.set $a0 (v128.const i32x4 0 0 0 0))
+            (local.set $b0 (v128.const i32x4 0 0 0 0))
+            (local.set $p (i32.add (local.get $ct) (i32.shl (local.get $jb) (i32.const 2))))
+            (local.set $ta (local.get $pa)) (local.set $tb (local.get $pb))
+            (local.set $te (i32.add (local.get $pa) (local.get $rowBytes)))
+            (block $tDone4
+              (loop $tLoop4
+                (br_if $tDone4 (i32.ge_u (local.get $ta) (local.get $te)))
+                (local.set $xa (v128.load32_splat (local.get $ta)))
+                (local.set $xb (v128.load32_splat (local.get $tb)))
+                (local.set $c (v128.load offset=0 (local.get $p)))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $xa) (local.get $c))))
+                (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $xb) (local.get $c))))
+                (local.set $p (i32.add (local.get $p) (local.get $stride)))
+                (local.set $ta (i32.add (local.get $ta) (i32.const 4)))
+                (local.set $tb (i32.add (local.get $tb) (i32.const 4)))
+                (br $tLoop4)))
+            (local.set $n (v128.load offset=0 (i32.add (local.get $cn) (i32.shl (local.get $jb) (i32.const 2)))))
+            (local.set $a0 (f32x4.sub (local.get $n) (f32x4.add (local.get $a0) (local.get $a0))))
+            (local.set $b0 (f32x4.sub (local.get $n) (f32x4.add (local.get $b0) (local.get $b0))))
+            (local.set $xna (v128.load32_splat (i32.add (local.get $xn) (i32.shl (local.get $r) (i32.const 2)))))
+            (local.set $lbp (i32.add (i32.add (local.get $lb) (i32.mul (local.get $r) (local.get $stride))) (i32.shl (local.get $jb) (i32.const 2))))
+            (v128.store offset=0 (local.get $lbp) (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero)
+                    (f32x4.add (local.get $xna) (local.get $a0))))))
+            (local.set $xnb (v128.load32_splat (i32.add (local.get $xn) (i32.shl (local.get $rb) (i32.const 2)))))
+            (local.set $lbp (i32.add (i32.add (local.get $lb) (i32.mul (local.get $rb) (local.get $stride))) (i32.shl (local.get $jb) (i32.const 2))))
+            (v128.store offset=0 (local.get $lbp) (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero)
+                    (f32x4.add (local.get $xnb) (local.get $b0))))))
+            (if (v128.any_true (f32x4.lt (local.get $a0) (f32x4.splat (local.get $a2))))
+              (then
+                (local.set $v (f32x4.extract_lane 0 (local.get $a0)))
+                (if (f32.lt (local.get $v) (local.get $a2))
+                  (then
+                    (if (f32.lt (local.get $v) (local.get $a1))
+                      (then
+                        (local.set $a2 (local.get $a1))
+                        (local.set $a1 (local.get $v))
+                        (local.set $ai (i32.add (local.get $jb) (i32.const 0))))
+                      (else (local.set $a2 (local.get $v))))))
+                (local.set $v (f32x4.extract_lane 1 (local.get $a0)))
+                (if (f32.lt (local.get $v) (local.get $a2))
+                  (then
+                    (if (f32.lt (local.get $v) (local.get $a1))
+                      (then
+                        (local.set $a2 (local.get $a1))
+                        (local.set $a1 (local.get $v))
+                        (local.set $ai (i32.add (local.get $jb) (i32.const 1))))
+                      (else (local.set $a2 (local.get $v))))))
+                (local.set $v (f32x4.extract_lane 2 (local.get $a0)))
+                (if (f32.lt (local.get $v) (local.get $a2))
+                  (then
+                    (if (f32.lt (local.get $v) (local.get $a1))
+                      (then
+                        (local.set $a2 (local.get $a1))
+                        (local.set $a1 (local.get $v))
+                        (local.set $ai (i32.add (local.get $jb) (i32.const 2))))
+                      (else (local.set $a2 (local.get $v))))))
+                (local.set $v (f32x4.extract_lane 3 (local.get $a0)))
+                (if (f32.lt (local.get $v) (local.get $a2))
+                  (then
+                    (if (f32.lt (local.get $v) (local.get $a1))
+                      (then
+                        (local.set $a2 (local.get $a1))
+                        (local.set $a1 (local.get $v))
+                        (local.set $ai (i32.add (local.get $jb) (i32.const 3))))
+                      (else (local.set $a2 (local.get $v))))))
+                ))
+            (if (v128.any_true (f32x4.lt (local.get $b0) (f32x4.splat (local.get $b2))))
+              (then
+                (local.set $v (f32x4.extract_lane 0 (local.get $b0)))
+                (if (f32.lt (local.get $v) (local.get $b2))
+                  (then
+                    (if (f32.lt (local.get $v) (local.get $b1))
+                      (then
+                        (local.set $b2 (local.get $b1))
+                        (local.set $b1 (local.get $v))
+                        (local.set $bi (i32.add (local.get $jb) (i32.const 0))))
+                      (else (local.set $b2 (local.get $v))))))
+                (local.set $v (f32x4.extract_lane 1 (local.get $b0)))
+                (if (f32.lt (local.get $v) (local.get $b2))
+                  (then
+                    (if (f32.lt (local.get $v) (local.get $b1))
+                      (then
+                        (local.set $b2 (local.get $b1))
+                        (local.set $b1 (local.get $v))
+                        (local.set $bi (i32.add (local.get $jb) (i32.const 1))))
+                      (else (local.set $b2 (local.get $v))))))
+                (local.set $v (f32x4.extract_lane 2 (local.get $b0)))
+                (if (f32.lt (local.get $v) (local.get $b2))
+                  (then
+                    (if (f32.lt (local.get $v) (local.get $b1))
+                      (then
+                        (local.set $b2 (local.get $b1))
+                        (local.set $b1 (local.get $v))
+                        (local.set $bi (i32.add (local.get $jb) (i32.const 2))))
+                      (else (local.set $b2 (local.get $v))))))
+                (local.set $v (f32x4.extract_lane 3 (local.get $b0)))
+                (if (f32.lt (local.get $v) (local.get $b2))
+                  (then
+                    (if (f32.lt (local.get $v) (local.get $b1))
+                      (then
+                        (local.set $b2 (local.get $b1))
+                        (local.set $b1 (local.get $v))
+                        (local.set $bi (i32.add (local.get $jb) (i32.const 3))))
+                      (else (local.set $b2 (local.get $v))))))
+                ))
+            (local.set $jb (i32.add (local.get $jb) (i32.const 4)))
+            (br $jLoop4)))
         (i32.store (i32.add (local.get $lab) (i32.shl (local.get $r) (i32.const 2))) (local.get $ai))
         (f32.store (i32.add (local.get $o1) (i32.shl (local.get $r) (i32.const 2))) (local.get $a1))
         (f32.store (i32.add (local.get $o2) (i32.shl (local.get $r) (i32.const 2))) (local.get $a2))
@@ -863,16 +1073,19 @@
     (local.get $count)
     )
   ;; elkan: one E-step of Elkan's k-means over n resident rows (x f32, d per row; c: k x d f32 row-major).
-  ;; Per row: the k lower bounds (lb: n x kp f32, padding +inf) drop by the centroid shifts (shift32: kp f32,
-  ;; padding 0) and the upper bound (ub: n f64) rises by its centroid shift (shift: k f64); when ub > s[a]
+  ;; Per row: the upper bound (ub: n f64) rises by its centroid shift (shift: k f64); when ub > s[a]
   ;; (s: k f64, half the distance from c_a to its nearest other centroid), every centroid j whose bound
   ;; max(lb[j], hcc[a][j]) (hcc: k x kp f32, half the centroid distances) is below ub is examined: first the
   ;; exact distance to c_a, then to c_j, which takes the row when strictly closer. A row that changes centroid
   ;; moves its f64 sums (sums: k x d, counts: k). Returns the number of rows that changed centroid.
+  ;; The k lower bounds of a row (lb: n x kp f32, padding +inf) are brought up to date only when the row is
+  ;; examined: drift (steps x kp f32) holds each centroid's summed shifts up to each step, stamp (n i32) the
+  ;; step of each row's bounds; they drop by drift[now] - drift[stamp] (the triangle inequality along the path).
   (func (export "elkan")
     (param $x i32) (param $d i32) (param $n i32) (param $c i32) (param $k i32) (param $kp i32) (param $labels i32)
-    (param $ub i32) (param $lb i32) (param $shift32 i32) (param $shift i32) (param $s i32) (param $hcc i32)
-    (param $sums i32) (param $counts i32) (result i32)
+    (param $ub i32) (param $lb i32) (param $drift i32) (param $stamp i32) (param $now i32) (param $shift i32)
+    (param $s i32) (param $hcc i32) (param $sums i32) (param $counts i32) (result i32)
+    (local $ts i32) (local $dNow i32) (local $dThen i32)
     (local $i i32) (local $a i32) (local $a0 i32) (local $u f64) (local $u32 v128) (local $tight i32) (local $jb i32)
     (local $j i32) (local $lbRow i32) (local $hRow i32) (local $m f64) (local $dj f64) (local $mask i32)
     (local $px i32) (local $pc i32) (local $moved i32) (local $rowBytes i32) (local $lbBytes i32) (local $zero v128)
@@ -888,19 +1101,26 @@
         (local.set $a (i32.load (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 2)))))
         (local.set $a0 (local.get $a))
         (local.set $lbRow (i32.add (local.get $lb) (i32.mul (local.get $i) (local.get $lbBytes))))
-        (local.set $jb (i32.const 0))
-        (block $mvDone
-          (loop $mvLoop
-            (br_if $mvDone (i32.ge_u (local.get $jb) (local.get $kp)))
-            (v128.store (i32.add (local.get $lbRow) (i32.shl (local.get $jb) (i32.const 2)))
-              (f32x4.max (f32x4.sub (v128.load (i32.add (local.get $lbRow) (i32.shl (local.get $jb) (i32.const 2))))
-                  (v128.load (i32.add (local.get $shift32) (i32.shl (local.get $jb) (i32.const 2))))) (local.get $zero)))
-            (local.set $jb (i32.add (local.get $jb) (i32.const 4)))
-            (br $mvLoop)))
         (local.set $u (f64.add (f64.load (i32.add (local.get $ub) (i32.shl (local.get $i) (i32.const 3))))
             (f64.load (i32.add (local.get $shift) (i32.shl (local.get $a) (i32.const 3))))))
         (if (f64.gt (local.get $u) (f64.load (i32.add (local.get $s) (i32.shl (local.get $a) (i32.const 3)))))
           (then
+            (local.set $ts (i32.load (i32.add (local.get $stamp) (i32.shl (local.get $i) (i32.const 2)))))
+            (if (i32.ne (local.get $ts) (local.get $now))
+              (then
+                (local.set $dNow (i32.add (local.get $drift) (i32.mul (local.get $now) (local.get $lbBytes))))
+                (local.set $dThen (i32.add (local.get $drift) (i32.mul (local.get $ts) (local.get $lbBytes))))
+                (local.set $jb (i32.const 0))
+                (block $mvDone
+                  (loop $mvLoop
+                    (br_if $mvDone (i32.ge_u (local.get $jb) (local.get $kp)))
+                    (v128.store (i32.add (local.get $lbRow) (i32.shl (local.get $jb) (i32.const 2)))
+                      (f32x4.max (f32x4.sub (v128.load (i32.add (local.get $lbRow) (i32.shl (local.get $jb) (i32.const 2))))
+                          (f32x4.sub (v128.load (i32.add (local.get $dNow) (i32.shl (local.get $jb) (i32.const 2))))
+                            (v128.load (i32.add (local.get $dThen) (i32.shl (local.get $jb) (i32.const 2)))))) (local.get $zero)))
+                    (local.set $jb (i32.add (local.get $jb) (i32.const 4)))
+                    (br $mvLoop)))
+                (i32.store (i32.add (local.get $stamp) (i32.shl (local.get $i) (i32.const 2))) (local.get $now))))
             (local.set $tight (i32.const 0))
             (local.set $px (i32.add (local.get $x) (i32.mul (local.get $i) (local.get $rowBytes))))
             (local.set $hRow (i32.add (local.get $hcc) (i32.mul (local.get $a) (local.get $lbBytes))))
@@ -1347,6 +1567,135 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rowLoop)))
     (local.get $moved)
+    )
+  ;; sqnorms: out[i] = squared norm of row i (f32) for n rows of x (f32, d per row).
+  (func (export "sqnorms")
+    (param $x i32) (param $d i32) (param $n i32) (param $out i32)
+    (local $i i32) (local $px i32) (local $t i32) (local $d16 i32) (local $d4 i32) (local $e0 v128) (local $e1 v128) (local $e2 v128) (local $e3 v128) (local $ev v128) (local $sx f32) (local $ex f32)
+    (local.set $d16 (i32.and (local.get $d) (i32.const -16)))
+    (local.set $d4 (i32.and (local.get $d) (i32.const -4)))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $px (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $d)) (i32.const 2))))
+        (local.set $e0 (v128.const i32x4 0 0 0 0)) (local.set $e1 (v128.const i32x4 0 0 0 0))
+        (local.set $e2 (v128.const i32x4 0 0 0 0)) (local.set $e3 (v128.const i32x4 0 0 0 0))
+        (local.set $t (i32.const 0))
+        (block $n16Done
+          (loop $n16Loop
+            (br_if $n16Done (i32.ge_u (local.get $t) (local.get $d16)))
+            (local.set $ev (v128.load offset=0 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))
+            (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
+            (local.set $ev (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))
+            (local.set $e1 (f32x4.add (local.get $e1) (f32x4.mul (local.get $ev) (local.get $ev))))
+            (local.set $ev (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))
+            (local.set $e2 (f32x4.add (local.get $e2) (f32x4.mul (local.get $ev) (local.get $ev))))
+            (local.set $ev (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))
+            (local.set $e3 (f32x4.add (local.get $e3) (f32x4.mul (local.get $ev) (local.get $ev))))
+            (local.set $t (i32.add (local.get $t) (i32.const 16)))
+            (br $n16Loop)))
+        (block $n4Done
+          (loop $n4Loop
+            (br_if $n4Done (i32.ge_u (local.get $t) (local.get $d4)))
+            (local.set $ev (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))
+            (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
+            (local.set $t (i32.add (local.get $t) (i32.const 4)))
+            (br $n4Loop)))
+        (local.set $e0 (f32x4.add (f32x4.add (local.get $e0) (local.get $e1)) (f32x4.add (local.get $e2) (local.get $e3))))
+        (local.set $sx (f32.add (f32.add (f32x4.extract_lane 0 (local.get $e0)) (f32x4.extract_lane 1 (local.get $e0)))
+            (f32.add (f32x4.extract_lane 2 (local.get $e0)) (f32x4.extract_lane 3 (local.get $e0)))))
+        (block $n1Done
+          (loop $n1Loop
+            (br_if $n1Done (i32.ge_u (local.get $t) (local.get $d)))
+            (local.set $ex (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))
+            (local.set $sx (f32.add (local.get $sx) (f32.mul (local.get $ex) (local.get $ex))))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $n1Loop)))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))) (local.get $sx))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $loop)))
+    )
+  ;; accumulate: for n rows, sums[labels[i]] += x_i (f64, k x d) and counts[labels[i]] += 1 (f64).
+  (func (export "accumulate")
+    (param $x i32) (param $d i32) (param $n i32) (param $labels i32) (param $sums i32) (param $counts i32)
+    (local $i i32) (local $t i32) (local $a i32) (local $px i32) (local $ps i32) (local $pn i32)
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $a (i32.load (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $pn (i32.add (local.get $counts) (i32.shl (local.get $a) (i32.const 3))))
+        (f64.store (local.get $pn) (f64.add (f64.load (local.get $pn)) (f64.const 1)))
+        (local.set $px (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $d)) (i32.const 2))))
+        (local.set $ps (i32.add (local.get $sums) (i32.shl (i32.mul (local.get $a) (local.get $d)) (i32.const 3))))
+        (local.set $t (i32.const 0))
+        (block $tDone
+          (loop $tLoop
+            (br_if $tDone (i32.ge_u (local.get $t) (local.get $d)))
+            (f64.store (local.get $ps) (f64.add (f64.load (local.get $ps))
+                (f64.promote_f32 (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))))
+            (local.set $ps (i32.add (local.get $ps) (i32.const 8)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $tLoop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $loop)))
+    )
+  ;; inertia: the sum over n rows of the squared distance (float32 sums per row, float64 total) from row i of x
+  ;; to centroid labels[i] of c (k x d f32).
+  (func (export "inertia")
+    (param $x i32) (param $d i32) (param $n i32) (param $c i32) (param $labels i32) (result f64)
+    (local $i i32) (local $px i32) (local $pc i32) (local $q f64) (local $total f64) (local $t i32) (local $d16 i32) (local $d4 i32) (local $e0 v128) (local $e1 v128) (local $e2 v128) (local $e3 v128) (local $ev v128) (local $sx f32) (local $ex f32)
+    (local.set $d16 (i32.and (local.get $d) (i32.const -16)))
+    (local.set $d4 (i32.and (local.get $d) (i32.const -4)))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $px (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $d)) (i32.const 2))))
+        (local.set $pc (i32.add (local.get $c) (i32.shl (i32.mul (local.get $d)
+                (i32.load (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 2))))) (i32.const 2))))
+        (local.set $e0 (v128.const i32x4 0 0 0 0)) (local.set $e1 (v128.const i32x4 0 0 0 0))
+        (local.set $e2 (v128.const i32x4 0 0 0 0)) (local.set $e3 (v128.const i32x4 0 0 0 0))
+        (local.set $t (i32.const 0))
+        (block $d16Done
+          (loop $d16Loop
+            (br_if $d16Done (i32.ge_u (local.get $t) (local.get $d16)))
+            (local.set $ev (f32x4.sub (v128.load offset=0 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
+                (v128.load offset=0 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+            (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
+            (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
+                (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+            (local.set $e1 (f32x4.add (local.get $e1) (f32x4.mul (local.get $ev) (local.get $ev))))
+            (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
+                (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+            (local.set $e2 (f32x4.add (local.get $e2) (f32x4.mul (local.get $ev) (local.get $ev))))
+            (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
+                (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+            (local.set $e3 (f32x4.add (local.get $e3) (f32x4.mul (local.get $ev) (local.get $ev))))
+            (local.set $t (i32.add (local.get $t) (i32.const 16)))
+            (br $d16Loop)))
+        (block $d4Done
+          (loop $d4Loop
+            (br_if $d4Done (i32.ge_u (local.get $t) (local.get $d4)))
+            (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
+                (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+            (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
+            (local.set $t (i32.add (local.get $t) (i32.const 4)))
+            (br $d4Loop)))
+        (local.set $e0 (f32x4.add (f32x4.add (local.get $e0) (local.get $e1)) (f32x4.add (local.get $e2) (local.get $e3))))
+        (local.set $sx (f32.add (f32.add (f32x4.extract_lane 0 (local.get $e0)) (f32x4.extract_lane 1 (local.get $e0)))
+            (f32.add (f32x4.extract_lane 2 (local.get $e0)) (f32x4.extract_lane 3 (local.get $e0)))))
+        (block $d1Done
+          (loop $d1Loop
+            (br_if $d1Done (i32.ge_u (local.get $t) (local.get $d)))
+            (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
+                (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+            (local.set $sx (f32.add (local.get $sx) (f32.mul (local.get $ex) (local.get $ex))))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $d1Loop)))
+        (local.set $q (f64.promote_f32 (local.get $sx)))
+        (local.set $total (f64.add (local.get $total) (local.get $q)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $loop)))
+    (local.get $total)
     )
   ;; standardize: out[r * d + j] = (f64(x[r * d + j]) - mean[j]) * inv[j] for n rows (x f32, the rest f64).
   (func (export "standardize")
