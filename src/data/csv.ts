@@ -167,6 +167,20 @@ class CsvTokenizer {
 }
 
 /**
+ * Every record of a complete CSV text as arrays of strings, by the library's tokenizer (RFC 4180 quoting, CRLF or
+ * LF, a leading BOM dropped, blank lines skipped; no header handling, ragged records kept as they are). Malformed
+ * quoting is a ValidationError naming the line of `text`.
+ */
+export function parseCsvText(text: string, delimiter = ','): string[][] {
+  const tokenizer = new CsvTokenizer(delimiter);
+  const records = tokenizer.push(text);
+  for (const r of tokenizer.end()) records.push(r);
+  const out: string[][] = new Array(records.length);
+  for (let i = 0; i < records.length; i++) out[i] = (records[i] as CsvRecord).values as string[];
+  return out;
+}
+
+/**
  * Streams a CSV source's records: quote-aware (quoted commas and newlines), CRLF or LF, a UTF-8 BOM, blank lines
  * skipped. Yields the header first via `onHeader`, then each data record. Ragged rows are a ValidationError
  * naming the line.

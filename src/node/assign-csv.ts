@@ -3,10 +3,10 @@ import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { ValidationError } from '../core/errors.js';
 import type { Budget } from '../core/types.js';
 import { checkBudget } from '../core/validate.js';
+import { parseCsvText } from '../data/csv.js';
 import type { AllocationPolicy } from '../policy/policy.js';
 import { csvChunks } from './chunks.js';
 import { WorkerPool } from './pool.js';
@@ -136,7 +136,7 @@ function csvLayout(
   delimiter: string,
 ): CsvLayout {
   const text = new TextDecoder().decode(headerBytes).replace(/^\uFEFF/, '');
-  const header = ((parse(text, { delimiter }) as string[][])[0] ?? []).map((h) => h.trim());
+  const header = (parseCsvText(text, delimiter)[0] ?? []).map((h) => h.trim());
   const seen = new Map<string, number>();
   for (const [i, h] of header.entries()) seen.set(h, i);
   const columns = policy.encoding?.columns.map((c) => c.name) ?? policy.featureNames;

@@ -3,8 +3,8 @@
  * Started by {@link ParallelScorer} and {@link assignCsv}; not meant to be imported.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { parse } from 'csv-parse/sync';
 import type { Budget } from '../core/types.js';
+import { parseCsvText } from '../data/csv.js';
 import type { ColumnEncoding } from '../data/encoding.js';
 import { AllocationPolicy } from '../policy/policy.js';
 import { decideRows } from './decide-rows.js';
@@ -66,11 +66,7 @@ function runRange(t: RangeTask): number {
 
 function runCsv(t: CsvTask): CsvResult {
   const L = layout as CsvLayout;
-  const records = parse(decoder.decode(t.bytes), {
-    relax_column_count: true,
-    skip_empty_lines: true,
-    delimiter: L.delimiter,
-  }) as string[][];
+  const records = parseCsvText(decoder.decode(t.bytes), L.delimiter);
   const n = records.length;
   const d = policy.d;
   const x = new Float32Array(n * d);

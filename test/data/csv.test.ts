@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
-import { loadCsv } from '../../src/data/csv.js';
+import { loadCsv, parseCsvText } from '../../src/data/csv.js';
 import { hillstromSchema, starbucksSchema, type TrialSchema } from '../../src/data/schema.js';
 
 const SHARED = new URL('../../../shared/data/', import.meta.url).pathname;
@@ -139,5 +139,28 @@ describe('loadCsv bad input', () => {
     expectIssue('arm,y,c,x,x\nctl,1,0,1,2\n', schema, /appears more than once/));
   it('names a file that cannot be read', async () => {
     await expect(loadCsv('/nonexistent/trial.csv', schema)).rejects.toThrow(/cannot be read/);
+  });
+});
+
+describe('parseCsvText (the Node scoring workers parse chunks with it)', () => {
+  it('reads quoted fields, CRLF and LF, a BOM and blank lines, and keeps ragged records as they are', () => {
+    const text = '\uFEFFid,note,x\r\n1,"a, ""b""\nc",2.5\r\n\n2,plain,3\n3,"",4,extra\n4,last,5';
+    expect(parseCsvText(text)).toEqual([
+      ['id', 'note', 'x'],
+      ['1', 'a, "b"\nc', '2.5'],
+      ['2', 'plain', '3'],
+      ['3', '', '4', 'extra'],
+      ['4', 'last', '5'],
+    ]);
+    expect(parseCsvText('a;b\n1;2\n', ';')).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
+  });
+
+  it('rejects malformed quoting and bad delimiters with a ValidationError naming the line', () => {
+    expect(() => parseCsvText('a,b\n1,x"y\n')).toThrow(/line 2|malformed/);
+    expect(() => parseCsvText('a,b\n1,"open\n')).toThrow(ValidationError);
+    expect(() => parseCsvText('a,b', '"')).toThrow(ValidationError);
   });
 });
