@@ -193,24 +193,36 @@ class WasmEngine implements DistanceEngine {
 
   private layout(x: Float32Array, d: number, k: number): void {
     if (this.x === x && this.k === k && this.d === d) return;
+    const kp = Math.ceil(k / 4) * 4;
+    const resident = x.byteLength + 4 * (kp * (d + 1) + 4 * WASM_CHUNK) <= this.maxResidentBytes;
+    this.x = null;
+    try {
+      this.place(x, d, kp, resident);
+    } catch (e) {
+      // The runtime would not grow the memory to hold the rows: copy them in chunk by chunk instead.
+      if (!resident || !(e instanceof RangeError)) throw e;
+      this.place(x, d, kp, false);
+    }
+    this.boundsN = 0;
+    this.elkanKey = '';
+    this.x = x;
+    this.k = k;
+    this.d = d;
+  }
+
+  private place(x: Float32Array, d: number, kp: number, resident: boolean): void {
     const m = this.kernels;
     m.reset();
-    const kp = Math.ceil(k / 4) * 4;
-    this.resident = x.byteLength + 4 * (kp * (d + 1) + 4 * WASM_CHUNK) <= this.maxResidentBytes;
-    this.xAt = this.resident ? m.alloc(x.byteLength) : 0;
-    this.stageAt = this.resident ? 0 : m.alloc(WASM_CHUNK * d * 4);
+    this.resident = resident;
+    this.xAt = resident ? m.alloc(x.byteLength) : 0;
+    this.stageAt = resident ? 0 : m.alloc(WASM_CHUNK * d * 4);
     this.ctAt = m.alloc(kp * d * 4);
     this.cnAt = m.alloc(kp * 4);
     this.idxAt = m.alloc(WASM_CHUNK * 4 + 16);
     this.labAt = m.alloc(WASM_CHUNK * 4 + 16);
     this.o1At = m.alloc(WASM_CHUNK * 4 + 16);
     this.o2At = m.alloc(WASM_CHUNK * 4 + 16);
-    if (this.resident) m.f32(this.xAt, x.length).set(x);
-    this.boundsN = 0;
-    this.elkanKey = '';
-    this.x = x;
-    this.k = k;
-    this.d = d;
+    if (resident) m.f32(this.xAt, x.length).set(x);
   }
 
   /** Centroids transposed (d x kp, zero padding) and their squared norms (padding +inf) into the kernel. */
@@ -275,6 +287,18 @@ class WasmEngine implements DistanceEngine {
     }
   }
 
+  private placeBounds(n: number, k: number, d: number): void {
+    const m = this.kernels;
+    this.labelsAt = m.alloc(n * 4);
+    this.upperAt = m.alloc(n * 8);
+    this.lowerAt = m.alloc(n * 8);
+    this.rescanAt = m.alloc(n * 4);
+    this.shiftAt = m.alloc(k * 8);
+    this.halfAt = m.alloc(k * 8);
+    this.cAt = m.alloc(k * d * 4);
+    this.boundsN = n;
+  }
+
   filterBounds(
     x: Float32Array,
     d: number,
@@ -295,14 +319,13 @@ class WasmEngine implements DistanceEngine {
     if (!this.resident || x.length !== n * d) return null;
     const m = this.kernels;
     if (this.boundsN !== n) {
-      this.labelsAt = m.alloc(n * 4);
-      this.upperAt = m.alloc(n * 8);
-      this.lowerAt = m.alloc(n * 8);
-      this.rescanAt = m.alloc(n * 4);
-      this.shiftAt = m.alloc(k * 8);
-      this.halfAt = m.alloc(k * 8);
-      this.cAt = m.alloc(k * d * 4);
-      this.boundsN = n;
+      try {
+        this.placeBounds(n, k, d);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        this.x = null; // (the layout is partly overwritten: lay out afresh next time)
+        return null;
+      }
     }
     m.i32(this.labelsAt, n).set(labels);
     m.f64(this.upperAt, n).set(upper);
@@ -341,20 +364,14 @@ class WasmEngine implements DistanceEngine {
     this.layout(x, d, k);
     if (!this.resident) return null;
     const m = this.kernels;
-    const at = {
-      labels: m.alloc(n * 4),
-      ub: m.alloc(n * 8),
-      lb: m.alloc(n * kp * 4),
-      c: m.alloc(k * d * 4),
-      drift: m.alloc(this.driftSteps * kp * 4),
-      stamp: m.alloc(n * 4),
-      shift: m.alloc(k * 8),
-      s: m.alloc(k * 8),
-      hcc: m.alloc(k * kp * 4),
-      sums: m.alloc(k * d * 8),
-      counts: m.alloc(k * 8),
-      xn: m.alloc(n * 4),
-    };
+    let at: ReturnType<typeof placeElkan>;
+    try {
+      at = placeElkan(m, n, k, d, kp, this.driftSteps);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      this.x = null;
+      return null;
+    }
     // (No allocation after this point: growing the memory would detach the views below.)
     this.elkanKey = `${n},${k}`;
     const labels = m.i32(at.labels, n);
@@ -497,19 +514,51 @@ class WasmEngine implements DistanceEngine {
   }
 }
 
+/** The regions of Elkan's state in a kernel's memory (byte offsets). Throws RangeError when memory runs out. */
+function placeElkan(m: KernelInstance, n: number, k: number, d: number, kp: number, driftSteps: number) {
+  return {
+    labels: m.alloc(n * 4),
+    ub: m.alloc(n * 8),
+    lb: m.alloc(n * kp * 4),
+    c: m.alloc(k * d * 4),
+    drift: m.alloc(driftSteps * kp * 4),
+    stamp: m.alloc(n * 4),
+    shift: m.alloc(k * 8),
+    s: m.alloc(k * 8),
+    hcc: m.alloc(k * kp * 4),
+    sums: m.alloc(k * d * 8),
+    counts: m.alloc(k * 8),
+    xn: m.alloc(n * 4),
+  };
+}
+
+/** Settings of {@link wasmDistanceEngine} (for tests and memory-constrained runtimes). */
+export interface WasmEngineOptions {
+  /** Rows stay in the kernel's memory while they take at most this (with centroids and buffers). @default 2 GiB */
+  maxResidentBytes?: number;
+  /** Elkan's lazily moved lower bounds are made exact again every this many steps. @default 64 */
+  driftSteps?: number;
+  /** Cap on the kernel's memory, as a runtime that refuses to grow it would impose. @default none */
+  memoryLimitBytes?: number;
+}
+
 /**
- * A new wasm engine. Rows stay in the kernel's memory while they take at most `maxResidentBytes` (with the
- * centroids and buffers); larger inputs are copied in chunk by chunk. Elkan's lazily moved lower bounds are made
- * exact again every `driftSteps` steps.
+ * A new wasm engine. Rows stay in the kernel's memory while they fit (`maxResidentBytes`, and whatever memory the
+ * runtime grants); otherwise they are copied in chunk by chunk. Elkan's state, or else Hamerly's, is kept in the
+ * kernel when memory allows; else `lloyd` runs its TypeScript bound loop.
  */
-export function wasmDistanceEngine(maxResidentBytes = MAX_KERNEL_BYTES, driftSteps = DRIFT_STEPS): DistanceEngine {
-  const kernels = KernelInstance.create();
+export function wasmDistanceEngine(options: WasmEngineOptions = {}): DistanceEngine {
+  const kernels = KernelInstance.create(options.memoryLimitBytes);
   if (kernels === null) {
     throw new TypeError(
       "distance engine 'wasm' needs WebAssembly SIMD (unavailable here, or switched off by setWasmKernels)",
     );
   }
-  return new WasmEngine(kernels, maxResidentBytes, Math.max(2, driftSteps));
+  return new WasmEngine(
+    kernels,
+    options.maxResidentBytes ?? MAX_KERNEL_BYTES,
+    Math.max(2, options.driftSteps ?? DRIFT_STEPS),
+  );
 }
 
 function tfjsIsFast(): boolean {

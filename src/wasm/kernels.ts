@@ -164,17 +164,23 @@ export class KernelInstance {
   readonly exports: KernelExports;
   private top = 0;
 
-  private constructor(exports: KernelExports) {
+  private constructor(
+    exports: KernelExports,
+    private readonly limitBytes: number,
+  ) {
     this.exports = exports;
   }
 
-  /** A new instance, or null when the kernels are unavailable or switched off. */
-  static create(): KernelInstance | null {
+  /**
+   * A new instance, or null when the kernels are unavailable or switched off. `limitBytes` caps its memory (an
+   * allocation past it throws the RangeError a refused `memory.grow` throws).
+   */
+  static create(limitBytes = Number.POSITIVE_INFINITY): KernelInstance | null {
     if (!enabled) return null;
     const module = kernelModule();
     if (module === null) return null;
     const instance = new WebAssembly.Instance(module, {});
-    return new KernelInstance(instance.exports as unknown as KernelExports);
+    return new KernelInstance(instance.exports as unknown as KernelExports, limitBytes);
   }
 
   /** Whether kernels may be used now (the switch of {@link setWasmKernels}). */
@@ -187,10 +193,15 @@ export class KernelInstance {
     this.top = 0;
   }
 
-  /** Reserves `bytes` (16-byte aligned) and grows the memory when needed. Returns the region's byte offset. */
+  /**
+   * Reserves `bytes` (16-byte aligned) and grows the memory when needed. Returns the region's byte offset. Throws a
+   * RangeError when the memory cannot grow that far (nothing is reserved then).
+   */
   alloc(bytes: number): number {
     const at = this.top;
     const end = at + Math.ceil(bytes / 16) * 16;
+    if (end > this.limitBytes)
+      throw new RangeError(`kernel memory: ${end} bytes exceed the limit of ${this.limitBytes}`);
     const memory = this.exports.memory;
     if (end > memory.buffer.byteLength) {
       const pages = Math.ceil((end - memory.buffer.byteLength) / 65_536);

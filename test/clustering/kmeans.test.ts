@@ -86,7 +86,7 @@ describe('HiddenClusterer (fixed k)', () => {
           return { labels, best, second };
         };
         const js = run(distanceEngine('js'));
-        for (const engine of [distanceEngine('wasm'), wasmDistanceEngine(0)]) {
+        for (const engine of [distanceEngine('wasm'), wasmDistanceEngine({ maxResidentBytes: 0 })]) {
           const w = run(engine);
           let same = 0;
           let listed = 0;
@@ -125,16 +125,29 @@ describe('HiddenClusterer (fixed k)', () => {
     expect(Array.from(plain.labels)).toEqual(Array.from(js.labels));
     // Elkan (default), Hamerly's filter in the kernel (room for the rows, not for k bounds per row), staged rows.
     const elkan = distanceEngine('wasm');
-    const hamerly = wasmDistanceEngine(400_000);
-    const staged = wasmDistanceEngine(0);
+    const hamerly = wasmDistanceEngine({ maxResidentBytes: 400_000 });
+    const staged = wasmDistanceEngine({ maxResidentBytes: 0 });
+    // The same three, reached because the runtime refuses to grow the kernel's memory.
+    const refusedElkan = wasmDistanceEngine({ memoryLimitBytes: 500_000 });
     expect(elkan.elkan?.(x, 5000, 10, init, 15)).not.toBeNull();
     expect(hamerly.elkan?.(x, 5000, 10, init, 15)).toBeNull();
-    for (const engine of [elkan, hamerly, staged]) {
+    expect(refusedElkan.elkan?.(x, 5000, 10, init, 15)).toBeNull();
+    for (const engine of [elkan, hamerly, staged, refusedElkan]) {
       const w = lloyd(x, 5000, 10, init, 15, { ...settings, engine });
       expect(w.iterations).toBe(js.iterations);
       expect(Array.from(w.labels)).toEqual(Array.from(js.labels));
       expect(w.inertia).toBeCloseTo(js.inertia, 1);
     }
+    // Rows that the runtime will not hold (40,000 x 10 floats against a 600 KB cap) are copied in chunk by chunk.
+    const big = mixture(40_000, 10, 12, 1.5, 6).x;
+    const refusedRows = wasmDistanceEngine({ memoryLimitBytes: 600_000 });
+    expect(refusedRows.elkan?.(big, 40_000, 10, init, 15)).toBeNull();
+    const bigJs = lloyd(big, 40_000, 10, init, 15, { ...settings, engine: distanceEngine('js') });
+    const bigW = lloyd(big, 40_000, 10, init, 15, { ...settings, engine: refusedRows });
+    expect(Array.from(bigW.labels)).toEqual(Array.from(bigJs.labels));
+    expect(() => wasmDistanceEngine({ memoryLimitBytes: 100_000 }).elkan?.(big, 40_000, 10, init, 15)).toThrow(
+      RangeError,
+    );
     // The same on overlapping clusters in 64 dimensions, where the bounds prune least, over a fixed 12 iterations.
     const rng = new Rng(9);
     const n = 3000;
@@ -156,7 +169,7 @@ describe('HiddenClusterer (fixed k)', () => {
     const fixed = { maxIterations: 12, tolerance: 0, prune: true };
     const ref = lloyd(y, n, d, init2, 20, { ...fixed, prune: false, engine: distanceEngine('js') });
     // Default, and with the lazily moved bounds made exact every 3 steps.
-    for (const engine of [distanceEngine('wasm'), wasmDistanceEngine(undefined, 3)]) {
+    for (const engine of [distanceEngine('wasm'), wasmDistanceEngine({ driftSteps: 3 })]) {
       const e = lloyd(y, n, d, init2, 20, { ...fixed, engine });
       let same = 0;
       for (let i = 0; i < n; i++) if (e.labels[i] === ref.labels[i]) same++;
