@@ -38,27 +38,28 @@ export interface DistanceEngine {
    * shifts, tightens the upper bound where they overlap, and lists in `rescan` the rows that still need a full
    * scan. Returns how many, or null when this engine cannot run it for this `x` (lloyd then runs its own loop).
    */
-  filterBounds?(
-    x: Float32Array,
-    d: number,
-    n: number,
-    c: Float32Array,
-    k: number,
-    labels: Int32Array,
-    upper: Float64Array,
-    lower: Float64Array,
-    shift: Float64Array,
-    half: Float64Array,
-    maxShiftAt: number,
-    maxShift: number,
-    secondShift: number,
-    rescan: Int32Array,
-  ): number | null;
+  filterBounds?(x: Float32Array, d: number, n: number, c: Float32Array, k: number, b: HamerlyBounds): number | null;
   /**
    * Optional: Elkan's k-means state for `x` (the initial assignment to `init` done, k lower bounds per row), or
    * null when this engine cannot hold it (`lloyd` then runs with Hamerly's bounds).
    */
   elkan?(x: Float32Array, n: number, d: number, init: Float32Array, k: number): ElkanState | null;
+}
+
+/** Hamerly's per-row bounds and this step's centroid shifts, as `lloyd` keeps them (see `filterBounds`). */
+export interface HamerlyBounds {
+  readonly labels: Int32Array;
+  readonly upper: Float64Array;
+  readonly lower: Float64Array;
+  /** Each centroid's shift in this step. */
+  readonly shift: Float64Array;
+  /** Half the distance from each centroid to its nearest other centroid. */
+  readonly half: Float64Array;
+  readonly maxShiftAt: number;
+  readonly maxShift: number;
+  readonly secondShift: number;
+  /** Output: the rows that need a full scan. */
+  readonly rescan: Int32Array;
 }
 
 /**
@@ -299,22 +300,8 @@ class WasmEngine implements DistanceEngine {
     this.boundsN = n;
   }
 
-  filterBounds(
-    x: Float32Array,
-    d: number,
-    n: number,
-    c: Float32Array,
-    k: number,
-    labels: Int32Array,
-    upper: Float64Array,
-    lower: Float64Array,
-    shift: Float64Array,
-    half: Float64Array,
-    maxShiftAt: number,
-    maxShift: number,
-    secondShift: number,
-    rescan: Int32Array,
-  ): number | null {
+  filterBounds(x: Float32Array, d: number, n: number, c: Float32Array, k: number, b: HamerlyBounds): number | null {
+    const { labels, upper, lower, shift, half, maxShiftAt, maxShift, secondShift, rescan } = b;
     this.layout(x, d, k);
     if (!this.resident || x.length !== n * d) return null;
     const m = this.kernels;

@@ -86,12 +86,7 @@ export function lloyd(
     // E-step: bounds first; rows whose bounds overlap are rescanned together (one batch for the engine).
     let count = 0;
     const filtered = s.prune
-      ? (s.engine.filterBounds?.(
-          x,
-          d,
-          n,
-          c,
-          k,
+      ? (s.engine.filterBounds?.(x, d, n, c, k, {
           labels,
           upper,
           lower,
@@ -101,7 +96,7 @@ export function lloyd(
           maxShift,
           secondShift,
           rescan,
-        ) ?? null)
+        }) ?? null)
       : null;
     if (filtered !== null) {
       count = filtered;
