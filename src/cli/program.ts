@@ -116,6 +116,10 @@ export function buildProgram(progressOf: () => Progress): Command {
     .option('--seed <seed>', 'random seed', numberOption('seed', { integer: true }), 42)
     .addOption(backendOption())
     .option('--out <file>', 'policy file to write', 'policy.json')
+    .option(
+      '--slim',
+      'HRC: leave the group statistics out of policy.json (much smaller; budgets between grid points then use the nearest lower grid budget instead of an exact re-solve)',
+    )
     .action(async (o) =>
       runFit(
         { ...o, backend: o.backend as BackendName, formulation: o.formulation as Formulation | undefined },

@@ -272,6 +272,17 @@ export class AllocationPolicy {
     return new AllocationPolicy({ ...this.parts(), table });
   }
 
+  /**
+   * The same policy without its GroupStats: a much smaller file (the bootstrap replicates kept for re-solving are
+   * most of a default policy.json), the same decisions at every grid budget, and at budgets between grid points
+   * the plan of the nearest lower grid budget (never overspending) instead of an exact re-solve; `withBudgets`
+   * is then unavailable.
+   */
+  withoutStats(): AllocationPolicy {
+    const { stats: _dropped, ...rest } = this.parts();
+    return new AllocationPolicy(rest);
+  }
+
   private parts(): AllocationPolicyParts {
     return {
       student: this.student,

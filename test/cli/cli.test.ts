@@ -100,6 +100,54 @@ describe('hrc-budget CLI', () => {
     expect(v.incrementalResponse).toBeGreaterThan(Math.min(1, 0.3 / avgCost) * avgGain);
   });
 
+  it('writes a slim policy with --slim: no group statistics, a much smaller file, the same grid decisions', () => {
+    const slim = join(dir, 'slim.json');
+    const fit = cli(
+      'fit',
+      '--data',
+      trainCsv,
+      ...columns,
+      '--k',
+      '8',
+      '--seed',
+      '3',
+      '--slim',
+      '--out',
+      slim,
+      '--quiet',
+    );
+    expect(fit.code).toBe(0);
+    const full = JSON.parse(readFileSync(policy, 'utf8'));
+    const small = JSON.parse(readFileSync(slim, 'utf8'));
+    expect(full.state.stats).toBeDefined();
+    expect(small.state.stats).toBeUndefined();
+    expect(readFileSync(slim, 'utf8').length).toBeLessThan(readFileSync(policy, 'utf8').length / 2);
+    expect(small.state.table).toEqual(full.state.table);
+    // On a grid budget both files give the same decisions.
+    const budgets = full.state.table.state.budgets as number[];
+    const grid = String(budgets[Math.floor(budgets.length / 2)]);
+    const outs = [policy, slim].map((p, i) => {
+      const out = join(dir, `grid-${i}.csv`);
+      const a = cli(
+        'assign',
+        '--policy',
+        p,
+        '--data',
+        usersCsv,
+        '--budget-per-user',
+        grid,
+        '--id',
+        'uid',
+        '--out',
+        out,
+        '--quiet',
+      );
+      expect(a.code).toBe(0);
+      return readFileSync(out, 'utf8');
+    });
+    expect(outs[1]).toBe(outs[0]);
+  });
+
   it('assigns in profit mode at the break-even budget', () => {
     const out = join(dir, 'profit.csv');
     const a = cli('assign', '--policy', policy, '--data', usersCsv, '--net-value', '3', '--out', out, '--quiet');

@@ -133,6 +133,27 @@ describe('AllocationPolicy', () => {
     );
   });
 
+  it('drops its GroupStats on request: a smaller file, the same grid decisions, no re-solving', async () => {
+    const { policy, test } = await makePolicy([0.1, 0.3, 0.6]);
+    const slim = policy.withoutStats();
+    expect(slim.stats).toBeUndefined();
+    expect(policy.stats).toBeDefined();
+    const fullText = JSON.stringify(policy);
+    const slimText = JSON.stringify(slim);
+    expect(slimText.length).toBeLessThan(fullText.length / 2);
+    const back = AllocationPolicy.fromJSON(slimText);
+    expect(back.stats).toBeUndefined();
+    for (const b of [0.1, 0.3, 0.6, 0.45]) {
+      expect(Array.from(back.decideBatch(test.features, { perUser: b }))).toEqual(
+        Array.from(policy.decideBatch(test.features, { perUser: b })),
+      );
+    }
+    // Off the grid: the plan of the nearest lower grid budget, where the full policy re-solves exactly.
+    expect(await back.atBudget(0.45)).toBe(back);
+    expect(Array.from((await policy.atBudget(0.45)).table.budgets)).toEqual([0.45]);
+    await expect(back.withBudgets([0.45])).rejects.toThrow(ValidationError);
+  });
+
   it('finds the break-even budget in profit mode', async () => {
     const { policy } = await makePolicy([0.1, 0.2, 0.3, 0.45, 0.6, 0.9]);
     for (const v of [0.5, 2, 10]) {

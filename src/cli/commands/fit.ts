@@ -19,6 +19,8 @@ export interface FitArgs extends SchemaArgs {
   formulation?: Formulation;
   backend: BackendName;
   out: string;
+  /** Write the HRC policy without its GroupStats (no re-solving off the budget grid). */
+  slim?: boolean;
 }
 
 /** Options of the HRC pipeline from CLI flags. */
@@ -46,7 +48,7 @@ export async function runFit(a: FitArgs, progress: Progress, print: (s: string) 
   await allocator.fit(data);
   let json: unknown;
   if (allocator instanceof HRCPipeline) {
-    const p = allocator.policy;
+    const p = a.slim === true ? allocator.policy.withoutStats() : allocator.policy;
     json = p.toJSON();
     print(
       `HRC policy: ${p.table.k} groups, ${p.table.size} budgets from ${p.table.budgets[0]?.toFixed(4)} to ${p.table.budgets[p.table.size - 1]?.toFixed(4)} per user; student agrees with the teacher on ${((p.metadata.distillAgreement ?? 0) * 100).toFixed(1)}% of held-out rows`,
