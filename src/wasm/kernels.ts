@@ -1,34 +1,25 @@
 import { KERNELS_BASE64 } from './bytes.js';
 
+/** Arguments of the `nearest2` kernel (byte offsets and sizes; see src/wasm/kernels.wat). */
+type Nearest2Args = [
+  x: number,
+  d: number,
+  rows: number,
+  count: number,
+  ct: number,
+  cn: number,
+  kp: number,
+  lab: number,
+  o1: number,
+  o2: number,
+];
+
 /** The exports of the SIMD kernel module (src/wasm/kernels.wat). All pointers are byte offsets into `memory`. */
 export interface KernelExports {
   readonly memory: WebAssembly.Memory;
-  nearest2(
-    x: number,
-    d: number,
-    rows: number,
-    count: number,
-    ct: number,
-    cn: number,
-    kp: number,
-    lab: number,
-    o1: number,
-    o2: number,
-  ): void;
-  nearestAll(
-    x: number,
-    d: number,
-    rows: number,
-    count: number,
-    ct: number,
-    cn: number,
-    kp: number,
-    lab: number,
-    o1: number,
-    o2: number,
-    xn: number,
-    lb: number,
-  ): void;
+  nearest2(...args: Nearest2Args): void;
+  /** nearest2 that also writes every distance (Elkan's exact lower bounds); `xn`: squared row norms, `lb`: output. */
+  nearestAll(...args: [...Nearest2Args, xn: number, lb: number]): void;
   hamerly(
     x: number,
     d: number,
