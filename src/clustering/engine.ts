@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ValidationError } from '../core/errors.js';
 import { KernelInstance, MAX_KERNEL_BYTES, wasmKernelsEnabled } from '../wasm/kernels.js';
 import { nearestRow, rowNorms } from './distance.js';
 import { addRow } from './lloyd.js';
@@ -537,9 +538,11 @@ export interface WasmEngineOptions {
 export function wasmDistanceEngine(options: WasmEngineOptions = {}): DistanceEngine {
   const kernels = KernelInstance.create(options.memoryLimitBytes);
   if (kernels === null) {
-    throw new TypeError(
-      "distance engine 'wasm' needs WebAssembly SIMD (unavailable here, or switched off by setWasmKernels)",
-    );
+    throw new ValidationError({
+      path: ['engine'],
+      message:
+        "'wasm' needs WebAssembly SIMD, which this runtime lacks or setWasmKernels(false) switched off; use 'auto', 'tfjs' or 'js'",
+    });
   }
   return new WasmEngine(
     kernels,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bytesModule, compileKernels } from '../../scripts/wasm/compile.js';
 import { distanceEngine } from '../../src/clustering/engine.js';
+import { ValidationError } from '../../src/core/errors.js';
 import { KERNELS_BASE64 } from '../../src/wasm/bytes.js';
 import { KernelInstance, setWasmKernels, wasmKernelsEnabled } from '../../src/wasm/kernels.js';
 
@@ -24,7 +25,8 @@ describe('WebAssembly kernels', () => {
     expect(wasmKernelsEnabled()).toBe(false);
     expect(KernelInstance.create()).toBeNull();
     expect(distanceEngine('auto').name).not.toBe('wasm');
-    expect(() => distanceEngine('wasm')).toThrow(/WebAssembly SIMD/);
+    expect(() => distanceEngine('wasm')).toThrow(ValidationError);
+    expect(() => distanceEngine('wasm')).toThrow(/engine.*WebAssembly SIMD/);
     setWasmKernels(true);
     expect(distanceEngine('auto').name).toBe('wasm');
   });
