@@ -3,9 +3,10 @@ import { Rng } from '../core/rng.js';
 import { describe } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
 import { applyStandardizer, checkStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
+import { wasmKernelsEnabled } from '../wasm/kernels.js';
 import { type KSelection, selectK } from './auto.js';
 import { allSqDistances, rowNorms } from './distance.js';
-import { distanceEngine } from './engine.js';
+import { distanceEngine, wasmSqDistances } from './engine.js';
 import { type ClustererParams, type HiddenClustererOptions, resolveClustererOptions } from './options.js';
 import { runKMeans } from './run.js';
 
@@ -162,12 +163,20 @@ export class HiddenClusterer {
     return labels;
   }
 
-  /** Squared distances of each row to each centroid in the clustering space, row-major `n x k` (for soft labels). */
+  /**
+   * Squared distances of each row to each centroid in the clustering space, row-major `n x k` (for soft labels):
+   * on the WebAssembly kernels (float32 sums) with the `auto` and `wasm` engines where they are available, else in
+   * TypeScript (float64 sums).
+   */
   distances(embeddings: Float32Array): Float32Array {
-    const { state } = this.need('distances');
+    const { state, params } = this.need('distances');
     const n = checkEmbeddings(embeddings, state.dim);
     const x = state.standardizer !== null ? applyStandardizer(state.standardizer, embeddings) : embeddings;
-    return allSqDistances(x, n, state.dim, state.centroids, state.k);
+    const useWasm = params.engine === 'wasm' || (params.engine === 'auto' && wasmKernelsEnabled());
+    return (
+      (useWasm ? wasmSqDistances(x, n, state.dim, state.centroids, state.k) : null) ??
+      allSqDistances(x, n, state.dim, state.centroids, state.k)
+    );
   }
 
   /** The versioned JSON form. The scorer function is not serialized. */

@@ -551,6 +551,49 @@ export function wasmDistanceEngine(options: WasmEngineOptions = {}): DistanceEng
   );
 }
 
+/**
+ * Squared distances of every row to every centroid (row-major `n x k`, float32) on the WebAssembly kernels, in
+ * chunks of rows (memory: a chunk, not the input), or null where the kernels are unavailable.
+ */
+export function wasmSqDistances(
+  x: Float32Array,
+  n: number,
+  d: number,
+  c: Float32Array,
+  k: number,
+): Float32Array | null {
+  const m = KernelInstance.create();
+  if (m === null) return null;
+  const kp = Math.ceil(k / 4) * 4;
+  const rows = Math.max(1, Math.min(WASM_CHUNK, n));
+  const xAt = m.alloc(rows * d * 4);
+  const ctAt = m.alloc(kp * d * 4);
+  const cnAt = m.alloc(kp * 4);
+  const xnAt = m.alloc(rows * 4);
+  const sqAt = m.alloc(rows * kp * 4);
+  const labAt = m.alloc(rows * 4 + 16);
+  const o1At = m.alloc(rows * 4 + 16);
+  const o2At = m.alloc(rows * 4 + 16);
+  const ct = m.f32(ctAt, kp * d);
+  ct.fill(0);
+  for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) ct[t * kp + j] = c[j * d + t] as number;
+  const cn = m.f32(cnAt, kp);
+  cn.fill(Number.POSITIVE_INFINITY);
+  cn.set(rowNorms(c, k, d));
+  const xs = m.f32(xAt, rows * d);
+  const sq = m.f32(sqAt, rows * kp);
+  const out = new Float32Array(n * k);
+  for (let start = 0; start < n; start += rows) {
+    const count = Math.min(rows, n - start);
+    xs.set(x.subarray(start * d, (start + count) * d));
+    m.exports.sqnorms(xAt, d, count, xnAt);
+    m.exports.nearestSq(xAt, d, -1, count, ctAt, cnAt, kp, labAt, o1At, o2At, xnAt, sqAt);
+    if (kp === k) out.set(sq.subarray(0, count * k), start * k);
+    else for (let r = 0; r < count; r++) out.set(sq.subarray(r * kp, r * kp + k), (start + r) * k);
+  }
+  return out;
+}
+
 function tfjsIsFast(): boolean {
   const backend = tf.getBackend();
   return backend === 'wasm' || backend === 'tensorflow' || backend === 'webgl';

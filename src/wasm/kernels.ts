@@ -20,6 +20,8 @@ export interface KernelExports {
   nearest2(...args: Nearest2Args): void;
   /** nearest2 that also writes every distance (Elkan's exact lower bounds); `xn`: squared row norms, `lb`: output. */
   nearestAll(...args: [...Nearest2Args, xn: number, lb: number]): void;
+  /** nearestAll writing squared distances (no margin, no square root) into `sq`. */
+  nearestSq(...args: [...Nearest2Args, xn: number, sq: number]): void;
   hamerly(
     x: number,
     d: number,

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/index.js';
-import { distanceEngine, wasmDistanceEngine } from '../../src/clustering/engine.js';
+import { allSqDistances } from '../../src/clustering/distance.js';
+import { distanceEngine, wasmDistanceEngine, wasmSqDistances } from '../../src/clustering/engine.js';
 import { HiddenClusterer } from '../../src/clustering/index.js';
 import { lloyd } from '../../src/clustering/lloyd.js';
 import { kmeansPlusPlus } from '../../src/clustering/seeding.js';
@@ -176,6 +177,33 @@ describe('HiddenClusterer (fixed k)', () => {
       expect(same / n).toBeGreaterThan(0.995);
       expect(Math.abs(e.inertia - ref.inertia) / ref.inertia).toBeLessThan(1e-4);
     }
+  });
+
+  it('wasm engine: every squared distance as the TypeScript loop computes it, up to float32 sums', () => {
+    const rng = new Rng(12);
+    for (const [n, d, k] of [
+      [1, 3, 1],
+      [8_193 + 7, 7, 5],
+      [3001, 64, 50],
+    ] as const) {
+      const x = Float32Array.from({ length: n * d }, () => rng.normal());
+      const c = Float32Array.from({ length: k * d }, () => rng.normal());
+      const js = allSqDistances(x, n, d, c, k);
+      const w = wasmSqDistances(x, n, d, c, k) as Float32Array;
+      expect(w.length).toBe(n * k);
+      let worst = 0;
+      for (let i = 0; i < n * k; i++) worst = Math.max(worst, Math.abs((w[i] as number) - (js[i] as number)));
+      // Squared distances here are about 2d; float32 sums of d products stay within a few units in the 6th digit.
+      expect(worst, `n=${n} d=${d} k=${k}`).toBeLessThan(2e-4 * 2 * d);
+    }
+    const { x } = mixture(2000, 6, 4, 3, 8);
+    const viaWasm = new HiddenClusterer({ k: 4, seed: 1 });
+    return viaWasm.fit(x, { dim: 6 }).then((fitted) => {
+      const a = fitted.distances(x);
+      const b = HiddenClusterer.fromJSON({ ...fitted.toJSON(), params: { ...fitted.toJSON().params, engine: 'js' } });
+      const ref = b.distances(x);
+      for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(ref[i] as number, 3);
+    });
   });
 
   it('round-trips through JSON and keeps its assignments and distances', async () => {
