@@ -6,9 +6,10 @@ import { applyStandardizer, checkStandardizer, fitStandardizer, type Standardize
 import { wasmKernelsEnabled } from '../wasm/kernels.js';
 import { type KSelection, selectK } from './auto.js';
 import { allSqDistances, rowNorms } from './distance.js';
-import { distanceEngine, wasmSqDistances } from './engine.js';
+import { distanceEngine } from './engine.js';
 import { type ClustererParams, type HiddenClustererOptions, resolveClustererOptions } from './options.js';
 import { runKMeans } from './run.js';
+import { wasmSqDistances } from './wasm-engine.js';
 
 /** The fitted state of a {@link HiddenClusterer}. */
 export interface ClustererState {
