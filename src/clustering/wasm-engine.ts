@@ -125,9 +125,16 @@ class WasmEngine implements DistanceEngine {
     second: Float64Array,
   ): void {
     if (count === 0) return;
-    this.layout(x, d, k);
     const m = this.kernels;
     const kp = Math.ceil(k / 4) * 4;
+    if (rows === null && this.x !== x) {
+      // A full pass over rows not seen before (predict, or a run's first assignment): stream them through the
+      // staging buffer; they are copied in whole only if the same rows come back (a later iteration).
+      this.x = null;
+      this.boundsN = 0;
+      this.elkanKey = '';
+      this.place(x, d, kp, false);
+    } else this.layout(x, d, k);
     this.loadCentroids(c, cNorm, k, d, kp);
     const idx = m.i32(this.idxAt, WASM_CHUNK);
     const lab = m.i32(this.labAt, WASM_CHUNK);
@@ -145,9 +152,12 @@ class WasmEngine implements DistanceEngine {
           kernel(this.xAt, d, this.idxAt, n, this.ctAt, this.cnAt, kp, this.labAt, this.o1At, this.o2At);
         }
       } else {
-        for (let r = 0; r < n; r++) {
-          const i = rows === null ? start + r : (rows[start + r] as number);
-          stage.set(x.subarray(i * d, i * d + d), r * d);
+        if (rows === null) stage.set(x.subarray(start * d, (start + n) * d));
+        else {
+          for (let r = 0; r < n; r++) {
+            const i = rows[start + r] as number;
+            stage.set(x.subarray(i * d, i * d + d), r * d);
+          }
         }
         kernel(this.stageAt, d, -1, n, this.ctAt, this.cnAt, kp, this.labAt, this.o1At, this.o2At);
       }
