@@ -212,15 +212,31 @@ export {
   trainNet,
   weightedMean,
 } from './nn/index.js';
-export type { DefaultClustererOptions, GroupClusterer, HRCPipelineOptions, PipelineStage } from './pipeline/index.js';
+export type {
+  CrossFit,
+  DefaultClustererOptions,
+  GroupClusterer,
+  HRCPipelineOptions,
+  PipelineStage,
+  ShrinkageFit,
+  ShrinkagePrior,
+} from './pipeline/index.js';
 export {
+  crossFitNets,
   defaultBudgetGrid,
   defaultClusterer,
   defaultHRCPipelineOptions,
   defaultK,
+  ensemblePredict,
+  groupPredictedUplift,
   HiddenGroupClusterer,
+  HRCPaperPipeline,
   HRCPipeline,
   mergeSmallGroups,
+  paperHRCOptions,
+  shrinkGroupUplift,
+  stratifiedFolds,
+  upliftSpace,
 } from './pipeline/index.js';
 export type {
   AllocationPolicyParts,

@@ -2,12 +2,13 @@ import { DFCL, DHCL, DRP, RandomAllocator, RDRP, TpmSL, TpmTARNet, UniformBest }
 import { SerializationError, ValidationError } from '../core/errors.js';
 import type { BudgetAllocator } from '../core/types.js';
 import { checkEncoding, type FeatureEncoding } from '../data/encoding.js';
-import { HRCPipeline, type HRCPipelineOptions } from '../pipeline/index.js';
+import { HRCPaperPipeline, HRCPipeline, type HRCPipelineOptions } from '../pipeline/index.js';
 import { AllocationPolicy } from '../policy/policy.js';
 
 /** Method names accepted by `--method` / `--methods`. */
 export const METHOD_NAMES = [
   'hrc',
+  'hrc-paper',
   'tpm-sl',
   'tpm-tarnet',
   'drp',
@@ -24,6 +25,8 @@ export function makeAllocator(name: MethodName, seed: number, hrc: HRCPipelineOp
   switch (name) {
     case 'hrc':
       return new HRCPipeline({ ...hrc, seed });
+    case 'hrc-paper':
+      return new HRCPaperPipeline({ ...hrc, seed });
     case 'tpm-sl':
       return new TpmSL({ seed });
     case 'tpm-tarnet':

@@ -1,7 +1,11 @@
 export type { DefaultClustererOptions } from './clusterer.js';
 export { defaultClusterer, HiddenGroupClusterer } from './clusterer.js';
+export type { CrossFit } from './crossfit.js';
+export { crossFitNets, ensemblePredict, stratifiedFolds, upliftSpace } from './crossfit.js';
 export { defaultBudgetGrid } from './grid.js';
 export { mergeSmallGroups } from './merge.js';
 export type { HRCPipelineOptions } from './pipeline.js';
-export { defaultHRCPipelineOptions, defaultK, HRCPipeline } from './pipeline.js';
+export { defaultHRCPipelineOptions, defaultK, HRCPaperPipeline, HRCPipeline, paperHRCOptions } from './pipeline.js';
+export type { ShrinkageFit, ShrinkagePrior } from './shrinkage.js';
+export { groupPredictedUplift, shrinkGroupUplift } from './shrinkage.js';
 export type { GroupClusterer, PipelineStage } from './types.js';

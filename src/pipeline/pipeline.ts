@@ -1,8 +1,8 @@
 import { InfeasibleBudgetError, NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, deriveSeed } from '../core/rng.js';
 import { type Budget, type BudgetAllocator, budgetTotal, type ProgressEvent } from '../core/types.js';
-import { checkBudget, checkFeatures } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import { checkBudget, checkFeatures, checkNumber, checkOneOf } from '../core/validate.js';
+import { type RctDataset, subsetRows } from '../data/dataset.js';
 import { Distiller, type DistillerOptions } from '../distill/distiller.js';
 import { datasetFingerprint } from '../policy/fingerprint.js';
 import { AllocationPolicy, policyMetadata } from '../policy/policy.js';
@@ -12,8 +12,10 @@ import type { AllocationTable } from '../solver/allocation-table.js';
 import { GroupStats, type GroupStatsOptions } from '../solver/group-stats.js';
 import { StochasticBudgetSolver, type StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
 import { type DefaultClustererOptions, defaultClusterer } from './clusterer.js';
+import { costVariesWithinArms, crossFitNets, ensemblePredict, upliftSpace } from './crossfit.js';
 import { defaultBudgetGrid } from './grid.js';
 import { mergeSmallGroups, remapDistances, remapGroups } from './merge.js';
+import { groupPredictedUplift, type ShrinkageFit, type ShrinkagePrior, shrinkGroupUplift } from './shrinkage.js';
 import type { GroupClusterer, PipelineStage } from './types.js';
 
 /** Options of {@link HRCPipeline}. All optional; each component's own options pass through. */
@@ -32,6 +34,31 @@ export interface HRCPipelineOptions {
   budgets?: readonly number[];
   /** Options of the Distiller (step 5). */
   distiller?: DistillerOptions;
+  /**
+   * Cross-fitting folds of the representation: with 2 or more, one RepresentationNet is trained per fold on the other
+   * folds, every trial row is placed in the uplift space by the network that did not see it, and groups are formed
+   * there, so the group statistics the plan is solved on are honest. 0 or 1: a single network on all rows (the
+   * paper's set-up). Cross-fitted networks default to a `[64, 32]` trunk (each fold's network is one member of an
+   * ensemble; the ensemble's mean prediction places new users). @default 4
+   */
+  crossFit?: number;
+  /**
+   * The space the groups are formed in. `'uplift'`: each row's predicted response and cost uplift of every arm over
+   * control (the heads' outputs); `'hidden'`: the trunk's hidden representation h(x), as in the paper (needs
+   * `crossFit` 0 or 1). @default 'uplift'
+   */
+  groupOn?: 'uplift' | 'hidden';
+  /**
+   * Which grouping of the trial rows the group statistics (and so the plan) come from: `'student'`, the distilled
+   * classifier that serves the decisions, or `'teacher'`, the clusterer's (the paper's). @default 'student'
+   */
+  statsFrom?: 'student' | 'teacher';
+  /**
+   * Empirical-Bayes shrinkage of each group's uplift toward a prior before solving (see {@link shrinkGroupUplift}):
+   * `'model'`, a line through the model's predicted uplift of the group; `'pooled'`, the arm's mean over groups;
+   * `'none'`, the raw trial means (the paper's). @default 'model'
+   */
+  shrinkage?: ShrinkagePrior;
   /** Seed of every component (each derives its own child seed). @default 42 */
   seed?: number;
   /** Called at the start of each stage. */
@@ -43,11 +70,65 @@ export const defaultHRCPipelineOptions = {
   stats: { replicates: 200 } as GroupStatsOptions,
   solver: { formulation: 'expected', minCount: 20 } as StochasticBudgetSolverOptions,
   seed: DEFAULT_SEED,
+  crossFit: 4,
+  /** Representation options under cross-fitting (before the user's): a narrower trunk, since an ensemble of fold networks is trained. */
+  crossFitRepresentation: { hiddenUnits: [64, 32] } as RepresentationNetOptions,
+  groupOn: 'uplift' as 'uplift' | 'hidden',
+  statsFrom: 'student' as 'student' | 'teacher',
+  shrinkage: 'model' as ShrinkagePrior,
 };
+
+/** The options of the paper's HRC (no cross-fitting, groups on the hidden representation, teacher statistics). */
+export const paperHRCOptions = {
+  crossFit: 0,
+  groupOn: 'hidden',
+  statsFrom: 'teacher',
+  shrinkage: 'none',
+} as const satisfies HRCPipelineOptions;
+
+/** How the teacher places rows in the clustering space. */
+interface Teacher {
+  readonly nets: readonly RepresentationNet[];
+  readonly space: 'uplift' | 'hidden';
+  readonly withCost: boolean;
+}
+
+/** The teacher's coordinates of some rows: h(x) of the single network, or the ensemble's predicted uplifts. */
+function teacherSpace(t: Teacher, features: Float32Array): { x: Float32Array; dim: number } {
+  if (t.space === 'hidden') {
+    const net = t.nets[0] as RepresentationNet;
+    return { x: net.embed(features), dim: net.embeddingDim };
+  }
+  const m = (t.nets[0] as RepresentationNet).state.m;
+  return upliftSpace(ensemblePredict(t.nets, features), m, t.withCost);
+}
+
+function resolveDesign(o: HRCPipelineOptions): {
+  crossFit: number;
+  groupOn: 'uplift' | 'hidden';
+  statsFrom: 'student' | 'teacher';
+  shrinkage: ShrinkagePrior;
+} {
+  const shrinkage = o.shrinkage ?? defaultHRCPipelineOptions.shrinkage;
+  checkOneOf('shrinkage', shrinkage, ['model', 'pooled', 'none']);
+  const crossFit = o.crossFit ?? defaultHRCPipelineOptions.crossFit;
+  const groupOn = o.groupOn ?? defaultHRCPipelineOptions.groupOn;
+  const statsFrom = o.statsFrom ?? defaultHRCPipelineOptions.statsFrom;
+  checkNumber('crossFit', crossFit, { min: 0, max: 20, integer: true });
+  checkOneOf('groupOn', groupOn, ['uplift', 'hidden']);
+  checkOneOf('statsFrom', statsFrom, ['student', 'teacher']);
+  if (groupOn === 'hidden' && crossFit >= 2) {
+    throw new ValidationError({
+      path: ['groupOn'],
+      message: "'hidden' groups need a single network (crossFit 0 or 1): each fold's network has its own hidden space",
+    });
+  }
+  return { crossFit, groupOn, statsFrom, shrinkage };
+}
 
 interface Fitted {
   policy: AllocationPolicy;
-  net: RepresentationNet | undefined;
+  teacher: Teacher | undefined;
   clusterer: GroupClusterer | undefined;
   groups: Int32Array | undefined;
   /** Original cluster to (possibly merged) group. */
@@ -69,9 +150,10 @@ interface Fitted {
  * ```
  */
 export class HRCPipeline implements BudgetAllocator {
-  readonly name = 'hrc';
+  readonly name: string = 'hrc';
   readonly options: HRCPipelineOptions;
   private fitted: Fitted | undefined;
+  private shrinkageFits: readonly ShrinkageFit[] = [];
 
   constructor(options: HRCPipelineOptions = {}) {
     this.options = options;
@@ -82,13 +164,37 @@ export class HRCPipeline implements BudgetAllocator {
     const seed = this.options.seed ?? DEFAULT_SEED;
     const progress = (stage: PipelineStage, message?: string) =>
       this.options.onProgress?.({ stage, ...(message !== undefined ? { message } : {}) });
+    const design = resolveDesign(this.options);
     this.dispose();
-    progress('representation', `training on ${train.n} rows`);
-    const net = new RepresentationNet({ seed: deriveSeed(seed, 'representation'), ...this.options.representation });
-    await net.fit(train);
+    const m = train.treatmentNames.length;
+    const repOptions: RepresentationNetOptions = {
+      seed: deriveSeed(seed, 'representation'),
+      ...this.options.representation,
+    };
+    let teacher: Teacher;
+    let rowPred: { response: Float32Array; cost: Float32Array };
+    let z: Float32Array;
+    let ed: number;
+    if (design.crossFit >= 2) {
+      progress('representation', `training ${design.crossFit} cross-fitted networks on ${train.n} rows`);
+      const cf = await crossFitNets(train, design.crossFit, repOptions, deriveSeed(seed, 'representation'), (f) =>
+        progress('representation', `fold ${f + 1} of ${design.crossFit}`),
+      );
+      teacher = { nets: cf.nets, space: 'uplift', withCost: costVariesWithinArms(train) };
+      rowPred = cf;
+      ({ x: z, dim: ed } = upliftSpace(cf, m, teacher.withCost));
+    } else {
+      progress('representation', `training on ${train.n} rows`);
+      const net = new RepresentationNet(repOptions);
+      await net.fit(train);
+      teacher = { nets: [net], space: design.groupOn, withCost: costVariesWithinArms(train) };
+      rowPred =
+        design.shrinkage === 'model'
+          ? net.predict(train.features)
+          : { response: new Float32Array(train.n * m), cost: new Float32Array(train.n * m) };
+      ({ x: z, dim: ed } = teacherSpace(teacher, train.features));
+    }
     try {
-      const z = net.embed(train.features);
-      const ed = net.embeddingDim;
       progress('clustering');
       const clusterer =
         this.options.clusterer ??
@@ -108,29 +214,39 @@ export class HRCPipeline implements BudgetAllocator {
       const clusters = clusterer.predict(z);
       const groupMap = mergeSmallGroups(clusters, k0, sq0, train.treatment, solverOptions.minCount ?? 1);
       const k = Math.max(...groupMap) + 1;
-      const groups = remapGroups(clusters, groupMap);
-      progress('stats', k === k0 ? `${k} groups` : `${k} groups (${k0 - k} with too few control rows merged)`);
-      const stats = GroupStats.from(train, groups, k, {
+      const teacherGroups = remapGroups(clusters, groupMap);
+      progress('distill', k === k0 ? `${k} groups` : `${k} groups (${k0 - k} with too few control rows merged)`);
+      const distiller = await new Distiller({ seed: deriveSeed(seed, 'distiller'), ...this.options.distiller }).fit(
+        train.features,
+        train.d,
+        {
+          k,
+          groups: teacherGroups,
+          sqDistances: k === k0 ? sq0 : remapDistances(sq0, train.n, k0, groupMap, k),
+        },
+      );
+      // The plan is solved on the statistics of the grouping that is served: the student's groups of the trial rows
+      // (or the teacher's, as the paper does).
+      const groups = design.statsFrom === 'student' ? distiller.predict(train.features) : teacherGroups;
+      progress('stats');
+      const rawStats = servedStats(train, groups, teacherGroups, k, solverOptions.minCount ?? 1, {
         ...defaultHRCPipelineOptions.stats,
         seed: deriveSeed(seed, 'stats'),
         ...this.options.stats,
       });
+      const { stats, fits } = shrinkGroupUplift(
+        rawStats,
+        groupPredictedUplift(rowPred, m, groups, k),
+        design.shrinkage,
+        solverOptions.minCount ?? 1,
+      );
+      this.shrinkageFits = fits;
       progress('solve');
       const table = await solveGrid(
         stats,
         solverOptions,
         this.options.budgets ?? defaultBudgetGrid(stats),
         train.treatmentNames,
-      );
-      progress('distill');
-      const distiller = await new Distiller({ seed: deriveSeed(seed, 'distiller'), ...this.options.distiller }).fit(
-        train.features,
-        train.d,
-        {
-          k,
-          groups,
-          sqDistances: k === k0 ? sq0 : remapDistances(sq0, train.n, k0, groupMap, k),
-        },
       );
       const policy = new AllocationPolicy({
         student: distiller.student,
@@ -142,18 +258,24 @@ export class HRCPipeline implements BudgetAllocator {
         treatmentNames: train.treatmentNames,
         metadata: policyMetadata({
           seed,
-          method: 'hrc',
+          method: this.name,
           dataFingerprint: datasetFingerprint(train),
           distillAgreement: distiller.agreement,
         }),
       });
-      this.fitted = { policy, net, clusterer, groups, groupMap, d: train.d };
+      this.fitted = { policy, teacher, clusterer, groups, groupMap, d: train.d };
       progress('done');
     } catch (e) {
-      net.dispose();
+      for (const n of teacher.nets) n.dispose();
       throw e;
     }
     return this;
+  }
+
+  /** How the last fit shrank the group uplifts (empty with `shrinkage: 'none'`). */
+  get shrinkage(): readonly ShrinkageFit[] {
+    this.need('shrinkage');
+    return this.shrinkageFits;
   }
 
   /** The serving artifact. */
@@ -209,8 +331,8 @@ export class HRCPipeline implements BudgetAllocator {
 
   /** Arms by the teacher (representation + clusterer, no distillation), for comparing the student with it. */
   async assignTeacher(features: Float32Array, budget: Budget): Promise<Int32Array> {
-    const { policy, d, net, clusterer, groupMap } = this.need('assignTeacher');
-    if (net === undefined || clusterer === undefined || groupMap === undefined) {
+    const { policy, d, teacher, clusterer, groupMap } = this.need('assignTeacher');
+    if (teacher === undefined || clusterer === undefined || groupMap === undefined) {
       throw new ValidationError({
         path: ['assignTeacher'],
         message: 'the teacher is not kept by a pipeline restored from JSON',
@@ -219,16 +341,21 @@ export class HRCPipeline implements BudgetAllocator {
     const n = checkFeatures(features, d);
     const perUser = budgetTotal(checkBudget(budget), n) / Math.max(1, n);
     const p = await policy.atBudget(perUser);
-    const groups = remapGroups(clusterer.predict(net.embed(features)), groupMap);
+    const groups = remapGroups(clusterer.predict(teacherSpace(teacher, features).x), groupMap);
     const plan = p.planFor({ perUser });
     const arms = new Int32Array(n);
     for (let i = 0; i < n; i++) arms[i] = p.table.armFor(plan, groups[i] as number);
     return arms;
   }
 
-  /** The trained RepresentationNet (undefined after fromJSON). */
+  /** The trained RepresentationNet: the first fold's when cross-fitted (undefined after fromJSON). */
   get representation(): RepresentationNet | undefined {
-    return this.need('representation').net;
+    return this.need('representation').teacher?.nets[0];
+  }
+
+  /** Every trained RepresentationNet: one per fold when cross-fitted, else one (empty after fromJSON). */
+  get representations(): readonly RepresentationNet[] {
+    return this.need('representations').teacher?.nets ?? [];
   }
 
   /** Versioned JSON holding the policy (the teacher networks are not serialized). */
@@ -261,13 +388,20 @@ export class HRCPipeline implements BudgetAllocator {
     const policy = AllocationPolicy.fromJSON(state.policy);
     const seed = typeof j.params?.seed === 'number' ? j.params.seed : DEFAULT_SEED;
     const p = new HRCPipeline({ seed });
-    p.fitted = { policy, net: undefined, clusterer: undefined, groups: undefined, groupMap: undefined, d: policy.d };
+    p.fitted = {
+      policy,
+      teacher: undefined,
+      clusterer: undefined,
+      groups: undefined,
+      groupMap: undefined,
+      d: policy.d,
+    };
     return p;
   }
 
   /** Frees the representation network's tensors. */
   dispose(): void {
-    this.fitted?.net?.dispose();
+    for (const n of this.fitted?.teacher?.nets ?? []) n.dispose();
     this.fitted = undefined;
   }
 
@@ -278,11 +412,59 @@ export class HRCPipeline implements BudgetAllocator {
 }
 
 /**
+ * HRC as the paper describes it: a single RepresentationNet on all trial rows, k-means on its hidden representation
+ * h(x), group statistics from the clusterer's groups, no shrinkage ({@link paperHRCOptions} under the given options).
+ * Kept for comparison with {@link HRCPipeline}'s defaults; see docs/method.md for where and why they differ.
+ */
+export class HRCPaperPipeline extends HRCPipeline {
+  override readonly name: string = 'hrc-paper';
+
+  constructor(options: HRCPipelineOptions = {}) {
+    super({ ...paperHRCOptions, ...options });
+  }
+}
+
+/**
  * The default number of groups: about 250 trial rows per (group, arm) cell, between 4 and 32. Held-out choice of K
  * (`clustering: { k: 'auto' }`) is available but noisy; see docs/clustering.md.
  */
 export function defaultK(n: number, m: number): number {
   return Math.min(32, Math.max(4, Math.round(n / (250 * m))));
+}
+
+/**
+ * Group statistics of the served grouping. A group to which the served grouping gives fewer than `minControl` control
+ * rows (the student rarely picks it) takes its statistics from the teacher's rows of that group instead, so every
+ * group's uplift over control can still be estimated.
+ */
+function servedStats(
+  train: RctDataset,
+  served: Int32Array,
+  teacher: Int32Array,
+  k: number,
+  minControl: number,
+  options: GroupStatsOptions,
+): GroupStats {
+  if (served === teacher) return GroupStats.from(train, served, k, options);
+  const control = new Float64Array(k);
+  for (let i = 0; i < train.n; i++)
+    if (train.treatment[i] === 0) control[served[i] as number] = (control[served[i] as number] as number) + 1;
+  const thin = (g: number) => (control[g] as number) < minControl;
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < train.n; i++) {
+    if (!thin(served[i] as number)) a.push(i);
+    if (thin(teacher[i] as number)) b.push(i);
+  }
+  if (b.length === 0) return GroupStats.from(train, served, k, options);
+  const pick = (rows: number[], g: Int32Array) => Int32Array.from(rows, (i) => g[i] as number);
+  const seed = options.seed ?? DEFAULT_SEED;
+  return GroupStats.from(subsetRows(train, a), pick(a, served), k, {
+    ...options,
+    seed: deriveSeed(seed, 'served'),
+  }).merge(
+    GroupStats.from(subsetRows(train, b), pick(b, teacher), k, { ...options, seed: deriveSeed(seed, 'teacher') }),
+  );
 }
 
 /** Solves the grid, dropping grid points below the formulation's cheapest plan. */

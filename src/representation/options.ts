@@ -59,6 +59,11 @@ export interface RepresentationNetOptions {
   predictBatchSize?: number;
   /** Plain-layout backward products (faster on wasm, see docs/representation.md). @default true */
   fastGradients?: boolean;
+  /**
+   * Feature columns holding between 3 and this many distinct integer values are read as codes: besides the
+   * standardized value the net gets one indicator input per code. 0 turns this off. @default 12
+   */
+  codeLevels?: number;
   /** @default 42 */
   seed?: number;
   /** Progress callback after each epoch; return `'stop'` to end training. */
@@ -82,6 +87,7 @@ export const defaultRepresentationNetOptions = {
   embedding: 'last' as 'last' | 'concat',
   predictBatchSize: 32_768,
   fastGradients: true,
+  codeLevels: 12,
   seed: DEFAULT_SEED,
 } satisfies Omit<Required<RepresentationNetOptions>, 'onEpochEnd'>;
 
@@ -108,6 +114,7 @@ export function resolveOptions(options: RepresentationNetOptions): Representatio
   checkNumber('validationFraction', o.validationFraction, { min: 0, max: 0.9 });
   checkNumber('patience', o.patience, { min: 1, integer: true });
   checkNumber('predictBatchSize', o.predictBatchSize, { min: 1, integer: true });
+  checkNumber('codeLevels', o.codeLevels, { min: 0, max: 1000, integer: true });
   checkNumber('seed', o.seed);
   checkOutcome('response', o.response);
   checkOutcome('cost', o.cost);

@@ -6,6 +6,7 @@ import { headLosses } from '../nn/losses.js';
 import { DenseNet, type NetWeights } from '../nn/net.js';
 import { applyStandardizer, checkStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
 import { type EpochLog, trainNet } from '../nn/train.js';
+import { type CodeColumn, checkCodeColumns, detectCodeColumns, expandCodes, expandedWidth } from './codes.js';
 import { type RepresentationNetOptions, type RepresentationParams, resolveOptions } from './options.js';
 import { checkTarget, decodeTarget, encodeTarget, fitTarget, type TargetTransform } from './targets.js';
 import { checkTrainingData, ipwWeights } from './validate.js';
@@ -25,6 +26,8 @@ export interface RepresentationState {
   readonly featureNames: readonly string[];
   readonly treatmentNames: readonly string[];
   readonly standardizer: StandardizerState;
+  /** Integer-code columns given one indicator input per code (see `codeLevels`). */
+  readonly codes: readonly CodeColumn[];
   /** Heads in order: response, cost, then extra outcomes. */
   readonly targets: readonly TargetTransform[];
   readonly history: readonly EpochLog[];
@@ -72,7 +75,8 @@ export class RepresentationNet {
     this.dispose();
     const weights = ipwWeights(data, p.ipw);
     const standardizer = fitStandardizer(data.features, data.d);
-    const x = applyStandardizer(standardizer, data.features);
+    const codes = detectCodeColumns(data.features, data.d, p.codeLevels);
+    const x = expandCodes(applyStandardizer(standardizer, data.features), data.features, data.d, codes);
     const targets: TargetTransform[] = [
       fitTarget('response', data.response, weights, p.response),
       fitTarget('cost', data.cost, weights, p.cost),
@@ -83,7 +87,7 @@ export class RepresentationNet {
     const labels: Record<string, Float32Array> = {};
     for (const t of targets) labels[t.name] = encodeTarget(t, raw[t.name] as Float32Array);
     const net = DenseNet.create({
-      inputDim: data.d,
+      inputDim: expandedWidth(data.d, codes),
       trunk: [...p.hiddenUnits],
       heads: targets.map((t) => ({ name: t.name, units: m })),
       activation: p.activation,
@@ -113,6 +117,7 @@ export class RepresentationNet {
         featureNames: [...data.featureNames],
         treatmentNames: [...data.treatmentNames],
         standardizer,
+        codes,
         targets,
         history: result.history,
       };
@@ -142,7 +147,7 @@ export class RepresentationNet {
   embed(features: Float32Array): Float32Array {
     const { net, state, params } = this.need('embed');
     checkFeatures(features, state.d);
-    const x = applyStandardizer(state.standardizer, features);
+    const x = expandCodes(applyStandardizer(state.standardizer, features), features, state.d, state.codes);
     if (params.embedding === 'last') {
       return net.predict(x, { heads: [], hidden: [1], batchSize: params.predictBatchSize }).hidden[0] as Float32Array;
     }
@@ -164,7 +169,7 @@ export class RepresentationNet {
   predict(features: Float32Array): ArmPredictions {
     const { net, state, params } = this.need('predict');
     checkFeatures(features, state.d);
-    const x = applyStandardizer(state.standardizer, features);
+    const x = expandCodes(applyStandardizer(state.standardizer, features), features, state.d, state.codes);
     const { heads } = net.predict(x, { batchSize: params.predictBatchSize });
     const outcomes: Record<string, Float32Array> = {};
     for (const t of state.targets) {
@@ -207,9 +212,10 @@ export class RepresentationNet {
     }
     const targets = s.targets.map((t, i) => checkTarget(t, `${KIND}.state.targets[${i}]`));
     const standardizer = checkStandardizer(s.standardizer, s.d, `${KIND}.state.standardizer`);
+    const codes = checkCodeColumns(s.codes, s.d, `${KIND}.state.codes`);
     const out = new RepresentationNet(j.params);
     const net = DenseNet.create({
-      inputDim: s.d,
+      inputDim: expandedWidth(s.d, codes),
       trunk: [...params.hiddenUnits],
       heads: targets.map((t) => ({ name: t.name, units: s.m })),
       activation: params.activation,
@@ -229,6 +235,7 @@ export class RepresentationNet {
       featureNames: [...s.featureNames],
       treatmentNames: [...s.treatmentNames],
       standardizer,
+      codes,
       targets,
       history: Array.isArray(s.history) ? s.history : [],
     };

@@ -221,6 +221,61 @@ export class GroupStats {
     return { response, cost };
   }
 
+  /**
+   * These statistics with pseudo-observations added: for each entry, `weight` unit-weight rows of response
+   * `response` and cost `cost` in cell (group, arm), in the moments and in every bootstrap replicate alike. Row counts
+   * (`count`, used for minimum-count checks) stay those of the real rows. This is how a prior is put on a cell's mean
+   * (shrinkage toward a parent estimate): the cell's mean moves to `(W * mean + weight * response) / (W + weight)`.
+   */
+  withPseudoRows(
+    rows: readonly {
+      readonly group: number;
+      readonly arm: number;
+      readonly weight: number;
+      readonly response: number;
+      readonly cost: number;
+    }[],
+  ): GroupStats {
+    const out = GroupStats.empty(this.k, this.m, this.outcomeNames, this.replicates);
+    for (const name of MOMENTS) out.mom[name].set(this.mom[name]);
+    for (const name of this.outcomeNames) {
+      const o = out.extra[name] as { sum: Float64Array; sum2: Float64Array };
+      o.sum.set(this.extra[name]?.sum as Float64Array);
+      o.sum2.set(this.extra[name]?.sum2 as Float64Array);
+    }
+    out.rep.w.set(this.rep.w);
+    out.rep.y.set(this.rep.y);
+    out.rep.c.set(this.rep.c);
+    const km = this.k * this.m;
+    const M = out.mom;
+    for (const r of rows) {
+      this.checkCell(r.group, r.arm);
+      if (!(Number.isFinite(r.weight) && r.weight >= 0 && Number.isFinite(r.response) && Number.isFinite(r.cost))) {
+        throw new ValidationError({
+          path: ['rows', r.group, r.arm],
+          message: `expected a finite weight >= 0 and finite response and cost, got ${r.weight}, ${r.response}, ${r.cost}`,
+        });
+      }
+      if (r.weight === 0) continue;
+      const c = r.group * this.m + r.arm;
+      const w = r.weight;
+      M.weight[c] = (M.weight[c] as number) + w;
+      M.weight2[c] = (M.weight2[c] as number) + w;
+      M.sumY[c] = (M.sumY[c] as number) + w * r.response;
+      M.sumYY[c] = (M.sumYY[c] as number) + w * r.response * r.response;
+      M.sumC[c] = (M.sumC[c] as number) + w * r.cost;
+      M.sumCC[c] = (M.sumCC[c] as number) + w * r.cost * r.cost;
+      M.sumYC[c] = (M.sumYC[c] as number) + w * r.response * r.cost;
+      for (let q = 0; q < this.replicates; q++) {
+        const at = q * km + c;
+        out.rep.w[at] = (out.rep.w[at] as number) + w;
+        out.rep.y[at] = (out.rep.y[at] as number) + w * r.response;
+        out.rep.c[at] = (out.rep.c[at] as number) + w * r.cost;
+      }
+    }
+    return out;
+  }
+
   /** The sum of two shards' statistics (same k, arms, outcomes and replicate count). */
   merge(other: GroupStats): GroupStats {
     if (

@@ -4,9 +4,11 @@ import { useBackend } from '../../src/backend/index.js';
 import { NotFittedError, ValidationError } from '../../src/core/errors.js';
 import {
   type GroupClusterer,
+  HRCPaperPipeline,
   HRCPipeline,
   type HRCPipelineOptions,
   mergeSmallGroups,
+  paperHRCOptions,
 } from '../../src/pipeline/index.js';
 import { AllocationPolicy } from '../../src/policy/index.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
@@ -29,10 +31,13 @@ describe('HRCPipeline', () => {
   }, 300_000);
 
   it('runs every stage in order and exposes a distilled policy that agrees with its teacher', () => {
-    expect(stages).toEqual(['representation', 'clustering', 'stats', 'solve', 'distill', 'done']);
+    expect([...new Set(stages)]).toEqual(['representation', 'clustering', 'distill', 'stats', 'solve', 'done']);
     expect(hrc.policy).toBeInstanceOf(AllocationPolicy);
     expect(hrc.policy.metadata.method).toBe('hrc');
-    expect(hrc.policy.metadata.distillAgreement).toBeGreaterThan(0.8);
+    // The teacher's groups come from out-of-fold predictions (four networks, each blind to the rows it places), so
+    // they are a noisier function of x than one network's; the student learns their common part and the plan is
+    // solved on the student's own groups.
+    expect(hrc.policy.metadata.distillAgreement).toBeGreaterThan(0.55);
     expect(hrc.policy.table.size).toBeGreaterThan(5);
   });
 
@@ -101,6 +106,29 @@ describe('HRCPipeline', () => {
     await expect(hrc.assign(sim.test.features, { perUser: -1 })).rejects.toThrow(ValidationError);
   });
 
+  it('cross-fits by default and keeps the paper design as hrc-paper', async () => {
+    expect(hrc.representations).toHaveLength(4);
+    expect(hrc.shrinkage.some((f) => f.outcome === 'response')).toBe(true);
+    const small = simulateCouponTrial({ nTrain: 3000, nTest: 500, seed: 3 });
+    const paper = await new HRCPaperPipeline({
+      ...fast,
+      representation: { hiddenUnits: [32, 16], epochs: 3 },
+      clustering: { k: 4 },
+      distiller: { epochs: 3 },
+    }).fit(small.train);
+    try {
+      expect(paper.name).toBe('hrc-paper');
+      expect(paper.policy.metadata.method).toBe('hrc-paper');
+      expect(paper.representations).toHaveLength(1);
+      expect(paper.shrinkage).toEqual([]);
+    } finally {
+      paper.dispose();
+    }
+    await expect(new HRCPipeline({ groupOn: 'hidden' }).fit(small.train)).rejects.toThrow(/crossFit 0 or 1/);
+    await expect(new HRCPipeline({ crossFit: 2.5 }).fit(small.train)).rejects.toThrow(ValidationError);
+    await expect(new HRCPipeline({ shrinkage: 'some' as never }).fit(small.train)).rejects.toThrow(ValidationError);
+  }, 120_000);
+
   it('accepts a user clusterer', async () => {
     // Groups by the sign of the first embedding column: a deliberately crude clusterer.
     const mine: GroupClusterer & { fitted: boolean } = {
@@ -125,6 +153,7 @@ describe('HRCPipeline', () => {
     const small = simulateCouponTrial({ nTrain: 3000, nTest: 500, seed: 4 });
     const p = await new HRCPipeline({
       ...fast,
+      ...paperHRCOptions,
       representation: { hiddenUnits: [32, 32], epochs: 3 },
       clusterer: mine,
       distiller: { epochs: 3 },

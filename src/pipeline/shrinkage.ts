@@ -1,0 +1,158 @@
+import type { GroupStats } from '../solver/group-stats.js';
+
+/** What the group uplifts are shrunk toward. */
+export type ShrinkagePrior = 'model' | 'pooled' | 'none';
+
+/** How one arm's group uplifts were shrunk (one entry per arm j >= 1 and outcome). */
+export interface ShrinkageFit {
+  readonly arm: number;
+  readonly outcome: 'response' | 'cost';
+  /** The prior's intercept and slope on the model's predicted group uplift (slope 0 for `'pooled'`). */
+  readonly intercept: number;
+  readonly slope: number;
+  /** Between-group variance of the true uplift around the prior (method of moments). */
+  readonly tau2: number;
+  /** Mean over groups of the weight on the prior, se^2 / (se^2 + tau2). */
+  readonly meanShrink: number;
+}
+
+/** Mean per-arm predicted uplift (response and cost, row-major `k x m`, column 0 = 0) of each group's rows. */
+export function groupPredictedUplift(
+  pred: { response: Float32Array; cost: Float32Array },
+  m: number,
+  groups: Int32Array,
+  k: number,
+): { response: Float64Array; cost: Float64Array } {
+  const response = new Float64Array(k * m);
+  const cost = new Float64Array(k * m);
+  const n = new Float64Array(k);
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i] as number;
+    n[g] = (n[g] as number) + 1;
+    const r0 = pred.response[i * m] as number;
+    const c0 = pred.cost[i * m] as number;
+    for (let j = 1; j < m; j++) {
+      response[g * m + j] = (response[g * m + j] as number) + (pred.response[i * m + j] as number) - r0;
+      cost[g * m + j] = (cost[g * m + j] as number) + (pred.cost[i * m + j] as number) - c0;
+    }
+  }
+  for (let g = 0; g < k; g++) {
+    const s = (n[g] as number) > 0 ? 1 / (n[g] as number) : 0;
+    for (let j = 1; j < m; j++) {
+      response[g * m + j] = (response[g * m + j] as number) * s;
+      cost[g * m + j] = (cost[g * m + j] as number) * s;
+    }
+  }
+  return { response, cost };
+}
+
+/** Largest weight on the prior: a group keeps at least 5% of its own estimate. */
+const MAX_SHRINK = 0.95;
+
+/**
+ * Empirical-Bayes shrinkage of each group's uplift over control toward a prior: `'pooled'`, the arm's mean uplift over
+ * groups; `'model'`, a line through the model's predicted uplift of the group's rows (intercept and slope fitted by
+ * weighted least squares, slope at least 0), which keeps the model's ranking but takes its scale from the trial. The
+ * between-group variance tau^2 of the true uplift around the prior is estimated by the method of moments, and each
+ * group's estimate moves toward the prior by se^2 / (se^2 + tau^2): noisy groups (few rows, rare responses) move most.
+ * The shrunk means enter the statistics as pseudo-observations in the treated cells ({@link GroupStats.withPseudoRows}),
+ * so every formulation and solver sees them. Groups with too few rows to estimate (below `minCount`) are left alone.
+ */
+export function shrinkGroupUplift(
+  stats: GroupStats,
+  predicted: { response: Float64Array; cost: Float64Array },
+  prior: ShrinkagePrior,
+  minCount: number,
+): { stats: GroupStats; fits: ShrinkageFit[] } {
+  if (prior === 'none') return { stats, fits: [] };
+  const { k, m } = stats;
+  const fits: ShrinkageFit[] = [];
+  const rows: { group: number; arm: number; weight: number; response: number; cost: number }[] = [];
+  for (let j = 1; j < m; j++) {
+    const ok: number[] = [];
+    for (let g = 0; g < k; g++) {
+      const a = stats.cell(g, j);
+      const b = stats.cell(g, 0);
+      if (a.count >= minCount && b.count >= minCount && a.weight > 0 && b.weight > 0) ok.push(g);
+    }
+    if (ok.length < 3) continue;
+    const up = ok.map((g) => stats.uplift(g, j));
+    const post = (['response', 'cost'] as const).map((outcome) => {
+      const est = up.map((u) => u[outcome]);
+      const se2 = up.map((u) => (outcome === 'response' ? u.seResponse : u.seCost) ** 2);
+      const x = ok.map((g) => (prior === 'model' ? (predicted[outcome][g * m + j] as number) : 0));
+      const fit = fitPrior(est, se2, x, prior === 'model');
+      const weights = se2.map((s) => (s + fit.tau2 > 0 ? Math.min(MAX_SHRINK, s / (s + fit.tau2)) : 0));
+      fits.push({
+        arm: j,
+        outcome,
+        intercept: fit.a,
+        slope: fit.b,
+        tau2: fit.tau2,
+        meanShrink: weights.reduce((s, w) => s + w, 0) / weights.length,
+      });
+      return { mean: est.map((e, i) => e + (weights[i] as number) * (fit.a + fit.b * (x[i] as number) - e)), weights };
+    });
+    const [pr, pc] = post as [{ mean: number[]; weights: number[] }, { mean: number[]; weights: number[] }];
+    ok.forEach((g, i) => {
+      const shrink = Math.max(pr.weights[i] as number, pc.weights[i] as number);
+      if (!(shrink > 1e-6)) return;
+      const a = stats.cell(g, j);
+      const b = stats.cell(g, 0);
+      const w = (a.weight * shrink) / (1 - shrink);
+      // Pseudo-rows of weight w that move the treated means to control + shrunk uplift.
+      const target = (mean: number, to: number) => ((a.weight + w) * to - a.weight * mean) / w;
+      rows.push({
+        group: g,
+        arm: j,
+        weight: w,
+        response: target(a.response, b.response + (pr.mean[i] as number)),
+        cost: target(a.cost, b.cost + (pc.mean[i] as number)),
+      });
+    });
+  }
+  return { stats: rows.length > 0 ? stats.withPseudoRows(rows) : stats, fits };
+}
+
+/** Weighted least squares of est on [1, x] (or on 1 alone) with weights 1 / (se2 + tau2), tau2 by moments; 4 rounds. */
+function fitPrior(
+  est: readonly number[],
+  se2: readonly number[],
+  x: readonly number[],
+  withSlope: boolean,
+): { a: number; b: number; tau2: number } {
+  const K = est.length;
+  const p = withSlope ? 2 : 1;
+  let tau2 = 0;
+  let a = 0;
+  let b = 0;
+  for (let round = 0; round < 4; round++) {
+    let sw = 0;
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let sxy = 0;
+    for (let i = 0; i < K; i++) {
+      const w = 1 / Math.max(1e-18, (se2[i] as number) + tau2);
+      const xi = x[i] as number;
+      const yi = est[i] as number;
+      sw += w;
+      sx += w * xi;
+      sy += w * yi;
+      sxx += w * xi * xi;
+      sxy += w * xi * yi;
+    }
+    const vx = sxx - (sx * sx) / sw;
+    b = withSlope && vx > 1e-18 * sw ? Math.max(0, (sxy - (sx * sy) / sw) / vx) : 0;
+    a = (sy - b * sx) / sw;
+    let r2 = 0;
+    let s2 = 0;
+    for (let i = 0; i < K; i++) {
+      const r = (est[i] as number) - a - b * (x[i] as number);
+      r2 += r * r;
+      s2 += se2[i] as number;
+    }
+    tau2 = Math.max(0, r2 / Math.max(1, K - p) - s2 / K);
+  }
+  return { a, b, tau2 };
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.js';
+import { createDataset, type RctDataset } from '../../src/data/dataset.js';
+import { groupPredictedUplift, shrinkGroupUplift } from '../../src/pipeline/shrinkage.js';
+import { GroupStats } from '../../src/solver/group-stats.js';
+
+/** A two-arm trial of `k` groups of `size` rows: binary response, control rate 0.1, true uplift `uplift[g]`. */
+function trial(uplift: number[], size: number, seed: number): { data: RctDataset; groups: Int32Array } {
+  const rng = new Rng(seed);
+  const rows: { g: number; t: number; y: number }[] = [];
+  uplift.forEach((u, g) => {
+    for (let i = 0; i < size; i++) {
+      const t = i % 2;
+      rows.push({ g, t, y: rng.next() < 0.1 + t * u ? 1 : 0 });
+    }
+  });
+  const data = createDataset({
+    features: rows.map((r) => [r.g]),
+    treatment: rows.map((r) => r.t),
+    treatmentNames: ['control', 'promo'],
+    response: rows.map((r) => r.y),
+    cost: rows.map((r) => r.t * 0.5),
+  });
+  return { data, groups: Int32Array.from(rows, (r) => r.g) };
+}
+
+const upliftOf = (s: GroupStats, g: number) => s.uplift(g, 1).response;
+
+describe('GroupStats.withPseudoRows', () => {
+  it('moves a cell mean by the pseudo-rows weight and keeps real row counts', () => {
+    const { data, groups } = trial([0.1, 0.2], 400, 1);
+    const s = GroupStats.from(data, groups, 2, { ipw: false, replicates: 4 });
+    const before = s.cell(1, 1);
+    const out = s.withPseudoRows([{ group: 1, arm: 1, weight: before.weight, response: 1, cost: 0.5 }]);
+    const after = out.cell(1, 1);
+    expect(after.count).toBe(before.count);
+    expect(after.response).toBeCloseTo((before.response + 1) / 2, 12);
+    expect(after.cost).toBeCloseTo(0.5, 12);
+    expect(out.cell(0, 1).response).toBe(s.cell(0, 1).response);
+    // Every bootstrap replicate sees the same pseudo-rows.
+    const r0 = s.replicateMeans(0).response[3] as number;
+    expect(out.replicateMeans(0).response[3] as number).toBeGreaterThan(r0);
+    expect(() => s.withPseudoRows([{ group: 0, arm: 1, weight: Number.NaN, response: 0, cost: 0 }])).toThrow(/finite/);
+  });
+});
+
+describe('shrinkGroupUplift', () => {
+  it('lowers the error of noisy group uplifts against the truth (pooled and model priors)', () => {
+    // 24 groups whose true uplifts spread around 0.05; 300 rows each, so each group's estimate is noisy.
+    const rng = new Rng(7);
+    const truth = Array.from({ length: 24 }, () => 0.05 + 0.08 * (rng.next() - 0.5));
+    let rawErr = 0;
+    let pooledErr = 0;
+    let modelErr = 0;
+    let slope = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const { data, groups } = trial(truth, 600, seed);
+      const s = GroupStats.from(data, groups, truth.length, { ipw: false });
+      // A model that knows the ranking but not the scale: predicted uplift 2 x truth - 0.05.
+      const pred = { response: new Float32Array(data.n * 2), cost: new Float32Array(data.n * 2) };
+      for (let i = 0; i < data.n; i++) pred.response[i * 2 + 1] = 2 * (truth[groups[i] as number] as number) - 0.05;
+      const predicted = groupPredictedUplift(pred, 2, groups, truth.length);
+      const pooled = shrinkGroupUplift(s, predicted, 'pooled', 1);
+      const model = shrinkGroupUplift(s, predicted, 'model', 1);
+      slope += (model.fits.find((f) => f.outcome === 'response')?.slope as number) / 6;
+      truth.forEach((u, g) => {
+        rawErr += (upliftOf(s, g) - u) ** 2;
+        pooledErr += (upliftOf(pooled.stats, g) - u) ** 2;
+        modelErr += (upliftOf(model.stats, g) - u) ** 2;
+      });
+    }
+    // The truth is (prediction + 0.05) / 2: the fitted line recovers the scale.
+    expect(slope).toBeGreaterThan(0.3);
+    expect(slope).toBeLessThan(0.7);
+    expect(pooledErr).toBeLessThan(0.9 * rawErr);
+    expect(modelErr).toBeLessThan(pooledErr);
+  });
+
+  it('leaves well-measured, truly different groups almost as they are', () => {
+    const truth = [0, 0.1, 0.2, 0.3];
+    const { data, groups } = trial(truth, 20_000, 3);
+    const s = GroupStats.from(data, groups, 4, { ipw: false });
+    const pred = { response: new Float32Array(data.n * 2), cost: new Float32Array(data.n * 2) };
+    const { stats, fits } = shrinkGroupUplift(s, groupPredictedUplift(pred, 2, groups, 4), 'pooled', 1);
+    expect(fits.find((f) => f.outcome === 'response')?.meanShrink).toBeLessThan(0.02);
+    for (let g = 0; g < 4; g++) expect(Math.abs(upliftOf(stats, g) - upliftOf(s, g))).toBeLessThan(0.002);
+  });
+
+  it("is the identity with 'none' and skips arms with fewer than three groups", () => {
+    const { data, groups } = trial([0.1, 0.2], 400, 2);
+    const s = GroupStats.from(data, groups, 2, { ipw: false });
+    const pred = { response: new Float32Array(data.n * 2), cost: new Float32Array(data.n * 2) };
+    const predicted = groupPredictedUplift(pred, 2, groups, 2);
+    expect(shrinkGroupUplift(s, predicted, 'none', 1).stats).toBe(s);
+    expect(shrinkGroupUplift(s, predicted, 'pooled', 1).fits).toEqual([]);
+  });
+});
