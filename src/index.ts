@@ -240,17 +240,35 @@ export {
   StudentNet,
 } from './policy/index.js';
 export type {
+  Alternative,
+  ArmShare,
   CostCurveSeries,
+  DecisionAtBudget,
+  DecisionSummary,
+  DecisionSummaryOptions,
   DistillationSummary,
+  Estimate,
   GroupSummary,
   KSelectionSummary,
   RenderedChart,
   RenderedReport,
   ReportInput,
+  ProfitSummary,
   ReportOptions,
   VegaLiteSpec,
 } from './report/index.js';
-export { defaultReportOptions, defaultValueMetrics, metricLabels, renderReport, renderSvg } from './report/index.js';
+export {
+  decisionJson,
+  decisionMarkdown,
+  decisionSentences,
+  decisionSummary,
+  defaultDecisionSummaryOptions,
+  defaultReportOptions,
+  defaultValueMetrics,
+  metricLabels,
+  renderReport,
+  renderSvg,
+} from './report/index.js';
 export type {
   ArmPredictions,
   OutcomeConfig,

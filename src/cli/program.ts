@@ -158,6 +158,12 @@ export function buildProgram(progressOf: () => Progress): Command {
     .requiredOption('--budgets <list>', 'budgets per user', list('budgets'))
     .option('--seed <seed>', 'seed of the bootstrap', numberOption('seed', { integer: true }), 42)
     .option('--out <file>', 'results JSON to write')
+    .option(
+      '--net-value <v>',
+      'value of one unit of response in cost units: adds the break-even budget',
+      numberOption('net-value', { min: 0 }),
+    )
+    .option('--summary <prefix>', 'write the decision summary to <prefix>.md and <prefix>.json')
     .action(async (o) => runEvaluate(o, progressOf(), print));
 
   schemaOptions(

@@ -1,4 +1,5 @@
 import type { ComparisonMetric } from '../eval/compare.js';
+import { decisionHtml, decisionJson, decisionMarkdown } from './decision-words.js';
 import { fmt } from './format.js';
 import type { ChartBlock, Section } from './html.js';
 import { buildHtml } from './html.js';
@@ -21,6 +22,8 @@ export interface RenderedReport {
   readonly html: string;
   readonly markdown: string;
   readonly json: string;
+  /** The decision summary's Markdown and JSON twins, when the input has one. */
+  readonly decision?: { readonly markdown: string; readonly json: string };
   /** Ids of the charts in the page, in order. */
   readonly charts: readonly string[];
   /** Warnings from Vega-Lite and Vega while rendering (the library never prints them). */
@@ -145,12 +148,17 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
     ...(input.description !== undefined ? { description: input.description } : {}),
     generatedAt,
     facts,
+    ...(input.decision !== undefined ? { lead: decisionHtml(input.decision) } : {}),
     sections,
   });
   const markdown = buildMarkdown(input, { title, generatedAt, valueMetrics });
   const json = `${JSON.stringify({ kind: 'hrc-budget/report', formatVersion: 1, generatedAt, ...input }, jsonReplacer, 2)}\n`;
   const charts = sections.flatMap((s) => s.charts.map((c) => c.id));
-  return { html, markdown, json, charts, warnings };
+  const decision =
+    input.decision !== undefined
+      ? { markdown: decisionMarkdown(input.decision), json: decisionJson(input.decision) }
+      : undefined;
+  return { html, markdown, json, ...(decision !== undefined ? { decision } : {}), charts, warnings };
 }
 
 /** JSON has no NaN or Infinity: write them as null; typed arrays as plain arrays. */

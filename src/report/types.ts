@@ -1,4 +1,5 @@
 import type { ComparisonMetric, ComparisonResult } from '../eval/compare.js';
+import type { DecisionSummary } from './decision.js';
 
 /** One method's cost curve: incremental response against incremental cost, per user, over a budget sweep. */
 export interface CostCurveSeries {
@@ -55,6 +56,8 @@ export interface ReportInput {
   readonly title?: string;
   /** A paragraph under the title (plain text). */
   readonly description?: string;
+  /** What to do at each budget, shown first (see `decisionSummary`). */
+  readonly decision?: DecisionSummary;
   /** The result of `compare`. */
   readonly comparison?: ComparisonResult;
   /** Cost curves; when omitted they are drawn from `comparison` (mean EOM incremental cost and response). */

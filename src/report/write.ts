@@ -9,6 +9,8 @@ export interface WrittenReport {
   readonly html: string;
   readonly json: string;
   readonly markdown: string;
+  /** `decision.md` and `decision.json`, when the input has a decision summary. */
+  readonly decision?: { readonly markdown: string; readonly json: string };
   readonly charts: readonly string[];
   readonly warnings: readonly string[];
 }
@@ -30,7 +32,8 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
 
 /**
  * Renders a report (see {@link renderReport}) and writes `report.html`, `results.json` and `summary.md` into `dir`
- * (created if needed), each atomically. Node only.
+ * (created if needed), each atomically, and with a decision summary its twins `decision.md` and `decision.json`.
+ * Node only.
  *
  * @example
  * ```ts
@@ -50,6 +53,19 @@ export async function writeReport(
   const markdown = join(dir, 'summary.md');
   await writeFileAtomic(json, r.json);
   await writeFileAtomic(markdown, r.markdown);
+  let decision: WrittenReport['decision'];
+  if (r.decision !== undefined) {
+    decision = { markdown: join(dir, 'decision.md'), json: join(dir, 'decision.json') };
+    await writeFileAtomic(decision.markdown, r.decision.markdown);
+    await writeFileAtomic(decision.json, r.decision.json);
+  }
   await writeFileAtomic(html, r.html);
-  return { html, json, markdown, charts: r.charts, warnings: r.warnings };
+  return {
+    html,
+    json,
+    markdown,
+    ...(decision !== undefined ? { decision } : {}),
+    charts: r.charts,
+    warnings: r.warnings,
+  };
 }
