@@ -1,4 +1,4 @@
-import type { DecisionAtBudget, DecisionSummary, Estimate } from './decision.js';
+import type { ArmShare, DecisionAtBudget, DecisionSummary, Estimate } from './decision.js';
 import { escapeHtml, mdCell } from './format.js';
 
 /** A figure for a sentence: three significant digits, no exponent for ordinary magnitudes. */
@@ -21,8 +21,8 @@ export function estimateText(e: Estimate, signed = false): string {
 const pct = (share: number) => `${Math.round(100 * share)}%`;
 
 /** Who gets what, in words: "coupon_2 to 31% and coupon_4 to 9% of users" (control left out). */
-export function sharesText(d: DecisionAtBudget): string {
-  const given = d.shares.slice(1).filter((s) => Math.round(100 * s.share) > 0);
+export function sharesText(shares: readonly ArmShare[]): string {
+  const given = shares.slice(1).filter((s) => Math.round(100 * s.share) > 0);
   if (given.length === 0) return 'nobody gets an incentive';
   const parts = given.map((s) => `${s.arm} to ${pct(s.share)}`);
   const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
@@ -44,7 +44,7 @@ function againstBest(d: DecisionAtBudget): string {
 export function decisionSentences(s: DecisionSummary): string[] {
   const out = s.budgets.map(
     (d) =>
-      `At ${num(d.budget)} per user: ${sharesText(d)}; expected ${estimateText(d.incrementalResponse, true)} ${s.responseName} per user for ${estimateText(d.spend)} spent per user, ${againstBest(d)}.`,
+      `At ${num(d.budget)} per user: ${sharesText(d.shares)}; expected ${estimateText(d.incrementalResponse, true)} ${s.responseName} per user for ${estimateText(d.spend)} spent per user, ${againstBest(d)}.`,
   );
   if (s.profit !== undefined) {
     const p = s.profit;

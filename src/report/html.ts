@@ -47,7 +47,7 @@ figure.chart svg { display: block; }
 table { border-collapse: collapse; background: #fff; margin: 12px 0 4px; font-size: 13.5px; font-variant-numeric: tabular-nums; }
 caption { text-align: left; color: var(--muted); padding: 4px 0; font-size: 13px; }
 th, td { border: 1px solid var(--line); padding: 5px 10px; text-align: right; white-space: nowrap; }
-th { background: #f0f2f5; font-weight: 600; }
+th { background: #f0f2f5; font-weight: 600; white-space: normal; vertical-align: bottom; }
 td:first-child, th:first-child { text-align: left; }
 .facts td { text-align: left; }
 div.table { overflow-x: auto; max-width: 100%; }
@@ -61,7 +61,7 @@ div.table { overflow-x: auto; max-width: 100%; }
 .interactive .vega-bindings { margin: 4px 0 8px; }
 .interactive .vega-bind label { display: flex; align-items: center; gap: 10px; }
 .interactive .vega-bind input[type=range] { width: 320px; }
-td.wrap { white-space: normal; min-width: 12em; }
+td.wrap { white-space: normal; min-width: 12em; text-align: left; }
 footer { color: var(--muted); font-size: 12px; padding: 0 40px 32px; }
 `;
 
@@ -111,7 +111,7 @@ ${p.lead ?? ''}
 ${facts}
 ${sections}
 </main>
-<footer>Charts: Vega-Lite, rendered to SVG without a browser. Data behind every chart: results.json next to this file.</footer>
+<footer>Charts: Vega-Lite, rendered to SVG without a browser; the budget section runs vega in the page. Data behind every chart: results.json next to this file; the decision summary alone: decision.md and decision.json.</footer>
 ${p.tail ?? ''}
 </body>
 </html>

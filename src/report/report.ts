@@ -3,8 +3,9 @@ import { decisionHtml, decisionJson, decisionMarkdown } from './decision-words.j
 import { fmt } from './format.js';
 import type { ChartBlock, Section } from './html.js';
 import { buildHtml } from './html.js';
+import { budgetScript, budgetSectionHtml, budgetSpec } from './interactive.js';
 import { buildMarkdown } from './markdown.js';
-import { renderSvg } from './render.js';
+import { compileSpec, renderSvg } from './render.js';
 import {
   costCurveSpec,
   costCurvesFromComparison,
@@ -34,8 +35,8 @@ export interface RenderedReport {
 export function defaultValueMetrics(input: ReportInput): ComparisonMetric[] {
   const hasTruth = input.comparison?.rows.some((r) => r.metric.startsWith('truth.')) ?? false;
   return hasTruth
-    ? ['truth.oracleRatioMatched', 'truth.spendRatio', 'eom.incrementalResponse']
-    : ['eom.incrementalResponse', 'eom.spendRatio'];
+    ? ['truth.oracleRatioMatched', 'truth.cost', 'eom.incrementalResponse']
+    : ['eom.incrementalResponse', 'eom.cost'];
 }
 
 /**
@@ -70,7 +71,7 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
         ...(await chart(
           `value:${metric}`,
           valueVsBudgetSpec(cmp, metric, size),
-          `${metricLabels[metric]} by budget; line = mean over seeds, band = the wider of the ${Math.round(100 * cmp.summary.level)}% interval over seeds (with 3+ seeds) and the mean bootstrap interval over test rows.`,
+          `${metricLabels[metric]} by budget, one panel per method${cmp.reference !== undefined ? ` (grey: ${cmp.reference})` : ''}; line = mean over seeds, band = the wider of the ${Math.round(100 * cmp.summary.level)}% interval over seeds (with 3+ seeds) and the mean bootstrap interval over test rows.`,
         )),
       );
     }
@@ -122,6 +123,7 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
   if (input.distillation !== undefined) {
     sections.push({
       title: 'Distillation',
+      note: `The serving model (a small network) puts ${(100 * input.distillation.agreement).toFixed(1)}% of held-out users in the same group as the full model.`,
       charts: await chart(
         'distillation',
         distillationSpec(input.distillation, size),
@@ -141,6 +143,21 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
       tables: [],
     });
   }
+  let lead = input.decision !== undefined ? decisionHtml(input.decision) : '';
+  let tail: string | undefined;
+  if (input.plans !== undefined && input.plans.budgets.length > 0) {
+    const d = input.decision?.budgets;
+    const initial =
+      o.budget ??
+      (d !== undefined && d.length > 0
+        ? (d[Math.floor(d.length / 2)]?.budget as number)
+        : (input.plans.budgets[Math.floor(input.plans.budgets.length / 2)] as number));
+    const spec = budgetSpec(input.plans, initial, size);
+    const r = await renderSvg(spec);
+    warnings.push(...r.warnings.map((w) => `budget: ${w}`));
+    lead += budgetSectionHtml(input.plans, initial, r.svg);
+    if (o.vegaRuntime !== undefined) tail = budgetScript((await compileSpec(spec)).spec, o.vegaRuntime);
+  }
   const title = input.title ?? 'hrc-budget report';
   const facts = Object.entries(input.metadata ?? {}).map(([k, v]) => [k, String(v)] as const);
   const html = buildHtml({
@@ -148,12 +165,16 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
     ...(input.description !== undefined ? { description: input.description } : {}),
     generatedAt,
     facts,
-    ...(input.decision !== undefined ? { lead: decisionHtml(input.decision) } : {}),
+    ...(lead !== '' ? { lead } : {}),
+    ...(tail !== undefined ? { tail } : {}),
     sections,
   });
   const markdown = buildMarkdown(input, { title, generatedAt, valueMetrics });
   const json = `${JSON.stringify({ kind: 'hrc-budget/report', formatVersion: 1, generatedAt, ...input }, jsonReplacer, 2)}\n`;
-  const charts = sections.flatMap((s) => s.charts.map((c) => c.id));
+  const charts = [
+    ...(input.plans !== undefined ? ['budget'] : []),
+    ...sections.flatMap((s) => s.charts.map((c) => c.id)),
+  ];
   const decision =
     input.decision !== undefined
       ? { markdown: decisionMarkdown(input.decision), json: decisionJson(input.decision) }

@@ -18,11 +18,11 @@ const base = (size: Size, title: string): VegaLiteSpec => ({
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   width: size.width,
   height: size.height,
-  title: { text: title, anchor: 'start', fontSize: 14 },
+  title: { text: title, anchor: 'start', fontSize: 14, limit: 0 },
   config: {
     view: { stroke: null },
     axis: { grid: true, gridOpacity: 0.4 },
-    legend: { orient: 'right', symbolOpacity: 1, symbolType: 'circle' },
+    legend: { orient: 'right', symbolOpacity: 1, symbolType: 'circle', labelLimit: 0, titleLimit: 0 },
   },
 });
 
@@ -34,11 +34,13 @@ const methodColor = (methods: readonly string[]) => ({
 });
 
 /**
- * A metric's mean against budget per method, with a band from the wider of the seed interval (with three or more
- * seeds) and the mean bootstrap interval.
+ * A metric's mean against budget as small multiples: one panel per method (same axes), its line and band, with the
+ * reference method (e.g. HRC) drawn in grey in every other panel for comparison. The band is the wider of the seed
+ * interval (with three or more seeds) and the mean bootstrap interval. Ratio metrics get a dashed line at 1,
+ * spend metrics the budget line (spend = budget).
  */
 export function valueVsBudgetSpec(result: ComparisonResult, metric: ComparisonMetric, size: Size): VegaLiteSpec | null {
-  const values = result.summary.metrics
+  const own = result.summary.metrics
     .filter((r) => r.metric === metric && Number.isFinite(r.mean))
     .map((r) => {
       // A t-interval over two seeds (t = 12.7) says little and swamps the chart: seed intervals need 3+ seeds.
@@ -54,42 +56,80 @@ export function valueVsBudgetSpec(result: ComparisonResult, metric: ComparisonMe
         n: r.n,
       };
     });
-  if (values.length === 0) return null;
+  if (own.length === 0) return null;
+  const methods = result.methods.filter((m) => own.some((v) => v.method === m));
+  const ref = result.reference !== undefined && methods.includes(result.reference) ? result.reference : undefined;
+  const self = 'method of the panel';
+  const other = ref !== undefined ? `${ref}, for comparison` : '';
+  const values = methods.flatMap((panel) => [
+    ...own.filter((v) => v.method === panel).map((v, i) => ({ ...v, panel, series: self, first: i === 0 })),
+    ...(ref !== undefined && panel !== ref
+      ? own.filter((v) => v.method === ref).map((v) => ({ ...v, panel, series: other, first: false }))
+      : []),
+  ]);
   const x = { field: 'budget', type: 'quantitative', title: 'Budget per user' };
+  const label = metricLabels[metric];
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: { domain: ref !== undefined ? [self, other] : [self], range: ['#4c78a8', '#9aa5b1'] },
+    legend: { orient: 'top', labelLimit: 0, direction: 'horizontal' },
+  };
   const layers: VegaLiteSpec[] = [
     {
-      mark: { type: 'errorband', opacity: 0.18, borders: false },
-      encoding: {
-        x,
-        y: { field: 'lower', type: 'quantitative', title: metricLabels[metric] },
-        y2: { field: 'upper' },
-        color: methodColor(result.methods),
-      },
+      transform: [{ filter: `datum.series == '${self}'` }],
+      mark: { type: 'errorband', opacity: 0.2, borders: false, color: '#4c78a8' },
+      encoding: { x, y: { field: 'lower', type: 'quantitative', title: null }, y2: { field: 'upper' } },
     },
     {
-      mark: { type: 'line', point: { filled: true, size: 45 }, strokeWidth: 2 },
+      mark: { type: 'line', point: { filled: true, size: 30 }, strokeWidth: 2 },
       encoding: {
         x,
-        y: { field: 'mean', type: 'quantitative', title: metricLabels[metric], scale: { zero: false } },
-        color: methodColor(result.methods),
+        // The metric is the chart's title; a long axis title would stretch every row of panels.
+        y: { field: 'mean', type: 'quantitative', title: null, scale: { zero: false } },
+        color,
+        detail: { field: 'series' },
         tooltip: [
-          { field: 'method' },
-          { field: 'budget' },
-          { field: 'mean', format: '.4f' },
-          { field: 'lower', format: '.4f' },
-          { field: 'upper', format: '.4f' },
+          { field: 'method', title: 'Method' },
+          { field: 'budget', title: 'Budget' },
+          { field: 'mean', format: '.4f', title: 'Mean' },
+          { field: 'lower', format: '.4f', title: 'Lower' },
+          { field: 'upper', format: '.4f', title: 'Upper' },
         ],
       },
     },
   ];
   if (metric.endsWith('spendRatio') || metric.endsWith('oracleRatio') || metric.endsWith('oracleRatioMatched')) {
     layers.push({
-      data: { values: [{ y: 1 }] },
+      transform: [{ filter: 'datum.first' }],
       mark: { type: 'rule', strokeDash: [4, 4], color: '#555' },
-      encoding: { y: { field: 'y', type: 'quantitative' } },
+      encoding: { y: { datum: 1 } },
+    });
+  } else if (metric === 'eom.cost' || metric === 'truth.cost') {
+    layers.push({
+      transform: [{ filter: `datum.series == '${self}'` }],
+      mark: { type: 'line', strokeDash: [4, 4], color: '#555', strokeWidth: 1 },
+      encoding: { x, y: { field: 'budget', type: 'quantitative' } },
     });
   }
-  return { ...base(size, metricLabels[metric]), data: { values }, layer: layers };
+  const columns = Math.min(methods.length, size.width >= 360 ? 4 : 3);
+  const note = metric === 'eom.cost' || metric === 'truth.cost' ? ' (dashed: spend = budget)' : '';
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: `${label}${note}`, anchor: 'start', fontSize: 14, limit: 0 },
+    config: {
+      view: { stroke: '#e4e7eb' },
+      axis: { grid: true, gridOpacity: 0.4, labelLimit: 0, titleLimit: 0 },
+      legend: { labelLimit: 0, titleLimit: 0 },
+      header: { labelFontSize: 12, labelLimit: 0, labelFontWeight: 600 },
+    },
+    data: { values },
+    facet: { field: 'panel', type: 'nominal', title: null, sort: methods },
+    columns,
+    resolve: { scale: { y: 'shared', x: 'shared' } },
+    spec: { width: Math.round(size.width * 0.55), height: Math.round(size.height * 0.6), layer: layers },
+  };
 }
 
 /** Cost curves: incremental response against incremental cost per method, from the origin. */
@@ -188,12 +228,11 @@ export function groupsSpec(groups: readonly GroupSummary[], size: Size): VegaLit
 }
 
 /** Distillation agreement per group, with the overall agreement as a rule. */
-export function distillationSpec(d: DistillationSummary, size: Size): VegaLiteSpec {
+export function distillationSpec(d: DistillationSummary, size: Size): VegaLiteSpec | null {
   const per = d.perGroup ?? [];
-  const values =
-    per.length > 0
-      ? per.map((g) => ({ group: String(g.group), agreement: g.agreement, size: g.size }))
-      : [{ group: 'all', agreement: d.agreement, size: 1 }];
+  // One overall figure is a sentence, not a chart.
+  if (per.length === 0) return null;
+  const values = per.map((g) => ({ group: String(g.group), agreement: g.agreement, size: g.size }));
   return {
     ...base(size, `Distillation: student agrees with teacher on ${(100 * d.agreement).toFixed(1)}% of users`),
     data: { values },

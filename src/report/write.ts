@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { renderReport } from './report.js';
 import type { ReportInput, ReportOptions } from './types.js';
 
@@ -46,7 +47,10 @@ export async function writeReport(
   input: ReportInput,
   options: ReportOptions = {},
 ): Promise<WrittenReport> {
-  const r = await renderReport(input, options);
+  const r = await renderReport(input, {
+    ...(input.plans !== undefined && options.vegaRuntime === undefined ? { vegaRuntime: await vegaRuntime() } : {}),
+    ...options,
+  });
   await mkdir(dir, { recursive: true });
   const html = join(dir, 'report.html');
   const json = join(dir, 'results.json');
@@ -68,4 +72,10 @@ export async function writeReport(
     charts: r.charts,
     warnings: r.warnings,
   };
+}
+
+/** vega's browser build from the installed vega package (for the report's budget slider). */
+export async function vegaRuntime(): Promise<string> {
+  const main = createRequire(import.meta.url).resolve('vega');
+  return readFile(join(dirname(main), 'vega.min.js'), 'utf8');
 }
