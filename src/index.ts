@@ -225,6 +225,7 @@ export {
 export type {
   AllocationPolicyParts,
   Explanation,
+  HoldoutEstimate,
   PolicyMetadata,
   StudentActivation,
   StudentLayer,
@@ -250,10 +251,10 @@ export type {
   Estimate,
   GroupSummary,
   KSelectionSummary,
+  ProfitSummary,
   RenderedChart,
   RenderedReport,
   ReportInput,
-  ProfitSummary,
   ReportOptions,
   VegaLiteSpec,
 } from './report/index.js';

@@ -120,6 +120,11 @@ export function buildProgram(progressOf: () => Progress): Command {
       '--slim',
       'HRC: leave the group statistics out of policy.json (much smaller; budgets between grid points then use the nearest lower grid budget instead of an exact re-solve)',
     )
+    .option(
+      '--holdout <share>',
+      'HRC: keep this share of rows (stratified by arm) out of the fit and store the held-out IPW value per grid budget in policy.json, e.g. 0.3',
+      numberOption('holdout', { min: 0 }),
+    )
     .action(async (o) =>
       runFit(
         { ...o, backend: o.backend as BackendName, formulation: o.formulation as Formulation | undefined },

@@ -115,7 +115,7 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
   if (input.groups !== undefined && input.groups.length > 0) {
     sections.push({
       title: 'Groups',
-      note: 'Per-group incremental response (bars, with intervals where known; colour = the arm the plan gives the group) and group size.',
+      note: `Per-group incremental response (bars, with intervals where known; colour = the arm the plan gives the group ${input.groupsBudget !== undefined ? `at ${fmt(input.groupsBudget)} per user` : 'at one budget'}) and group size.`,
       charts: await chart('groups', groupsSpec(input.groups, size), `${input.groups.length} groups.`),
       tables: [],
     });

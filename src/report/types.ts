@@ -66,6 +66,8 @@ export interface ReportInput {
   /** Cost curves; when omitted they are drawn from `comparison` (mean EOM incremental cost and response). */
   readonly costCurves?: readonly CostCurveSeries[];
   readonly groups?: readonly GroupSummary[];
+  /** Budget per user whose plan gives the groups' `arm`, named in the groups section. */
+  readonly groupsBudget?: number;
   readonly distillation?: DistillationSummary;
   readonly kSelection?: KSelectionSummary;
   /** Free key-value facts shown in a table (data set, sizes, command line...). */
