@@ -154,6 +154,10 @@ export async function runDemo(a: DemoArgs, progress: Progress, print: (line: str
   }
   const baselines = a.methods.filter((m) => m !== 'hrc');
   if (hasHrc && seeds.length > 1) parts.push(await run(['hrc'], seeds.slice(1)));
+  if (baselines.length > 0) {
+    print('');
+    print('Baselines as they finish (method, budget, then the same columns):');
+  }
   for (const m of baselines) {
     progress.stage(`fitting ${m} (${elapsed()} so far)`);
     const r = await run([m], seeds);

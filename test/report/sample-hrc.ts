@@ -1,11 +1,13 @@
 import { useBackend } from '../../src/backend/index.js';
-import { compare } from '../../src/eval/compare.js';
+import { type ComparisonResult, compare } from '../../src/eval/compare.js';
+import { summarizeResults } from '../../src/eval/summary.js';
 import { HRCPipeline } from '../../src/pipeline/index.js';
 import { decisionSummary } from '../../src/report/decision.js';
 import { planView } from '../../src/report/plan.js';
 import type { ReportInput } from '../../src/report/types.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 import { UniformArmFixture } from '../eval/fixtures.js';
+import { sampleReportInput } from './sample.js';
 
 /**
  * A small HRC report input as `demo` builds it: HRC fitted on a small simulated trial (few epochs), a comparison
@@ -61,4 +63,34 @@ export async function sampleHrcReport(options: { profit?: boolean } = {}) {
     metadata: { data: 'simulateCouponTrial seed 17', 'test rows': sim.test.n },
   };
   return { input, policy, hrc, sim };
+}
+
+/**
+ * The reports a user sees, from one HRC fit: `demo` (simulator truth, decision summary, budget slider), `compare`
+ * (no truth, as on a trial CSV, with profit mode) and `sections` (fixtures with groups, distillation per group and
+ * the choice of K).
+ */
+export async function sampleReports() {
+  const demo = await sampleHrcReport({ profit: false });
+  const cmp = demo.input.comparison as ComparisonResult;
+  const rows = cmp.rows.filter((r) => !r.metric.startsWith('truth.'));
+  const compareInput: ReportInput = {
+    ...demo.input,
+    title: 'Sample comparison on a trial file',
+    description: 'The same runs without the simulator truth, as compare shows a trial CSV; profit mode on.',
+    decision: await decisionSummary({
+      data: demo.sim.test,
+      budgets: [0.1, 0.3, 0.6],
+      assign: async (b) => (await demo.policy.atBudget(b)).decideBatch(demo.sim.test.features, { perUser: b }),
+      responseName: 'orders',
+      resamples: 60,
+      netValue: 6,
+    }),
+    comparison: { ...cmp, rows, summary: summarizeResults(rows, { level: cmp.summary.level, reference: 'hrc' }) },
+  };
+  return {
+    policy: demo.policy,
+    dispose: () => demo.hrc.dispose(),
+    reports: { demo: demo.input, compare: compareInput, sections: await sampleReportInput() },
+  };
 }
