@@ -46,7 +46,10 @@ figure.chart figcaption { color: var(--muted); font-size: 13px; margin-top: 6px;
 figure.chart svg { display: block; }
 table { border-collapse: collapse; background: #fff; margin: 12px 0 4px; font-size: 13.5px; font-variant-numeric: tabular-nums; }
 caption { text-align: left; color: var(--muted); padding: 4px 0; font-size: 13px; }
-th, td { border: 1px solid var(--line); padding: 5px 10px; text-align: right; white-space: nowrap; }
+th, td { border: 1px solid var(--line); padding: 5px 10px; text-align: right; }
+td { white-space: nowrap; }
+/* Wide tables wrap their cells (an interval after its mean) instead of scrolling sideways. */
+table.wide td { white-space: normal; min-width: 7em; }
 th { background: #f0f2f5; font-weight: 600; white-space: normal; vertical-align: bottom; }
 td:first-child, th:first-child { text-align: left; }
 .facts td { text-align: left; }
@@ -70,7 +73,9 @@ export function tableHtml(t: Table, cls = ''): string {
     ? `<tr>${t.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`
     : '';
   const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
-  const table = `<table${cls !== '' ? ` class="${cls}"` : ''}><caption>${escapeHtml(t.caption)}</caption>\n<thead>${head}</thead>\n<tbody>${body}</tbody></table>`;
+  const wide = t.header.length > 4 ? 'wide' : '';
+  const classes = [cls, wide].filter((c) => c !== '').join(' ');
+  const table = `<table${classes !== '' ? ` class="${classes}"` : ''}><caption>${escapeHtml(t.caption)}</caption>\n<thead>${head}</thead>\n<tbody>${body}</tbody></table>`;
   return `<div class="table">${table}</div>`;
 }
 
