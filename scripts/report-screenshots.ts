@@ -30,10 +30,11 @@ try {
     const page = await browser.newPage();
     await page.goto(pathToFileURL(files.html).href, { waitUntil: 'load' });
     if (input.plans !== undefined) await page.waitForSelector('body[data-budget-ready]');
-    // The first screen (what a reader sees on opening the page) and the whole page.
+    // The first screen of each report (what a reader sees on opening it); the whole page and the budget section
+    // of the demo report.
     await page.screenshot({ path: join(images, `report-${name}-top.png`) });
-    await page.screenshot({ path: join(images, `report-${name}.png`), fullPage: true });
-    if (input.plans !== undefined) {
+    if (name === 'demo') {
+      await page.screenshot({ path: join(images, `report-${name}.png`), fullPage: true });
       await page.locator('#budget-section').screenshot({ path: join(images, `report-${name}-budget.png`) });
     }
     await page.close();

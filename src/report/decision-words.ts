@@ -40,11 +40,16 @@ function againstBest(d: DecisionAtBudget): string {
   return `${whom} brings ${estimateText(b.incrementalResponse, true)}`;
 }
 
+/** Whether the plan's expected spend is above its budget by more than 2%. */
+function overBudget(d: DecisionAtBudget): boolean {
+  return d.spend.estimate > d.budget * 1.02 + 1e-12;
+}
+
 /** One sentence per budget (and one for profit mode), e.g. "At 0.3 per user: give coupon_2 to 31% ...". */
 export function decisionSentences(s: DecisionSummary): string[] {
   const out = s.budgets.map(
     (d) =>
-      `At ${num(d.budget)} per user: ${sharesText(d.shares)}; expected ${estimateText(d.incrementalResponse, true)} ${s.responseName} per user for ${estimateText(d.spend)} spent per user, ${againstBest(d)}.`,
+      `At ${num(d.budget)} per user: ${sharesText(d.shares)}; expected ${estimateText(d.incrementalResponse, true)} ${s.responseName} per user for ${estimateText(d.spend)} spent per user${overBudget(d) ? ' (over the budget)' : ''}, ${againstBest(d)}.`,
   );
   if (s.profit !== undefined) {
     const p = s.profit;
@@ -112,9 +117,9 @@ export function decisionJson(s: DecisionSummary): string {
 }
 
 /** The decision summary as an HTML block (escaped), the first thing on the page. */
-export function decisionHtml(s: DecisionSummary): string {
+export function decisionHtml(s: DecisionSummary, profitSvg?: string): string {
   const t = decisionTable(s);
-  const head = `<tr>${t.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
+  const head = `<tr>${t.header.map((h, i) => `<th${i === 1 || i === 4 ? ' class="wrap"' : ''}>${escapeHtml(h)}</th>`).join('')}</tr>`;
   const body = t.rows
     .map(
       (r) =>
@@ -124,5 +129,5 @@ export function decisionHtml(s: DecisionSummary): string {
   const items = decisionSentences(s)
     .map((x) => `<li>${escapeHtml(x)}</li>`)
     .join('\n');
-  return `<section class="decision" id="decision"><h2>What to do</h2><ul>${items}</ul><p class="note">${escapeHtml(sourceText(s))}</p><div class="table"><table class="decision-table"><thead>${head}</thead><tbody>${body}</tbody></table></div></section>`;
+  return `<section class="decision" id="decision"><h2>What to do</h2><ul>${items}</ul><p class="note">${escapeHtml(sourceText(s))}</p><div class="table"><table class="decision-table"><thead>${head}</thead><tbody>${body}</tbody></table></div>${profitSvg !== undefined ? `<div class="charts"><figure class="chart" data-chart="profit">${profitSvg}<figcaption>Net value per user (${escapeHtml(num(s.profit?.netValue ?? Number.NaN))} per unit of ${escapeHtml(s.responseName)} x incremental response, minus incremental cost) at each budget, with its interval; dashed: the break-even budget.</figcaption></figure></div>` : ''}</section>`;
 }

@@ -64,6 +64,7 @@ div.table { overflow-x: auto; max-width: 100%; }
 .interactive .vega-bindings { margin: 4px 0 8px; }
 .interactive .vega-bind label { display: flex; align-items: center; gap: 10px; }
 .interactive .vega-bind input[type=range] { width: 320px; }
+th.wrap { text-align: left; }
 td.wrap { white-space: normal; min-width: 12em; text-align: left; }
 footer { color: var(--muted); font-size: 12px; padding: 0 40px 32px; }
 `;

@@ -12,6 +12,7 @@ import {
   distillationSpec,
   groupsSpec,
   kSelectionSpec,
+  profitSpec,
   type VegaLiteSpec,
   valueVsBudgetSpec,
 } from './specs.js';
@@ -143,7 +144,20 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
       tables: [],
     });
   }
-  let lead = input.decision !== undefined ? decisionHtml(input.decision) : '';
+  let lead = '';
+  const charts: string[] = []; // ids, in page order
+  if (input.decision !== undefined) {
+    const profit = input.decision.profit;
+    const spec = profit !== undefined ? profitSpec(profit, size) : null;
+    let svg: string | undefined;
+    if (spec !== null) {
+      const r = await renderSvg(spec);
+      warnings.push(...r.warnings.map((w) => `profit: ${w}`));
+      svg = r.svg;
+      charts.push('profit');
+    }
+    lead = decisionHtml(input.decision, svg);
+  }
   let tail: string | undefined;
   if (input.plans !== undefined && input.plans.budgets.length > 0) {
     const d = input.decision?.budgets;
@@ -156,6 +170,7 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
     const r = await renderSvg(spec);
     warnings.push(...r.warnings.map((w) => `budget: ${w}`));
     lead += budgetSectionHtml(input.plans, initial, r.svg);
+    charts.push('budget');
     if (o.vegaRuntime !== undefined) tail = budgetScript((await compileSpec(spec)).spec, o.vegaRuntime);
   }
   const title = input.title ?? 'hrc-budget report';
@@ -171,10 +186,7 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
   });
   const markdown = buildMarkdown(input, { title, generatedAt, valueMetrics });
   const json = `${JSON.stringify({ kind: 'hrc-budget/report', formatVersion: 1, generatedAt, ...input }, jsonReplacer, 2)}\n`;
-  const charts = [
-    ...(input.plans !== undefined ? ['budget'] : []),
-    ...sections.flatMap((s) => s.charts.map((c) => c.id)),
-  ];
+  charts.push(...sections.flatMap((s) => s.charts.map((c) => c.id)));
   const decision =
     input.decision !== undefined
       ? { markdown: decisionMarkdown(input.decision), json: decisionJson(input.decision) }

@@ -1,5 +1,6 @@
 import type { ComparisonMetric, ComparisonResult } from '../eval/compare.js';
 import { curveArea } from '../eval/costcurve.js';
+import type { ProfitSummary } from './decision.js';
 import type { CostCurveSeries, DistillationSummary, GroupSummary, KSelectionSummary } from './types.js';
 import { metricLabels } from './types.js';
 
@@ -291,6 +292,50 @@ export function kSelectionSpec(k: KSelectionSummary, size: Size): VegaLiteSpec |
           },
           tooltip: [{ field: 'k' }, { field: 'score', format: '.4f' }],
         },
+      },
+    ],
+  };
+}
+
+/** Profit mode: net value per user against budget with its interval, and the break-even budget as a dashed rule. */
+export function profitSpec(p: ProfitSummary, size: Size): VegaLiteSpec | null {
+  if (p.curve.length === 0) return null;
+  const values = p.curve.map((c) => ({
+    budget: c.budget,
+    net: c.net.estimate,
+    lower: c.net.lower ?? c.net.estimate,
+    upper: c.net.upper ?? c.net.estimate,
+  }));
+  const x = { field: 'budget', type: 'quantitative', title: 'Budget per user' };
+  return {
+    ...base(size, `Net value per user; break-even budget ${Number(p.breakEvenBudget.toPrecision(3))}`),
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'errorband', opacity: 0.2, color: '#2f7d4f' },
+        encoding: {
+          x,
+          y: { field: 'lower', type: 'quantitative', title: 'Net value per user' },
+          y2: { field: 'upper' },
+        },
+      },
+      {
+        mark: { type: 'line', point: true, color: '#2f7d4f' },
+        encoding: {
+          x,
+          y: { field: 'net', type: 'quantitative' },
+          tooltip: [{ field: 'budget' }, { field: 'net', format: '.4f' }],
+        },
+      },
+      {
+        data: { values: [{ y: 0 }] },
+        mark: { type: 'rule', color: '#888' },
+        encoding: { y: { field: 'y', type: 'quantitative' } },
+      },
+      {
+        data: { values: [{ b: p.breakEvenBudget }] },
+        mark: { type: 'rule', strokeDash: [4, 4], color: '#e45756' },
+        encoding: { x: { field: 'b', type: 'quantitative' } },
       },
     ],
   };
