@@ -251,6 +251,8 @@ export type {
   Estimate,
   GroupSummary,
   KSelectionSummary,
+  PlanGroup,
+  PlanView,
   ProfitSummary,
   RenderedChart,
   RenderedReport,
@@ -267,6 +269,7 @@ export {
   defaultReportOptions,
   defaultValueMetrics,
   metricLabels,
+  planView,
   renderReport,
   renderSvg,
 } from './report/index.js';
