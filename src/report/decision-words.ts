@@ -1,5 +1,5 @@
 import type { ArmShare, DecisionAtBudget, DecisionSummary, Estimate } from './decision.js';
-import { escapeHtml, mdCell } from './format.js';
+import { escapeHtml, fmt, mdCell } from './format.js';
 
 /** A figure for a sentence: three significant digits, no exponent for ordinary magnitudes. */
 export function num(v: number): string {
@@ -49,13 +49,13 @@ function overBudget(d: DecisionAtBudget): boolean {
 export function decisionSentences(s: DecisionSummary): string[] {
   const out = s.budgets.map(
     (d) =>
-      `At ${num(d.budget)} per user: ${sharesText(d.shares)}; expected ${estimateText(d.incrementalResponse, true)} ${s.responseName} per user for ${estimateText(d.spend)} spent per user${overBudget(d) ? ' (over the budget)' : ''}, ${againstBest(d)}.`,
+      `At ${fmt(d.budget)} per user: ${sharesText(d.shares)}; expected ${estimateText(d.incrementalResponse, true)} ${s.responseName} per user for ${estimateText(d.spend)} spent per user${overBudget(d) ? ' (over the budget)' : ''}, ${againstBest(d)}.`,
   );
   if (s.profit !== undefined) {
     const p = s.profit;
     const at = p.curve.find((c) => c.budget === p.breakEvenBudget);
     out.push(
-      `Profit mode (one ${s.responseName.replace(/s$/, '')} worth ${num(p.netValue)}): spend up to ${num(p.breakEvenBudget)} per user; net value there ${at !== undefined ? estimateText(at.net, true) : '–'} per user, and less beyond it.`,
+      `Profit mode (one ${s.responseName.replace(/s$/, '')} worth ${num(p.netValue)}): spend up to ${fmt(p.breakEvenBudget)} per user; net value there ${at !== undefined ? estimateText(at.net, true) : '–'} per user, and less beyond it.`,
     );
   }
   return out;
@@ -78,7 +78,7 @@ export function decisionTable(s: DecisionSummary): { header: string[]; rows: str
       'Nobody',
     ],
     rows: s.budgets.map((d) => [
-      num(d.budget),
+      fmt(d.budget),
       d.shares
         .slice(1)
         .filter((x) => Math.round(100 * x.share) > 0)
@@ -100,7 +100,7 @@ export function decisionMarkdown(s: DecisionSummary, title = 'Decision summary')
   lines.push(line(t.header), `|${t.header.map(() => ' --- ').join('|')}|`, ...t.rows.map(line), '');
   if (s.profit !== undefined) {
     lines.push(
-      `Net value per user (one unit of ${s.responseName} worth ${num(s.profit.netValue)}): ${s.profit.curve.map((c) => `${num(c.budget)}: ${estimateText(c.net, true)}`).join('; ')}.`,
+      `Net value per user (one unit of ${s.responseName} worth ${num(s.profit.netValue)}): ${s.profit.curve.map((c) => `${fmt(c.budget)}: ${estimateText(c.net, true)}`).join('; ')}.`,
       '',
     );
   }

@@ -1,5 +1,5 @@
-import { num, sharesText } from './decision-words.js';
-import { escapeHtml } from './format.js';
+import { estimateText, num, sharesText } from './decision-words.js';
+import { escapeHtml, fmt } from './format.js';
 import { type PlanView, planIndexAt } from './plan.js';
 import type { VegaLiteSpec } from './specs.js';
 
@@ -200,14 +200,14 @@ export function planTexts(view: PlanView): { text: string; table: string }[] {
       arm,
       share: view.groups.reduce((a, g) => a + (arms[g.group] === j ? g.share : 0), 0),
     }));
-    const text = `Plan for ${num(budget)} per user (${view.method}, grid budget at or below the slider): ${sharesText(shares)}; planned ${num(view.value[b] ?? 0) === '0' ? '+0' : `+${num(view.value[b] ?? 0)}`} incremental response per user for ${num(view.cost[b] ?? 0)} spent per user (in-sample, from the trial rows the plan was fitted on).`;
+    const text = `Plan for ${fmt(budget)} per user (${view.method}, grid budget at or below the slider): ${sharesText(shares)}; planned ${estimateText({ estimate: view.value[b] ?? 0 }, true)} incremental response per user for ${num(view.cost[b] ?? 0)} spent per user (in-sample, from the trial rows the plan was fitted on).`;
     const rows = view.groups
       .map((g) => {
         const arm = arms[g.group] ?? 0;
         return `<tr data-group="${g.group}" data-arm="${arm}"><td>${escapeHtml(groupLabel(view, g.group))}</td><td>${escapeHtml(view.armNames[arm] as string)}</td><td>${num(g.uplift[arm] ?? 0)}</td><td>${num(g.cost[arm] ?? 0)}</td></tr>`;
       })
       .join('');
-    const table = `<table class="plan-table"><caption>Per-group plan at ${escapeHtml(num(budget))} per user</caption><thead><tr><th>Group</th><th>Arm given</th><th>Incremental response per user</th><th>Incremental cost per user</th></tr></thead><tbody>${rows}</tbody></table>`;
+    const table = `<table class="plan-table"><caption>Per-group plan at ${escapeHtml(fmt(budget))} per user</caption><thead><tr><th>Group</th><th>Arm given</th><th>Incremental response per user</th><th>Incremental cost per user</th></tr></thead><tbody>${rows}</tbody></table>`;
     return { text: escapeHtml(text), table };
   });
 }

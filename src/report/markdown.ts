@@ -58,7 +58,7 @@ export function buildMarkdown(
     out.push('## Groups', '');
     out.push(
       mdTable({
-        caption: 'Per-group uplift and size',
+        caption: `Per-group uplift and size; arm = the plan's arm ${input.groupsBudget !== undefined ? `at ${fmt(input.groupsBudget)} per user` : 'at one budget'}`,
         header: ['Group', 'Size', 'Uplift', 'Lower', 'Upper', 'Arm'],
         rows: input.groups.map((g) => [
           String(g.group),

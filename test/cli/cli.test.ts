@@ -283,6 +283,27 @@ describe('hrc-budget CLI', () => {
     expect(bad.err).toMatch(/--holdout/);
   });
 
+  it('demo shows HRC and what to do first, then the baselines, and says where the report is', () => {
+    const out = join(dir, 'demo');
+    const d = cli('demo', '--n', '1500', '--methods', 'hrc,tpm-sl', '--budgets', '0.1,0.3', '--out', out);
+    expect(d.code).toBe(0);
+    const whatToDo = d.out.indexOf('What to do (HRC, after');
+    const baselines = d.out.indexOf('Baselines as they finish');
+    expect(whatToDo).toBeGreaterThan(0);
+    expect(baselines).toBeGreaterThan(whatToDo);
+    expect(d.out.indexOf('report.html (HRC only for now')).toBeGreaterThan(whatToDo);
+    expect(d.out.indexOf('report.html (HRC only for now')).toBeLessThan(baselines);
+    expect(d.out).toMatch(/\n {2}At 0\.1 per user: .* orders per user for .* spent per user/);
+    expect(d.out).toMatch(/wrote .*report\.html, .*results\.json and .*summary\.md after \d+ s/);
+    expect(d.err).toMatch(/fitting hrc on seed 42 \(the baselines follow\)/);
+    expect(d.err).toMatch(/fitting tpm-sl/);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('id="decision"');
+    expect(html).toContain('id="budget-spec"');
+    expect(JSON.parse(readFileSync(join(out, 'decision.json'), 'utf8')).method).toBe('hrc');
+    expect(readFileSync(join(out, 'results.json'), 'utf8')).toContain('"tpm-sl"');
+  });
+
   it('exits 1 with a one-line message on bad input, 0 on --help', () => {
     const missing = cli(
       'fit',
