@@ -87,10 +87,10 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
   if (curves.length > 0) {
     sections.push({
       title: 'Cost curves',
-      note: 'Incremental response against incremental cost over the budget sweep; higher and further left is better. Vertical rules are intervals of the incremental response.',
+      note: `Incremental response against incremental cost over the budget sweep; higher and further left is better. Vertical rules are intervals of the incremental response.${curves.length >= 3 ? ` One panel per method${cmp?.reference !== undefined ? `, ${cmp.reference} in grey for comparison` : ''}.` : ''}`,
       charts: await chart(
         'cost-curves',
-        costCurveSpec(curves, size),
+        costCurveSpec(curves, size, cmp?.reference),
         curves
           .map((c) =>
             c.normalizedArea !== undefined ? `${c.method}: normalized area ${fmt(c.normalizedArea)}` : c.method,

@@ -133,11 +133,15 @@ export function valueVsBudgetSpec(result: ComparisonResult, metric: ComparisonMe
   };
 }
 
-/** Cost curves: incremental response against incremental cost per method, from the origin. */
-export function costCurveSpec(series: readonly CostCurveSeries[], size: Size): VegaLiteSpec | null {
+/**
+ * Cost curves: incremental response against incremental cost per method, from the origin, with interval rules. With
+ * three or more methods, small multiples: one panel per method with the reference method's curve in grey.
+ */
+export function costCurveSpec(series: readonly CostCurveSeries[], size: Size, reference?: string): VegaLiteSpec | null {
+  if (series.every((s) => s.points.length === 0)) return null;
   const methods = series.map((s) => s.method);
-  const values = series.flatMap((s) => [
-    { method: s.method, cost: 0, response: 0, order: -1 },
+  const rows = (s: CostCurveSeries) => [
+    { method: s.method, cost: 0, response: 0, lower: 0, upper: 0, budget: null, order: -1 },
     ...[...s.points]
       .sort((a, b) => a.incrementalCost - b.incrementalCost)
       .map((p, i) => ({
@@ -149,38 +153,85 @@ export function costCurveSpec(series: readonly CostCurveSeries[], size: Size): V
         budget: p.budget ?? null,
         order: i,
       })),
-  ]);
-  if (series.every((s) => s.points.length === 0)) return null;
+  ];
   const x = { field: 'cost', type: 'quantitative', title: 'Incremental cost per user' };
+  const y = { field: 'response', type: 'quantitative', title: 'Incremental response per user' };
+  const tooltip = [
+    { field: 'method', title: 'Method' },
+    { field: 'budget', title: 'Budget' },
+    { field: 'cost', format: '.4f', title: 'Incremental cost' },
+    { field: 'response', format: '.4f', title: 'Incremental response' },
+  ];
+  const title = 'Cost curves: incremental response vs incremental cost';
+  if (series.length < 3) {
+    return {
+      ...base(size, title),
+      data: { values: series.flatMap(rows) },
+      layer: [
+        {
+          mark: { type: 'rule', opacity: 0.5 },
+          encoding: {
+            x,
+            y: { field: 'lower', type: 'quantitative' },
+            y2: { field: 'upper' },
+            color: methodColor(methods),
+          },
+        },
+        {
+          mark: { type: 'line', point: { filled: true, size: 45 }, strokeWidth: 2 },
+          encoding: { x, y, order: { field: 'order' }, color: methodColor(methods), tooltip },
+        },
+      ],
+    };
+  }
+  const ref = reference !== undefined && methods.includes(reference) ? reference : (methods[0] as string);
+  const self = 'method of the panel';
+  const other = `${ref}, for comparison`;
+  const refSeries = series.find((s) => s.method === ref) as CostCurveSeries;
+  const values = series.flatMap((s) => [
+    ...rows(s).map((r) => ({ ...r, panel: s.method, series: self })),
+    ...(s.method !== ref ? rows(refSeries).map((r) => ({ ...r, panel: s.method, series: other })) : []),
+  ]);
   return {
-    ...base(size, 'Cost curves: incremental response vs incremental cost'),
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: title, anchor: 'start', fontSize: 14, limit: 0 },
+    config: {
+      view: { stroke: '#e4e7eb' },
+      axis: { grid: true, gridOpacity: 0.4, labelLimit: 0, titleLimit: 0 },
+      legend: { labelLimit: 0, titleLimit: 0 },
+      header: { labelFontSize: 12, labelLimit: 0, labelFontWeight: 600 },
+    },
     data: { values },
-    layer: [
-      {
-        mark: { type: 'rule', opacity: 0.5 },
-        encoding: {
-          x,
-          y: { field: 'lower', type: 'quantitative' },
-          y2: { field: 'upper' },
-          color: methodColor(methods),
+    facet: { field: 'panel', type: 'nominal', title: null, sort: methods },
+    columns: Math.min(methods.length, size.width >= 360 ? 4 : 3),
+    spec: {
+      width: Math.round(size.width * 0.55),
+      height: Math.round(size.height * 0.6),
+      layer: [
+        {
+          transform: [{ filter: `datum.series == '${self}'` }],
+          mark: { type: 'rule', opacity: 0.5, color: '#4c78a8' },
+          encoding: { x, y: { field: 'lower', type: 'quantitative', title: null }, y2: { field: 'upper' } },
         },
-      },
-      {
-        mark: { type: 'line', point: { filled: true, size: 45 }, strokeWidth: 2 },
-        encoding: {
-          x,
-          y: { field: 'response', type: 'quantitative', title: 'Incremental response per user' },
-          order: { field: 'order' },
-          color: methodColor(methods),
-          tooltip: [
-            { field: 'method' },
-            { field: 'budget' },
-            { field: 'cost', format: '.4f' },
-            { field: 'response', format: '.4f' },
-          ],
+        {
+          mark: { type: 'line', point: { filled: true, size: 30 }, strokeWidth: 2 },
+          encoding: {
+            x,
+            y: { ...y, title: null },
+            order: { field: 'order' },
+            detail: { field: 'series' },
+            color: {
+              field: 'series',
+              type: 'nominal',
+              title: null,
+              scale: { domain: [self, other], range: ['#4c78a8', '#9aa5b1'] },
+              legend: { orient: 'top', labelLimit: 0, direction: 'horizontal' },
+            },
+            tooltip,
+          },
         },
-      },
-    ],
+      ],
+    },
   };
 }
 

@@ -53,19 +53,14 @@ export function differenceTable(result: ComparisonResult, metrics: readonly Comp
         );
         if (d === undefined) return '–';
         const w = winsAtMatchedSpend(result, method, budget, metric);
-        const wins =
-          w === undefined
-            ? ''
-            : w.seeds < MIN_SEEDS_FOR_WINS
-              ? ` (${w.seeds} seed(s): too few to count wins)`
-              : ` (wins ${w.wins} of ${w.seeds} seeds)`;
+        const wins = w === undefined || w.seeds < MIN_SEEDS_FOR_WINS ? '' : ` (wins ${w.wins} of ${w.seeds} seeds)`;
         return `${fmtInterval(d.mean, d.lower, d.upper)}${wins}`;
       });
       rows.push([method, fmt(budget), ...cells]);
     }
   }
   return {
-    caption: `Paired differences, method − ${ref}, over seeds. A seed counts as a win when the method's value is higher at no more spend than ${ref}'s (within 1%), counted with ${MIN_SEEDS_FOR_WINS} or more seeds.`,
+    caption: `Paired differences, method − ${ref}, over seeds. ${result.seeds.length >= MIN_SEEDS_FOR_WINS ? `A seed counts as a win when the method's value is higher at no more spend than ${ref}'s (within 1%).` : `Wins are not counted: they need ${MIN_SEEDS_FOR_WINS} or more seeds, this run has ${result.seeds.length}.`}`,
     header: ['Method', 'Budget', ...metrics.map((m) => metricLabels[m])],
     rows,
   };
