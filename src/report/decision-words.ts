@@ -40,6 +40,11 @@ function againstBest(d: DecisionAtBudget): string {
   return `${whom} brings ${estimateText(b.incrementalResponse, true)}`;
 }
 
+/** "one order" for 'orders', else "one unit of bought". */
+function unitOf(name: string): string {
+  return /[^s]s$/.test(name) ? `one ${name.slice(0, -1)}` : `one unit of ${name}`;
+}
+
 /** Whether the plan's expected spend is above its budget by more than 2%. */
 function overBudget(d: DecisionAtBudget): boolean {
   return d.spend.estimate > d.budget * 1.02 + 1e-12;
@@ -55,7 +60,7 @@ export function decisionSentences(s: DecisionSummary): string[] {
     const p = s.profit;
     const at = p.curve.find((c) => c.budget === p.breakEvenBudget);
     out.push(
-      `Profit mode (one ${s.responseName.replace(/s$/, '')} worth ${num(p.netValue)}): spend up to ${fmt(p.breakEvenBudget)} per user; net value there ${at !== undefined ? estimateText(at.net, true) : '–'} per user, and less beyond it.`,
+      `Profit mode (${unitOf(s.responseName)} worth ${num(p.netValue)}): spend up to ${fmt(p.breakEvenBudget)} per user; net value there ${at !== undefined ? estimateText(at.net, true) : '–'} per user, and less beyond it.`,
     );
   }
   return out;
@@ -63,7 +68,13 @@ export function decisionSentences(s: DecisionSummary): string[] {
 
 /** The figures' source, in words. */
 export function sourceText(s: DecisionSummary): string {
-  return `${s.heldOut ? 'Held-out figures' : 'In-sample figures (the rows the plan was fitted on; expect less on new users)'} for ${s.method}: ${s.source}.`;
+  const which =
+    s.heldOut === true
+      ? 'Held-out figures'
+      : s.heldOut === false
+        ? 'In-sample figures (the rows the plan was fitted on; expect less on new users)'
+        : 'Figures (held out only if none of these rows were used to fit the plan)';
+  return `${which} for ${s.method}: ${s.source}.`;
 }
 
 /** The decision table: one row per budget, the plan beside the two plain alternatives. */
@@ -100,7 +111,7 @@ export function decisionMarkdown(s: DecisionSummary, title = 'Decision summary')
   lines.push(line(t.header), `|${t.header.map(() => ' --- ').join('|')}|`, ...t.rows.map(line), '');
   if (s.profit !== undefined) {
     lines.push(
-      `Net value per user (one unit of ${s.responseName} worth ${num(s.profit.netValue)}): ${s.profit.curve.map((c) => `${fmt(c.budget)}: ${estimateText(c.net, true)}`).join('; ')}.`,
+      `Net value per user (${unitOf(s.responseName)} worth ${num(s.profit.netValue)}): ${s.profit.curve.map((c) => `${fmt(c.budget)}: ${estimateText(c.net, true)}`).join('; ')}.`,
       '',
     );
   }

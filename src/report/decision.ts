@@ -61,8 +61,8 @@ export interface DecisionSummary {
   readonly responseName: string;
   /** Where the figures come from, e.g. 'IPW on 3,000 held-out trial rows'. */
   readonly source: string;
-  /** Whether the figures come from rows the plan was not fitted on. */
-  readonly heldOut: boolean;
+  /** Whether the figures come from rows the plan was not fitted on (`'unknown'` when that cannot be told). */
+  readonly heldOut: boolean | 'unknown';
   /** Confidence level of the intervals. */
   readonly level: number;
   readonly budgets: readonly DecisionAtBudget[];
@@ -81,8 +81,8 @@ export interface DecisionSummaryOptions {
   method?: string;
   /** @default 'response' */
   responseName?: string;
-  /** Whether `data` was held out from fitting. @default true */
-  heldOut?: boolean;
+  /** Whether `data` was held out from fitting, or `'unknown'` (e.g. a file that may hold training rows). @default true */
+  heldOut?: boolean | 'unknown';
   /** Where the rows come from, in words. @default 'held-out trial rows' or 'the training rows (in-sample)' */
   rowsName?: string;
   /** Value of one unit of response in cost units: adds the profit summary. */
@@ -98,7 +98,7 @@ export interface DecisionSummaryOptions {
 export const defaultDecisionSummaryOptions = {
   method: 'hrc',
   responseName: 'response',
-  heldOut: true,
+  heldOut: true as boolean | 'unknown',
   resamples: 200,
   level: 0.95,
   seed: 42,
@@ -183,7 +183,9 @@ export async function decisionSummary(options: DecisionSummaryOptions): Promise<
     };
   });
   const heldOut = o.heldOut;
-  const rows = o.rowsName ?? (heldOut ? 'held-out trial rows' : 'the training rows (in-sample)');
+  const rows =
+    o.rowsName ??
+    (heldOut === true ? 'held-out trial rows' : heldOut === false ? 'the training rows (in-sample)' : 'trial rows');
   const summary: DecisionSummary = {
     method: o.method,
     responseName: o.responseName,

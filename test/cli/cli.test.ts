@@ -188,7 +188,9 @@ describe('hrc-budget CLI', () => {
       /^At 0\.1 per user: (give .* of users|nobody gets an incentive); expected [+-][\d.]+.* bought per user for /,
     );
     expect(lines[1]).toMatch(/^At 0\.3 per user: /);
-    expect(lines[2]).toMatch(/^Held-out figures for hrc: inverse-propensity estimate on 3,000 rows of /);
+    expect(lines[2]).toMatch(
+      /^Figures \(held out only if none of these rows were used to fit the plan\) for hrc: inverse-propensity estimate on 3,000 rows of /,
+    );
     expect(e.out).toContain('Best single arm to a random share');
     expect(e.out).toContain('Nobody');
   });
@@ -212,7 +214,7 @@ describe('hrc-budget CLI', () => {
     );
     expect(e.code).toBe(0);
     expect(e.out).toMatch(/In-sample figures \(the rows the plan was fitted on; expect less on new users\)/);
-    expect(e.out).toMatch(/Profit mode \(one bought worth 5\): spend up to 0\.[13] per user/);
+    expect(e.out).toMatch(/Profit mode \(one unit of bought worth 5\): spend up to 0\.[13] per user/);
     const md = readFileSync(`${prefix}.md`, 'utf8');
     expect(md).toMatch(/^## Decision summary\n\n- At 0\.1 per user: /);
     const json = JSON.parse(readFileSync(`${prefix}.json`, 'utf8')) as {

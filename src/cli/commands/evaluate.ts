@@ -87,7 +87,9 @@ export async function runEvaluate(a: EvaluateArgs, progress: Progress, print: (s
     assign: (b) => assigned.get(b) as Int32Array,
     method: model.kind === 'policy' ? (model.policy.metadata.method ?? 'hrc') : model.method,
     responseName: a.response ?? 'response',
-    heldOut: !inSample,
+    // The policy records its training data's fingerprint: the same data is in-sample; other data may still hold
+    // training rows (e.g. the whole file of a --holdout fit), so only the policy's own word counts as held out.
+    heldOut: inSample ? false : 'unknown',
     rowsName: inSample ? `rows of ${a.data}, the policy's own training data (in-sample)` : `rows of ${a.data}`,
     seed: a.seed,
     ...(a.netValue !== undefined ? { netValue: a.netValue } : {}),
