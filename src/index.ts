@@ -241,6 +241,7 @@ export {
 export type {
   AllocationPolicyParts,
   Explanation,
+  HoldoutEstimate,
   PolicyMetadata,
   StudentActivation,
   StudentLayer,
@@ -256,17 +257,38 @@ export {
   StudentNet,
 } from './policy/index.js';
 export type {
+  Alternative,
+  ArmShare,
   CostCurveSeries,
+  DecisionAtBudget,
+  DecisionSummary,
+  DecisionSummaryOptions,
   DistillationSummary,
+  Estimate,
   GroupSummary,
   KSelectionSummary,
+  PlanGroup,
+  PlanView,
+  ProfitSummary,
   RenderedChart,
   RenderedReport,
   ReportInput,
   ReportOptions,
   VegaLiteSpec,
 } from './report/index.js';
-export { defaultReportOptions, defaultValueMetrics, metricLabels, renderReport, renderSvg } from './report/index.js';
+export {
+  decisionJson,
+  decisionMarkdown,
+  decisionSentences,
+  decisionSummary,
+  defaultDecisionSummaryOptions,
+  defaultReportOptions,
+  defaultValueMetrics,
+  metricLabels,
+  planView,
+  renderReport,
+  renderSvg,
+} from './report/index.js';
 export type {
   ArmPredictions,
   OutcomeConfig,

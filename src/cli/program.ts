@@ -120,6 +120,11 @@ export function buildProgram(progressOf: () => Progress): Command {
       '--slim',
       'HRC: leave the group statistics out of policy.json (much smaller; budgets between grid points then use the nearest lower grid budget instead of an exact re-solve)',
     )
+    .option(
+      '--holdout <share>',
+      'HRC: keep this share of rows (stratified by arm) out of the fit and store the held-out IPW value per grid budget in policy.json, e.g. 0.3',
+      numberOption('holdout', { min: 0 }),
+    )
     .action(async (o) =>
       runFit(
         { ...o, backend: o.backend as BackendName, formulation: o.formulation as Formulation | undefined },
@@ -158,6 +163,12 @@ export function buildProgram(progressOf: () => Progress): Command {
     .requiredOption('--budgets <list>', 'budgets per user', list('budgets'))
     .option('--seed <seed>', 'seed of the bootstrap', numberOption('seed', { integer: true }), 42)
     .option('--out <file>', 'results JSON to write')
+    .option(
+      '--net-value <v>',
+      'value of one unit of response in cost units: adds the break-even budget',
+      numberOption('net-value', { min: 0 }),
+    )
+    .option('--summary <prefix>', 'write the decision summary to <prefix>.md and <prefix>.json')
     .action(async (o) => runEvaluate(o, progressOf(), print));
 
   schemaOptions(

@@ -1,5 +1,5 @@
 export { datasetFingerprint, rowUniform } from './fingerprint.js';
-export type { AllocationPolicyParts, Explanation, PolicyMetadata } from './policy.js';
+export type { AllocationPolicyParts, Explanation, HoldoutEstimate, PolicyMetadata } from './policy.js';
 export { AllocationPolicy, POLICY_LIMITS, policyMetadata } from './policy.js';
 export type { SqlDialect, ToSqlOptions } from './sql.js';
 export { policyToSql, SQL_DIALECTS, sqlNumber } from './sql.js';

@@ -21,6 +21,33 @@ export interface PolicyMetadata {
   readonly distillAgreement?: number;
   /** Method that produced the policy, e.g. 'hrc'. */
   readonly method?: string;
+  /** Held-out value of the plan at each grid budget (`hrc-budget fit --holdout`). */
+  readonly holdout?: HoldoutEstimate;
+}
+
+/**
+ * The policy's value on randomized trial rows kept out of its fit: the expected outcome metric (IPW, see
+ * `evaluatePolicy`) of the plan at each grid budget, with bootstrap intervals. All values are per user.
+ */
+export interface HoldoutEstimate {
+  /** Share of the trial's rows held out (stratified by arm). */
+  readonly share: number;
+  /** Held-out rows. */
+  readonly rows: number;
+  /** Weight normalization of the estimate, e.g. 'hajek'. */
+  readonly estimator: string;
+  /** Confidence level of the intervals. */
+  readonly level: number;
+  /** The grid budgets, as in the allocation table. */
+  readonly budgets: readonly number[];
+  /** Incremental response per user over all-control at each budget. */
+  readonly incrementalResponse: readonly {
+    readonly estimate: number;
+    readonly lower: number;
+    readonly upper: number;
+  }[];
+  /** Cost per user at each budget. */
+  readonly cost: readonly { readonly estimate: number; readonly lower: number; readonly upper: number }[];
 }
 
 /** The parts of an {@link AllocationPolicy}. */
@@ -270,6 +297,11 @@ export class AllocationPolicy {
       armNames: this.treatmentNames,
     });
     return new AllocationPolicy({ ...this.parts(), table });
+  }
+
+  /** The same policy with metadata fields added or replaced (e.g. a held-out estimate). */
+  withMetadata(extra: Partial<PolicyMetadata>): AllocationPolicy {
+    return new AllocationPolicy({ ...this.parts(), metadata: { ...this.metadata, ...extra } });
   }
 
   /**

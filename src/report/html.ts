@@ -22,6 +22,10 @@ export interface PageParts {
   readonly description?: string;
   readonly generatedAt: string;
   readonly facts: readonly (readonly [string, string])[];
+  /** HTML shown first, above the facts (already escaped), e.g. the decision summary. */
+  readonly lead?: string;
+  /** HTML at the end of the body (already escaped), e.g. the scripts of the interactive parts. */
+  readonly tail?: string;
   readonly sections: readonly Section[];
 }
 
@@ -42,24 +46,44 @@ figure.chart figcaption { color: var(--muted); font-size: 13px; margin-top: 6px;
 figure.chart svg { display: block; }
 table { border-collapse: collapse; background: #fff; margin: 12px 0 4px; font-size: 13.5px; font-variant-numeric: tabular-nums; }
 caption { text-align: left; color: var(--muted); padding: 4px 0; font-size: 13px; }
-th, td { border: 1px solid var(--line); padding: 5px 10px; text-align: right; white-space: nowrap; }
-th { background: #f0f2f5; font-weight: 600; }
+th, td { border: 1px solid var(--line); padding: 5px 10px; text-align: right; }
+td { white-space: nowrap; }
+/* Wide tables wrap their cells (an interval after its mean) instead of scrolling sideways. */
+table.wide td { white-space: normal; min-width: 7em; }
+th { background: #f0f2f5; font-weight: 600; white-space: normal; vertical-align: bottom; }
 td:first-child, th:first-child { text-align: left; }
 .facts td { text-align: left; }
 div.table { overflow-x: auto; max-width: 100%; }
+.decision { background: #fff; border: 1px solid var(--line); border-left: 4px solid #2f7d4f; border-radius: 8px; padding: 14px 20px; margin-top: 20px; }
+.decision h2 { margin-bottom: 8px; }
+.decision ul { margin: 6px 0 8px; padding-left: 20px; max-width: 72em; }
+.decision li { margin: 4px 0; }
+.decision td { white-space: normal; }
+.interactive { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
+.interactive .plan-text { font-size: 15px; margin: 6px 0 10px; max-width: 72em; }
+.interactive .vega-bindings { margin: 4px 0 8px; }
+.interactive .vega-bind label { display: flex; align-items: center; gap: 10px; }
+.interactive .vega-bind input[type=range] { width: 320px; }
+th.wrap { text-align: left; }
+td.wrap { white-space: normal; min-width: 12em; text-align: left; }
 footer { color: var(--muted); font-size: 12px; padding: 0 40px 32px; }
 `;
 
-function tableHtml(t: Table, cls = ''): string {
+export function tableHtml(t: Table, cls = ''): string {
   const head = t.header.some((h) => h !== '')
     ? `<tr>${t.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`
     : '';
   const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
-  const table = `<table${cls !== '' ? ` class="${cls}"` : ''}><caption>${escapeHtml(t.caption)}</caption>\n<thead>${head}</thead>\n<tbody>${body}</tbody></table>`;
+  const wide = t.header.length > 4 ? 'wide' : '';
+  const classes = [cls, wide].filter((c) => c !== '').join(' ');
+  const table = `<table${classes !== '' ? ` class="${classes}"` : ''}><caption>${escapeHtml(t.caption)}</caption>\n<thead>${head}</thead>\n<tbody>${body}</tbody></table>`;
   return `<div class="table">${table}</div>`;
 }
 
-/** Builds the self-contained HTML page: inline CSS and inline SVG charts, no scripts, no external resources. */
+/**
+ * Builds the self-contained HTML page: inline CSS and inline SVG charts, no external resources; scripts only in
+ * `tail` (the interactive budget), and the page reads fully without them.
+ */
 export function buildHtml(p: PageParts): string {
   const facts =
     p.facts.length > 0
@@ -89,10 +113,12 @@ export function buildHtml(p: PageParts): string {
 <body>
 <header><h1>${escapeHtml(p.title)}</h1>${p.description !== undefined ? `<p>${escapeHtml(p.description)}</p>` : ''}<p>Generated ${escapeHtml(p.generatedAt)} by hrc-budget.</p></header>
 <main>
+${p.lead ?? ''}
 ${facts}
 ${sections}
 </main>
-<footer>Charts: Vega-Lite, rendered to SVG without a browser. Data behind every chart: results.json next to this file.</footer>
+<footer>Charts: Vega-Lite, rendered to SVG without a browser; the budget section runs vega in the page. Data behind every chart: results.json next to this file; the decision summary alone: decision.md and decision.json.</footer>
+${p.tail ?? ''}
 </body>
 </html>
 `;

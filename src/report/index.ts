@@ -1,3 +1,16 @@
+export type {
+  Alternative,
+  ArmShare,
+  DecisionAtBudget,
+  DecisionSummary,
+  DecisionSummaryOptions,
+  Estimate,
+  ProfitSummary,
+} from './decision.js';
+export { decisionSummary, defaultDecisionSummaryOptions } from './decision.js';
+export { decisionJson, decisionMarkdown, decisionSentences } from './decision-words.js';
+export type { PlanGroup, PlanView } from './plan.js';
+export { planView } from './plan.js';
 export type { RenderedChart } from './render.js';
 export { renderSvg } from './render.js';
 export type { RenderedReport } from './report.js';

@@ -1,4 +1,5 @@
 import type { ComparisonMetric } from '../eval/compare.js';
+import { decisionMarkdown } from './decision-words.js';
 import { fmt, mdCell } from './format.js';
 import { differenceTable, failureTable, summaryTables, type Table, tableMetrics } from './tables.js';
 import type { ReportInput } from './types.js';
@@ -22,6 +23,7 @@ export function buildMarkdown(
   const out: string[] = [`# ${o.title}`, ''];
   if (input.description !== undefined) out.push(input.description, '');
   out.push(`Generated ${o.generatedAt} by hrc-budget.`, '');
+  if (input.decision !== undefined) out.push(decisionMarkdown(input.decision, 'What to do'));
   const meta = Object.entries(input.metadata ?? {});
   if (meta.length > 0) {
     for (const [k, v] of meta) out.push(`- **${mdCell(k)}**: ${mdCell(String(v))}`);
@@ -56,7 +58,7 @@ export function buildMarkdown(
     out.push('## Groups', '');
     out.push(
       mdTable({
-        caption: 'Per-group uplift and size',
+        caption: `Per-group uplift and size; arm = the plan's arm ${input.groupsBudget !== undefined ? `at ${fmt(input.groupsBudget)} per user` : 'at one budget'}`,
         header: ['Group', 'Size', 'Uplift', 'Lower', 'Upper', 'Arm'],
         rows: input.groups.map((g) => [
           String(g.group),

@@ -47,13 +47,7 @@ function collectingLogger(sink: string[]): VegaLogger {
  * ```
  */
 export async function renderSvg(spec: VegaLiteSpec): Promise<RenderedChart> {
-  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
-  const warnings: string[] = [];
-  const logger = collectingLogger(warnings);
-  // Boundary: our specs are plain JSON; vega-lite validates them as it compiles.
-  const compiled = vl.compile(spec as unknown as Parameters<typeof vl.compile>[0], {
-    logger,
-  }).spec;
+  const { vega, compiled, warnings, logger } = await compileWith(spec);
   const view = new vega.View(vega.parse(compiled), {
     renderer: 'none',
     logger,
@@ -64,4 +58,21 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<RenderedChart> {
   } finally {
     view.finalize();
   }
+}
+
+/** Compiles a Vega-Lite specification to a Vega one (for a live view in the page), collecting warnings. */
+export async function compileSpec(spec: VegaLiteSpec): Promise<{ spec: unknown; warnings: string[] }> {
+  const { compiled, warnings } = await compileWith(spec);
+  return { spec: compiled, warnings };
+}
+
+async function compileWith(spec: VegaLiteSpec) {
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  const warnings: string[] = [];
+  const logger = collectingLogger(warnings);
+  // Boundary: our specs are plain JSON; vega-lite validates them as it compiles.
+  const compiled = vl.compile(spec as unknown as Parameters<typeof vl.compile>[0], {
+    logger,
+  }).spec;
+  return { vega, compiled, warnings, logger };
 }

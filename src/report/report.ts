@@ -1,15 +1,18 @@
 import type { ComparisonMetric } from '../eval/compare.js';
+import { decisionHtml, decisionJson, decisionMarkdown } from './decision-words.js';
 import { fmt } from './format.js';
 import type { ChartBlock, Section } from './html.js';
 import { buildHtml } from './html.js';
+import { budgetScript, budgetSectionHtml, budgetSpec } from './interactive.js';
 import { buildMarkdown } from './markdown.js';
-import { renderSvg } from './render.js';
+import { compileSpec, renderSvg } from './render.js';
 import {
   costCurveSpec,
   costCurvesFromComparison,
   distillationSpec,
   groupsSpec,
   kSelectionSpec,
+  profitSpec,
   type VegaLiteSpec,
   valueVsBudgetSpec,
 } from './specs.js';
@@ -21,6 +24,8 @@ export interface RenderedReport {
   readonly html: string;
   readonly markdown: string;
   readonly json: string;
+  /** The decision summary's Markdown and JSON twins, when the input has one. */
+  readonly decision?: { readonly markdown: string; readonly json: string };
   /** Ids of the charts in the page, in order. */
   readonly charts: readonly string[];
   /** Warnings from Vega-Lite and Vega while rendering (the library never prints them). */
@@ -31,8 +36,8 @@ export interface RenderedReport {
 export function defaultValueMetrics(input: ReportInput): ComparisonMetric[] {
   const hasTruth = input.comparison?.rows.some((r) => r.metric.startsWith('truth.')) ?? false;
   return hasTruth
-    ? ['truth.oracleRatioMatched', 'truth.spendRatio', 'eom.incrementalResponse']
-    : ['eom.incrementalResponse', 'eom.spendRatio'];
+    ? ['truth.oracleRatioMatched', 'truth.cost', 'eom.incrementalResponse']
+    : ['eom.incrementalResponse', 'eom.cost'];
 }
 
 /**
@@ -67,7 +72,7 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
         ...(await chart(
           `value:${metric}`,
           valueVsBudgetSpec(cmp, metric, size),
-          `${metricLabels[metric]} by budget; line = mean over seeds, band = the wider of the ${Math.round(100 * cmp.summary.level)}% interval over seeds (with 3+ seeds) and the mean bootstrap interval over test rows.`,
+          `${metricLabels[metric]} by budget, one panel per method${cmp.reference !== undefined ? ` (grey: ${cmp.reference})` : ''}; line = mean over seeds, band = the wider of the ${Math.round(100 * cmp.summary.level)}% interval over seeds (with 3+ seeds) and the mean bootstrap interval over test rows.`,
         )),
       );
     }
@@ -82,10 +87,10 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
   if (curves.length > 0) {
     sections.push({
       title: 'Cost curves',
-      note: 'Incremental response against incremental cost over the budget sweep; higher and further left is better. Vertical rules are intervals of the incremental response.',
+      note: `Incremental response against incremental cost over the budget sweep; higher and further left is better. Vertical rules are intervals of the incremental response.${curves.length >= 3 ? ` One panel per method${cmp?.reference !== undefined ? `, ${cmp.reference} in grey for comparison` : ''}.` : ''}`,
       charts: await chart(
         'cost-curves',
-        costCurveSpec(curves, size),
+        costCurveSpec(curves, size, cmp?.reference),
         curves
           .map((c) =>
             c.normalizedArea !== undefined ? `${c.method}: normalized area ${fmt(c.normalizedArea)}` : c.method,
@@ -111,7 +116,7 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
   if (input.groups !== undefined && input.groups.length > 0) {
     sections.push({
       title: 'Groups',
-      note: 'Per-group incremental response (bars, with intervals where known; colour = the arm the plan gives the group) and group size.',
+      note: `Per-group incremental response (bars, with intervals where known; colour = the arm the plan gives the group ${input.groupsBudget !== undefined ? `at ${fmt(input.groupsBudget)} per user` : 'at one budget'}) and group size.`,
       charts: await chart('groups', groupsSpec(input.groups, size), `${input.groups.length} groups.`),
       tables: [],
     });
@@ -119,6 +124,7 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
   if (input.distillation !== undefined) {
     sections.push({
       title: 'Distillation',
+      note: `The serving model (a small network) puts ${(100 * input.distillation.agreement).toFixed(1)}% of held-out users in the same group as the full model.`,
       charts: await chart(
         'distillation',
         distillationSpec(input.distillation, size),
@@ -138,6 +144,35 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
       tables: [],
     });
   }
+  let lead = '';
+  const charts: string[] = []; // ids, in page order
+  if (input.decision !== undefined) {
+    const profit = input.decision.profit;
+    const spec = profit !== undefined ? profitSpec(profit, size) : null;
+    let svg: string | undefined;
+    if (spec !== null) {
+      const r = await renderSvg(spec);
+      warnings.push(...r.warnings.map((w) => `profit: ${w}`));
+      svg = r.svg;
+      charts.push('profit');
+    }
+    lead = decisionHtml(input.decision, svg);
+  }
+  let tail: string | undefined;
+  if (input.plans !== undefined && input.plans.budgets.length > 0) {
+    const d = input.decision?.budgets;
+    const initial =
+      o.budget ??
+      (d !== undefined && d.length > 0
+        ? (d[Math.floor(d.length / 2)]?.budget as number)
+        : (input.plans.budgets[Math.floor(input.plans.budgets.length / 2)] as number));
+    const spec = budgetSpec(input.plans, initial, size);
+    const r = await renderSvg(spec);
+    warnings.push(...r.warnings.map((w) => `budget: ${w}`));
+    lead += budgetSectionHtml(input.plans, initial, r.svg);
+    charts.push('budget');
+    if (o.vegaRuntime !== undefined) tail = budgetScript((await compileSpec(spec)).spec, o.vegaRuntime);
+  }
   const title = input.title ?? 'hrc-budget report';
   const facts = Object.entries(input.metadata ?? {}).map(([k, v]) => [k, String(v)] as const);
   const html = buildHtml({
@@ -145,12 +180,18 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
     ...(input.description !== undefined ? { description: input.description } : {}),
     generatedAt,
     facts,
+    ...(lead !== '' ? { lead } : {}),
+    ...(tail !== undefined ? { tail } : {}),
     sections,
   });
   const markdown = buildMarkdown(input, { title, generatedAt, valueMetrics });
   const json = `${JSON.stringify({ kind: 'hrc-budget/report', formatVersion: 1, generatedAt, ...input }, jsonReplacer, 2)}\n`;
-  const charts = sections.flatMap((s) => s.charts.map((c) => c.id));
-  return { html, markdown, json, charts, warnings };
+  charts.push(...sections.flatMap((s) => s.charts.map((c) => c.id)));
+  const decision =
+    input.decision !== undefined
+      ? { markdown: decisionMarkdown(input.decision), json: decisionJson(input.decision) }
+      : undefined;
+  return { html, markdown, json, ...(decision !== undefined ? { decision } : {}), charts, warnings };
 }
 
 /** JSON has no NaN or Infinity: write them as null; typed arrays as plain arrays. */

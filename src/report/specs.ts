@@ -1,5 +1,6 @@
 import type { ComparisonMetric, ComparisonResult } from '../eval/compare.js';
 import { curveArea } from '../eval/costcurve.js';
+import type { ProfitSummary } from './decision.js';
 import type { CostCurveSeries, DistillationSummary, GroupSummary, KSelectionSummary } from './types.js';
 import { metricLabels } from './types.js';
 
@@ -18,11 +19,11 @@ const base = (size: Size, title: string): VegaLiteSpec => ({
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   width: size.width,
   height: size.height,
-  title: { text: title, anchor: 'start', fontSize: 14 },
+  title: { text: title, anchor: 'start', fontSize: 14, limit: 0 },
   config: {
     view: { stroke: null },
     axis: { grid: true, gridOpacity: 0.4 },
-    legend: { orient: 'right', symbolOpacity: 1, symbolType: 'circle' },
+    legend: { orient: 'right', symbolOpacity: 1, symbolType: 'circle', labelLimit: 0, titleLimit: 0 },
   },
 });
 
@@ -34,11 +35,13 @@ const methodColor = (methods: readonly string[]) => ({
 });
 
 /**
- * A metric's mean against budget per method, with a band from the wider of the seed interval (with three or more
- * seeds) and the mean bootstrap interval.
+ * A metric's mean against budget as small multiples: one panel per method (same axes), its line and band, with the
+ * reference method (e.g. HRC) drawn in grey in every other panel for comparison. The band is the wider of the seed
+ * interval (with three or more seeds) and the mean bootstrap interval. Ratio metrics get a dashed line at 1,
+ * spend metrics the budget line (spend = budget).
  */
 export function valueVsBudgetSpec(result: ComparisonResult, metric: ComparisonMetric, size: Size): VegaLiteSpec | null {
-  const values = result.summary.metrics
+  const own = result.summary.metrics
     .filter((r) => r.metric === metric && Number.isFinite(r.mean))
     .map((r) => {
       // A t-interval over two seeds (t = 12.7) says little and swamps the chart: seed intervals need 3+ seeds.
@@ -54,49 +57,91 @@ export function valueVsBudgetSpec(result: ComparisonResult, metric: ComparisonMe
         n: r.n,
       };
     });
-  if (values.length === 0) return null;
+  if (own.length === 0) return null;
+  const methods = result.methods.filter((m) => own.some((v) => v.method === m));
+  const ref = result.reference !== undefined && methods.includes(result.reference) ? result.reference : undefined;
+  const self = 'method of the panel';
+  const other = ref !== undefined ? `${ref}, for comparison` : '';
+  const values = methods.flatMap((panel) => [
+    ...own.filter((v) => v.method === panel).map((v, i) => ({ ...v, panel, series: self, first: i === 0 })),
+    ...(ref !== undefined && panel !== ref
+      ? own.filter((v) => v.method === ref).map((v) => ({ ...v, panel, series: other, first: false }))
+      : []),
+  ]);
   const x = { field: 'budget', type: 'quantitative', title: 'Budget per user' };
+  const label = metricLabels[metric];
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: { domain: ref !== undefined ? [self, other] : [self], range: ['#4c78a8', '#9aa5b1'] },
+    legend: { orient: 'top', labelLimit: 0, direction: 'horizontal' },
+  };
   const layers: VegaLiteSpec[] = [
     {
-      mark: { type: 'errorband', opacity: 0.18, borders: false },
-      encoding: {
-        x,
-        y: { field: 'lower', type: 'quantitative', title: metricLabels[metric] },
-        y2: { field: 'upper' },
-        color: methodColor(result.methods),
-      },
+      transform: [{ filter: `datum.series == '${self}'` }],
+      mark: { type: 'errorband', opacity: 0.2, borders: false, color: '#4c78a8' },
+      encoding: { x, y: { field: 'lower', type: 'quantitative', title: null }, y2: { field: 'upper' } },
     },
     {
-      mark: { type: 'line', point: { filled: true, size: 45 }, strokeWidth: 2 },
+      mark: { type: 'line', point: { filled: true, size: 30 }, strokeWidth: 2 },
       encoding: {
         x,
-        y: { field: 'mean', type: 'quantitative', title: metricLabels[metric], scale: { zero: false } },
-        color: methodColor(result.methods),
+        // The metric is the chart's title; a long axis title would stretch every row of panels.
+        y: { field: 'mean', type: 'quantitative', title: null, scale: { zero: false } },
+        color,
+        detail: { field: 'series' },
         tooltip: [
-          { field: 'method' },
-          { field: 'budget' },
-          { field: 'mean', format: '.4f' },
-          { field: 'lower', format: '.4f' },
-          { field: 'upper', format: '.4f' },
+          { field: 'method', title: 'Method' },
+          { field: 'budget', title: 'Budget' },
+          { field: 'mean', format: '.4f', title: 'Mean' },
+          { field: 'lower', format: '.4f', title: 'Lower' },
+          { field: 'upper', format: '.4f', title: 'Upper' },
         ],
       },
     },
   ];
   if (metric.endsWith('spendRatio') || metric.endsWith('oracleRatio') || metric.endsWith('oracleRatioMatched')) {
     layers.push({
-      data: { values: [{ y: 1 }] },
+      transform: [{ filter: 'datum.first' }],
       mark: { type: 'rule', strokeDash: [4, 4], color: '#555' },
-      encoding: { y: { field: 'y', type: 'quantitative' } },
+      encoding: { y: { datum: 1 } },
+    });
+  } else if (metric === 'eom.cost' || metric === 'truth.cost') {
+    layers.push({
+      transform: [{ filter: `datum.series == '${self}'` }],
+      mark: { type: 'line', strokeDash: [4, 4], color: '#555', strokeWidth: 1 },
+      encoding: { x, y: { field: 'budget', type: 'quantitative' } },
     });
   }
-  return { ...base(size, metricLabels[metric]), data: { values }, layer: layers };
+  const columns = Math.min(methods.length, size.width >= 360 ? 4 : 3);
+  const note = metric === 'eom.cost' || metric === 'truth.cost' ? ' (dashed: spend = budget)' : '';
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: `${label}${note}`, anchor: 'start', fontSize: 14, limit: 0 },
+    config: {
+      view: { stroke: '#e4e7eb' },
+      axis: { grid: true, gridOpacity: 0.4, labelLimit: 0, titleLimit: 0 },
+      legend: { labelLimit: 0, titleLimit: 0 },
+      header: { labelFontSize: 12, labelLimit: 0, labelFontWeight: 600 },
+    },
+    data: { values },
+    facet: { field: 'panel', type: 'nominal', title: null, sort: methods },
+    columns,
+    resolve: { scale: { y: 'shared', x: 'shared' } },
+    spec: { width: Math.round(size.width * 0.55), height: Math.round(size.height * 0.6), layer: layers },
+  };
 }
 
-/** Cost curves: incremental response against incremental cost per method, from the origin. */
-export function costCurveSpec(series: readonly CostCurveSeries[], size: Size): VegaLiteSpec | null {
+/**
+ * Cost curves: incremental response against incremental cost per method, from the origin, with interval rules. With
+ * three or more methods, small multiples: one panel per method with the reference method's curve in grey.
+ */
+export function costCurveSpec(series: readonly CostCurveSeries[], size: Size, reference?: string): VegaLiteSpec | null {
+  if (series.every((s) => s.points.length === 0)) return null;
   const methods = series.map((s) => s.method);
-  const values = series.flatMap((s) => [
-    { method: s.method, cost: 0, response: 0, order: -1 },
+  const rows = (s: CostCurveSeries) => [
+    { method: s.method, cost: 0, response: 0, lower: 0, upper: 0, budget: null, order: -1 },
     ...[...s.points]
       .sort((a, b) => a.incrementalCost - b.incrementalCost)
       .map((p, i) => ({
@@ -108,38 +153,85 @@ export function costCurveSpec(series: readonly CostCurveSeries[], size: Size): V
         budget: p.budget ?? null,
         order: i,
       })),
-  ]);
-  if (series.every((s) => s.points.length === 0)) return null;
+  ];
   const x = { field: 'cost', type: 'quantitative', title: 'Incremental cost per user' };
+  const y = { field: 'response', type: 'quantitative', title: 'Incremental response per user' };
+  const tooltip = [
+    { field: 'method', title: 'Method' },
+    { field: 'budget', title: 'Budget' },
+    { field: 'cost', format: '.4f', title: 'Incremental cost' },
+    { field: 'response', format: '.4f', title: 'Incremental response' },
+  ];
+  const title = 'Cost curves: incremental response vs incremental cost';
+  if (series.length < 3) {
+    return {
+      ...base(size, title),
+      data: { values: series.flatMap(rows) },
+      layer: [
+        {
+          mark: { type: 'rule', opacity: 0.5 },
+          encoding: {
+            x,
+            y: { field: 'lower', type: 'quantitative' },
+            y2: { field: 'upper' },
+            color: methodColor(methods),
+          },
+        },
+        {
+          mark: { type: 'line', point: { filled: true, size: 45 }, strokeWidth: 2 },
+          encoding: { x, y, order: { field: 'order' }, color: methodColor(methods), tooltip },
+        },
+      ],
+    };
+  }
+  const ref = reference !== undefined && methods.includes(reference) ? reference : (methods[0] as string);
+  const self = 'method of the panel';
+  const other = `${ref}, for comparison`;
+  const refSeries = series.find((s) => s.method === ref) as CostCurveSeries;
+  const values = series.flatMap((s) => [
+    ...rows(s).map((r) => ({ ...r, panel: s.method, series: self })),
+    ...(s.method !== ref ? rows(refSeries).map((r) => ({ ...r, panel: s.method, series: other })) : []),
+  ]);
   return {
-    ...base(size, 'Cost curves: incremental response vs incremental cost'),
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: title, anchor: 'start', fontSize: 14, limit: 0 },
+    config: {
+      view: { stroke: '#e4e7eb' },
+      axis: { grid: true, gridOpacity: 0.4, labelLimit: 0, titleLimit: 0 },
+      legend: { labelLimit: 0, titleLimit: 0 },
+      header: { labelFontSize: 12, labelLimit: 0, labelFontWeight: 600 },
+    },
     data: { values },
-    layer: [
-      {
-        mark: { type: 'rule', opacity: 0.5 },
-        encoding: {
-          x,
-          y: { field: 'lower', type: 'quantitative' },
-          y2: { field: 'upper' },
-          color: methodColor(methods),
+    facet: { field: 'panel', type: 'nominal', title: null, sort: methods },
+    columns: Math.min(methods.length, size.width >= 360 ? 4 : 3),
+    spec: {
+      width: Math.round(size.width * 0.55),
+      height: Math.round(size.height * 0.6),
+      layer: [
+        {
+          transform: [{ filter: `datum.series == '${self}'` }],
+          mark: { type: 'rule', opacity: 0.5, color: '#4c78a8' },
+          encoding: { x, y: { field: 'lower', type: 'quantitative', title: null }, y2: { field: 'upper' } },
         },
-      },
-      {
-        mark: { type: 'line', point: { filled: true, size: 45 }, strokeWidth: 2 },
-        encoding: {
-          x,
-          y: { field: 'response', type: 'quantitative', title: 'Incremental response per user' },
-          order: { field: 'order' },
-          color: methodColor(methods),
-          tooltip: [
-            { field: 'method' },
-            { field: 'budget' },
-            { field: 'cost', format: '.4f' },
-            { field: 'response', format: '.4f' },
-          ],
+        {
+          mark: { type: 'line', point: { filled: true, size: 30 }, strokeWidth: 2 },
+          encoding: {
+            x,
+            y: { ...y, title: null },
+            order: { field: 'order' },
+            detail: { field: 'series' },
+            color: {
+              field: 'series',
+              type: 'nominal',
+              title: null,
+              scale: { domain: [self, other], range: ['#4c78a8', '#9aa5b1'] },
+              legend: { orient: 'top', labelLimit: 0, direction: 'horizontal' },
+            },
+            tooltip,
+          },
         },
-      },
-    ],
+      ],
+    },
   };
 }
 
@@ -188,12 +280,11 @@ export function groupsSpec(groups: readonly GroupSummary[], size: Size): VegaLit
 }
 
 /** Distillation agreement per group, with the overall agreement as a rule. */
-export function distillationSpec(d: DistillationSummary, size: Size): VegaLiteSpec {
+export function distillationSpec(d: DistillationSummary, size: Size): VegaLiteSpec | null {
   const per = d.perGroup ?? [];
-  const values =
-    per.length > 0
-      ? per.map((g) => ({ group: String(g.group), agreement: g.agreement, size: g.size }))
-      : [{ group: 'all', agreement: d.agreement, size: 1 }];
+  // One overall figure is a sentence, not a chart.
+  if (per.length === 0) return null;
+  const values = per.map((g) => ({ group: String(g.group), agreement: g.agreement, size: g.size }));
   return {
     ...base(size, `Distillation: student agrees with teacher on ${(100 * d.agreement).toFixed(1)}% of users`),
     data: { values },
@@ -252,6 +343,50 @@ export function kSelectionSpec(k: KSelectionSummary, size: Size): VegaLiteSpec |
           },
           tooltip: [{ field: 'k' }, { field: 'score', format: '.4f' }],
         },
+      },
+    ],
+  };
+}
+
+/** Profit mode: net value per user against budget with its interval, and the break-even budget as a dashed rule. */
+export function profitSpec(p: ProfitSummary, size: Size): VegaLiteSpec | null {
+  if (p.curve.length === 0) return null;
+  const values = p.curve.map((c) => ({
+    budget: c.budget,
+    net: c.net.estimate,
+    lower: c.net.lower ?? c.net.estimate,
+    upper: c.net.upper ?? c.net.estimate,
+  }));
+  const x = { field: 'budget', type: 'quantitative', title: 'Budget per user' };
+  return {
+    ...base(size, `Net value per user; break-even budget ${Number(p.breakEvenBudget.toPrecision(3))}`),
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'errorband', opacity: 0.2, color: '#2f7d4f' },
+        encoding: {
+          x,
+          y: { field: 'lower', type: 'quantitative', title: 'Net value per user' },
+          y2: { field: 'upper' },
+        },
+      },
+      {
+        mark: { type: 'line', point: true, color: '#2f7d4f' },
+        encoding: {
+          x,
+          y: { field: 'net', type: 'quantitative' },
+          tooltip: [{ field: 'budget' }, { field: 'net', format: '.4f' }],
+        },
+      },
+      {
+        data: { values: [{ y: 0 }] },
+        mark: { type: 'rule', color: '#888' },
+        encoding: { y: { field: 'y', type: 'quantitative' } },
+      },
+      {
+        data: { values: [{ b: p.breakEvenBudget }] },
+        mark: { type: 'rule', strokeDash: [4, 4], color: '#e45756' },
+        encoding: { x: { field: 'b', type: 'quantitative' } },
       },
     ],
   };

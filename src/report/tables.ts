@@ -51,18 +51,67 @@ export function differenceTable(result: ComparisonResult, metrics: readonly Comp
         const d = result.summary.differences.find(
           (x) => x.method === method && x.budget === budget && x.metric === metric,
         );
-        return d === undefined
-          ? '–'
-          : `${fmtInterval(d.mean, d.lower, d.upper)} (wins ${Math.round(100 * d.winShare)}%)`;
+        if (d === undefined) return '–';
+        const w = winsAtMatchedSpend(result, method, budget, metric);
+        const wins = w === undefined || w.seeds < MIN_SEEDS_FOR_WINS ? '' : ` (wins ${w.wins} of ${w.seeds} seeds)`;
+        return `${fmtInterval(d.mean, d.lower, d.upper)}${wins}`;
       });
       rows.push([method, fmt(budget), ...cells]);
     }
   }
   return {
-    caption: `Paired differences, method − ${ref}, over seeds (share of seeds where the method is higher)`,
+    caption: `Paired differences, method − ${ref}, over seeds. ${result.seeds.length >= MIN_SEEDS_FOR_WINS ? `A seed counts as a win when the method's value is higher at no more spend than ${ref}'s (within 1%).` : `Wins are not counted: they need ${MIN_SEEDS_FOR_WINS} or more seeds, this run has ${result.seeds.length}.`}`,
     header: ['Method', 'Budget', ...metrics.map((m) => metricLabels[m])],
     rows,
   };
+}
+
+/** Wins are counted only over this many seeds or more: one or two seeds say nothing about who wins. */
+export const MIN_SEEDS_FOR_WINS = 3;
+
+const VALUE_METRICS: ReadonlySet<ComparisonMetric> = new Set<ComparisonMetric>([
+  'eom.response',
+  'eom.incrementalResponse',
+  'eom.incrementalResponseVsReference',
+  'truth.incrementalResponse',
+  'truth.oracleRatio',
+  'truth.oracleRatioMatched',
+]);
+
+/**
+ * Seeds where `method` beats the reference on a value metric at matched spend: its value is higher and it spent no
+ * more than the reference (true spend where known, else the IPW estimate; 1% tolerance), so that overspending is
+ * never a win. `truth.oracleRatioMatched` is already taken at matched spend. Undefined for metrics that are not a
+ * value (spend, overspend).
+ */
+export function winsAtMatchedSpend(
+  result: ComparisonResult,
+  method: string,
+  budget: number,
+  metric: ComparisonMetric,
+): { wins: number; seeds: number } | undefined {
+  const ref = result.reference;
+  if (ref === undefined || !VALUE_METRICS.has(metric)) return undefined;
+  const at = (m: string, seed: number, x: ComparisonMetric) =>
+    result.rows.find((r) => r.method === m && r.seed === seed && r.budget === budget && r.metric === x)?.value;
+  const spendMetric: ComparisonMetric = result.rows.some((r) => r.metric === 'truth.cost') ? 'truth.cost' : 'eom.cost';
+  let wins = 0;
+  let seeds = 0;
+  for (const seed of result.seeds) {
+    const v = at(method, seed, metric);
+    const rv = at(ref, seed, metric);
+    if (v === undefined || rv === undefined || !Number.isFinite(v) || !Number.isFinite(rv)) continue;
+    seeds++;
+    if (!(v > rv)) continue;
+    if (metric === 'truth.oracleRatioMatched') {
+      wins++;
+      continue;
+    }
+    const c = at(method, seed, spendMetric);
+    const rc = at(ref, seed, spendMetric);
+    if (c !== undefined && rc !== undefined && c <= rc * 1.01 + 1e-12) wins++;
+  }
+  return { wins, seeds };
 }
 
 /** Failed runs, if any. */

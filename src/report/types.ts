@@ -1,4 +1,6 @@
 import type { ComparisonMetric, ComparisonResult } from '../eval/compare.js';
+import type { DecisionSummary } from './decision.js';
+import type { PlanView } from './plan.js';
 
 /** One method's cost curve: incremental response against incremental cost, per user, over a budget sweep. */
 export interface CostCurveSeries {
@@ -55,11 +57,17 @@ export interface ReportInput {
   readonly title?: string;
   /** A paragraph under the title (plain text). */
   readonly description?: string;
+  /** What to do at each budget, shown first (see `decisionSummary`). */
+  readonly decision?: DecisionSummary;
+  /** The chosen method's allocation table, for the budget slider (see `planView`). */
+  readonly plans?: PlanView;
   /** The result of `compare`. */
   readonly comparison?: ComparisonResult;
   /** Cost curves; when omitted they are drawn from `comparison` (mean EOM incremental cost and response). */
   readonly costCurves?: readonly CostCurveSeries[];
   readonly groups?: readonly GroupSummary[];
+  /** Budget per user whose plan gives the groups' `arm`, named in the groups section. */
+  readonly groupsBudget?: number;
   readonly distillation?: DistillationSummary;
   readonly kSelection?: KSelectionSummary;
   /** Free key-value facts shown in a table (data set, sizes, command line...). */
@@ -78,6 +86,13 @@ export interface ReportOptions {
   /** Chart width and height in pixels (the plot area; two charts with legends fit side by side). @default 360 x 240 */
   width?: number;
   height?: number;
+  /** Budget per user the slider starts at. @default the middle budget of the decision summary, else of the grid */
+  budget?: number;
+  /**
+   * vega's browser build (the text of `vega/build/vega.min.js`), inlined so that the budget slider runs offline.
+   * Without it the budget section is drawn once, at `budget`. `writeReport` reads it from the installed vega.
+   */
+  vegaRuntime?: string;
 }
 
 export const defaultReportOptions = {
@@ -87,16 +102,16 @@ export const defaultReportOptions = {
 
 /** Human-readable labels of the comparison metrics. */
 export const metricLabels: Readonly<Record<ComparisonMetric, string>> = {
-  'eom.response': 'Response per user (EOM)',
-  'eom.cost': 'Cost per user (EOM)',
-  'eom.incrementalResponse': 'Incremental response per user (EOM)',
-  'eom.incrementalCost': 'Incremental cost per user (EOM)',
-  'eom.spendRatio': 'Spend / budget (EOM)',
-  'eom.incrementalResponseVsReference': 'Incremental response vs reference (EOM, paired)',
+  'eom.response': 'Response per user (trial estimate)',
+  'eom.cost': 'Spend per user (trial estimate)',
+  'eom.incrementalResponse': 'Incremental response per user (trial estimate)',
+  'eom.incrementalCost': 'Incremental cost per user (trial estimate)',
+  'eom.spendRatio': 'Spend as a share of the budget (trial estimate)',
+  'eom.incrementalResponseVsReference': 'Incremental response minus the reference method’s (trial estimate)',
   'truth.incrementalResponse': 'True incremental response per user',
-  'truth.cost': 'True cost per user',
-  'truth.spendRatio': 'True spend / budget',
-  'truth.overspend': 'Realized overspend',
-  'truth.oracleRatio': 'Value / oracle value at the same budget',
-  'truth.oracleRatioMatched': 'Value / oracle value at matched spend',
+  'truth.cost': 'True spend per user',
+  'truth.spendRatio': 'True spend as a share of the budget',
+  'truth.overspend': 'True overspend (share of the budget)',
+  'truth.oracleRatio': 'Share of the best possible gain within the budget (truth)',
+  'truth.oracleRatioMatched': 'Share of the best possible gain at the same spend (truth)',
 };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { renderReport } from './report.js';
 import type { ReportInput, ReportOptions } from './types.js';
 
@@ -9,6 +10,8 @@ export interface WrittenReport {
   readonly html: string;
   readonly json: string;
   readonly markdown: string;
+  /** `decision.md` and `decision.json`, when the input has a decision summary. */
+  readonly decision?: { readonly markdown: string; readonly json: string };
   readonly charts: readonly string[];
   readonly warnings: readonly string[];
 }
@@ -30,7 +33,8 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
 
 /**
  * Renders a report (see {@link renderReport}) and writes `report.html`, `results.json` and `summary.md` into `dir`
- * (created if needed), each atomically. Node only.
+ * (created if needed), each atomically, and with a decision summary its twins `decision.md` and `decision.json`.
+ * Node only.
  *
  * @example
  * ```ts
@@ -43,13 +47,35 @@ export async function writeReport(
   input: ReportInput,
   options: ReportOptions = {},
 ): Promise<WrittenReport> {
-  const r = await renderReport(input, options);
+  const r = await renderReport(input, {
+    ...(input.plans !== undefined && options.vegaRuntime === undefined ? { vegaRuntime: await vegaRuntime() } : {}),
+    ...options,
+  });
   await mkdir(dir, { recursive: true });
   const html = join(dir, 'report.html');
   const json = join(dir, 'results.json');
   const markdown = join(dir, 'summary.md');
   await writeFileAtomic(json, r.json);
   await writeFileAtomic(markdown, r.markdown);
+  let decision: WrittenReport['decision'];
+  if (r.decision !== undefined) {
+    decision = { markdown: join(dir, 'decision.md'), json: join(dir, 'decision.json') };
+    await writeFileAtomic(decision.markdown, r.decision.markdown);
+    await writeFileAtomic(decision.json, r.decision.json);
+  }
   await writeFileAtomic(html, r.html);
-  return { html, json, markdown, charts: r.charts, warnings: r.warnings };
+  return {
+    html,
+    json,
+    markdown,
+    ...(decision !== undefined ? { decision } : {}),
+    charts: r.charts,
+    warnings: r.warnings,
+  };
+}
+
+/** vega's browser build from the installed vega package (for the report's budget slider). */
+export async function vegaRuntime(): Promise<string> {
+  const main = createRequire(import.meta.url).resolve('vega');
+  return readFile(join(dirname(main), 'vega.min.js'), 'utf8');
 }

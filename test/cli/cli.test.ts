@@ -76,6 +76,11 @@ describe('hrc-budget CLI', () => {
       '--quiet',
     );
     expect(a.code).toBe(0);
+    // The plan's own figures are labelled in-sample; this policy has no held-out estimate and says so.
+    expect(a.out).toMatch(
+      /incremental response [\d.]+ per user \(in-sample: estimated on the trial rows the policy was fitted on/,
+    );
+    expect(a.out).toMatch(/no held-out estimate in this policy: fit with --holdout 0\.3/);
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     expect(lines[0]).toBe('uid,treatment');
     expect(lines.length).toBe(sim.test.n + 1);
@@ -177,6 +182,128 @@ describe('hrc-budget CLI', () => {
     }[];
     expect(res.map((r) => r.budget)).toEqual([0.1, 0.3]);
     expect(res[1]?.cost.estimate).toBeGreaterThan(res[0]?.cost.estimate as number);
+    // The decision summary first, in words, against the best single arm and nobody.
+    const lines = e.out.split('\n');
+    expect(lines[0]).toMatch(
+      /^At 0\.1 per user: (give .* of users|nobody gets an incentive); expected [+-][\d.]+.* bought per user for /,
+    );
+    expect(lines[1]).toMatch(/^At 0\.3 per user: /);
+    expect(lines[2]).toMatch(
+      /^Figures \(held out only if none of these rows were used to fit the plan\) for hrc: inverse-propensity estimate on 3,000 rows of /,
+    );
+    expect(e.out).toContain('Best single arm to a random share');
+    expect(e.out).toContain('Nobody');
+  });
+
+  it('evaluates on the training rows as in-sample, with profit mode and the summary twins', () => {
+    const prefix = join(dir, 'decision');
+    const e = cli(
+      'evaluate',
+      '--policy',
+      policy,
+      '--data',
+      trainCsv,
+      ...columns,
+      '--budgets',
+      '0.1,0.3',
+      '--net-value',
+      '5',
+      '--summary',
+      prefix,
+      '--quiet',
+    );
+    expect(e.code).toBe(0);
+    expect(e.out).toMatch(/In-sample figures \(the rows the plan was fitted on; expect less on new users\)/);
+    expect(e.out).toMatch(/Profit mode \(one unit of bought worth 5\): spend up to 0\.[13] per user/);
+    const md = readFileSync(`${prefix}.md`, 'utf8');
+    expect(md).toMatch(/^## Decision summary\n\n- At 0\.1 per user: /);
+    const json = JSON.parse(readFileSync(`${prefix}.json`, 'utf8')) as {
+      kind: string;
+      heldOut: boolean;
+      budgets: unknown[];
+    };
+    expect(json.kind).toBe('hrc-budget/decision');
+    expect(json.heldOut).toBe(false);
+    expect(json.budgets).toHaveLength(2);
+  });
+
+  it('fit --holdout stores the held-out value per grid budget and assign prints it', () => {
+    const held = join(dir, 'held.json');
+    const fit = cli(
+      'fit',
+      '--data',
+      trainCsv,
+      ...columns,
+      '--k',
+      '8',
+      '--seed',
+      '3',
+      '--holdout',
+      '0.3',
+      '--out',
+      held,
+      '--quiet',
+    );
+    expect(fit.code).toBe(0);
+    expect(fit.out).toMatch(/held out: 2400 rows \(30%, stratified by arm\); at [\d.]+ per user the plan brings/);
+    const p = JSON.parse(readFileSync(held, 'utf8'));
+    const h = p.params.metadata.holdout;
+    expect(h.rows).toBe(2400);
+    expect(h.budgets).toEqual(p.state.table.state.budgets);
+    expect(h.incrementalResponse).toHaveLength(h.budgets.length);
+    for (const r of h.incrementalResponse) expect(r.lower).toBeLessThanOrEqual(r.upper);
+    const grid = String(h.budgets[Math.floor(h.budgets.length / 2)]);
+    const a = cli(
+      'assign',
+      '--policy',
+      held,
+      '--data',
+      usersCsv,
+      '--budget-per-user',
+      grid,
+      '--out',
+      join(dir, 'held.csv'),
+      '--quiet',
+    );
+    expect(a.code).toBe(0);
+    expect(a.out).toMatch(
+      /held out: at [\d.]+ per user the plan brought -?[\d.]+ \[-?[\d.]+, -?[\d.]+\] incremental response per user for [\d.]+ \[[\d.]+, [\d.]+\] spent per user \(IPW on 2400 trial rows kept out of the fit, 95% intervals\)/,
+    );
+    const bad = cli(
+      'fit',
+      '--data',
+      trainCsv,
+      ...columns,
+      '--method',
+      'tpm-sl',
+      '--holdout',
+      '0.3',
+      '--out',
+      join(dir, 'x.json'),
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/--holdout/);
+  });
+
+  it('demo shows HRC and what to do first, then the baselines, and says where the report is', () => {
+    const out = join(dir, 'demo');
+    const d = cli('demo', '--n', '1500', '--methods', 'hrc,tpm-sl', '--budgets', '0.1,0.3', '--out', out);
+    expect(d.code).toBe(0);
+    const whatToDo = d.out.indexOf('What to do (HRC, after');
+    const baselines = d.out.indexOf('Baselines as they finish');
+    expect(whatToDo).toBeGreaterThan(0);
+    expect(baselines).toBeGreaterThan(whatToDo);
+    expect(d.out.indexOf('report.html (HRC only for now')).toBeGreaterThan(whatToDo);
+    expect(d.out.indexOf('report.html (HRC only for now')).toBeLessThan(baselines);
+    expect(d.out).toMatch(/\n {2}At 0\.1 per user: .* orders per user for .* spent per user/);
+    expect(d.out).toMatch(/wrote .*report\.html, .*results\.json and .*summary\.md after \d+ s/);
+    expect(d.err).toMatch(/fitting hrc on seed 42 \(the baselines follow\)/);
+    expect(d.err).toMatch(/fitting tpm-sl/);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('id="decision"');
+    expect(html).toContain('id="budget-spec"');
+    expect(JSON.parse(readFileSync(join(out, 'decision.json'), 'utf8')).method).toBe('hrc');
+    expect(readFileSync(join(out, 'results.json'), 'utf8')).toContain('"tpm-sl"');
   });
 
   it('exits 1 with a one-line message on bad input, 0 on --help', () => {

@@ -37,7 +37,7 @@ describe('renderReport and writeReport', () => {
     expect((await readdir(dir)).sort()).toEqual(['report.html', 'results.json', 'summary.md']);
     expect(out.charts).toEqual([
       'value:truth.oracleRatioMatched',
-      'value:truth.spendRatio',
+      'value:truth.cost',
       'value:eom.incrementalResponse',
       'cost-curves',
       'groups',

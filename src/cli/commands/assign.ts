@@ -8,7 +8,7 @@ import { readCsvRecords } from '../../data/csv.js';
 import { encodeRecord, type FeatureEncoding, type RawValue } from '../../data/encoding.js';
 import { Growable } from '../../data/growable.js';
 import { assignCsv } from '../../node/assign-csv.js';
-import type { AllocationPolicy } from '../../policy/policy.js';
+import type { AllocationPolicy, HoldoutEstimate } from '../../policy/policy.js';
 import { readModelFile } from '../io.js';
 import { type LoadedModel, loadModel } from '../methods.js';
 import type { Progress } from '../progress.js';
@@ -60,8 +60,9 @@ export async function runAssign(a: AssignArgs, progress: Progress, print: (s: st
     names = policy.treatmentNames;
     rows = res.rows;
     print(
-      `plan for budget ${fmt(policy.table.budgets[plan])} per user: expected cost ${fmt(policy.table.cost[plan])} per user, incremental response ${fmt(policy.table.value[plan])} per user (from the trial)`,
+      `plan for budget ${fmt(policy.table.budgets[plan])} per user: expected cost ${fmt(policy.table.cost[plan])} per user, incremental response ${fmt(policy.table.value[plan])} per user (in-sample: estimated on the trial rows the policy was fitted on; expect less on new users)`,
     );
+    for (const line of holdoutLines(model.policy, budget.perUser)) print(line);
   } else {
     if (a.netValue !== undefined)
       throw new ValidationError({
@@ -78,6 +79,49 @@ export async function runAssign(a: AssignArgs, progress: Progress, print: (s: st
     ),
   );
   print(`wrote ${rows} decisions to ${a.out}`);
+}
+
+/** A policy's held-out estimate, if its metadata holds a well-formed one (policy files are untrusted input). */
+export function readHoldout(policy: AllocationPolicy): HoldoutEstimate | undefined {
+  const h = policy.metadata.holdout as unknown;
+  if (typeof h !== 'object' || h === null) return undefined;
+  const o = h as Record<string, unknown>;
+  const ci = (v: unknown) =>
+    typeof v === 'object' &&
+    v !== null &&
+    ['estimate', 'lower', 'upper'].every((k) => typeof (v as Record<string, unknown>)[k] === 'number');
+  const budgets = o.budgets;
+  if (
+    !Array.isArray(budgets) ||
+    !budgets.every((b) => typeof b === 'number' && Number.isFinite(b)) ||
+    !Array.isArray(o.incrementalResponse) ||
+    !Array.isArray(o.cost) ||
+    o.incrementalResponse.length !== budgets.length ||
+    o.cost.length !== budgets.length ||
+    !o.incrementalResponse.every(ci) ||
+    !o.cost.every(ci) ||
+    typeof o.rows !== 'number' ||
+    typeof o.level !== 'number'
+  )
+    return undefined;
+  return h as HoldoutEstimate;
+}
+
+/** What `assign` prints about the held-out value of the plan at a budget. */
+export function holdoutLines(policy: AllocationPolicy, perUser: number): string[] {
+  const h = readHoldout(policy);
+  if (h === undefined)
+    return [
+      'no held-out estimate in this policy: fit with --holdout 0.3, or run hrc-budget evaluate on trial rows kept out of the fit',
+    ];
+  let i = -1;
+  for (let b = 0; b < h.budgets.length; b++) if ((h.budgets[b] as number) <= perUser * (1 + 1e-9) + 1e-12) i = b;
+  if (i < 0) return [`held-out estimate: none at or below ${fmt(perUser)} per user`];
+  const r = h.incrementalResponse[i] as HoldoutEstimate['incrementalResponse'][number];
+  const c = h.cost[i] as HoldoutEstimate['cost'][number];
+  return [
+    `held out: at ${fmt(h.budgets[i])} per user the plan brought ${fmt(r.estimate)} [${fmt(r.lower)}, ${fmt(r.upper)}] incremental response per user for ${fmt(c.estimate)} [${fmt(c.lower)}, ${fmt(c.upper)}] spent per user (IPW on ${h.rows} trial rows kept out of the fit, ${Math.round(100 * h.level)}% intervals)`,
+  ];
 }
 
 /** Baselines rank all users together to meet a budget, so they read the whole file into memory. */

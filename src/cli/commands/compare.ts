@@ -4,6 +4,9 @@ import { loadCsv } from '../../data/csv.js';
 import { trainTestSplit } from '../../data/split.js';
 import { compare } from '../../eval/compare.js';
 import { HRCPipeline } from '../../pipeline/index.js';
+import { type DecisionSummary, decisionSummary } from '../../report/decision.js';
+import { decisionSentences, sourceText } from '../../report/decision-words.js';
+import { planView } from '../../report/plan.js';
 import { writeReport } from '../../report/write.js';
 import type { Formulation } from '../../solver/allocation-table.js';
 import { type MethodName, makeAllocator } from '../methods.js';
@@ -11,7 +14,7 @@ import type { Progress } from '../progress.js';
 import { type SchemaArgs, schemaFromArgs } from '../schema-args.js';
 import { comparisonTable } from '../table.js';
 import { hrcOptions } from './fit.js';
-import { distillationSummary, groupSummaries } from './report-parts.js';
+import { distillationSummary } from './report-parts.js';
 
 export interface CompareArgs extends SchemaArgs {
   data: string;
@@ -33,11 +36,15 @@ export async function runCompare(a: CompareArgs, progress: Progress, print: (s: 
   progress.stage(`reading ${a.data}`);
   const data = await loadCsv(a.data, schema);
   const hrcRuns: HRCPipeline[] = [];
+  const hrcSeeds: number[] = [];
   const factories: Record<string, (seed: number) => BudgetAllocator> = {};
   for (const m of a.methods) {
     factories[m] = (seed) => {
       const alloc = makeAllocator(m, seed, hrcOptions(a, progress));
-      if (alloc instanceof HRCPipeline) hrcRuns.push(alloc);
+      if (alloc instanceof HRCPipeline) {
+        hrcRuns.push(alloc);
+        hrcSeeds.push(seed);
+      }
       return alloc;
     };
   }
@@ -56,13 +63,34 @@ export async function runCompare(a: CompareArgs, progress: Progress, print: (s: 
   });
   print(comparisonTable(result, ['eom.incrementalResponse', 'eom.cost', 'eom.spendRatio']));
   const hrc = hrcRuns[hrcRuns.length - 1];
-  const mid = a.budgets[Math.floor(a.budgets.length / 2)] as number;
   const dist = hrc !== undefined ? distillationSummary(hrc) : undefined;
+  let decision: DecisionSummary | undefined;
+  if (hrc !== undefined) {
+    // The last HRC run's own test rows: held out from its fit.
+    const seed = hrcSeeds[hrcSeeds.length - 1] as number;
+    const { test } = trainTestSplit(data, { testFraction: a.testFraction, seed });
+    const policy = hrc.policy;
+    progress.stage('decision summary of hrc on its test rows');
+    decision = await decisionSummary({
+      data: test,
+      budgets: a.budgets,
+      assign: async (b) => (await policy.atBudget(b)).decideBatch(test.features, { perUser: b }),
+      method: 'hrc',
+      responseName: schema.response,
+      rowsName: `test rows (seed ${seed}, held out from fitting)`,
+      seed,
+    });
+    print('');
+    for (const line of decisionSentences(decision)) print(line);
+    print(sourceText(decision));
+  }
+  const plans = hrc !== undefined ? planView(hrc.policy) : undefined;
   const files = await writeReport(a.out, {
     title: `hrc-budget comparison: ${a.data}`,
     description: `${data.n} rows, ${data.treatmentNames.length} arms (${data.treatmentNames.join(', ')}); test share ${a.testFraction}; seeds ${a.seeds.join(', ')}.`,
+    ...(decision !== undefined ? { decision } : {}),
+    ...(plans !== undefined ? { plans } : {}),
     comparison: result,
-    ...(hrc !== undefined ? { groups: groupSummaries(hrc, mid) } : {}),
     ...(dist !== undefined ? { distillation: dist } : {}),
     metadata: {
       data: a.data,
@@ -74,4 +102,6 @@ export async function runCompare(a: CompareArgs, progress: Progress, print: (s: 
   });
   for (const h of hrcRuns) h.dispose();
   print(`wrote ${files.html}, ${files.json} and ${files.markdown}`);
+  if (files.decision !== undefined)
+    print(`wrote the decision summary alone to ${files.decision.markdown} and ${files.decision.json}`);
 }

@@ -3,6 +3,15 @@ import { loadCsv } from '../../data/csv.js';
 import { encodedNames, reencodeFeatures } from '../../data/encoding.js';
 import type { TrialSchema } from '../../data/schema.js';
 import { evaluatePolicy } from '../../eval/ipw.js';
+import { datasetFingerprint } from '../../policy/fingerprint.js';
+import { decisionSummary } from '../../report/decision.js';
+import {
+  decisionJson,
+  decisionMarkdown,
+  decisionSentences,
+  decisionTable,
+  sourceText,
+} from '../../report/decision-words.js';
 import { readModelFile, writeAtomic } from '../io.js';
 import { loadModel } from '../methods.js';
 import type { Progress } from '../progress.js';
@@ -15,6 +24,10 @@ export interface EvaluateArgs extends SchemaArgs {
   budgets: number[];
   seed: number;
   out?: string;
+  /** Value of one unit of response in cost units: adds the break-even budget and the net value curve. */
+  netValue?: number;
+  /** Writes the decision summary's twins `<summary>.md` and `<summary>.json`. */
+  summary?: string;
 }
 
 /**
@@ -47,12 +60,14 @@ export async function runEvaluate(a: EvaluateArgs, progress: Progress, print: (s
     throw new ValidationError({ path: ['--data'], message: `expected ${d} feature columns for this model` });
   const rows: string[][] = [];
   const results: unknown[] = [];
+  const assigned = new Map<number, Int32Array>();
   for (const b of a.budgets) {
     progress.stage(`evaluating at budget ${b} per user`);
     const arms =
       model.kind === 'policy'
         ? (await model.policy.atBudget(b)).decideBatch(features, { perUser: b })
         : await model.allocator.assign(features, { perUser: b });
+    assigned.set(b, arms);
     const e = evaluatePolicy(arms, data, { seed: a.seed });
     results.push({ budget: b, ...e });
     rows.push([
@@ -63,6 +78,28 @@ export async function runEvaluate(a: EvaluateArgs, progress: Progress, print: (s
       `${fmt(e.matched, 0)}`,
     ]);
   }
+  const fingerprint = model.kind === 'policy' ? model.policy.metadata.dataFingerprint : undefined;
+  const inSample = fingerprint !== undefined && fingerprint === datasetFingerprint(data);
+  progress.stage('comparing with the best single arm and with nobody');
+  const summary = await decisionSummary({
+    data,
+    budgets: a.budgets,
+    assign: (b) => assigned.get(b) as Int32Array,
+    method: model.kind === 'policy' ? (model.policy.metadata.method ?? 'hrc') : model.method,
+    responseName: a.response ?? 'response',
+    // The policy records its training data's fingerprint: the same data is in-sample; other data may still hold
+    // training rows (e.g. the whole file of a --holdout fit), so only the policy's own word counts as held out.
+    heldOut: inSample ? false : 'unknown',
+    rowsName: inSample ? `rows of ${a.data}, the policy's own training data (in-sample)` : `rows of ${a.data}`,
+    seed: a.seed,
+    ...(a.netValue !== undefined ? { netValue: a.netValue } : {}),
+  });
+  for (const line of decisionSentences(summary)) print(line);
+  print(sourceText(summary));
+  print('');
+  const t = decisionTable(summary);
+  print(textTable(t.header, t.rows));
+  print('');
   print(
     textTable(
       ['budget', 'response/user [95% CI]', 'cost/user [95% CI]', 'incremental response/user [95% CI]', 'matched rows'],
@@ -72,5 +109,10 @@ export async function runEvaluate(a: EvaluateArgs, progress: Progress, print: (s
   if (a.out !== undefined) {
     await writeAtomic(a.out, JSON.stringify(results, null, 2));
     print(`wrote ${a.out}`);
+  }
+  if (a.summary !== undefined) {
+    await writeAtomic(`${a.summary}.md`, decisionMarkdown(summary));
+    await writeAtomic(`${a.summary}.json`, decisionJson(summary));
+    print(`wrote ${a.summary}.md and ${a.summary}.json`);
   }
 }

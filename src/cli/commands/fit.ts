@@ -1,14 +1,20 @@
 import { type BackendName, useBackend } from '../../backend/index.js';
+import { ValidationError } from '../../core/errors.js';
 import type { BudgetAllocator } from '../../core/types.js';
 import { loadCsv } from '../../data/csv.js';
+import type { RctDataset } from '../../data/dataset.js';
+import { trainTestSplit } from '../../data/split.js';
 import { formatSummary, summarize } from '../../data/summary.js';
+import { evaluatePolicies } from '../../eval/ipw.js';
 import type { HRCPipelineOptions } from '../../pipeline/index.js';
 import { HRCPipeline } from '../../pipeline/index.js';
+import type { AllocationPolicy, HoldoutEstimate } from '../../policy/policy.js';
 import type { Formulation } from '../../solver/allocation-table.js';
 import { writeAtomic } from '../io.js';
 import { type MethodName, makeAllocator } from '../methods.js';
 import type { Progress } from '../progress.js';
 import { type SchemaArgs, schemaFromArgs } from '../schema-args.js';
+import { fmt } from '../table.js';
 
 export interface FitArgs extends SchemaArgs {
   data: string;
@@ -21,6 +27,38 @@ export interface FitArgs extends SchemaArgs {
   out: string;
   /** Write the HRC policy without its GroupStats (no re-solving off the budget grid). */
   slim?: boolean;
+  /**
+   * Share of the trial's rows (stratified by arm) kept out of the fit; the policy's held-out IPW value at each grid
+   * budget is stored in its metadata, and `assign` prints it.
+   */
+  holdout?: number;
+}
+
+/** The held-out value of a policy's plan at each of its grid budgets (IPW, bootstrap intervals). */
+export function holdoutEstimate(
+  policy: AllocationPolicy,
+  rows: RctDataset,
+  share: number,
+  seed: number,
+): HoldoutEstimate {
+  const budgets = Array.from(policy.table.budgets);
+  const plans = budgets.map((b) => policy.decideBatch(rows.features, { perUser: b }));
+  const { evaluations } = evaluatePolicies(plans, rows, { seed });
+  const first = evaluations[0];
+  const ci = (i: { estimate: number; lower: number; upper: number }) => ({
+    estimate: i.estimate,
+    lower: i.lower,
+    upper: i.upper,
+  });
+  return {
+    share,
+    rows: rows.n,
+    estimator: first?.estimator ?? 'hajek',
+    level: first?.level ?? 0.95,
+    budgets,
+    incrementalResponse: evaluations.map((e) => ci(e.incrementalResponse)),
+    cost: evaluations.map((e) => ci(e.cost)),
+  };
 }
 
 /** Options of the HRC pipeline from CLI flags. */
@@ -43,16 +81,41 @@ export async function runFit(a: FitArgs, progress: Progress, print: (s: string) 
   progress.stage(`reading ${a.data}`);
   const data = await loadCsv(a.data, schema);
   print(formatSummary(summarize(data)));
-  progress.stage(`fitting ${a.method}`);
+  if (a.holdout !== undefined) {
+    if (!(a.holdout > 0 && a.holdout < 1))
+      throw new ValidationError({ path: ['--holdout'], message: `expected a share in (0, 1), got ${a.holdout}` });
+    if (a.method !== 'hrc')
+      throw new ValidationError({
+        path: ['--holdout'],
+        message: `the held-out estimate is stored in an HRC policy; for ${a.method}, run evaluate on held-out rows`,
+      });
+  }
+  const split = a.holdout !== undefined ? trainTestSplit(data, { testFraction: a.holdout, seed: a.seed }) : undefined;
+  const train = split?.train ?? data;
+  progress.stage(`fitting ${a.method}${split !== undefined ? ` on ${train.n} rows (${split.test.n} held out)` : ''}`);
   const allocator: BudgetAllocator = makeAllocator(a.method, a.seed, hrcOptions(a, progress));
-  await allocator.fit(data);
+  await allocator.fit(train);
   let json: unknown;
   if (allocator instanceof HRCPipeline) {
-    const p = a.slim === true ? allocator.policy.withoutStats() : allocator.policy;
+    let p = a.slim === true ? allocator.policy.withoutStats() : allocator.policy;
+    if (split !== undefined) {
+      progress.stage(`evaluating the plan at ${p.table.size} budgets on ${split.test.n} held-out rows`);
+      p = p.withMetadata({ holdout: holdoutEstimate(p, split.test, a.holdout as number, a.seed) });
+    }
     json = p.toJSON();
     print(
       `HRC policy: ${p.table.k} groups, ${p.table.size} budgets from ${p.table.budgets[0]?.toFixed(4)} to ${p.table.budgets[p.table.size - 1]?.toFixed(4)} per user; student agrees with the teacher on ${((p.metadata.distillAgreement ?? 0) * 100).toFixed(1)}% of held-out rows`,
     );
+    const h = p.metadata.holdout;
+    if (h !== undefined) {
+      const mid = Math.floor(h.budgets.length / 2);
+      const r = h.incrementalResponse[mid];
+      const c = h.cost[mid];
+      if (r !== undefined && c !== undefined)
+        print(
+          `held out: ${h.rows} rows (${Math.round(100 * h.share)}%, stratified by arm); at ${fmt(h.budgets[mid])} per user the plan brings ${fmt(r.estimate)} [${fmt(r.lower)}, ${fmt(r.upper)}] incremental response per user for ${fmt(c.estimate)} [${fmt(c.lower)}, ${fmt(c.upper)}] spent per user (IPW, ${Math.round(100 * h.level)}% intervals; every grid budget is in the policy file)`,
+        );
+    }
     allocator.dispose();
   } else {
     json = {

@@ -1,0 +1,81 @@
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decisionSummary } from '../../src/report/decision.js';
+import { planTexts, sliderRange } from '../../src/report/interactive.js';
+import { type PlanView, planIndexAt } from '../../src/report/plan.js';
+import { renderReport } from '../../src/report/report.js';
+import { writeReport } from '../../src/report/write.js';
+import { simulateCouponTrial } from '../../src/sim/simulator.js';
+
+/** A hand-made plan view: three groups, a grid of four budgets. */
+const view: PlanView = {
+  method: 'hrc',
+  armNames: ['control', 'coupon_1', 'coupon_2'],
+  budgets: [0, 0.1, 0.2, 0.3],
+  groups: [0, 1, 2].map((g) => ({
+    group: g,
+    share: [0.5, 0.3, 0.2][g] as number,
+    uplift: [0, 0.05 + 0.01 * g, 0.08 + 0.02 * g],
+    upliftSe: [0, 0.01, 0.01],
+    cost: [0, 0.2, 0.5],
+  })),
+  arms: [
+    [0, 0, 0],
+    [0, 1, 0],
+    [1, 1, 0],
+    [1, 1, 2],
+  ],
+  value: [0, 0.02, 0.04, 0.06],
+  cost: [0, 0.06, 0.16, 0.26],
+};
+
+describe('budget section', () => {
+  it('steps the slider over an evenly spaced grid and picks the plan at or below the budget', () => {
+    expect(sliderRange(view)).toEqual({ min: 0, max: 0.3, step: expect.closeTo(0.1, 12) });
+    expect(planIndexAt(view, 0.15)).toBe(1);
+    expect(planIndexAt(view, 0.2)).toBe(2);
+    expect(planIndexAt(view, 0.1 + 0.2)).toBe(3); // 0.30000000000000004
+    const texts = planTexts(view);
+    expect(texts[3]?.text).toMatch(
+      /^Plan for 0\.3 per user \(hrc, .*\): give coupon_1 to 80% and coupon_2 to 20% of users; planned \+0\.06 incremental response per user for 0\.26 spent per user \(in-sample/,
+    );
+    expect(texts[0]?.text).toContain('nobody gets an incentive');
+  });
+
+  it('writes the slider with vega inlined, the decision twins, and a static page without the runtime', async () => {
+    const sim = simulateCouponTrial({ nTrain: 500, nTest: 2000, seed: 3 });
+    const decision = await decisionSummary({
+      data: sim.test,
+      budgets: [0.1, 0.2],
+      assign: () => new Int32Array(sim.test.n).fill(1),
+      resamples: 20,
+      netValue: 3,
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'hrc-budget-section-'));
+    const out = await writeReport(dir, { decision, plans: view }, { generatedAt: 'now' });
+    expect((await readdir(dir)).sort()).toEqual([
+      'decision.json',
+      'decision.md',
+      'report.html',
+      'results.json',
+      'summary.md',
+    ]);
+    expect(out.charts).toEqual(['profit', 'budget']);
+    const html = await readFile(out.html, 'utf8');
+    expect(html).toContain('<script type="application/json" id="budget-spec">');
+    expect(html).toMatch(/vega/);
+    expect(html.indexOf('id="decision"')).toBeLessThan(html.indexOf('id="budget-section"'));
+    expect(await readFile(join(dir, 'decision.md'), 'utf8')).toMatch(/^## Decision summary/);
+    expect(decision.budgets[0]?.spend.estimate).toBeGreaterThan(0.15);
+    expect(await readFile(join(dir, 'decision.md'), 'utf8')).toContain('spent per user (over the budget)');
+    const md = await readFile(out.markdown, 'utf8');
+    expect(md).toContain('## What to do');
+    const stat = await renderReport({ decision, plans: view }, { generatedAt: 'now' });
+    // Only the plans as data; no runtime, no code.
+    expect(stat.html).not.toMatch(/<script>|vega\.View/);
+    expect(stat.html).toContain('id="budget-chart"><svg');
+    expect(stat.decision?.json).toContain('"kind": "hrc-budget/decision"');
+  });
+});
