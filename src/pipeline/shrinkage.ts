@@ -68,6 +68,20 @@ export function shrinkGroupUplift(
   const { k, m } = stats;
   const fits: ShrinkageFit[] = [];
   const rows: { group: number; arm: number; weight: number; response: number; cost: number }[] = [];
+  // Shrunk means stay within the range of the trial's cell means (a cost never turns negative, a rate never leaves [0, 1]).
+  const range = { response: [Infinity, -Infinity], cost: [Infinity, -Infinity] };
+  for (let g = 0; g < k; g++) {
+    for (let j = 0; j < m; j++) {
+      const c = stats.cell(g, j);
+      if (!(c.count > 0 && c.weight > 0)) continue;
+      range.response = [
+        Math.min(range.response[0] as number, c.response),
+        Math.max(range.response[1] as number, c.response),
+      ];
+      range.cost = [Math.min(range.cost[0] as number, c.cost), Math.max(range.cost[1] as number, c.cost)];
+    }
+  }
+  const clamp = (v: number, [lo, hi]: number[]) => Math.min(hi as number, Math.max(lo as number, v));
   for (let j = 1; j < m; j++) {
     const ok: number[] = [];
     for (let g = 0; g < k; g++) {
@@ -106,8 +120,8 @@ export function shrinkGroupUplift(
         group: g,
         arm: j,
         weight: w,
-        response: target(a.response, b.response + (pr.mean[i] as number)),
-        cost: target(a.cost, b.cost + (pc.mean[i] as number)),
+        response: target(a.response, clamp(b.response + (pr.mean[i] as number), range.response)),
+        cost: target(a.cost, clamp(b.cost + (pc.mean[i] as number), range.cost)),
       });
     });
   }

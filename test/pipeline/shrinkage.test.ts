@@ -86,6 +86,24 @@ describe('shrinkGroupUplift', () => {
     for (let g = 0; g < 4; g++) expect(Math.abs(upliftOf(stats, g) - upliftOf(s, g))).toBeLessThan(0.002);
   });
 
+  it('keeps shrunk means within the range of the trial cell means (no negative cost)', () => {
+    const { data, groups } = trial([0.02, 0.02, 0.02, 0.02], 200, 5);
+    // Costs: 0 in control, 0 or 1 in treated cells by group, noisy enough to be shrunk.
+    const cost = Float32Array.from(data.treatment, (t, i) =>
+      t === 1 && (groups[i] as number) >= 2 && i % 3 === 0 ? 1 : 0,
+    );
+    const d2 = { ...data, cost };
+    const s = GroupStats.from(d2, groups, 4, { ipw: false });
+    // A model whose predicted cost uplift would pull groups 0 and 1 far below zero.
+    const pred = { response: new Float32Array(data.n * 2), cost: new Float32Array(data.n * 2) };
+    for (let i = 0; i < data.n; i++) pred.cost[i * 2 + 1] = (groups[i] as number) >= 2 ? 1 : -5;
+    const { stats } = shrinkGroupUplift(s, groupPredictedUplift(pred, 2, groups, 4), 'model', 1);
+    for (let g = 0; g < 4; g++) {
+      for (let j = 0; j < 2; j++) expect(stats.cell(g, j).cost).toBeGreaterThanOrEqual(-1e-12);
+      expect(stats.cell(g, 1).response).toBeGreaterThanOrEqual(0);
+    }
+  });
+
   it("is the identity with 'none' and skips arms with fewer than three groups", () => {
     const { data, groups } = trial([0.1, 0.2], 400, 2);
     const s = GroupStats.from(data, groups, 2, { ipw: false });
