@@ -212,6 +212,31 @@ export {
   trainNet,
   weightedMean,
 } from './nn/index.js';
+export type {
+  ArmCostDrift,
+  BudgetPacerOptions,
+  CostObservation,
+  DriftEvent,
+  DriftMonitorOptions,
+  DriftSummary,
+  HoldoutMode,
+  HoldoutOptions,
+  PacerDecision,
+  PacerJSON,
+  PacerParamsJSON,
+  PacerStateJSON,
+  PacerStatus,
+} from './online/index.js';
+export {
+  BudgetPacer,
+  DriftMonitor,
+  defaultBudgetPacerOptions,
+  defaultDriftMonitorOptions,
+  hashUniform,
+  PACER_LIMITS,
+  policyFingerprint,
+  populationStability,
+} from './online/index.js';
 export type { DefaultClustererOptions, GroupClusterer, HRCPipelineOptions, PipelineStage } from './pipeline/index.js';
 export {
   defaultBudgetGrid,
