@@ -35,6 +35,16 @@ export interface DriftMonitorOptions {
   minDecisions?: number;
   /** Matured decisions of an arm before its cost ratio is checked. @default 500 */
   minArmDecisions?: number;
+  /**
+   * Standard errors the realised cost must also be away from the planned one (the variance estimated from the
+   * squares of the costs reported), so that sampling noise on a rarely redeemed arm does not fire. @default 3
+   */
+  z?: number;
+  /**
+   * Standard error of the trial's per-user cost estimate of each (group, arm) cell, row-major k * m. With it the
+   * cost check allows for the plan's own estimation error, not only for the noise of the realised costs.
+   */
+  plannedCostSe?: Float64Array;
   /** Called once per crossing (again only after the measure has come back under its threshold). */
   onEvent?: (event: DriftEvent) => void;
 }
@@ -45,7 +55,8 @@ export const defaultDriftMonitorOptions = {
   costThreshold: 0.1,
   minDecisions: 1000,
   minArmDecisions: 500,
-} satisfies Required<Omit<DriftMonitorOptions, 'onEvent'>>;
+  z: 3,
+} satisfies Required<Omit<DriftMonitorOptions, 'onEvent' | 'plannedCostSe'>>;
 
 /** Realised against planned cost of one arm. */
 export interface ArmCostDrift {
@@ -103,10 +114,13 @@ export class DriftMonitor {
   readonly armNames: readonly string[];
   private readonly o: typeof defaultDriftMonitorOptions & DriftMonitorOptions;
   private readonly groupCounts: Float64Array;
+  /** Decisions per (group, arm), row-major k * m. */
+  private readonly cellCounts: Float64Array;
   private readonly armCounts: Float64Array;
   private readonly armPlanned: Float64Array;
   private readonly armRealized: Float64Array;
   private readonly armMatured: Float64Array;
+  private readonly armSquares: Float64Array;
   private readonly firing = new Set<string>();
   private readonly fired: DriftEvent[] = [];
   private decisions = 0;
@@ -118,6 +132,7 @@ export class DriftMonitor {
     checkNumber('costThreshold', o.costThreshold, { min: 0 });
     checkNumber('minDecisions', o.minDecisions, { min: 0, integer: true });
     checkNumber('minArmDecisions', o.minArmDecisions, { min: 0, integer: true });
+    checkNumber('z', o.z, { min: 0 });
     let total = 0;
     for (let g = 0; g < referenceShares.length; g++) {
       const s = referenceShares[g] as number;
@@ -139,10 +154,18 @@ export class DriftMonitor {
     const k = referenceShares.length;
     const m = armNames.length;
     this.groupCounts = new Float64Array(k);
+    this.cellCounts = new Float64Array(k * m);
+    if (o.plannedCostSe !== undefined && o.plannedCostSe.length !== k * m) {
+      throw new ValidationError({
+        path: ['plannedCostSe'],
+        message: `expected ${k * m} standard errors (groups x arms), got ${o.plannedCostSe.length}`,
+      });
+    }
     this.armCounts = new Float64Array(m);
     this.armPlanned = new Float64Array(m);
     this.armRealized = new Float64Array(m);
     this.armMatured = new Float64Array(m);
+    this.armSquares = new Float64Array(m);
   }
 
   /** A monitor whose reference is the group shares of the policy's trial (its GroupStats; equal shares without). */
@@ -156,6 +179,8 @@ export class DriftMonitor {
   /** Counts one decision: the user's group and the arm given. */
   recordDecision(group: number, arm: number): void {
     this.groupCounts[group] = (this.groupCounts[group] as number) + 1;
+    const c = group * this.armNames.length + arm;
+    this.cellCounts[c] = (this.cellCounts[c] as number) + 1;
     this.armCounts[arm] = (this.armCounts[arm] as number) + 1;
     this.decisions++;
   }
@@ -167,11 +192,34 @@ export class DriftMonitor {
     this.armRealized[arm] = (this.armRealized[arm] as number) + realized;
   }
 
+  /** Adds one reported cost of an arm to the variance estimate of its realised cost. */
+  recordSquare(arm: number, cost: number): void {
+    this.armSquares[arm] = (this.armSquares[arm] as number) + cost * cost;
+  }
+
   /** Population stability index of the group shares so far against the reference (0 before any decision). */
   psi(): number {
     if (this.decisions === 0) return 0;
     const shares = this.groupCounts.map((c) => c / this.decisions);
     return populationStability(shares, this.referenceShares);
+  }
+
+  /** Variance of the planned cost of arm j's matured decisions from the trial's estimation error (0 without SEs). */
+  private plannedVariance(j: number): number {
+    const se = this.o.plannedCostSe;
+    if (se === undefined) return 0;
+    const m = this.armNames.length;
+    let n = 0;
+    let v = 0;
+    for (let g = 0; g < this.referenceShares.length; g++) {
+      const c = this.cellCounts[g * m + j] as number;
+      n += c;
+      const s = se[g * m + j] as number;
+      if (Number.isFinite(s)) v += (c * s) ** 2;
+    }
+    if (n === 0) return 0;
+    const matured = Math.min(1, (this.armMatured[j] as number) / n);
+    return matured * matured * v;
   }
 
   /** Checks the thresholds and returns the events that fired now (each also goes to `onEvent`). */
@@ -203,7 +251,9 @@ export class DriftMonitor {
       if ((this.armMatured[j] as number) < Math.max(1, this.o.minArmDecisions) || !(planned > 0)) continue;
       const realized = this.armRealized[j] as number;
       const ratio = realized / planned;
-      emit(`arm${j}`, Math.abs(ratio - 1) > this.o.costThreshold, () => ({
+      const se = Math.sqrt(Math.max(this.armSquares[j] as number, planned * 1e-12) + this.plannedVariance(j));
+      const over = Math.abs(ratio - 1) > this.o.costThreshold && Math.abs(realized - planned) > this.o.z * se;
+      emit(`arm${j}`, over, () => ({
         type: 'armCost',
         arm: j,
         armName: this.armNames[j] as string,
@@ -242,9 +292,19 @@ export class DriftMonitor {
   }
 
   /** The counts, for a pacer's JSON state. */
-  counts(): { groups: number[]; arms: number[]; planned: number[]; realized: number[]; matured: number[] } {
+  counts(): {
+    groups: number[];
+    cells: number[];
+    arms: number[];
+    planned: number[];
+    realized: number[];
+    matured: number[];
+    squares: number[];
+  } {
     return {
+      squares: Array.from(this.armSquares),
       groups: Array.from(this.groupCounts),
+      cells: Array.from(this.cellCounts),
       arms: Array.from(this.armCounts),
       planned: Array.from(this.armPlanned),
       realized: Array.from(this.armRealized),
@@ -255,12 +315,16 @@ export class DriftMonitor {
   /** Restores counts written by {@link counts} (sizes checked by the caller's schema). */
   restore(c: {
     groups: readonly number[];
+    cells: readonly number[];
     arms: readonly number[];
     planned: readonly number[];
     realized: readonly number[];
     matured: readonly number[];
+    squares: readonly number[];
   }): void {
+    this.armSquares.set(c.squares);
     this.groupCounts.set(c.groups);
+    this.cellCounts.set(c.cells);
     this.armCounts.set(c.arms);
     this.armPlanned.set(c.planned);
     this.armRealized.set(c.realized);

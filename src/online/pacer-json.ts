@@ -11,7 +11,15 @@ const nums = v.pipe(v.array(count), v.maxLength(PACER_LIMITS.maxSize));
 const rows = v.pipe(v.array(nums), v.maxLength(PACER_LIMITS.maxWindowBlocks));
 const intAtLeast = (min: number) => v.pipe(v.number(), v.integer(), v.minValue(min));
 
-const driftCounts = v.object({ groups: nums, arms: nums, planned: nums, realized: nums, matured: nums });
+const driftCounts = v.object({
+  groups: nums,
+  cells: nums,
+  arms: nums,
+  planned: nums,
+  realized: nums,
+  matured: nums,
+  squares: nums,
+});
 
 const stateSchema = v.object({
   seq: intAtLeast(0),
@@ -54,6 +62,7 @@ const paramsSchema = v.object({
       costThreshold: v.exactOptional(count),
       minDecisions: v.exactOptional(intAtLeast(0)),
       minArmDecisions: v.exactOptional(intAtLeast(0)),
+      z: v.exactOptional(count),
     }),
   ]),
 });

@@ -176,7 +176,10 @@ export class BudgetPacer {
     this.monitor =
       options.drift === false
         ? undefined
-        : new DriftMonitor(this.referenceShares, policy.treatmentNames, options.drift ?? {});
+        : new DriftMonitor(this.referenceShares, policy.treatmentNames, {
+            plannedCostSe: Float64Array.from({ length: k * m }, (_, c) => stats.cell(Math.floor(c / m), c % m).seCost),
+            ...(options.drift ?? {}),
+          });
     this.update();
   }
 
@@ -259,6 +262,7 @@ export class BudgetPacer {
       });
     }
     this.observed += cost;
+    if (arm !== undefined) this.monitor?.recordSquare(arm, cost);
     const b = Math.floor(at / this.o.interval) - this.windowStart;
     if (b < 0) {
       // Later than the delay: the decision's block has matured already.
@@ -537,7 +541,11 @@ export class BudgetPacer {
     this.ratio = s.ratio;
     if (s.drift !== undefined && this.monitor !== undefined) {
       const d = s.drift;
-      if (d.groups.length !== this.k || [d.arms, d.planned, d.realized, d.matured].some((a) => a.length !== this.m))
+      if (
+        d.groups.length !== this.k ||
+        d.cells.length !== this.k * this.m ||
+        [d.arms, d.planned, d.realized, d.matured, d.squares].some((a) => a.length !== this.m)
+      )
         fail('drift');
       this.monitor.restore(d);
     }
@@ -546,6 +554,6 @@ export class BudgetPacer {
 
 function stripCallback(d: NonNullable<BudgetPacerOptions['drift']>): Record<string, number> {
   if (d === false) return {};
-  const { onEvent: _cb, ...rest } = d;
+  const { onEvent: _cb, plannedCostSe: _se, ...rest } = d;
   return rest as Record<string, number>;
 }
