@@ -413,11 +413,24 @@ export class BudgetPacer {
 
   /** The ladder point whose cost per user on the current mix is `target`. */
   private moveTo(target: number): void {
-    const P = this.policy.table.size;
+    const t = this.policy.table;
+    const P = t.size;
     const costs = new Float64Array(P);
+    let full = false;
+    for (let j = 0; j < this.m; j++) if ((this.armCounts[j] as number) >= (this.o.caps[j] as number)) full = true;
     for (let p = 0; p < P; p++) {
       let c = 0;
-      for (let g = 0; g < this.k; g++) c += (this.mix[g] as number) * (this.planGroupCost[p * this.k + g] as number);
+      for (let g = 0; g < this.k; g++) {
+        let gc = this.planGroupCost[p * this.k + g] as number;
+        if (full && t.shares === undefined) {
+          // An arm at its cap is replaced by the one a capped user gets.
+          const arm = t.armFor(p, g);
+          if ((this.armCounts[arm] as number) >= (this.o.caps[arm] as number)) {
+            gc = this.cellCost[g * this.m + this.fallback(p, g)] as number;
+          }
+        }
+        c += (this.mix[g] as number) * gc;
+      }
       costs[p] = c;
     }
     let best = -1;
