@@ -292,10 +292,12 @@ export { defaultCouponTrialOptions, oracleAssign, simulateCouponTrial, trueValue
 export type {
   AllocationPlan,
   AllocationTableData,
+  ArmLimit,
   CellEstimate,
   CellScenarios,
   Formulation,
   FormulationSettings,
+  GroupConstraints,
   GroupStatsOptions,
   MckpPath,
   MckpStructure,
