@@ -23,6 +23,7 @@ const driftCounts = v.object({
 
 const stateSchema = v.object({
   seq: intAtLeast(0),
+  heldOut: intAtLeast(0),
   armCounts: nums,
   mix: nums,
   blockGroups: nums,

@@ -49,11 +49,14 @@ export interface PacerStatus {
   /** Per-user grid budgets of the two plans mixed. */
   readonly planBudget: number;
   readonly armCounts: readonly number[];
+  /** Decisions that were held out. */
+  readonly heldOut: number;
 }
 
 const SALT_HOLDOUT = 1;
 const SALT_MIX = 2;
 const SALT_UNIFORM = 3;
+const SALT_SHARE = 4;
 
 /**
  * Runs an {@link AllocationPolicy} over a period with a total budget as users arrive one by one. `decide(x)` gives
@@ -93,6 +96,7 @@ export class BudgetPacer {
   private readonly referenceShares: Float64Array;
   // State.
   private seq = 0;
+  private held = 0;
   private readonly armCounts: Float64Array;
   private readonly mix: Float64Array;
   private readonly blockGroups: Float64Array;
@@ -185,21 +189,44 @@ export class BudgetPacer {
 
   /** The arm (0 = control) for one user; `id` keys the holdout and the plan mixing (default: the sequence number). */
   decide(x: ArrayLike<number>, id?: string | number): number {
-    const o = this.o;
     const policy = this.policy;
     if (x.length < policy.d) {
       throw new ValidationError({ path: ['x'], message: `expected ${policy.d} features, got ${x.length}` });
     }
-    const key = id ?? this.seq;
     const g = policy.groupOf(x);
-    const t = policy.table;
+    return this.place(g, id ?? this.seq, policy.table.shares === undefined ? 0 : rowUniform(x, 0, policy.d));
+  }
+
+  /**
+   * The arm for a user whose group is known already (e.g. from `policy.student.argmaxBatch` over a micro-batch, or
+   * a SQL scorer's `hrc_group`): the pacing, caps, holdout and log of {@link decide} without the student. With a
+   * plan that splits groups (shares), the split is keyed by the id's hash rather than by the features.
+   */
+  decideGroup(group: number, id?: string | number): number {
+    if (!(Number.isInteger(group) && group >= 0 && group < this.k)) {
+      throw new ValidationError({
+        path: ['group'],
+        message: `expected a group index in 0..${this.k - 1}, got ${describe(group)}`,
+      });
+    }
+    const key = id ?? this.seq;
+    return this.place(
+      group,
+      key,
+      this.policy.table.shares === undefined ? 0 : hashUniform(this.o.seed, SALT_SHARE, key),
+    );
+  }
+
+  private place(g: number, key: string | number, u: number): number {
+    const o = this.o;
+    const t = this.policy.table;
     let arm: number;
     let plan = -1;
     if (o.holdoutShare > 0 && hashUniform(o.seed, SALT_HOLDOUT, key) < o.holdoutShare) {
       arm = o.holdoutMode === 'control' ? 0 : Math.floor(hashUniform(o.seed, SALT_UNIFORM, key) * this.m);
     } else {
       plan = this.theta > 0 && hashUniform(o.seed, SALT_MIX, key) < this.theta ? this.plan + 1 : this.plan;
-      arm = t.shares === undefined ? t.armFor(plan, g) : t.pickArm(plan, g, rowUniform(x, 0, policy.d));
+      arm = t.shares === undefined ? t.armFor(plan, g) : t.pickArm(plan, g, u);
     }
     let capped = false;
     if ((this.armCounts[arm] as number) >= (o.caps[arm] as number)) {
@@ -211,6 +238,7 @@ export class BudgetPacer {
     this.lastArm = arm;
     this.lastPlan = plan;
     this.lastCapped = capped;
+    if (plan < 0) this.held++;
     this.record(g, arm);
     return arm;
   }
@@ -291,6 +319,7 @@ export class BudgetPacer {
         (t.budgets[this.plan] as number) * (1 - this.theta) +
         (this.theta > 0 ? (t.budgets[this.plan + 1] as number) * this.theta : 0),
       armCounts: Array.from(this.armCounts),
+      heldOut: this.held,
     };
   }
 
@@ -458,6 +487,7 @@ export class BudgetPacer {
     });
     const state: PacerStateJSON = {
       seq: this.seq,
+      heldOut: this.held,
       armCounts: Array.from(this.armCounts),
       mix: Array.from(this.mix),
       blockGroups: Array.from(this.blockGroups),
@@ -537,6 +567,7 @@ export class BudgetPacer {
       fail('window');
     }
     this.seq = s.seq;
+    this.held = s.heldOut;
     this.armCounts.set(s.armCounts);
     this.mix.set(s.mix);
     this.blockGroups.set(s.blockGroups);

@@ -71,6 +71,22 @@ describe('BudgetPacer on a replayed day', () => {
   });
 });
 
+describe('BudgetPacer.decideGroup', () => {
+  it('gives the arms of decide when handed the student groups', () => {
+    const opts = { policy, budget: { total }, arrivals: N, holdout: 0.05, caps: { coupon_4: 500 } };
+    const a = new BudgetPacer(opts);
+    const b = new BudgetPacer(opts);
+    const groups = policy.student.argmaxBatch(day.features.subarray(0, 20_000 * day.d), new Int32Array(20_000));
+    for (let i = 0; i < 20_000; i++) {
+      expect(b.decideGroup(groups[i] as number, i)).toBe(
+        a.decide(day.features.subarray(i * day.d, (i + 1) * day.d), i),
+      );
+    }
+    expect(b.status()).toEqual(a.status());
+    expect(() => b.decideGroup(policy.table.k)).toThrow(ValidationError);
+  });
+});
+
 describe('BudgetPacer state', () => {
   it('restored from JSON makes the same decisions as the original', () => {
     const a = new BudgetPacer({
