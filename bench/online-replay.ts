@@ -63,7 +63,14 @@ export function replay(
   day: ReplayDay,
   total: number,
   mode: 'open' | 'pacer',
-  options: { delay: number; seed: number; slots?: number; pacer?: Partial<BudgetPacerOptions> },
+  options: {
+    delay: number;
+    seed: number;
+    slots?: number;
+    pacer?: Partial<BudgetPacerOptions>;
+    /** Called before each arrival (e.g. to move a clock). */
+    onArrival?: (i: number) => void;
+  },
 ): ReplayResult {
   const { n, d, features, truth, values } = day;
   const m = truth.m;
@@ -80,6 +87,7 @@ export function replay(
   let value = 0;
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
+    options.onArrival?.(i);
     const x = features.subarray(i * d, (i + 1) * d);
     const arm = pacer !== undefined ? pacer.decide(x, i) : policy.decide(x, budget);
     arms[i] = arm;

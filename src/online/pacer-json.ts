@@ -56,6 +56,13 @@ const paramsSchema = v.object({
   mixSmoothing: v.pipe(v.number(), v.gtValue(0), v.maxValue(1)),
   priorArrivals: count,
   seed: finite,
+  period: v.exactOptional(
+    v.object({
+      start: finite,
+      end: finite,
+      curve: v.pipe(v.array(count), v.minLength(1), v.maxLength(PACER_LIMITS.maxSize)),
+    }),
+  ),
   drift: v.union([
     v.literal(false),
     v.object({

@@ -41,6 +41,15 @@ export interface BudgetPacerOptions {
   priorArrivals?: number;
   /** Seed of the hashes (holdout, mixing between adjacent plans). @default 42 */
   seed?: number;
+  /**
+   * The period in time, for pacing by the clock instead of by the count of decisions: remaining arrivals are then
+   * `arrivals` times the share of the arrival curve still ahead at `now()`, so a day with less (or more) traffic
+   * than expected still spends its budget by `end`. `curve` gives the relative arrivals expected in equal slots
+   * of the period (e.g. 24 hourly weights). @default undefined (the clock is the count of decisions)
+   */
+  period?: { readonly start: number; readonly end: number; readonly curve?: readonly number[] };
+  /** The time, in the unit of `period` (not serialized: pass it again to `fromJSON`). @default Date.now */
+  now?: () => number;
   /** Watch for drift (see {@link DriftMonitor}); `false` turns it off. @default {} */
   drift?: DriftMonitorOptions | false;
 }
@@ -70,6 +79,9 @@ export interface ResolvedPacerOptions {
   readonly mixSmoothing: number;
   readonly priorArrivals: number;
   readonly seed: number;
+  /** Period start and end, and the cumulative arrival curve at slot edges (length slots + 1, from 0 to 1). */
+  readonly period: { readonly start: number; readonly end: number; readonly cumulative: Float64Array } | undefined;
+  readonly curve: readonly number[] | undefined;
 }
 
 /** Applies defaults and checks every option; throws ValidationError or InfeasibleBudgetError naming it. */
@@ -132,7 +144,48 @@ export function resolvePacerOptions(options: BudgetPacerOptions): ResolvedPacerO
   if (perUser < minimum * (1 - 1e-12) - 1e-15) {
     throw new InfeasibleBudgetError(total, minimum * arrivals, 'total');
   }
+  let period: ResolvedPacerOptions['period'];
+  let curve: number[] | undefined;
+  if (o.period !== undefined) {
+    const p = o.period;
+    if (typeof p !== 'object' || p === null) {
+      throw new ValidationError({ path: ['period'], message: `expected { start, end, curve? }, got ${describe(p)}` });
+    }
+    const start = checkNumber('period.start', p.start);
+    const end = checkNumber('period.end', p.end);
+    if (!(end > start)) {
+      throw new ValidationError({
+        path: ['period', 'end'],
+        message: `expected an end after the start ${start}, got ${end}`,
+      });
+    }
+    curve = p.curve === undefined ? [1] : [...p.curve];
+    if (curve.length < 1 || curve.length > 100_000) {
+      throw new ValidationError({
+        path: ['period', 'curve'],
+        message: `expected 1 to 100,000 slot weights, got ${curve.length}`,
+      });
+    }
+    const cumulative = new Float64Array(curve.length + 1);
+    curve.forEach((w, i) => {
+      checkNumber(`period.curve.${i}`, w, { min: 0 });
+      cumulative[i + 1] = (cumulative[i] as number) + w;
+    });
+    const sum = cumulative[curve.length] as number;
+    if (!(sum > 0))
+      throw new ValidationError({ path: ['period', 'curve'], message: 'expected at least one positive weight' });
+    for (let i = 0; i < cumulative.length; i++) cumulative[i] = (cumulative[i] as number) / sum;
+    period = { start, end, cumulative };
+  }
+  if (o.now !== undefined && typeof o.now !== 'function') {
+    throw new ValidationError({
+      path: ['now'],
+      message: `expected a function returning the time, got ${describe(o.now)}`,
+    });
+  }
   return {
+    period,
+    curve,
     total,
     arrivals,
     caps,

@@ -423,7 +423,7 @@ export class BudgetPacer {
         this.mix[g] = (1 - a) * (this.mix[g] as number) + (a * (this.blockGroups[g] as number)) / blockN;
       this.blockGroups.fill(0);
     }
-    const remaining = Math.max(o.arrivals - this.seq, I);
+    const remaining = Math.max(this.remainingArrivals(), I);
     const target = (o.total - this.committed()) / (remaining * this.ratio);
     // The part of the spend rate the plans must carry, after the holdout's.
     const h = o.holdoutShare;
@@ -438,6 +438,20 @@ export class BudgetPacer {
     }
     const planTarget = (target - h * holdCost) / (1 - h);
     this.moveTo(planTarget);
+  }
+
+  /** Arrivals still expected in the period: by the count of decisions, or by the clock and the arrival curve. */
+  private remainingArrivals(): number {
+    const p = this.o.period;
+    if (p === undefined) return this.o.arrivals - this.seq;
+    const now = (this.options.now ?? Date.now)();
+    const frac = Math.min(1, Math.max(0, (now - p.start) / (p.end - p.start)));
+    const slots = p.cumulative.length - 1;
+    const x = frac * slots;
+    const i = Math.min(slots - 1, Math.floor(x));
+    const lo = p.cumulative[i] as number;
+    const done = lo + ((p.cumulative[i + 1] as number) - lo) * (x - i);
+    return this.o.arrivals * (1 - done);
   }
 
   /** The ladder point whose cost per user on the current mix is `target`. */
@@ -519,6 +533,9 @@ export class BudgetPacer {
         mixSmoothing: o.mixSmoothing,
         priorArrivals: o.priorArrivals,
         seed: o.seed,
+        ...(o.period !== undefined
+          ? { period: { start: o.period.start, end: o.period.end, curve: [...(o.curve ?? [1])] } }
+          : {}),
         ...(this.options.drift === false ? { drift: false } : { drift: stripCallback(this.options.drift ?? {}) }),
       },
       state,
@@ -528,9 +545,14 @@ export class BudgetPacer {
   /**
    * Restores a pacer from {@link toJSON} onto its policy (untrusted input: checked by a schema). Throws
    * SerializationError when the JSON is malformed or was written for another policy (fingerprint). The restored
-   * pacer makes the same decisions as the one saved. Pass `onEvent` again in `drift` if you want drift events.
+   * pacer makes the same decisions as the one saved. Pass `drift` (with its `onEvent`) and `now` again: callbacks
+   * are not serialized.
    */
-  static fromJSON(json: unknown, policy: AllocationPolicy, drift?: BudgetPacerOptions['drift']): BudgetPacer {
+  static fromJSON(
+    json: unknown,
+    policy: AllocationPolicy,
+    runtime: { drift?: BudgetPacerOptions['drift']; now?: () => number } = {},
+  ): BudgetPacer {
     const { params, state } = readPacerJSON(json, policy, policyFingerprint);
     const pacer = new BudgetPacer({
       policy,
@@ -543,7 +565,9 @@ export class BudgetPacer {
       mixSmoothing: params.mixSmoothing,
       priorArrivals: params.priorArrivals,
       seed: params.seed,
-      drift: drift ?? params.drift,
+      drift: runtime.drift ?? params.drift,
+      ...(params.period !== undefined ? { period: params.period } : {}),
+      ...(runtime.now !== undefined ? { now: runtime.now } : {}),
     });
     pacer.restore(state);
     return pacer;

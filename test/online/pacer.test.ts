@@ -71,6 +71,42 @@ describe('BudgetPacer on a replayed day', () => {
   });
 });
 
+describe('BudgetPacer by the clock', () => {
+  it('spends the budget on a day with 20% less traffic than expected, where pacing by count does not', () => {
+    const actual = Math.round(0.8 * N);
+    const short: ReplayDay = { ...day, n: actual, features: day.features.subarray(0, actual * day.d) };
+    const budget = total * 0.8;
+    let t = 0;
+    const clock = { arrivals: N, period: { start: 0, end: 1 }, now: () => t };
+    const byClock = replay(policy, short, budget, 'pacer', {
+      delay: 5000,
+      seed: 3,
+      pacer: clock,
+      onArrival: (i) => {
+        t = i / actual;
+      },
+    });
+    const byCount = replay(policy, short, budget, 'pacer', { delay: 5000, seed: 3, pacer: { arrivals: N } });
+    expect(Math.abs(byClock.spend / budget - 1)).toBeLessThan(0.015);
+    expect(byCount.spend / budget).toBeLessThan(0.9);
+    // An hourly curve with a busy evening: the state round-trips with its curve.
+    const curve = Array.from({ length: 24 }, (_, h) => (h >= 18 ? 3 : 1));
+    const p = new BudgetPacer({
+      policy,
+      budget: { total },
+      arrivals: N,
+      period: { start: 0, end: 24, curve },
+      now: () => 5,
+    });
+    const json = p.toJSON();
+    expect(json.params.period?.curve).toEqual(curve);
+    expect(BudgetPacer.fromJSON(json, policy, { now: () => 5 }).status()).toEqual(p.status());
+    expect(() => new BudgetPacer({ policy, budget: { total }, arrivals: N, period: { start: 2, end: 1 } })).toThrow(
+      /period\.end/,
+    );
+  });
+});
+
 describe('BudgetPacer.decideGroup', () => {
   it('gives the arms of decide when handed the student groups', () => {
     const opts = { policy, budget: { total }, arrivals: N, holdout: 0.05, caps: { coupon_4: 500 } };
