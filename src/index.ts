@@ -213,6 +213,31 @@ export {
   weightedMean,
 } from './nn/index.js';
 export type {
+  ArmCostDrift,
+  BudgetPacerOptions,
+  CostObservation,
+  DriftEvent,
+  DriftMonitorOptions,
+  DriftSummary,
+  HoldoutMode,
+  HoldoutOptions,
+  PacerDecision,
+  PacerJSON,
+  PacerParamsJSON,
+  PacerStateJSON,
+  PacerStatus,
+} from './online/index.js';
+export {
+  BudgetPacer,
+  DriftMonitor,
+  defaultBudgetPacerOptions,
+  defaultDriftMonitorOptions,
+  hashUniform,
+  PACER_LIMITS,
+  policyFingerprint,
+  populationStability,
+} from './online/index.js';
+export type {
   CrossFit,
   DefaultClustererOptions,
   GroupClusterer,
@@ -305,10 +330,12 @@ export { defaultCouponTrialOptions, oracleAssign, simulateCouponTrial, trueValue
 export type {
   AllocationPlan,
   AllocationTableData,
+  ArmLimit,
   CellEstimate,
   CellScenarios,
   Formulation,
   FormulationSettings,
+  GroupConstraints,
   GroupStatsOptions,
   MckpPath,
   MckpStructure,

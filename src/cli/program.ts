@@ -4,6 +4,7 @@ import { HrcError, ValidationError } from '../core/errors.js';
 import type { Formulation } from '../solver/allocation-table.js';
 import { VERSION } from '../version.js';
 import { runAssign } from './commands/assign.js';
+import { DriftDetectedError } from './commands/assign-online.js';
 import { runCompare } from './commands/compare.js';
 import { runEvaluate } from './commands/evaluate.js';
 import { runFit } from './commands/fit.js';
@@ -148,6 +149,24 @@ export function buildProgram(progressOf: () => Progress): Command {
       'profit mode: money value of one response; spend up to break-even',
       numberOption('net-value', { min: 0 }),
     )
+    .option(
+      '--total-budget <x>',
+      'budget of the whole file: users are decided in file order by the budget pacer',
+      numberOption('total-budget', { min: 0 }),
+    )
+    .option(
+      '--arrivals <n>',
+      'users expected, for --total-budget (default: the rows of the file)',
+      numberOption('arrivals', { min: 1, integer: true }),
+    )
+    .option(
+      '--holdout <share>',
+      'share of user ids held out to control, in [0, 1)',
+      numberOption('holdout', { min: 0 }),
+    )
+    .option('--cap <arm=n>', 'at most n users get this arm (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
+    .option('--log <file>', 'write every decision as JSON lines {id, arm, propensity, planBudget, group, ...}')
+    .option('--fail-on-drift', 'exit with code 3 when the drift monitor fires')
     .option('--id <col>', 'id column (default: the 0-based row number)')
     .option('--workers <n>', 'worker threads (default: all cores)', numberOption('workers', { min: 1, integer: true }))
     .requiredOption('--out <file>', 'decisions CSV to write')
@@ -201,7 +220,10 @@ export function buildProgram(progressOf: () => Progress): Command {
   return program;
 }
 
-/** Runs the CLI and returns the exit code: 0 on success, 1 on bad input, 2 on internal errors. */
+/**
+ * Runs the CLI and returns the exit code: 0 on success, 1 on bad input, 2 on internal errors, 3 when
+ * `assign --fail-on-drift` saw drift.
+ */
 export async function runCli(argv: readonly string[]): Promise<number> {
   const quiet = argv.includes('--quiet');
   const verbose = argv.includes('--verbose');
@@ -221,6 +243,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       )
         return 0;
       return 1;
+    }
+    if (e instanceof DriftDetectedError) {
+      process.stderr.write(`hrc-budget: ${e.message}\n`);
+      return 3;
     }
     const cause = (e as { cause?: unknown }).cause;
     const err = e instanceof HrcError ? e : cause instanceof HrcError ? cause : undefined;

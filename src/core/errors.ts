@@ -63,18 +63,31 @@ export class NotFittedError extends HrcError {
   }
 }
 
-/** The budget is below the cost of the cheapest feasible plan. `minimum` is that cost (same unit as the budget). */
+/**
+ * The budget is below the cost of the cheapest feasible plan. `minimum` is that cost (same unit as the budget).
+ * `constraint` names what cannot be met: `'budget'` by default, or another constraint (an arm cap, a minimum share,
+ * a group mask) given with its own message.
+ */
 export class InfeasibleBudgetError extends HrcError {
   readonly budget: number;
   readonly minimum: number;
+  readonly constraint: string;
 
-  constructor(budget: number, minimum: number, unit: 'perUser' | 'total') {
+  constructor(
+    budget: number,
+    minimum: number,
+    unit: 'perUser' | 'total',
+    detail?: { readonly constraint: string; readonly message: string },
+  ) {
     super(
       'INFEASIBLE_BUDGET',
-      `budget ${unit}=${budget} is below the cheapest feasible plan, which costs ${unit}=${minimum}; raise the budget to at least ${minimum}`,
+      detail !== undefined
+        ? `${detail.constraint}: ${detail.message}`
+        : `budget ${unit}=${budget} is below the cheapest feasible plan, which costs ${unit}=${minimum}; raise the budget to at least ${minimum}`,
     );
     this.budget = budget;
     this.minimum = minimum;
+    this.constraint = detail?.constraint ?? 'budget';
   }
 }
 

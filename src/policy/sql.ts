@@ -155,7 +155,8 @@ function inputExpressions(policy: AllocationPolicy, sx: Syntax): string[] {
  * (and no fill value in the encoding) gets NULL. Categorical columns are compared as text; unknown categories
  * encode as all zeros, as in `decideRecord`. Rows come back in no particular order.
  *
- * Run on DuckDB in the tests; the other dialects differ only in identifier quoting, string escapes and type names.
+ * Run on DuckDB and PostgreSQL in the tests; the other dialects differ only in identifier quoting, string escapes
+ * and type names. For PostgreSQL the steps are `MATERIALIZED` common table expressions (PostgreSQL 12 or later).
  */
 export function policyToSql(policy: AllocationPolicy, options: ToSqlOptions): string {
   const dialect = checkOneOf('dialect', options.dialect ?? 'ansi', SQL_DIALECTS);
@@ -171,13 +172,16 @@ export function policyToSql(policy: AllocationPolicy, options: ToSqlOptions): st
   const { plan, arms } = planArms(policy, options.budget);
   const { mean, invScale, layers } = policy.student.parameters();
   const ctes: string[] = [];
+  // PostgreSQL (12+) inlines a CTE used once into its consumer, which turns the layer chain into one expression
+  // whose size grows with the product of the layer widths (each ReLU repeats its input): materialize instead.
+  const as = dialect === 'postgres' ? 'AS MATERIALIZED' : 'AS';
   const raw = inputExpressions(policy, sx);
   let names = raw.map((_, j) => `x${j}`);
   const std = raw.map(
     (e, j) => `(${e} - ${sqlNumber(mean[j] as number)}) * ${sqlNumber(invScale[j] as number)} AS ${names[j]}`,
   );
   ctes.push(
-    `hrc_x AS (\n  SELECT ${sx.quote(options.idColumn)} AS hrc_id,\n    ${std.join(',\n    ')}\n  FROM ${from}\n)`,
+    `hrc_x ${as} (\n  SELECT ${sx.quote(options.idColumn)} AS hrc_id,\n    ${std.join(',\n    ')}\n  FROM ${from}\n)`,
   );
   let prev = 'hrc_x';
   layers.forEach((layer, li) => {
@@ -187,20 +191,20 @@ export function policyToSql(policy: AllocationPolicy, options: ToSqlOptions): st
       const w = Array.from({ length: layer.inSize }, (_, i) => layer.kernel[i * layer.outSize + k] as number);
       return `${affine(layer.bias[k] as number, w, names)} AS ${o}`;
     });
-    ctes.push(`${pre} AS (\n  SELECT hrc_id,\n    ${cols.join(',\n    ')}\n  FROM ${prev}\n)`);
+    ctes.push(`${pre} ${as} (\n  SELECT hrc_id,\n    ${cols.join(',\n    ')}\n  FROM ${prev}\n)`);
     prev = pre;
     names = outNames;
     if (layer.activation === 'relu') {
       const act = `hrc_h${li + 1}`;
       const hNames = outNames.map((_, k) => `h${li + 1}_${k}`);
       const relu = outNames.map((a, k) => `CASE WHEN ${a} < 0E0 THEN 0E0 ELSE ${a} END AS ${hNames[k]}`);
-      ctes.push(`${act} AS (\n  SELECT hrc_id,\n    ${relu.join(',\n    ')}\n  FROM ${prev}\n)`);
+      ctes.push(`${act} ${as} (\n  SELECT hrc_id,\n    ${relu.join(',\n    ')}\n  FROM ${prev}\n)`);
       prev = act;
       names = hNames;
     }
   });
   const max = names.length === 1 ? (names[0] as string) : `GREATEST(${names.join(', ')})`;
-  ctes.push(`hrc_z AS (\n  SELECT hrc_id, ${names.join(', ')},\n    ${max} AS hrc_max\n  FROM ${prev}\n)`);
+  ctes.push(`hrc_z ${as} (\n  SELECT hrc_id, ${names.join(', ')},\n    ${max} AS hrc_max\n  FROM ${prev}\n)`);
   const byGroup = (value: (g: number) => string) =>
     `CASE${names.map((z, g) => ` WHEN ${z} = hrc_max THEN ${value(g)}`).join('')} END`;
   const armName = (g: number) => sx.str(policy.treatmentNames[arms[g] as number] as string);

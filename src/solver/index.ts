@@ -1,5 +1,6 @@
 export type { AllocationPlan, AllocationTableData, Formulation, PlanStatus } from './allocation-table.js';
 export { AllocationTable } from './allocation-table.js';
+export type { ArmLimit, GroupConstraints } from './constraints.js';
 export type { MckpStructure } from './exact.js';
 export { detectMckp, ExactMckpSolver } from './exact.js';
 export type { FormulationSettings, ProblemLayout } from './formulation.js';

@@ -3,6 +3,13 @@ import { DEFAULT_SEED, deriveSeed } from '../core/rng.js';
 import type { Budget, ProgressEvent } from '../core/types.js';
 import { checkNumber, checkOneOf } from '../core/validate.js';
 import { AllocationTable, type Formulation, type PlanStatus } from './allocation-table.js';
+import {
+  applyConstraints,
+  armRows,
+  type GroupConstraints,
+  type ResolvedConstraints,
+  resolveConstraints,
+} from './constraints.js';
 import { ExactMckpSolver } from './exact.js';
 import { buildProblem, type FormulationSettings, layoutOf, type ProblemLayout } from './formulation.js';
 import { GlpkSolver } from './glpk.js';
@@ -42,6 +49,11 @@ export interface StochasticBudgetSolverOptions {
   minCount?: number;
   /** Quantile levels reported for value and cost. @default [0.05, 0.5, 0.95] */
   quantiles?: readonly number[];
+  /**
+   * Business constraints: per-arm caps and minimum shares (rows of the MIP: solved by `glpk` by default, or
+   * `highs`) and a group x arm mask of allowed arms (kept by every backend, `exact` included). @default none
+   */
+  constraints?: GroupConstraints;
   /** @default 42 */
   seed?: number;
   onProgress?: (event: ProgressEvent) => void;
@@ -94,13 +106,20 @@ export class StochasticBudgetSolver {
 
   /** Solves every budget and returns the table. Throws InfeasibleBudgetError for a budget below the cheapest plan. */
   async solve(stats: GroupStats, request: SolveRequest): Promise<AllocationTable> {
-    const { o, cells, f, layout, population } = this.prepare(stats, request);
+    const { o, cells, f, layout, population, limits } = this.prepare(stats, request);
     const budgets = normalizeBudgets(request.budgets, population);
     const minimum = riskMinimum(cells, f, layout) / population;
     for (const b of budgets) {
       if (b < minimum - 1e-12 * Math.max(1, Math.abs(minimum))) throw new InfeasibleBudgetError(b, minimum, 'perUser');
     }
-    const solver = resolveSolver(o.solver, o.formulation);
+    const solver = resolveSolver(o.solver, o.formulation, limits.hasRows);
+    if (limits.hasRows && solver instanceof ExactMckpSolver) {
+      throw new ValidationError({
+        path: ['solver'],
+        message:
+          "per-arm caps and minimum shares are rows the 'exact' backend cannot take; use solver 'glpk' or 'highs'",
+      });
+    }
     const useCore = solver instanceof ExactMckpSolver && (o.formulation === 'expected' || o.formulation === 'robust');
     const core = useCore ? coreOf(layout, f.units) : undefined;
     const { k, m } = cells;
@@ -131,10 +150,19 @@ export class StochasticBudgetSolver {
         st = res.status;
         gap[i] = Math.abs(res.bound - res.value) / Math.max(1, Math.abs(res.value));
       } else {
-        const sol = await solver.solve(buildProblem(cells, f, layout, b * population), {
-          timeLimit: o.timeLimit,
-          mipGap: o.mipGap,
-        });
+        const sol = await solver.solve(
+          withRows(buildProblem(cells, f, layout, b * population), cells, f, layout, limits),
+          {
+            timeLimit: o.timeLimit,
+            mipGap: o.mipGap,
+          },
+        );
+        if (sol.status === 'infeasible' && limits.hasRows) {
+          throw new InfeasibleBudgetError(b, minimum, 'perUser', {
+            constraint: 'arms',
+            message: `no plan for budget perUser=${b} meets the arm caps and minimum shares together with the budget; raise the budget or relax a limit`,
+          });
+        }
         if (sol.status === 'infeasible') throw new InfeasibleBudgetError(b, minimum, 'perUser');
         if (sol.status !== 'optimal' && sol.status !== 'feasible') {
           throw new SolverError(sol.solver, sol.rawStatus, `no plan for budget perUser=${b} (${sol.status})`);
@@ -181,9 +209,9 @@ export class StochasticBudgetSolver {
    * variable v < number of available cells is the count of group units on a cell). Hand it to any MIP solver.
    */
   problem(stats: GroupStats, budget: Budget | number, request: Omit<SolveRequest, 'budgets'> = {}): MipProblem {
-    const { cells, f, layout, population } = this.prepare(stats, { ...request, budgets: [budget] });
+    const { cells, f, layout, population, limits } = this.prepare(stats, { ...request, budgets: [budget] });
     const b = normalizeBudgets([budget], population)[0] as number;
-    return buildProblem(cells, f, layout, b * population);
+    return withRows(buildProblem(cells, f, layout, b * population), cells, f, layout, limits);
   }
 
   private prepare(
@@ -195,6 +223,7 @@ export class StochasticBudgetSolver {
     f: FormulationSettings;
     layout: ProblemLayout;
     population: number;
+    limits: ResolvedConstraints;
   } {
     const o = { ...defaultStochasticBudgetSolverOptions, ...this.options };
     checkOneOf('formulation', o.formulation, ['expected', 'robust', 'chance', 'cvar'] as const);
@@ -227,13 +256,28 @@ export class StochasticBudgetSolver {
       units: o.shares,
       population,
     };
-    return { o, cells, f, layout: layoutOf(cells, f), population };
+    const names = request.armNames ?? Array.from({ length: stats.m }, (_, j) => `arm${j}`);
+    const limits = resolveConstraints(o.constraints, stats.k, stats.m, names, population);
+    applyConstraints(cells, limits);
+    return { o, cells, f, layout: layoutOf(cells, f), population, limits };
   }
 }
 
-function resolveSolver(s: SolverBackend | MipSolver | undefined, formulation: Formulation): MipSolver {
+/** The problem with the rows of the arm limits added. */
+function withRows(
+  problem: MipProblem,
+  cells: CellScenarios,
+  f: FormulationSettings,
+  layout: ProblemLayout,
+  limits: ResolvedConstraints,
+): MipProblem {
+  if (!limits.hasRows) return problem;
+  return { ...problem, rows: [...problem.rows, ...armRows(cells, f, layout, limits)] };
+}
+
+function resolveSolver(s: SolverBackend | MipSolver | undefined, formulation: Formulation, rows: boolean): MipSolver {
   if (s !== undefined && typeof s !== 'string') return s;
-  const name = s ?? (formulation === 'chance' || formulation === 'cvar' ? 'glpk' : 'exact');
+  const name = s ?? (formulation === 'chance' || formulation === 'cvar' || rows ? 'glpk' : 'exact');
   switch (name) {
     case 'exact':
       return new ExactMckpSolver();

@@ -13,8 +13,9 @@ import { readModelFile } from '../io.js';
 import { type LoadedModel, loadModel } from '../methods.js';
 import type { Progress } from '../progress.js';
 import { fmt, textTable } from '../table.js';
+import { type OnlineAssignArgs, runOnlineAssign } from './assign-online.js';
 
-export interface AssignArgs {
+export interface AssignArgs extends OnlineAssignArgs {
   policy: string;
   data: string;
   budgetPerUser?: number;
@@ -26,17 +27,40 @@ export interface AssignArgs {
 
 /** `hrc-budget assign`: decisions for every user of a CSV, streamed, as `id,treatment`. */
 export async function runAssign(a: AssignArgs, progress: Progress, print: (s: string) => void): Promise<void> {
-  if ((a.budgetPerUser === undefined) === (a.netValue === undefined)) {
+  const given = [a.budgetPerUser, a.netValue, a.totalBudget].filter((b) => b !== undefined).length;
+  if (given !== 1) {
     throw new ValidationError({
       path: ['--budget-per-user'],
-      message: 'give exactly one of --budget-per-user X or --net-value V',
+      message: 'give exactly one of --budget-per-user X, --total-budget X or --net-value V',
+    });
+  }
+  const online =
+    a.totalBudget !== undefined ||
+    a.holdout !== undefined ||
+    (a.cap?.length ?? 0) > 0 ||
+    a.log !== undefined ||
+    a.failOnDrift === true;
+  if (online && a.netValue !== undefined) {
+    throw new ValidationError({
+      path: ['--net-value'],
+      message: '--holdout, --cap, --log and --fail-on-drift need --total-budget or --budget-per-user',
     });
   }
   const model = loadModel(await readModelFile(a.policy));
   let counts: readonly number[];
   let names: readonly string[];
   let rows: number;
-  if (model.kind === 'policy') {
+  if (online && model.kind !== 'policy') {
+    throw new ValidationError({
+      path: ['--total-budget'],
+      message: `pacing, holdout, caps and the decision log need an HRC policy; ${model.method} was given`,
+    });
+  }
+  if (online && model.kind === 'policy') {
+    progress.stage(`scoring ${a.data} in arrival order`);
+    ({ counts, rows } = await runOnlineAssign(model.policy, a, progress, print));
+    names = model.policy.treatmentNames;
+  } else if (model.kind === 'policy') {
     let policy: AllocationPolicy = model.policy;
     let budget: Budget;
     if (a.netValue !== undefined) {

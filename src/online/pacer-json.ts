@@ -1,0 +1,129 @@
+import * as v from 'valibot';
+import { SerializationError } from '../core/errors.js';
+import type { AllocationPolicy } from '../policy/policy.js';
+
+/** Largest accepted serialized pacer state, in characters of JSON. */
+export const PACER_LIMITS = { maxJsonChars: 16 * 1024 * 1024, maxWindowBlocks: 100_000, maxSize: 100_000 };
+
+const count = v.pipe(v.number(), v.finite(), v.minValue(0));
+const finite = v.pipe(v.number(), v.finite());
+const nums = v.pipe(v.array(count), v.maxLength(PACER_LIMITS.maxSize));
+const rows = v.pipe(v.array(nums), v.maxLength(PACER_LIMITS.maxWindowBlocks));
+const intAtLeast = (min: number) => v.pipe(v.number(), v.integer(), v.minValue(min));
+
+const driftCounts = v.object({
+  groups: nums,
+  cells: nums,
+  arms: nums,
+  planned: nums,
+  realized: nums,
+  matured: nums,
+  squares: nums,
+});
+
+const stateSchema = v.object({
+  seq: intAtLeast(0),
+  heldOut: intAtLeast(0),
+  armCounts: nums,
+  mix: nums,
+  blockGroups: nums,
+  observed: count,
+  maturedPlanned: count,
+  maturedObserved: count,
+  windowStart: intAtLeast(0),
+  windowPlanned: v.pipe(nums, v.minLength(1), v.maxLength(PACER_LIMITS.maxWindowBlocks)),
+  windowObserved: v.pipe(nums, v.maxLength(PACER_LIMITS.maxWindowBlocks)),
+  windowArmPlanned: rows,
+  windowArmObserved: rows,
+  windowArmCount: rows,
+  plan: intAtLeast(0),
+  theta: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
+  ratio: v.pipe(v.number(), v.finite(), v.gtValue(0)),
+  drift: v.exactOptional(driftCounts),
+});
+
+const paramsSchema = v.object({
+  fingerprint: v.pipe(v.string(), v.regex(/^[0-9a-f]{16}$/)),
+  budget: v.object({ total: count }),
+  arrivals: v.pipe(v.number(), v.finite(), v.minValue(1)),
+  caps: v.record(v.string(), intAtLeast(0)),
+  holdout: v.object({
+    share: v.pipe(v.number(), v.minValue(0), v.ltValue(1)),
+    mode: v.picklist(['control', 'uniform']),
+  }),
+  delay: intAtLeast(0),
+  interval: intAtLeast(1),
+  mixSmoothing: v.pipe(v.number(), v.gtValue(0), v.maxValue(1)),
+  priorArrivals: count,
+  seed: finite,
+  period: v.exactOptional(
+    v.object({
+      start: finite,
+      end: finite,
+      curve: v.pipe(v.array(count), v.minLength(1), v.maxLength(PACER_LIMITS.maxSize)),
+    }),
+  ),
+  drift: v.union([
+    v.literal(false),
+    v.object({
+      psiThreshold: v.exactOptional(count),
+      costThreshold: v.exactOptional(count),
+      minDecisions: v.exactOptional(intAtLeast(0)),
+      minArmDecisions: v.exactOptional(intAtLeast(0)),
+      z: v.exactOptional(count),
+    }),
+  ]),
+});
+
+const pacerSchema = v.object({
+  kind: v.literal('BudgetPacer'),
+  formatVersion: v.literal(1),
+  params: paramsSchema,
+  state: stateSchema,
+});
+
+/** The state part of a pacer's JSON. */
+export type PacerStateJSON = v.InferOutput<typeof stateSchema>;
+/** The params part of a pacer's JSON. */
+export type PacerParamsJSON = v.InferOutput<typeof paramsSchema>;
+/** A pacer's JSON: `{ kind: 'BudgetPacer', formatVersion: 1, params, state }`. */
+export interface PacerJSON {
+  kind: 'BudgetPacer';
+  formatVersion: 1;
+  params: PacerParamsJSON;
+  state: PacerStateJSON;
+}
+
+/** Parses and checks untrusted pacer JSON (an object or a string) and its policy fingerprint. */
+export function readPacerJSON(
+  json: unknown,
+  policy: AllocationPolicy,
+  fingerprintOf: (p: AllocationPolicy) => string,
+): PacerJSON {
+  let value = json;
+  if (typeof json === 'string') {
+    if (json.length > PACER_LIMITS.maxJsonChars) {
+      throw new SerializationError(
+        `pacer JSON of ${json.length} characters exceeds the limit of ${PACER_LIMITS.maxJsonChars}`,
+      );
+    }
+    try {
+      value = JSON.parse(json);
+    } catch (e) {
+      throw new SerializationError(`pacer state is not valid JSON: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  const r = v.safeParse(pacerSchema, value);
+  if (!r.success) {
+    const issue = r.issues[0];
+    const path = v.getDotPath(issue);
+    throw new SerializationError(`BudgetPacer${path !== null ? `.${path}` : ''}: ${issue.message}`);
+  }
+  const fp = fingerprintOf(policy);
+  if (r.output.params.fingerprint !== fp) {
+    throw new SerializationError(
+      `BudgetPacer: the state belongs to the policy with fingerprint ${r.output.params.fingerprint}, not to the given policy (${fp})`,
+    );
+  }
+  return r.output as PacerJSON;
+}
