@@ -97,7 +97,7 @@ describe('shrinkGroupUplift', () => {
     // A model whose predicted cost uplift would pull groups 0 and 1 far below zero.
     const pred = { response: new Float32Array(data.n * 2), cost: new Float32Array(data.n * 2) };
     for (let i = 0; i < data.n; i++) pred.cost[i * 2 + 1] = (groups[i] as number) >= 2 ? 1 : -5;
-    const { stats } = shrinkGroupUplift(s, groupPredictedUplift(pred, 2, groups, 4), 'model', 1);
+    const { stats } = shrinkGroupUplift(s, groupPredictedUplift(pred, 2, groups, 4), 'model', 1, { cost: true });
     for (let g = 0; g < 4; g++) {
       for (let j = 0; j < 2; j++) expect(stats.cell(g, j).cost).toBeGreaterThanOrEqual(-1e-12);
       expect(stats.cell(g, 1).response).toBeGreaterThanOrEqual(0);

@@ -1,0 +1,141 @@
+// The ablation of HRC's default design (docs/results.md, "Ablation"): one method or one HRC design on one experiment
+// over several seeds, printing one JSON line per seed and a mean line.
+//
+// Run:  npx tsx examples/experiment-ablation.ts --experiment starbucks|simulator|hillstrom [--seeds 1,2,3,4,5]
+//         [--method hrc|hrc-paper|tpm-sl|...] [--hrc '{"crossFit":0}'] [--noise 0.4] [--heavy-tails]
+//         [--response spend|visit]
+// - starbucks: a stratified 50/50 split of training.csv per seed; profit mode (HRC: the grid plan of the largest
+//   predicted net value, `policy.profitBudget(1)` with response = 10 x purchase; other methods: a per-user budget
+//   of `--budget`); the figure is the net value per test customer (IPW: incremental revenue - incremental cost).
+//   `--write-splits DIR` writes each seed's test rows for examples/reference/gbt_tlearner_starbucks.py.
+// - simulator: a fresh 20,000-row trial per seed (as docs/results.md section 1), budgets 0.1, 0.3, 0.6; true value
+//   over the oracle's at matched spend, and true spend over budget.
+// - hillstrom: a stratified 70/30 split per seed; budgets 0.1, 0.3, 0.5 (share mailed); IPW incremental response
+//   per test customer and spend, with `--response visit` for the visit outcome.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { useBackend } from '../src/backend/index.js';
+import { type MethodName, makeAllocator } from '../src/cli/methods.js';
+import { schemaFromArgs } from '../src/cli/schema-args.js';
+import { subsetRows } from '../src/data/dataset.js';
+import { splitIndices } from '../src/data/split.js';
+import {
+  type BudgetAllocator,
+  evaluatePolicy,
+  HRCPipeline,
+  loadCsv,
+  type RctDataset,
+  simulateCouponTrial,
+  trainTestSplit,
+  truthMetrics,
+} from '../src/index.js';
+
+const { values: a } = parseArgs({
+  options: {
+    experiment: { type: 'string', default: 'starbucks' },
+    seeds: { type: 'string', default: '1,2,3,4,5' },
+    method: { type: 'string', default: 'hrc' },
+    hrc: { type: 'string', default: '{}' },
+    noise: { type: 'string', default: '0' },
+    'heavy-tails': { type: 'boolean', default: false },
+    response: { type: 'string', default: 'spend' },
+    budget: { type: 'string', default: '0.05' },
+    'write-splits': { type: 'string' },
+  },
+});
+const seeds = (a.seeds as string).split(',').map(Number);
+const design = JSON.parse(a.hrc as string) as Record<string, unknown>;
+await useBackend('wasm');
+
+function make(seed: number): BudgetAllocator {
+  return a.method === 'hrc'
+    ? new HRCPipeline({ ...design, seed })
+    : makeAllocator(a.method as MethodName, seed, design);
+}
+const release = (x: BudgetAllocator) => (x as { dispose?: () => void }).dispose?.();
+const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
+const print = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
+
+if (a.experiment === 'starbucks') {
+  const data = await loadCsv(
+    new URL('../../shared/data/starbucks_promotion/training.csv', import.meta.url).pathname,
+    schemaFromArgs({ preset: 'starbucks', responseScale: 10 }),
+  );
+  const net = (t: RctDataset): RctDataset => ({
+    ...t,
+    response: Float32Array.from(t.response, (y, i) => y - (t.cost[i] as number)),
+  });
+  const out: number[] = [];
+  for (const seed of seeds) {
+    const { trainRows, testRows } = splitIndices(data, { testFraction: 0.5, seed });
+    // The test rows (0-based, file order) for the Python reference in examples/reference/.
+    if (a['write-splits'] !== undefined) writeFileSync(`${a['write-splits']}/starbucks-test-${seed}.txt`, testRows.join('\n'));
+    const test = subsetRows(data, testRows);
+    const m = await make(seed).fit(subsetRows(data, trainRows));
+    const budget = m instanceof HRCPipeline ? m.policy.profitBudget(1) : { perUser: Number(a.budget) };
+    const arms = await m.assign(test.features, budget);
+    const v = evaluatePolicy(arms, net(test), { resamples: 0, seed }).incrementalResponse.estimate;
+    out.push(v);
+    print({ seed, promoted: arms.reduce((s, x) => s + (x !== 0 ? 1 : 0), 0) / test.n, netPerCustomer: v });
+    release(m);
+  }
+  print({ mean: { netPerCustomer: mean(out) } });
+} else if (a.experiment === 'simulator') {
+  const budgets = [0.1, 0.3, 0.6];
+  const rows: { value: number[]; spend: number[] }[] = [];
+  for (const seed of seeds) {
+    const { train, test, truth } = simulateCouponTrial({
+      nTrain: 20_000,
+      nTest: 10_000,
+      seed,
+      labelNoise: Number(a.noise),
+      heavyTails: a['heavy-tails'] as boolean,
+    });
+    const m = await make(seed).fit(train);
+    const row = { value: [] as number[], spend: [] as number[] };
+    for (const b of budgets) {
+      const t = truthMetrics(truth, await m.assign(test.features, { perUser: b }), b);
+      row.value.push(t.oracleRatioMatched);
+      row.spend.push(t.spendRatio);
+    }
+    rows.push(row);
+    print({ seed, budgets, ...row });
+    release(m);
+  }
+  const col = (k: 'value' | 'spend', i: number) => mean(rows.map((r) => r[k][i] as number));
+  print({
+    mean: { budgets, value: budgets.map((_, i) => col('value', i)), spend: budgets.map((_, i) => col('spend', i)) },
+    maxSpend: Math.max(...rows.flatMap((r) => r.spend)),
+    valueOverBudgets: mean(budgets.map((_, i) => col('value', i))),
+  });
+} else if (a.experiment === 'hillstrom') {
+  const base = schemaFromArgs({ preset: 'hillstrom' });
+  const response = a.response as string;
+  const schema =
+    response === 'spend'
+      ? base
+      : { ...base, response, outcomes: ['visit', 'conversion', 'spend'].filter((c) => c !== response) };
+  const data = await loadCsv(
+    new URL('../../shared/data/hillstrom_email/hillstrom.csv', import.meta.url).pathname,
+    schema,
+  );
+  const budgets = [0.1, 0.3, 0.5];
+  const rows: number[][] = [];
+  for (const seed of seeds) {
+    const { train, test } = trainTestSplit(data, { testFraction: 0.3, seed });
+    const m = await make(seed).fit(train);
+    const inc: number[] = [];
+    const spend: number[] = [];
+    for (const b of budgets) {
+      const ev = evaluatePolicy(await m.assign(test.features, { perUser: b }), test, { resamples: 0, seed });
+      inc.push(ev.incrementalResponse.estimate);
+      spend.push(ev.cost.estimate);
+    }
+    rows.push(inc);
+    print({ seed, budgets, incrementalResponse: inc, spend });
+    release(m);
+  }
+  print({ mean: { budgets, incrementalResponse: budgets.map((_, i) => mean(rows.map((r) => r[i] as number))) } });
+} else {
+  throw new Error(`--experiment: expected starbucks, simulator or hillstrom, got ${a.experiment}`);
+}
