@@ -8,6 +8,9 @@
 //   predicted net value, `policy.profitBudget(1)` with response = 10 x purchase; other methods: a per-user budget
 //   of `--budget`); the figure is the net value per test customer (IPW: incremental revenue - incremental cost).
 //   `--write-splits DIR` writes each seed's test rows for examples/reference/gbt_tlearner_starbucks.py.
+// - starbucks-ranking: the representation networks alone (`--folds 4` cross-fitted, or 1), `--hrc` holding the
+//   RepresentationNet options (e.g. '{"hiddenUnits":[64,32],"codeLevels":0}'); net value per test customer when
+//   the top 10-50% by predicted uplift are promoted.
 // - simulator: a fresh 20,000-row trial per seed (as docs/results.md section 1), budgets 0.1, 0.3, 0.6; true value
 //   over the oracle's at matched spend, and true spend over budget.
 // - hillstrom: a stratified 70/30 split per seed; budgets 0.1, 0.3, 0.5 (share mailed); IPW incremental response
@@ -29,6 +32,8 @@ import {
   trainTestSplit,
   truthMetrics,
 } from '../src/index.js';
+import { crossFitNets, ensemblePredict } from '../src/pipeline/crossfit.js';
+import { RepresentationNet } from '../src/representation/representation.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -41,6 +46,7 @@ const { values: a } = parseArgs({
     response: { type: 'string', default: 'spend' },
     budget: { type: 'string', default: '0.05' },
     'write-splits': { type: 'string' },
+    folds: { type: 'string', default: '4' },
   },
 });
 const seeds = (a.seeds as string).split(',').map(Number);
@@ -69,7 +75,8 @@ if (a.experiment === 'starbucks') {
   for (const seed of seeds) {
     const { trainRows, testRows } = splitIndices(data, { testFraction: 0.5, seed });
     // The test rows (0-based, file order) for the Python reference in examples/reference/.
-    if (a['write-splits'] !== undefined) writeFileSync(`${a['write-splits']}/starbucks-test-${seed}.txt`, testRows.join('\n'));
+    if (a['write-splits'] !== undefined)
+      writeFileSync(`${a['write-splits']}/starbucks-test-${seed}.txt`, testRows.join('\n'));
     const test = subsetRows(data, testRows);
     const m = await make(seed).fit(subsetRows(data, trainRows));
     const budget = m instanceof HRCPipeline ? m.policy.profitBudget(1) : { perUser: Number(a.budget) };
@@ -80,6 +87,44 @@ if (a.experiment === 'starbucks') {
     release(m);
   }
   print({ mean: { netPerCustomer: mean(out) } });
+} else if (a.experiment === 'starbucks-ranking') {
+  // How well the representation networks rank customers: the net value per test customer when the top q share by
+  // predicted uplift (mean of `--folds` cross-fitted networks, or one network with --folds 1) is promoted.
+  const data = await loadCsv(
+    new URL('../../shared/data/starbucks_promotion/training.csv', import.meta.url).pathname,
+    schemaFromArgs({ preset: 'starbucks', responseScale: 10 }),
+  );
+  const net = (t: RctDataset): RctDataset => ({
+    ...t,
+    response: Float32Array.from(t.response, (y, i) => y - (t.cost[i] as number)),
+  });
+  const shares = [0.1, 0.2, 0.3, 0.4, 0.5];
+  const rows: number[][] = [];
+  const folds = Number(a.folds);
+  for (const seed of seeds) {
+    const { trainRows, testRows } = splitIndices(data, { testFraction: 0.5, seed });
+    const train = subsetRows(data, trainRows);
+    const test = subsetRows(data, testRows);
+    const nets =
+      folds >= 2
+        ? (await crossFitNets(train, folds, design, seed)).nets
+        : [await new RepresentationNet({ ...design, seed }).fit(train)];
+    const p = ensemblePredict(nets, test.features);
+    for (const n of nets) n.dispose();
+    const up = Float64Array.from(
+      { length: test.n },
+      (_, i) => (p.response[i * 2 + 1] as number) - (p.response[i * 2] as number),
+    );
+    const order = Array.from({ length: test.n }, (_, i) => i).sort((x, y) => (up[y] as number) - (up[x] as number));
+    const row = shares.map((q) => {
+      const arms = new Int32Array(test.n);
+      for (let r = 0; r < Math.round(q * test.n); r++) arms[order[r] as number] = 1;
+      return evaluatePolicy(arms, net(test), { resamples: 0, seed }).incrementalResponse.estimate;
+    });
+    rows.push(row);
+    print({ seed, shares, netPerCustomer: row });
+  }
+  print({ mean: { shares, netPerCustomer: shares.map((_, i) => mean(rows.map((r) => r[i] as number))) } });
 } else if (a.experiment === 'simulator') {
   const budgets = [0.1, 0.3, 0.6];
   const rows: { value: number[]; spend: number[] }[] = [];
