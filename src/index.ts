@@ -100,6 +100,7 @@ export {
 export type {
   ArmSummary,
   ColumnEncoding,
+  CsvEncoding,
   CsvRecord,
   CsvSource,
   DatasetInput,
@@ -108,6 +109,7 @@ export type {
   LoadCsvOptions,
   RawValue,
   RctDataset,
+  ReadCsvOptions,
   SplitOptions,
   TrialSchema,
 } from './data/index.js';

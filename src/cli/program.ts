@@ -53,8 +53,14 @@ function schemaOptions(cmd: Command): Command {
     .option('--categorical <cols>', "categorical feature columns, or 'auto' to detect them (default: auto)")
     .option('--id <col>', 'row id column')
     .option('--propensity <col>', 'column with the probability of the arm received (default: arm shares)')
-    .option('--missing <policy>', 'empty feature values: error, zero or mean (default: error)');
+    .option('--missing <policy>', 'empty feature values: error, zero or mean (default: error)')
+    .addOption(encodingFlag());
 }
+
+const encodingFlag = () =>
+  new Option('--encoding <name>', 'text encoding of the CSV (bytes that are not UTF-8 are an error)')
+    .choices(['utf-8', 'latin1'])
+    .default('utf-8');
 
 const backendOption = () =>
   new Option('--backend <name>', 'tfjs backend').choices(['cpu', 'wasm', 'tensorflow']).default('wasm');
@@ -117,6 +123,10 @@ export function buildProgram(progressOf: () => Progress): Command {
     .addOption(backendOption())
     .option('--out <file>', 'policy file to write', 'policy.json')
     .option(
+      '--reproducible',
+      'stamp policy.json with SOURCE_DATE_EPOCH (0 when unset) instead of the current time: the same seed then gives a byte-identical file',
+    )
+    .option(
       '--slim',
       'HRC: leave the group statistics out of policy.json (much smaller; budgets between grid points then use the nearest lower grid budget instead of an exact re-solve)',
     )
@@ -145,6 +155,7 @@ export function buildProgram(progressOf: () => Progress): Command {
     )
     .option('--id <col>', 'id column (default: the 0-based row number)')
     .option('--workers <n>', 'worker threads (default: all cores)', numberOption('workers', { min: 1, integer: true }))
+    .addOption(encodingFlag())
     .requiredOption('--out <file>', 'decisions CSV to write')
     .action(async (o) => runAssign(o, progressOf(), print));
 

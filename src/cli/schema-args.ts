@@ -16,6 +16,8 @@ export interface SchemaArgs {
   id?: string;
   propensity?: string;
   missing?: string;
+  /** Text encoding of the CSV: utf-8 or latin1. */
+  encoding?: string;
 }
 
 const PRESETS: Record<string, TrialSchema> = { hillstrom: hillstromSchema, starbucks: starbucksSchema };

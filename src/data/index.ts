@@ -1,4 +1,4 @@
-export type { CsvRecord, CsvSource, LoadCsvOptions } from './csv.js';
+export type { CsvEncoding, CsvRecord, CsvSource, LoadCsvOptions, ReadCsvOptions } from './csv.js';
 export { loadCsv, readCsvRecords } from './csv.js';
 export type { DatasetInput, RctDataset } from './dataset.js';
 export { createDataset, subsetRows } from './dataset.js';

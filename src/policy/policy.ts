@@ -402,5 +402,16 @@ export class AllocationPolicy {
 
 /** Metadata for a new policy. */
 export function policyMetadata(extra: Omit<PolicyMetadata, 'libraryVersion' | 'createdAt'> = {}): PolicyMetadata {
-  return { libraryVersion: VERSION, createdAt: new Date().toISOString(), ...extra };
+  return { libraryVersion: VERSION, createdAt: createdAtNow(), ...extra };
+}
+
+/**
+ * The creation time stamped on artifacts: the current time, or `SOURCE_DATE_EPOCH` (seconds since 1970, the
+ * reproducible-builds convention) when that environment variable is set, so the same seed gives byte-identical
+ * files.
+ */
+export function createdAtNow(): string {
+  const env = typeof process !== 'undefined' ? process.env?.SOURCE_DATE_EPOCH : undefined;
+  if (env !== undefined && /^\d+$/.test(env.trim())) return new Date(Number(env.trim()) * 1000).toISOString();
+  return new Date().toISOString();
 }

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../node/atomic.js';
 import { renderReport } from './report.js';
 import type { ReportInput, ReportOptions } from './types.js';
 
@@ -11,21 +11,6 @@ export interface WrittenReport {
   readonly markdown: string;
   readonly charts: readonly string[];
   readonly warnings: readonly string[];
-}
-
-/**
- * Writes a string to `path` atomically: first to a temporary file beside it, then renamed over it, so a reader never
- * sees a half-written file.
- */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, text, 'utf8');
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
 }
 
 /**

@@ -137,6 +137,20 @@ describe('loadCsv bad input', () => {
   });
   it('rejects duplicate header names', () =>
     expectIssue('arm,y,c,x,x\nctl,1,0,1,2\n', schema, /appears more than once/));
+  it('names the line of bytes that are not UTF-8; reads them with encoding latin1', async () => {
+    const bytes = Buffer.from('arm,y,c,city\nctl,1,0,caf\u00e9\ntreat,0,2,caf\u00e8\n', 'latin1');
+    const err = await loadCsv(Readable.from([bytes]), { ...schema, categorical: ['city'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).issues[0]?.path).toEqual(['line', 2]);
+    expect((err as Error).message).toMatch(/0xE9 is not valid UTF-8/);
+    const data = await loadCsv(Readable.from([bytes]), { ...schema, categorical: ['city'] }, { encoding: 'latin1' });
+    expect(new Set(data.featureNames)).toEqual(new Set(['city=caf\u00e8', 'city=caf\u00e9']));
+  });
+  it('reads CR-only line ends', async () => {
+    const data = await loadCsv(csv('arm,y,c,x\rctl,1,0,1\rtreat,0,2,"a\rb"\r'), { ...schema, categorical: ['x'] });
+    expect(data.n).toBe(2);
+    expect(data.featureNames).toEqual(['x=1', 'x=a\rb']);
+  });
   it('names a file that cannot be read', async () => {
     await expect(loadCsv('/nonexistent/trial.csv', schema)).rejects.toThrow(/cannot be read/);
   });

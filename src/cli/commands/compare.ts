@@ -6,6 +6,7 @@ import { compare } from '../../eval/compare.js';
 import { HRCPipeline } from '../../pipeline/index.js';
 import { writeReport } from '../../report/write.js';
 import type { Formulation } from '../../solver/allocation-table.js';
+import { encodingOption } from '../io.js';
 import { type MethodName, makeAllocator } from '../methods.js';
 import type { Progress } from '../progress.js';
 import { type SchemaArgs, schemaFromArgs } from '../schema-args.js';
@@ -31,7 +32,8 @@ export async function runCompare(a: CompareArgs, progress: Progress, print: (s: 
   await useBackend(a.backend);
   const schema = schemaFromArgs(a);
   progress.stage(`reading ${a.data}`);
-  const data = await loadCsv(a.data, schema);
+  const encoding = encodingOption(a.encoding);
+  const data = await loadCsv(a.data, schema, encoding !== undefined ? { encoding } : {});
   const hrcRuns: HRCPipeline[] = [];
   const factories: Record<string, (seed: number) => BudgetAllocator> = {};
   for (const m of a.methods) {

@@ -3,7 +3,7 @@ import { loadCsv } from '../../data/csv.js';
 import { encodedNames, reencodeFeatures } from '../../data/encoding.js';
 import type { TrialSchema } from '../../data/schema.js';
 import { evaluatePolicy } from '../../eval/ipw.js';
-import { readModelFile, writeAtomic } from '../io.js';
+import { checkOutput, encodingOption, readModelFile, writeAtomic } from '../io.js';
 import { loadModel } from '../methods.js';
 import type { Progress } from '../progress.js';
 import { type SchemaArgs, schemaFromArgs } from '../schema-args.js';
@@ -22,6 +22,7 @@ export interface EvaluateArgs extends SchemaArgs {
  * each budget, with bootstrap intervals.
  */
 export async function runEvaluate(a: EvaluateArgs, progress: Progress, print: (s: string) => void): Promise<void> {
+  if (a.out !== undefined) await checkOutput(a.out, { '--data': a.data, '--policy': a.policy });
   const model = loadModel(await readModelFile(a.policy));
   const encoding = model.kind === 'policy' ? model.policy.encoding : model.encoding;
   const featureNames = model.kind === 'policy' ? model.policy.featureNames : model.featureNames;
@@ -37,7 +38,8 @@ export async function runEvaluate(a: EvaluateArgs, progress: Progress, print: (s
         }
       : { ...rest, features: featureNames, categorical: [] };
   progress.stage(`reading ${a.data}`);
-  const data = await loadCsv(a.data, schema);
+  const textEncoding = encodingOption(a.encoding);
+  const data = await loadCsv(a.data, schema, textEncoding !== undefined ? { encoding: textEncoding } : {});
   const features =
     encoding !== undefined && data.encoding !== undefined
       ? reencodeFeatures(data.features, data.encoding, encoding)

@@ -5,7 +5,7 @@ import { formatSummary, summarize } from '../../data/summary.js';
 import type { HRCPipelineOptions } from '../../pipeline/index.js';
 import { HRCPipeline } from '../../pipeline/index.js';
 import type { Formulation } from '../../solver/allocation-table.js';
-import { writeAtomic } from '../io.js';
+import { checkOutput, encodingOption, writeAtomic } from '../io.js';
 import { type MethodName, makeAllocator } from '../methods.js';
 import type { Progress } from '../progress.js';
 import { type SchemaArgs, schemaFromArgs } from '../schema-args.js';
@@ -21,6 +21,8 @@ export interface FitArgs extends SchemaArgs {
   out: string;
   /** Write the HRC policy without its GroupStats (no re-solving off the budget grid). */
   slim?: boolean;
+  /** Stamp SOURCE_DATE_EPOCH (0 when unset) as the creation time, for byte-identical output. */
+  reproducible?: boolean;
 }
 
 /** Options of the HRC pipeline from CLI flags. */
@@ -38,10 +40,13 @@ export function hrcOptions(
 
 /** `hrc-budget fit`: trains a method on a trial CSV and writes its policy file. */
 export async function runFit(a: FitArgs, progress: Progress, print: (s: string) => void): Promise<void> {
+  await checkOutput(a.out, { '--data': a.data });
+  if (a.reproducible === true) process.env.SOURCE_DATE_EPOCH ??= '0';
   await useBackend(a.backend);
   const schema = schemaFromArgs(a);
   progress.stage(`reading ${a.data}`);
-  const data = await loadCsv(a.data, schema);
+  const encoding = encodingOption(a.encoding);
+  const data = await loadCsv(a.data, schema, encoding !== undefined ? { encoding } : {});
   print(formatSummary(summarize(data)));
   progress.stage(`fitting ${a.method}`);
   const allocator: BudgetAllocator = makeAllocator(a.method, a.seed, hrcOptions(a, progress));
