@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
-import { createDataset, subsetRows } from '../../src/data/dataset.js';
+import { alignTreatments, createDataset, subsetRows } from '../../src/data/dataset.js';
 import { encodeRecord } from '../../src/data/encoding.js';
 import { datasetFromRows } from '../../src/data/rows.js';
 import { trainTestSplit } from '../../src/data/split.js';
@@ -119,5 +119,26 @@ describe('trainTestSplit and summarize', () => {
     expect(Array.from(sub.features.subarray(0, train.d))).toEqual(
       Array.from(train.features.subarray(5 * train.d, 6 * train.d)),
     );
+  });
+});
+
+describe('alignTreatments', () => {
+  const data = createDataset({
+    features: [[1], [2], [3], [4]],
+    treatment: [0, 1, 2, 1],
+    treatmentNames: ['none', 'a', 'c'],
+    response: [0, 1, 0, 1],
+    cost: [0, 1, 2, 1],
+  });
+  it('renumbers arms by name', () => {
+    const got = alignTreatments(data, ['none', 'c', 'a']);
+    expect(Array.from(got.treatment)).toEqual([0, 2, 1, 2]);
+    expect(got.treatmentNames).toEqual(['none', 'c', 'a']);
+  });
+  it('names both lists when an arm is missing or unknown', () => {
+    expect(() => alignTreatments(data, ['none', 'a', 'b'])).toThrow(
+      /the model's arms are 'none', 'a', 'b'; the data's arms are 'none', 'a', 'c' \(not in the data: 'b'; unknown to the model: 'c'\)/,
+    );
+    expect(() => alignTreatments(data, ['a', 'none', 'c'])).toThrow(ValidationError);
   });
 });

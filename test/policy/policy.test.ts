@@ -246,3 +246,19 @@ describe('AllocationPolicy with group shares', () => {
     }
   });
 });
+
+describe('policyMetadata', () => {
+  it('stamps SOURCE_DATE_EPOCH as the creation time when it is set (byte-identical policies)', () => {
+    const before = process.env.SOURCE_DATE_EPOCH;
+    try {
+      process.env.SOURCE_DATE_EPOCH = '1700000000';
+      expect(policyMetadata({ seed: 1 }).createdAt).toBe('2023-11-14T22:13:20.000Z');
+      expect(JSON.stringify(policyMetadata({ seed: 1 }))).toBe(JSON.stringify(policyMetadata({ seed: 1 })));
+      delete process.env.SOURCE_DATE_EPOCH;
+      expect(Date.parse(policyMetadata().createdAt)).toBeGreaterThan(Date.parse('2024-01-01'));
+    } finally {
+      if (before === undefined) delete process.env.SOURCE_DATE_EPOCH;
+      else process.env.SOURCE_DATE_EPOCH = before;
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { ValidationError } from '../../core/errors.js';
 import { loadCsv } from '../../data/csv.js';
+import { alignTreatments } from '../../data/dataset.js';
 import { encodedNames, reencodeFeatures } from '../../data/encoding.js';
 import type { TrialSchema } from '../../data/schema.js';
 import { evaluatePolicy } from '../../eval/ipw.js';
@@ -39,7 +40,13 @@ export async function runEvaluate(a: EvaluateArgs, progress: Progress, print: (s
       : { ...rest, features: featureNames, categorical: [] };
   progress.stage(`reading ${a.data}`);
   const textEncoding = encodingOption(a.encoding);
-  const data = await loadCsv(a.data, schema, textEncoding !== undefined ? { encoding: textEncoding } : {});
+  const treatmentNames = model.kind === 'policy' ? model.policy.treatmentNames : model.treatmentNames;
+  // Arms are matched by name: the data's arms may come in another order, or differ (an error naming both lists).
+  const data = alignTreatments(
+    await loadCsv(a.data, schema, textEncoding !== undefined ? { encoding: textEncoding } : {}),
+    treatmentNames,
+    ['--data', 'column', schema.treatment],
+  );
   const features =
     encoding !== undefined && data.encoding !== undefined
       ? reencodeFeatures(data.features, data.encoding, encoding)
