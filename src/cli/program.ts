@@ -156,6 +156,11 @@ export function buildProgram(progressOf: () => Progress): Command {
     .option('--id <col>', 'id column (default: the 0-based row number)')
     .option('--workers <n>', 'worker threads (default: all cores)', numberOption('workers', { min: 1, integer: true }))
     .addOption(encodingFlag())
+    .addOption(
+      new Option('--on-unknown <what>', 'a category not seen in training: error, or zero (no known category)')
+        .choices(['error', 'zero'])
+        .default('error'),
+    )
     .requiredOption('--out <file>', 'decisions CSV to write')
     .action(async (o) => runAssign(o, progressOf(), print));
 

@@ -50,6 +50,15 @@ export class ValidationError extends HrcError {
   }
 }
 
+/**
+ * A value as shown in an error message: JSON-quoted, cut to `max` characters (a 10 MB field is not echoed whole).
+ */
+export function shownValue(value: unknown, max = 60): string {
+  const s = String(value);
+  if (s.length <= max) return JSON.stringify(s);
+  return `${JSON.stringify(s.slice(0, max))}… (${s.length} characters)`;
+}
+
 function formatIssues(issues: readonly ValidationIssue[]): string {
   const shown = issues.slice(0, 3).map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message));
   const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';

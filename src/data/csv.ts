@@ -166,6 +166,8 @@ export interface LoadCsvOptions extends ReadCsvOptions {
   onRows?: (rows: number) => void;
   /** @default 100000 */
   progressEvery?: number;
+  /** Receives notes about the data that are not errors, e.g. rare categories pooled (see `maxCategories`). */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -193,7 +195,7 @@ export async function loadCsv(
   const records = readCsvRecords(
     source,
     (header) => {
-      builder = new TableBuilder(header, schema);
+      builder = new TableBuilder(header, schema, options.onWarning);
     },
     {
       ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),

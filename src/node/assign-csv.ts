@@ -3,6 +3,7 @@ import { ValidationError } from '../core/errors.js';
 import type { Budget } from '../core/types.js';
 import { checkBudget } from '../core/validate.js';
 import { CsvDecoder, type CsvEncoding, checkCsvEncoding, checkHeader, parseCsvRecords } from '../data/csv-grammar.js';
+import type { UnknownCategory } from '../data/encoding.js';
 import type { AllocationPolicy } from '../policy/policy.js';
 import { AtomicFile } from './atomic.js';
 import { csvChunks } from './chunks.js';
@@ -27,6 +28,11 @@ export interface AssignCsvOptions {
   delimiter?: string;
   /** Text encoding; bytes that are not valid UTF-8 are an error naming the line unless `'latin1'`. @default 'utf-8' */
   encoding?: CsvEncoding;
+  /**
+   * A categorical value the policy does not know, in a column without an `(other)` column: an error naming the
+   * line (`'error'`) or all zeros (`'zero'`). @default 'error'
+   */
+  onUnknown?: UnknownCategory;
   /** Names the output in errors (a missing folder, a read-only or full disk). @default 'output' */
   outputLabel?: string;
   /** Called after each chunk with the rows written so far. */
@@ -88,7 +94,14 @@ export async function assignCsv(policy: AllocationPolicy, options: AssignCsvOpti
     };
     for await (const piece of csvChunks(options.input, options.chunkBytes ?? 4 << 20)) {
       if ('header' in piece) {
-        const layout = csvLayout(policy, piece.header, options.idColumn, delimiter, encoding);
+        const layout = csvLayout(
+          policy,
+          piece.header,
+          options.idColumn,
+          delimiter,
+          encoding,
+          options.onUnknown ?? 'error',
+        );
         pool = new WorkerPool(scoreWorkerUrl(), { policy: policy.toJSON(), layout }, workers);
         await out.write(`${options.idColumn ?? 'id'},treatment\n`);
         continue;
@@ -122,7 +135,13 @@ function csvLayout(
   idColumn: string | undefined,
   delimiter: string,
   encoding: CsvEncoding,
+  onUnknown: UnknownCategory,
 ): CsvLayout {
+  if (onUnknown !== 'error' && onUnknown !== 'zero')
+    throw new ValidationError({
+      path: ['onUnknown'],
+      message: `expected 'error' or 'zero', got ${JSON.stringify(onUnknown)}`,
+    });
   const text = new CsvDecoder(encoding).decode(headerBytes, 1, false, false).replace(/^\uFEFF/, '');
   const header = (parseCsvRecords(text, delimiter)[0]?.values ?? []).map((h) => h.trim());
   checkHeader(header);
@@ -152,5 +171,6 @@ function csvLayout(
     idIndex,
     delimiter,
     encoding,
+    onUnknown,
   };
 }

@@ -3,9 +3,10 @@
  * Started by {@link ParallelScorer} and {@link assignCsv}; not meant to be imported.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { shownValue } from '../core/errors.js';
 import type { Budget } from '../core/types.js';
 import { CsvDecoder, type CsvEncoding, parseCsvRecords } from '../data/csv-grammar.js';
-import type { ColumnEncoding } from '../data/encoding.js';
+import { type ColumnEncoding, type UnknownCategory, unknownCategory } from '../data/encoding.js';
 import { AllocationPolicy } from '../policy/policy.js';
 import { decideRows } from './decide-rows.js';
 import { serializeError } from './pool.js';
@@ -39,6 +40,8 @@ export interface CsvLayout {
   idIndex: number;
   delimiter: string;
   encoding: CsvEncoding;
+  /** A categorical value the policy does not know (and has no `(other)` column for). */
+  onUnknown: UnknownCategory;
 }
 
 /** Result of a CSV task: formatted lines (when ids come from a column) or arms (when rows are numbered). */
@@ -94,10 +97,20 @@ function runCsv(t: CsvTask): CsvResult {
             line: lineOf(r),
             column: col.name,
             message:
-              raw === '' ? 'missing value; expected a number' : `expected a finite number, got ${JSON.stringify(raw)}`,
+              raw === '' ? 'missing value; expected a number' : `expected a finite number, got ${shownValue(raw)}`,
           };
       } else {
-        for (const cat of col.categories) x[k++] = cat === raw ? 1 : 0;
+        let hit = false;
+        for (const cat of col.categories) {
+          const on = cat === raw;
+          hit ||= on;
+          x[k++] = on ? 1 : 0;
+        }
+        if (col.other === true) x[k++] = hit ? 0 : 1;
+        else if (!hit && L.onUnknown === 'error') {
+          const e = unknownCategory(col.name, raw, col.categories, []);
+          return { ok: false, line: lineOf(r), column: col.name, message: e.message };
+        }
       }
     }
   }

@@ -1,7 +1,14 @@
 import { SerializationError, ValidationError } from '../core/errors.js';
 import type { Budget } from '../core/types.js';
 import { checkBudget, describe } from '../core/validate.js';
-import { checkEncoding, encodedNames, encodeRecord, type FeatureEncoding, type RawValue } from '../data/encoding.js';
+import {
+  checkEncoding,
+  type EncodeRecordOptions,
+  encodedNames,
+  encodeRecord,
+  type FeatureEncoding,
+  type RawValue,
+} from '../data/encoding.js';
 import { AllocationTable } from '../solver/allocation-table.js';
 import { GroupStats } from '../solver/group-stats.js';
 import { StochasticBudgetSolver, type StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
@@ -136,8 +143,19 @@ export class AllocationPolicy {
 
   /** The arm (0 = control) for one user: `x` is one row in the encoded feature layout. */
   decide(x: ArrayLike<number>, budget: Budget): number {
-    if (x.length < this.d)
-      throw new ValidationError({ path: ['x'], message: `expected ${this.d} features, got ${x.length}` });
+    if (x === null || typeof x !== 'object' || x.length !== this.d)
+      throw new ValidationError({
+        path: ['x'],
+        message: `expected ${this.d} features (${this.featureNames.slice(0, 4).join(', ')}${this.d > 4 ? ', ...' : ''}), got ${x === null || typeof x !== 'object' ? describe(x) : x.length}`,
+      });
+    for (let j = 0; j < this.d; j++) {
+      const v = x[j];
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new ValidationError({
+          path: ['x', j],
+          message: `feature '${this.featureNames[j]}' must be a finite number, got ${String(v)}`,
+        });
+    }
     const plan = this.planFor(budget);
     return this.pick(plan, x, 0);
   }
@@ -159,6 +177,13 @@ export class AllocationPolicy {
       });
     }
     const n = X.length / d;
+    for (let i = 0; i < X.length; i++) {
+      if (!Number.isFinite(X[i] as number))
+        throw new ValidationError({
+          path: ['X', 'row', Math.floor(i / d), 'feature', this.featureNames[i % d] as string],
+          message: `expected a finite number, got ${X[i]}`,
+        });
+    }
     const arms = out ?? new Int32Array(n);
     const plan = this.planFor(budget);
     if (this.table.shares !== undefined) {
@@ -186,20 +211,24 @@ export class AllocationPolicy {
     return policyToSql(this, options);
   }
 
-  /** The arm for one user given raw named values (categoricals as strings), encoded as in training. */
-  decideRecord(record: Readonly<Record<string, RawValue>>, budget: Budget): number {
-    return this.decide(this.encode(record), budget);
+  /**
+   * The arm for one user given raw named values (categoricals as strings), encoded as in training. A category
+   * not seen in training is a ValidationError naming the column (unless the column pools rare values in an
+   * `(other)` column, or `options.onUnknown` is `'zero'`).
+   */
+  decideRecord(record: Readonly<Record<string, RawValue>>, budget: Budget, options: EncodeRecordOptions = {}): number {
+    return this.decide(this.encode(record, options), budget);
   }
 
   /** Encodes a raw record into the policy's feature layout (a shared buffer: copy it to keep it). */
-  encode(record: Readonly<Record<string, RawValue>>): Float32Array {
+  encode(record: Readonly<Record<string, RawValue>>, options: EncodeRecordOptions = {}): Float32Array {
     if (this.encoding === undefined) {
       throw new ValidationError({
         path: ['encoding'],
         message: 'this policy has no raw-column encoding; use decide() with encoded features',
       });
     }
-    return encodeRecord(this.encoding, record, this.recordBuf);
+    return encodeRecord(this.encoding, record, this.recordBuf, options);
   }
 
   /** Why a user gets their arm: group, group probabilities, the chosen arm and its uplift in the group. */

@@ -66,6 +66,65 @@ describe('loadCsv parsing', () => {
     expect(data.featureNames).toEqual(['x', 'z=u', 'z=v']);
   });
 
+  it('auto-detects only columns that are mostly not numbers; a bad cell in a numeric column is an error', async () => {
+    const rows = (cells: string[]) => cells.map((v, i) => `${i % 2 === 0 ? 'ctl' : 'treat'},1,0,${v}`).join('\n');
+    const s = { ...schema, categorical: 'auto' as const };
+    await expectIssue(
+      `arm,y,c,x\n${rows(['1', '2', 'abc', '4', '5'])}\n`,
+      s,
+      /got "abc" \(column 'x' holds mostly numbers/,
+      ['line', 4, 'column', 'x'],
+    );
+    await expectIssue(`arm,y,c,x\n${rows(['1', '2', '1e999', '4'])}\n`, s, /got "1e999"/, ['line', 4, 'column', 'x']);
+    const text = await loadCsv(csv(`arm,y,c,x\n${rows(['a', 'b', '3', 'a'])}\n`), s);
+    expect(text.featureNames).toEqual(['x=3', 'x=a', 'x=b']);
+  });
+
+  it('keeps a code with leading zeros as one category, as written', async () => {
+    const zips = ['02134', '02134', '90210', '02134', 'n/a', '02134'];
+    const text = `arm,y,c,zip\n${zips.map((z, i) => `${i % 2 === 0 ? 'ctl' : 'treat'},1,0,${z}`).join('\n')}\n`;
+    const data = await loadCsv(csv(text), { ...schema, categorical: 'auto' });
+    expect(data.featureNames).toEqual(['zip=02134', 'zip=90210', 'zip=n/a']);
+    expect(Array.from(data.features.filter((_, i) => i % 3 === 0))).toEqual([1, 1, 0, 1, 0, 1]);
+  });
+
+  it('caps the categories of a column, pooling the rare ones into (other) with a warning', async () => {
+    const lines = ['arm,y,c,user_id,seg'];
+    for (let i = 0; i < 400; i++) lines.push(`${i % 2 === 0 ? 'ctl' : 'treat'},1,0,u${i},${i % 3 === 0 ? 'a' : 'b'}`);
+    const warnings: string[] = [];
+    const data = await loadCsv(
+      csv(`${lines.join('\n')}\n`),
+      { ...schema, categorical: 'auto' },
+      {
+        onWarning: (w) => warnings.push(w),
+      },
+    );
+    expect(data.d).toBe(50 + 1 + 2);
+    expect(data.featureNames).toContain('user_id=(other)');
+    expect(data.encoding?.columns[0]).toMatchObject({ name: 'user_id', kind: 'categorical', other: true });
+    expect(warnings).toEqual([
+      "column 'user_id' has 400 categories; kept the 50 most frequent and pooled the other 350 (350 rows) into 'user_id=(other)' (maxCategories)",
+    ]);
+    const few = await loadCsv(csv(`${lines.join('\n')}\n`), {
+      ...schema,
+      categorical: ['user_id', 'seg'],
+      maxCategories: 3,
+    });
+    expect(few.featureNames.slice(0, 4)).toEqual(['user_id=u0', 'user_id=u1', 'user_id=u2', 'user_id=(other)']);
+    // Every row has exactly one 1 among the user_id columns; u3 and later are in (other).
+    for (let i = 0; i < few.n; i++) {
+      const row = Array.from(few.features.subarray(i * few.d, i * few.d + 4));
+      expect(row).toEqual(i < 3 ? [0, 1, 2].map((j) => (j === i ? 1 : 0)).concat([0]) : [0, 0, 0, 1]);
+    }
+  });
+
+  it('cuts a long value in an error message', async () => {
+    const long = 'z'.repeat(100_000);
+    const err = await loadCsv(csv(`arm,y,c,x\nctl,1,0,${long}\n`), schema).catch((e: unknown) => e);
+    expect((err as Error).message.length).toBeLessThan(400);
+    expect((err as Error).message).toMatch(/\(100000 characters\)/);
+  });
+
   it('applies armCost, responseScale and empirical propensities', async () => {
     const s: TrialSchema = {
       treatment: 'arm',

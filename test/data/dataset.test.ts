@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
 import { alignTreatments, createDataset, subsetRows } from '../../src/data/dataset.js';
-import { encodeRecord } from '../../src/data/encoding.js';
+import { encodedNames, encodeRecord } from '../../src/data/encoding.js';
 import { datasetFromRows } from '../../src/data/rows.js';
 import { trainTestSplit } from '../../src/data/split.js';
 import { summarize } from '../../src/data/summary.js';
@@ -68,7 +68,12 @@ describe('datasetFromRows', () => {
     const enc = data.encoding;
     if (enc === undefined) throw new Error('no encoding');
     expect(Array.from(encodeRecord(enc, { age: 50, city: 'a' }))).toEqual([50, 1, 0]);
-    expect(Array.from(encodeRecord(enc, { age: 50, city: 'unseen' }))).toEqual([50, 0, 0]);
+    expect(() => encodeRecord(enc, { age: 50, city: 'unseen' })).toThrow(
+      /record.city: unknown category "unseen" of column 'city'; expected one of "a", "b"/,
+    );
+    expect(Array.from(encodeRecord(enc, { age: 50, city: 'unseen' }, undefined, { onUnknown: 'zero' }))).toEqual([
+      50, 0, 0,
+    ]);
     expect(() => encodeRecord(enc, { city: 'a' })).toThrow(/record.age: expected a finite number/);
   });
   it('names the row of a bad value', () => {
@@ -140,5 +145,14 @@ describe('alignTreatments', () => {
       /the model's arms are 'none', 'a', 'b'; the data's arms are 'none', 'a', 'c' \(not in the data: 'b'; unknown to the model: 'c'\)/,
     );
     expect(() => alignTreatments(data, ['a', 'none', 'c'])).toThrow(ValidationError);
+  });
+});
+
+describe('encodeRecord with an (other) column', () => {
+  it('sends values not in the categories, unseen ones included, to (other)', () => {
+    const enc = { columns: [{ name: 'c', kind: 'categorical' as const, categories: ['a', 'b'], other: true }] };
+    expect(encodedNames(enc)).toEqual(['c=a', 'c=b', 'c=(other)']);
+    expect(Array.from(encodeRecord(enc, { c: 'b' }))).toEqual([0, 1, 0]);
+    expect(Array.from(encodeRecord(enc, { c: 'never seen' }))).toEqual([0, 0, 1]);
   });
 });

@@ -188,6 +188,21 @@ describe('assignCsv', () => {
     expect(readdirSync(dir).filter((f) => f.includes('bad-out'))).toEqual([]);
   });
 
+  it('names the line of a category the policy does not know, or encodes it as zeros with onUnknown zero', async () => {
+    const { rows, policy } = await setup(400);
+    const input = join(dir, 'unknown-city.csv');
+    writeFileSync(input, toCsv(rows.map((r, i) => (i === 321 ? { ...r, city: 'atlantis' } : r))));
+    const output = join(dir, 'unknown-out.csv');
+    const err = await assignCsv(policy, { input, output, budget: { perUser: 1 }, workers: 2, chunkBytes: 900 }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).issues[0]?.path).toEqual(['line', 323, 'column', 'city']);
+    expect((err as Error).message).toMatch(/unknown category "atlantis" of column 'city'/);
+    const res = await assignCsv(policy, { input, output, budget: { perUser: 1 }, workers: 2, onUnknown: 'zero' });
+    expect(res.rows).toBe(400);
+  });
+
   it('reads CR-only line ends as fit does', async () => {
     const { rows, policy } = await setup(600);
     const input = join(dir, 'cr.csv');

@@ -206,6 +206,30 @@ describe('AllocationPolicy', () => {
       );
     }
     expect(() => policy.decideRecord({ city: 'a' }, { perUser: 0.5 })).toThrow(/record.age/);
+    // An unseen category is an error naming the column, unless onUnknown: 'zero' is asked for.
+    expect(() => policy.decideRecord({ city: 'zz', age: 30 }, { perUser: 0.5 })).toThrow(
+      /record.city: unknown category "zz" of column 'city'/,
+    );
+    const zeros = Float32Array.from(policy.featureNames, (n) => (n === 'age' ? 30 : 0));
+    expect(policy.decideRecord({ city: 'zz', age: 30 }, { perUser: 0.5 }, { onUnknown: 'zero' })).toBe(
+      policy.decide(zeros, { perUser: 0.5 }),
+    );
+  });
+
+  it('rejects rows with NaN, Infinity or the wrong number of features', async () => {
+    const { policy, test } = await makePolicy([0.3]);
+    const budget = { perUser: 0.3 };
+    const x = Array.from(test.features.subarray(0, test.d));
+    expect(() => policy.decide([...x, 1], budget)).toThrow(/expected \d+ features/);
+    expect(() => policy.decide(x.slice(1), budget)).toThrow(ValidationError);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const y = [...x];
+      y[2] = bad;
+      expect(() => policy.decide(y, budget)).toThrow(/x\.2: feature '.*' must be a finite number/);
+      const X = test.features.slice(0, 3 * test.d);
+      X[test.d + 1] = bad;
+      expect(() => policy.decideBatch(X, budget)).toThrow(/X\.row\.1\.feature/);
+    }
   });
 });
 

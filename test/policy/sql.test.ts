@@ -111,7 +111,10 @@ beforeAll(async () => {
   people = users(N);
   X = new Float32Array(N * D);
   people.forEach((u, i) => {
-    encodeRecord(encoding, u as unknown as Record<string, number | string | null>, X.subarray(i * D, (i + 1) * D));
+    // SQL encodes an unknown city as all zeros; so does encodeRecord with onUnknown: 'zero'.
+    encodeRecord(encoding, u as unknown as Record<string, number | string | null>, X.subarray(i * D, (i + 1) * D), {
+      onUnknown: 'zero',
+    });
   });
   instance = await DuckDBInstance.create(':memory:', { threads: '2' });
   db = await instance.connect();

@@ -1,7 +1,7 @@
 import { ValidationError } from '../../core/errors.js';
 import type { Budget } from '../../core/types.js';
 import { type CsvEncoding, readCsvRecords } from '../../data/csv.js';
-import { encodeRecord, type FeatureEncoding, type RawValue } from '../../data/encoding.js';
+import { encodeRecord, type FeatureEncoding, type RawValue, type UnknownCategory } from '../../data/encoding.js';
 import { Growable } from '../../data/growable.js';
 import { assignCsv } from '../../node/assign-csv.js';
 import { AtomicFile } from '../../node/atomic.js';
@@ -19,6 +19,7 @@ export interface AssignArgs {
   id?: string;
   workers?: number;
   encoding?: string;
+  onUnknown?: UnknownCategory;
   out: string;
 }
 
@@ -54,6 +55,7 @@ export async function runAssign(a: AssignArgs, progress: Progress, print: (s: st
       ...(a.id !== undefined ? { idColumn: a.id } : {}),
       ...(a.workers !== undefined ? { workers: a.workers } : {}),
       outputLabel: '--out',
+      ...(a.onUnknown !== undefined ? { onUnknown: a.onUnknown } : {}),
       ...(encodingOption(a.encoding) !== undefined ? { encoding: encodingOption(a.encoding) as CsvEncoding } : {}),
       onProgress: (n) => progress.stage(`  ${n} rows`),
     });
@@ -115,7 +117,7 @@ async function assignInMemory(
       record[h] = rec.values[i];
     });
     try {
-      encodeRecord(encoding, record, buf);
+      encodeRecord(encoding, record, buf, a.onUnknown !== undefined ? { onUnknown: a.onUnknown } : {});
     } catch (e) {
       if (e instanceof ValidationError)
         throw new ValidationError({
