@@ -54,6 +54,12 @@ function schemaOptions(cmd: Command): Command {
     .option('--id <col>', 'row id column')
     .option('--propensity <col>', 'column with the probability of the arm received (default: arm shares)')
     .option('--missing <policy>', 'empty feature values: error, zero or mean (default: error)')
+    .option('--outcomes <cols>', 'outcome columns besides the response (recorded after treatment): never features')
+    .option(
+      '--max-categories <n>',
+      'most categories per categorical column; rarer ones are pooled into (other) (default: 50)',
+      numberOption('max-categories', { min: 1, integer: true }),
+    )
     .addOption(encodingFlag());
 }
 
@@ -121,6 +127,10 @@ export function buildProgram(progressOf: () => Progress): Command {
     .addOption(formulationOption())
     .option('--seed <seed>', 'random seed', numberOption('seed', { integer: true }), 42)
     .addOption(backendOption())
+    .option(
+      '--allow-leakage',
+      'keep feature columns that look recorded after the treatment (constant within arms, or predicting the arm far better than chance)',
+    )
     .option('--out <file>', 'policy file to write', 'policy.json')
     .option(
       '--reproducible',
@@ -192,6 +202,7 @@ export function buildProgram(progressOf: () => Progress): Command {
       0.3,
     )
     .option('--calibrate', 'calibrate every method’s spend on held-out training rows', false)
+    .option('--allow-leakage', 'keep feature columns that look recorded after the treatment')
     .option('--k <groups>', 'number of HRC groups', numberOption('k', { min: 1, integer: true }))
     .addOption(formulationOption())
     .addOption(backendOption())

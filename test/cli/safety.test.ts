@@ -219,3 +219,43 @@ describe('evaluate matches arms by name', () => {
     );
   });
 });
+
+describe('fit guards against leakage', () => {
+  it('prints the features, refuses columns recorded after the treatment, and trains once they are outcomes', () => {
+    const r = new Rng(11);
+    const lines = ['age,spend,arm,flag,visit,y'];
+    for (let i = 0; i < 1500; i++) {
+      const arm = arms[i % 3] as string;
+      const visit = r.next() < 0.1 + 0.15 * (i % 3) ? 1 : 0;
+      lines.push(`${Math.round(20 + 40 * r.next())},${(100 * r.next()).toFixed(2)},${arm},${i % 3},${visit},${visit}`);
+    }
+    const file = join(dir, 'leaky.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const out = join(dir, 'leaky.json');
+    const refused = cli('fit', '--data', file, ...trialArgs, '--out', out, '--quiet');
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/features: 4 encoded from 4 columns: age, spend, flag, visit/);
+    expect(refused.err).toMatch(/--features\.flag: column 'flag' is constant within every arm/);
+    expect(refused.err).toMatch(/--features\.visit: column 'visit' differs between/);
+    expect(existsSync(out)).toBe(false);
+    const ok = cli(
+      'fit',
+      '--data',
+      file,
+      ...trialArgs,
+      '--outcomes',
+      'visit',
+      '--exclude',
+      'flag',
+      '--k',
+      '2',
+      '--out',
+      out,
+      '--quiet',
+    );
+    expect(ok.err).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/features: 2 encoded from 2 columns: age, spend/);
+    expect(JSON.parse(readFileSync(out, 'utf8')).params.featureNames).toEqual(['age', 'spend']);
+  });
+});

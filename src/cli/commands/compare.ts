@@ -11,6 +11,7 @@ import { type MethodName, makeAllocator } from '../methods.js';
 import type { Progress } from '../progress.js';
 import { type SchemaArgs, schemaFromArgs } from '../schema-args.js';
 import { comparisonTable } from '../table.js';
+import { guardFeatures } from './features.js';
 import { hrcOptions } from './fit.js';
 import { distillationSummary, groupSummaries } from './report-parts.js';
 
@@ -24,6 +25,8 @@ export interface CompareArgs extends SchemaArgs {
   k?: number;
   formulation?: Formulation;
   backend: BackendName;
+  /** Keep feature columns that look recorded after the treatment. */
+  allowLeakage?: boolean;
   out: string;
 }
 
@@ -33,7 +36,11 @@ export async function runCompare(a: CompareArgs, progress: Progress, print: (s: 
   const schema = schemaFromArgs(a);
   progress.stage(`reading ${a.data}`);
   const encoding = encodingOption(a.encoding);
-  const data = await loadCsv(a.data, schema, encoding !== undefined ? { encoding } : {});
+  const data = await loadCsv(a.data, schema, {
+    ...(encoding !== undefined ? { encoding } : {}),
+    onWarning: (w) => print(`warning: ${w}`),
+  });
+  guardFeatures(data, a.allowLeakage === true, print);
   const hrcRuns: HRCPipeline[] = [];
   const factories: Record<string, (seed: number) => BudgetAllocator> = {};
   for (const m of a.methods) {

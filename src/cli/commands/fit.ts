@@ -9,6 +9,7 @@ import { checkOutput, encodingOption, writeAtomic } from '../io.js';
 import { type MethodName, makeAllocator } from '../methods.js';
 import type { Progress } from '../progress.js';
 import { type SchemaArgs, schemaFromArgs } from '../schema-args.js';
+import { guardFeatures } from './features.js';
 
 export interface FitArgs extends SchemaArgs {
   data: string;
@@ -18,6 +19,8 @@ export interface FitArgs extends SchemaArgs {
   k?: number;
   formulation?: Formulation;
   backend: BackendName;
+  /** Keep feature columns that look recorded after the treatment. */
+  allowLeakage?: boolean;
   out: string;
   /** Write the HRC policy without its GroupStats (no re-solving off the budget grid). */
   slim?: boolean;
@@ -46,7 +49,11 @@ export async function runFit(a: FitArgs, progress: Progress, print: (s: string) 
   const schema = schemaFromArgs(a);
   progress.stage(`reading ${a.data}`);
   const encoding = encodingOption(a.encoding);
-  const data = await loadCsv(a.data, schema, encoding !== undefined ? { encoding } : {});
+  const data = await loadCsv(a.data, schema, {
+    ...(encoding !== undefined ? { encoding } : {}),
+    onWarning: (w) => print(`warning: ${w}`),
+  });
+  guardFeatures(data, a.allowLeakage === true, print);
   print(formatSummary(summarize(data)));
   progress.stage(`fitting ${a.method}`);
   const allocator: BudgetAllocator = makeAllocator(a.method, a.seed, hrcOptions(a, progress));
