@@ -14,6 +14,7 @@ import { GroupStats } from '../solver/group-stats.js';
 import { StochasticBudgetSolver, type StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
 import { VERSION } from '../version.js';
 import { rowUniform } from './fingerprint.js';
+import { checkPolicyJson } from './schema.js';
 import { policyToSql, type ToSqlOptions } from './sql.js';
 import { StudentNet } from './student.js';
 
@@ -369,6 +370,7 @@ export class AllocationPolicy {
         throw new SerializationError(`policy is not valid JSON: ${(e as Error).message}`, { cause: e });
       }
     }
+    checkPolicyJson(value, POLICY_LIMITS.maxStudentParams);
     const j = value as {
       kind?: unknown;
       formatVersion?: unknown;

@@ -117,6 +117,52 @@ describe('AllocationPolicy', () => {
     }
   });
 
+  it('rejects tampered policies that would otherwise change decisions, naming the path', async () => {
+    const { policy } = await makePolicy([0.2, 0.4]);
+    const good = JSON.parse(JSON.stringify(policy));
+    expect(() => AllocationPolicy.fromJSON(structuredClone(good))).not.toThrow();
+    // biome-ignore lint/suspicious/noExplicitAny: the cases corrupt arbitrary paths of parsed JSON
+    const cases: [string, (j: any) => void, RegExp][] = [
+      ['scale 0', (j) => (j.state.student.scale[0] = 0), /state\.student\.scale\.0: expected a positive number/],
+      ['negative scale', (j) => (j.state.student.scale[1] = -2), /state\.student\.scale\.1/],
+      [
+        'duplicate treatment names',
+        (j) => (j.params.treatmentNames[2] = j.params.treatmentNames[1]),
+        /params\.treatmentNames: treatment '.*' appears more than once/,
+      ],
+      ['negative table cost', (j) => (j.state.table.state.cost[0] = -1), /state\.table\.state\.cost\.0/],
+      ['an extra key', (j) => (j.params.extra = 1), /params\.extra/],
+      ['a weight beyond float32', (j) => (j.state.student.layers[0].kernel[3] = 1e300), /kernel\.3/],
+      [
+        'replicates claimed but not stored',
+        (j) => (j.state.stats.params.replicates = 2e7),
+        /state\.stats.*(replicates|more than)/,
+      ],
+      [
+        'feature names out of the encoding order',
+        (j) => {
+          j.params.encoding = { columns: j.params.featureNames.map((name: string) => ({ name, kind: 'numeric' })) };
+          j.params.featureNames = [...j.params.featureNames].reverse();
+        },
+        /encoded names disagree with params\.featureNames/,
+      ],
+    ];
+    for (const [what, corrupt, message] of cases) {
+      const j = structuredClone(good);
+      corrupt(j);
+      const err = (() => {
+        try {
+          AllocationPolicy.fromJSON(j);
+        } catch (e) {
+          return e;
+        }
+        return new Error(`accepted: ${what}`);
+      })();
+      expect(err, what).toBeInstanceOf(SerializationError);
+      expect((err as Error).message, what).toMatch(message);
+    }
+  });
+
   it('re-solves for new budgets from its GroupStats', async () => {
     const { policy, test } = await makePolicy([0.1, 0.6]);
     const finer = await policy.withBudgets([0.1, 0.2, 0.3, 0.45, 0.6]);
