@@ -55,6 +55,7 @@ export abstract class PathAllocator implements BudgetAllocator {
   /** The shared options, with defaults filled in. */
   protected abstract readonly common: Required<BaselineOptions>;
   private fitted: Fitted | undefined;
+  private disposed = false;
 
   /** Validates options and fits the model to `train` (its arm count and feature width are known by then). */
   protected abstract fitModel(train: RctDataset): Promise<void>;
@@ -161,6 +162,7 @@ export abstract class PathAllocator implements BudgetAllocator {
 
   /** Frees the model's tensors; the allocator must be refitted (or restored) before use. */
   dispose(): void {
+    if (this.fitted !== undefined) this.disposed = true;
     this.releaseModel();
     this.fitted = undefined;
   }
@@ -182,7 +184,7 @@ export abstract class PathAllocator implements BudgetAllocator {
   }
 
   protected requireFitted(method: string): Fitted {
-    if (this.fitted === undefined) throw new NotFittedError(this.kind, method);
+    if (this.fitted === undefined) throw new NotFittedError(this.kind, method, this.disposed);
     return this.fitted;
   }
 }

@@ -67,8 +67,14 @@ function formatIssues(issues: readonly ValidationIssue[]): string {
 
 /** A method that needs a fitted model was called before `fit`. */
 export class NotFittedError extends HrcError {
-  constructor(component: string, method: string) {
-    super('NOT_FITTED', `${component}.${method}() was called before fit(); call fit() first`);
+  /** `disposed`: the model was fitted, then freed with `dispose()`. */
+  constructor(component: string, method: string, disposed = false) {
+    super(
+      'NOT_FITTED',
+      disposed
+        ? `${component}.${method}() was called after dispose(), which freed the model; fit() again or load a saved model`
+        : `${component}.${method}() was called before fit(); call fit() first`,
+    );
   }
 }
 

@@ -1,16 +1,23 @@
+import { clustererOptionKeys } from '../clustering/options.js';
 import { InfeasibleBudgetError, NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, deriveSeed } from '../core/rng.js';
 import { type Budget, type BudgetAllocator, budgetTotal, type ProgressEvent } from '../core/types.js';
-import { checkBudget, checkFeatures } from '../core/validate.js';
+import { checkBudget, checkFeatures, checkOptionKeys } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
-import { Distiller, type DistillerOptions } from '../distill/distiller.js';
+import { Distiller, type DistillerOptions, distillerOptionKeys } from '../distill/distiller.js';
 import { datasetFingerprint } from '../policy/fingerprint.js';
 import { AllocationPolicy, policyMetadata } from '../policy/policy.js';
 import type { RepresentationNetOptions } from '../representation/options.js';
+import { representationOptionKeys } from '../representation/options.js';
 import { RepresentationNet } from '../representation/representation.js';
+import { checkTrainingData } from '../representation/validate.js';
 import type { AllocationTable } from '../solver/allocation-table.js';
-import { GroupStats, type GroupStatsOptions } from '../solver/group-stats.js';
-import { StochasticBudgetSolver, type StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
+import { defaultGroupStatsOptions, GroupStats, type GroupStatsOptions } from '../solver/group-stats.js';
+import {
+  StochasticBudgetSolver,
+  type StochasticBudgetSolverOptions,
+  solverOptionKeys,
+} from '../solver/stochastic-solver.js';
 import { type DefaultClustererOptions, defaultClusterer } from './clusterer.js';
 import { defaultBudgetGrid } from './grid.js';
 import { mergeSmallGroups, remapDistances, remapGroups } from './merge.js';
@@ -45,6 +52,28 @@ export const defaultHRCPipelineOptions = {
   seed: DEFAULT_SEED,
 };
 
+const PIPELINE_KEYS = [
+  'representation',
+  'clustering',
+  'clusterer',
+  'stats',
+  'solver',
+  'budgets',
+  'distiller',
+  'seed',
+  'onProgress',
+] as const satisfies readonly (keyof HRCPipelineOptions)[];
+
+/** Rejects unknown keys of the pipeline's options and of each component's options, naming the nearest key. */
+function checkPipelineOptions(o: HRCPipelineOptions): void {
+  checkOptionKeys(o, PIPELINE_KEYS);
+  checkOptionKeys(o.representation, representationOptionKeys, ['representation']);
+  checkOptionKeys(o.clustering, clustererOptionKeys, ['clustering']);
+  checkOptionKeys(o.stats, Object.keys(defaultGroupStatsOptions), ['stats']);
+  checkOptionKeys(o.solver, solverOptionKeys, ['solver']);
+  checkOptionKeys(o.distiller, distillerOptionKeys, ['distiller']);
+}
+
 interface Fitted {
   policy: AllocationPolicy;
   net: RepresentationNet | undefined;
@@ -72,6 +101,7 @@ export class HRCPipeline implements BudgetAllocator {
   readonly name = 'hrc';
   readonly options: HRCPipelineOptions;
   private fitted: Fitted | undefined;
+  private disposed = false;
 
   constructor(options: HRCPipelineOptions = {}) {
     this.options = options;
@@ -79,6 +109,8 @@ export class HRCPipeline implements BudgetAllocator {
 
   /** Runs all stages on a randomized trial. Refitting starts over. */
   async fit(train: RctDataset): Promise<this> {
+    checkPipelineOptions(this.options);
+    checkTrainingData(train);
     const seed = this.options.seed ?? DEFAULT_SEED;
     const progress = (stage: PipelineStage, message?: string) =>
       this.options.onProgress?.({ stage, ...(message !== undefined ? { message } : {}) });
@@ -148,6 +180,7 @@ export class HRCPipeline implements BudgetAllocator {
         }),
       });
       this.fitted = { policy, net, clusterer, groups, groupMap, d: train.d };
+      this.disposed = false;
       progress('done');
     } catch (e) {
       net.dispose();
@@ -267,12 +300,13 @@ export class HRCPipeline implements BudgetAllocator {
 
   /** Frees the representation network's tensors. */
   dispose(): void {
+    if (this.fitted !== undefined) this.disposed = true;
     this.fitted?.net?.dispose();
     this.fitted = undefined;
   }
 
   private need(method: string): Fitted {
-    if (this.fitted === undefined) throw new NotFittedError('HRCPipeline', method);
+    if (this.fitted === undefined) throw new NotFittedError('HRCPipeline', method, this.disposed);
     return this.fitted;
   }
 }

@@ -60,6 +60,8 @@ export class RepresentationNet {
   private fitted: RepresentationState | undefined;
   private params: RepresentationParams | undefined;
 
+  private disposed = false;
+
   constructor(options: RepresentationNetOptions = {}) {
     this.options = options;
   }
@@ -237,6 +239,7 @@ export class RepresentationNet {
 
   /** Frees the weights. The model must be refitted (or reloaded) afterwards. Safe to call twice. */
   dispose(): void {
+    if (this.net !== undefined) this.disposed = true;
     this.net?.dispose();
     this.net = undefined;
     this.fitted = undefined;
@@ -245,7 +248,7 @@ export class RepresentationNet {
 
   private need(method: string): { net: DenseNet; state: RepresentationState; params: RepresentationParams } {
     if (this.net === undefined || this.fitted === undefined || this.params === undefined) {
-      throw new NotFittedError(KIND, method);
+      throw new NotFittedError(KIND, method, this.disposed);
     }
     return { net: this.net, state: this.fitted, params: this.params };
   }

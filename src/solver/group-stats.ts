@@ -1,5 +1,6 @@
 import { SerializationError, ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, Rng } from '../core/rng.js';
+import { checkOptionKeys } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
 import { readEnvelope, readInt, readNumbers, readStrings } from './json-util.js';
 
@@ -87,6 +88,7 @@ export class GroupStats {
 
   /** Accumulates the statistics of `data` with rows assigned to `groups` (values in 0..k-1). */
   static from(data: RctDataset, groups: Int32Array, k: number, options: GroupStatsOptions = {}): GroupStats {
+    checkOptionKeys(options, Object.keys(defaultGroupStatsOptions), ['options']);
     const o = { ...defaultGroupStatsOptions, ...options };
     const m = data.treatmentNames.length;
     if (!Number.isInteger(k) || k < 1) throw new ValidationError({ path: ['k'], message: `expected k >= 1, got ${k}` });
