@@ -235,9 +235,11 @@ export type {
   AllocationPolicyParts,
   Explanation,
   PolicyMetadata,
+  SqlDialect,
   StudentActivation,
   StudentLayer,
   StudentLayerJSON,
+  ToSqlOptions,
 } from './policy/index.js';
 export {
   AllocationPolicy,
@@ -289,6 +291,7 @@ export type {
   MipSolveOptions,
   MipSolver,
   MipStatus,
+  Moment,
   PlanStatus,
   ProblemLayout,
   ScenarioMethod,

@@ -183,6 +183,7 @@ export abstract class PathAllocator implements BudgetAllocator {
     return this;
   }
 
+  /** @internal */
   protected requireFitted(method: string): Fitted {
     if (this.fitted === undefined) throw new NotFittedError(this.kind, method, this.disposed);
     return this.fitted;

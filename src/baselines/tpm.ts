@@ -46,6 +46,7 @@ export function incrementsOverControl(out: ArmOutcomes, m: number): { values: Fl
  */
 export abstract class TwoPhaseAllocator extends PathAllocator {
   protected readonly options: Required<TpmOptions>;
+  /** @internal */
   protected model: TwoPhaseNet | undefined;
   protected abstract readonly architecture: TwoPhaseArchitecture;
 

@@ -201,7 +201,7 @@ export class AllocationPolicy {
    * One SQL query that scores a table of users where the data lives (DuckDB, Postgres, BigQuery, Spark SQL, Trino,
    * or standard SQL): standardization, the student's layers as arithmetic, argmax, and the plan's group-to-arm
    * lookup at `budget`. Returns `idColumn` and the treatment name per user. Throws ValidationError when the plan
-   * splits groups between arms (shares). See {@link policyToSql}.
+   * splits groups between arms (shares). See `policyToSql`.
    *
    * @example
    * ```ts

@@ -5,7 +5,7 @@ import type { ColumnEncoding } from '../data/encoding.js';
 import type { AllocationPolicy } from './policy.js';
 import type { StudentNet } from './student.js';
 
-/** SQL dialects {@link policyToSql} knows; `ansi` is standard SQL with double-quoted identifiers. */
+/** SQL dialects {@link AllocationPolicy.toSQL} knows; `ansi` is standard SQL with double-quoted identifiers. */
 export type SqlDialect = 'ansi' | 'duckdb' | 'postgres' | 'bigquery' | 'spark' | 'trino';
 
 /** The dialects of {@link SqlDialect}. */

@@ -43,8 +43,9 @@ export interface UpliftEstimate {
   readonly seCost: number;
 }
 
-const MOMENTS = ['count', 'weight', 'weight2', 'sumY', 'sumYY', 'sumC', 'sumCC', 'sumYC'] as const;
-type Moment = (typeof MOMENTS)[number];
+/** The names of the per-cell sums {@link GroupStats.moments} returns. */
+export type Moment = 'count' | 'weight' | 'weight2' | 'sumY' | 'sumYY' | 'sumC' | 'sumCC' | 'sumYC';
+const MOMENTS: readonly Moment[] = ['count', 'weight', 'weight2', 'sumY', 'sumYY', 'sumC', 'sumCC', 'sumYC'];
 
 /**
  * Sufficient statistics of a randomized trial per (group, arm): count, sum of weights and of squared weights,

@@ -8,7 +8,6 @@ import { Rng } from '../../src/core/rng.js';
 import { datasetFromRows } from '../../src/data/rows.js';
 import { AllocationPolicy, policyMetadata } from '../../src/policy/index.js';
 import { GroupStats, StochasticBudgetSolver } from '../../src/solver/index.js';
-import { buildDist } from '../helpers/build.js';
 import { linearStudent, studentGroups } from '../helpers/student.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -63,7 +62,6 @@ async function setup(n: number) {
 
 let text = '';
 beforeAll(async () => {
-  buildDist();
   ({ text } = await setup(3000));
 }, 180_000);
 
@@ -257,5 +255,13 @@ describe('fit guards against leakage', () => {
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/features: 2 encoded from 2 columns: age, spend/);
     expect(JSON.parse(readFileSync(out, 'utf8')).params.featureNames).toEqual(['age', 'spend']);
+  });
+});
+
+describe('the build', () => {
+  it('leaves dist/cli/main.js executable, so npx hrc-budget runs it directly', () => {
+    expect(statSync(bin).mode & 0o111).toBe(0o111);
+    const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
   });
 });

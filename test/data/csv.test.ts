@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
 import { loadCsv, parseCsvText } from '../../src/data/csv.js';
 import { hillstromSchema, starbucksSchema, type TrialSchema } from '../../src/data/schema.js';
+import { fixture, itWithFiles, sharedData } from '../helpers/shared.js';
 
-const SHARED = new URL('../../../shared/data/', import.meta.url).pathname;
+const HILLSTROM = sharedData('hillstrom_email/hillstrom.csv');
+const STARBUCKS = sharedData('starbucks_promotion/training.csv');
 const schema: TrialSchema = { treatment: 'arm', control: 'ctl', response: 'y', cost: 'c' };
 const armSchema: TrialSchema = { treatment: 'arm', control: 'ctl', response: 'y', armCost: { ctl: 0, treat: 1 } };
 
@@ -24,9 +26,33 @@ async function expectIssue(text: string, s: TrialSchema, pattern: RegExp, path?:
   if (path !== undefined) expect(ve.issues[0]?.path).toEqual(path);
 }
 
+describe('loadCsv on the committed samples of the trials', () => {
+  it('reads the Hillstrom sample (CRLF, quoted commas) with its arm counts', async () => {
+    const data = await loadCsv(fixture('hillstrom-3k.csv'), hillstromSchema);
+    expect(data.n).toBe(3000);
+    expect(data.treatmentNames).toEqual(['No E-Mail', 'Mens E-Mail', 'Womens E-Mail']);
+    const counts = [0, 0, 0];
+    for (const t of data.treatment) counts[t] = (counts[t] as number) + 1;
+    expect(counts.reduce((a, b) => a + b)).toBe(3000);
+    expect(Math.min(...counts)).toBeGreaterThan(900);
+    expect(data.featureNames).toContain('history_segment=7) $1,000 +');
+    expect(data.outcomes?.visit?.length).toBe(3000);
+    expect(data.d).toBe(18);
+    for (let i = 0; i < 100; i++) expect(data.cost[i]).toBe(data.treatment[i] === 0 ? 0 : 1);
+  });
+
+  it('reads the Starbucks sample', async () => {
+    const data = await loadCsv(fixture('starbucks-3k.csv'), starbucksSchema);
+    expect(data.n).toBe(3000);
+    expect(data.d).toBe(7);
+    expect(data.ids?.[0]).toBe('1');
+    expect(data.treatmentNames).toEqual(['No', 'Yes']);
+  });
+});
+
 describe('loadCsv on the shared trials', () => {
-  it('reads the Hillstrom e-mail test with its arm counts', async () => {
-    const data = await loadCsv(`${SHARED}hillstrom_email/hillstrom.csv`, hillstromSchema);
+  itWithFiles(HILLSTROM)('reads the Hillstrom e-mail test with its arm counts', async () => {
+    const data = await loadCsv(HILLSTROM, hillstromSchema);
     expect(data.n).toBe(64_000);
     expect(data.treatmentNames).toEqual(['No E-Mail', 'Mens E-Mail', 'Womens E-Mail']);
     const counts = [0, 0, 0];
@@ -39,8 +65,8 @@ describe('loadCsv on the shared trials', () => {
     for (let i = 0; i < 100; i++) expect(data.cost[i]).toBe(data.treatment[i] === 0 ? 0 : 1);
   });
 
-  it('reads the Starbucks promotion file', async () => {
-    const data = await loadCsv(`${SHARED}starbucks_promotion/training.csv`, starbucksSchema);
+  itWithFiles(STARBUCKS)('reads the Starbucks promotion file', async () => {
+    const data = await loadCsv(STARBUCKS, starbucksSchema);
     expect(data.n).toBe(84_534);
     expect(data.d).toBe(7);
     expect(data.ids?.[0]).toBe('1');

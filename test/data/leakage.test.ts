@@ -1,12 +1,12 @@
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { loadCsv } from '../../src/data/csv.js';
 import { findLeakage } from '../../src/data/leakage.js';
 import { datasetFromRows } from '../../src/data/rows.js';
 import { hillstromSchema } from '../../src/data/schema.js';
+import { itWithFiles, sharedData } from '../helpers/shared.js';
 
-const HILLSTROM = new URL('../../../shared/data/hillstrom_email/hillstrom.csv', import.meta.url).pathname;
+const HILLSTROM = sharedData('hillstrom_email/hillstrom.csv');
 
 /** A trial with two pre-treatment columns, a copy of the arm and an outcome recorded after the treatment. */
 function trial(n: number) {
@@ -41,7 +41,7 @@ describe('findLeakage', () => {
     expect(() => findLeakage(trial(10), { zThreshold: 0 })).toThrow(/zThreshold/);
   });
 
-  it.skipIf(!existsSync(HILLSTROM))('flags visit and conversion on Hillstrom when they are features', async () => {
+  itWithFiles(HILLSTROM)('flags visit and conversion on Hillstrom when they are features', async () => {
     const { outcomes: _o, ...schema } = hillstromSchema;
     const data = await loadCsv(HILLSTROM, schema);
     expect(findLeakage(data).map((x) => x.column)).toEqual(['visit', 'conversion']);

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/rng.js';
 import { parseCsvRecords } from '../../src/data/csv-grammar.js';
@@ -9,7 +9,6 @@ import { datasetFromRows } from '../../src/data/rows.js';
 import { assignCsv, csvChunks, ParallelScorer } from '../../src/node.js';
 import { AllocationPolicy, policyMetadata } from '../../src/policy/index.js';
 import { GroupStats, StochasticBudgetSolver } from '../../src/solver/index.js';
-import { buildDist } from '../helpers/build.js';
 import { linearStudent } from '../helpers/student.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hrc-scoring-'));
@@ -63,8 +62,6 @@ function toCsv(rows: Record<string, string | number>[], crlf = false): string {
   const eol = crlf ? '\r\n' : '\n';
   return `${cols.join(',')}${eol}${rows.map((r) => cols.map((c) => q(r[c] as string | number)).join(',')).join(eol)}${eol}`;
 }
-
-beforeAll(() => buildDist(), 180_000);
 
 describe('csvChunks', () => {
   it('cuts only at record boundaries, quoted newlines included', async () => {

@@ -29,7 +29,9 @@ describe('unknown option keys', () => {
   });
 
   it('are rejected by simulateCouponTrial', () => {
-    expect(() => simulateCouponTrial({ n: 100 } as never)).toThrow(/unknown option 'n'; did you mean 'nTrain' or 'nTest'?/);
+    expect(() => simulateCouponTrial({ n: 100 } as never)).toThrow(
+      /unknown option 'n'; did you mean 'nTrain' or 'nTest'?/,
+    );
   });
 
   it('are rejected by HRCPipeline.fit, nested options included, before any training', async () => {
