@@ -1,7 +1,7 @@
 import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { deriveSeed } from '../core/rng.js';
 import { type Budget, type BudgetAllocator, budgetTotal } from '../core/types.js';
-import { checkBudget, checkFeatures } from '../core/validate.js';
+import { checkBudget, checkFeatures, checkOptionKeys } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
 import { subsetRows } from '../data/dataset.js';
 import { splitIndices } from '../data/split.js';
@@ -69,11 +69,18 @@ export abstract class PathAllocator implements BudgetAllocator {
   protected abstract params(): Record<string, unknown>;
   /** Frees tensors held by the model, if any. */
   protected abstract releaseModel(): void;
+  /** Every option key of the subclass (unknown keys are rejected by `fit`). @internal */
+  protected abstract optionKeys(): readonly string[];
+  /** The options as given, with defaults filled in. @internal */
+  protected allOptions(): object {
+    return this.common;
+  }
   /** Whether the spend calibration option applies to this allocator. */
   protected readonly calibrates: boolean = true;
 
   /** Learns from a randomized trial. Refitting starts over. */
   async fit(train: RctDataset): Promise<this> {
+    checkOptionKeys(this.allOptions(), this.optionKeys(), [this.kind]);
     checkTrainData(train, this.kind);
     this.releaseModel();
     this.fitted = undefined;

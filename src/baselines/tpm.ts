@@ -59,6 +59,11 @@ export abstract class TwoPhaseAllocator extends PathAllocator {
     return this.options;
   }
 
+  /** @internal */
+  protected optionKeys(): readonly string[] {
+    return Object.keys(defaultTpmOptions);
+  }
+
   protected checkOptions(): void {
     checkBaselineOptions(this.kind, this.options);
     checkTwoPhaseNetOptions(this.kind, this.options);
