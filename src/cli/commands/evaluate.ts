@@ -36,6 +36,8 @@ export async function runEvaluate(a: EvaluateArgs, progress: Progress, print: (s
           ...rest,
           features: encoding.columns.map((c) => c.name),
           categorical: encoding.columns.filter((c) => c.kind === 'categorical').map((c) => c.name),
+          // Every category of the data is kept: the model's encoding decides which are known and which are (other).
+          maxCategories: Number.MAX_SAFE_INTEGER,
         }
       : { ...rest, features: featureNames, categorical: [] };
   progress.stage(`reading ${a.data}`);
