@@ -59,6 +59,13 @@ export function shownValue(value: unknown, max = 60): string {
   return `${JSON.stringify(s.slice(0, max))}… (${s.length} characters)`;
 }
 
+/** Names as shown in an error message: quoted, each cut to 40 characters, at most 30 of them. */
+export function shownNames(names: readonly string[], max = 30): string {
+  const cut = (s: string) => (s.length <= 40 ? `'${s}'` : `'${s.slice(0, 40)}…' (${s.length} characters)`);
+  const shown = names.slice(0, max).map(cut).join(', ');
+  return names.length > max ? `${shown} (and ${names.length - max} more)` : shown;
+}
+
 function formatIssues(issues: readonly ValidationIssue[]): string {
   const shown = issues.slice(0, 3).map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message));
   const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';

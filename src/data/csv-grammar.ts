@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/errors.js';
+import { shownValue, ValidationError } from '../core/errors.js';
 
 /**
  * The one CSV grammar of the library: the text tokenizer every reader uses (files, streams, `File`s, worker
@@ -343,8 +343,8 @@ export function checkHeader(header: readonly string[]): void {
     const j = seen.get(h);
     if (j !== undefined) {
       throw new ValidationError({
-        path: ['header', h],
-        message: `column name '${h}' appears more than once (columns ${j} and ${i})`,
+        path: ['header', h.length > 40 ? `${h.slice(0, 40)}…` : h],
+        message: `column name ${shownValue(h, 40)} appears more than once (columns ${j} and ${i})`,
       });
     }
     seen.set(h, i);

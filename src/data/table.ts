@@ -1,4 +1,4 @@
-import { shownValue, ValidationError } from '../core/errors.js';
+import { shownNames, shownValue, ValidationError } from '../core/errors.js';
 import { createDataset, type RctDataset } from './dataset.js';
 import { type ColumnEncoding, encodedNames, type FeatureEncoding, OTHER_CATEGORY, type RawValue } from './encoding.js';
 import { Growable } from './growable.js';
@@ -96,8 +96,8 @@ export class TableBuilder {
     header.forEach((h, i) => {
       if (seen.has(h)) {
         throw new ValidationError({
-          path: ['header', h],
-          message: `column name '${h}' appears more than once (columns ${seen.get(h)} and ${i})`,
+          path: ['header', h.length > 40 ? `${h.slice(0, 40)}…` : h],
+          message: `column name ${shownValue(h, 40)} appears more than once (columns ${seen.get(h)} and ${i})`,
         });
       }
       seen.set(h, i);
@@ -107,7 +107,7 @@ export class TableBuilder {
       if (i === undefined) {
         throw new ValidationError({
           path: ['schema', role],
-          message: `column '${name}' not found; columns seen: ${header.map((h) => `'${h}'`).join(', ')}`,
+          message: `column '${name}' not found; columns seen: ${shownNames(header)}`,
         });
       }
       return i;

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { ValidationError } from '../core/errors.js';
+import { shownNames, ValidationError } from '../core/errors.js';
 import type { Budget } from '../core/types.js';
 import { checkBudget } from '../core/validate.js';
 import { CsvDecoder, type CsvEncoding, checkCsvEncoding, checkHeader, parseCsvRecords } from '../data/csv-grammar.js';
@@ -152,7 +152,7 @@ function csvLayout(
   if (missing.length > 0) {
     throw new ValidationError({
       path: ['header'],
-      message: `missing feature column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')}; columns seen: ${header.map((h) => `'${h}'`).join(', ')}`,
+      message: `missing feature column${missing.length > 1 ? 's' : ''} ${shownNames(missing)}; columns seen: ${shownNames(header)}`,
     });
   }
   let idIndex = -1;
@@ -161,7 +161,7 @@ function csvLayout(
     if (i === undefined)
       throw new ValidationError({
         path: ['--id', idColumn],
-        message: `column not found; columns seen: ${header.map((h) => `'${h}'`).join(', ')}`,
+        message: `column not found; columns seen: ${shownNames(header)}`,
       });
     idIndex = i;
   }

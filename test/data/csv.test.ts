@@ -144,6 +144,16 @@ describe('loadCsv parsing', () => {
     }
   });
 
+  it('cuts a 1 MB single-line file in its error message', async () => {
+    const line = 'x'.repeat(1_000_000);
+    const err = await loadCsv(csv(line), schema).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as Error).message.length).toBeLessThan(400);
+    expect((err as Error).message).toMatch(/columns seen: 'x{40}…' \(1000000 characters\)/);
+    const dup = await loadCsv(csv(`${line},${line}\n1,2\n`), schema).catch((e: unknown) => e);
+    expect((dup as Error).message.length).toBeLessThan(400);
+  });
+
   it('cuts a long value in an error message', async () => {
     const long = 'z'.repeat(100_000);
     const err = await loadCsv(csv(`arm,y,c,x\nctl,1,0,${long}\n`), schema).catch((e: unknown) => e);

@@ -222,7 +222,7 @@ describe('assignCsv', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(ValidationError);
-    expect((err as Error).message).toMatch(/column name 'age' appears more than once/);
+    expect((err as Error).message).toMatch(/column name "age" appears more than once/);
   });
 
   it('names the line of bytes that are not UTF-8, and reads them with encoding latin1', async () => {

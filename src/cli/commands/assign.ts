@@ -1,4 +1,4 @@
-import { ValidationError } from '../../core/errors.js';
+import { shownNames, ValidationError } from '../../core/errors.js';
 import type { Budget } from '../../core/types.js';
 import { type CsvEncoding, readCsvRecords } from '../../data/csv.js';
 import { encodeRecord, type FeatureEncoding, type RawValue, type UnknownCategory } from '../../data/encoding.js';
@@ -103,7 +103,7 @@ async function assignInMemory(
     if (a.id !== undefined && !h.includes(a.id))
       throw new ValidationError({
         path: ['--id', a.id],
-        message: `column not found; columns seen: ${h.map((x) => `'${x}'`).join(', ')}`,
+        message: `column not found; columns seen: ${shownNames(h)}`,
       });
   };
   const textEncoding = encodingOption(a.encoding);
