@@ -54,7 +54,8 @@ function studentSchema(maxParams: number) {
   );
 }
 
-const encodingSchema = v.strictObject({
+/** Schema of a recorded {@link FeatureEncoding}. @internal */
+export const encodingSchema = v.strictObject({
   columns: v.array(
     v.variant('kind', [
       v.strictObject({ name, kind: v.literal('numeric'), fill: v.optional(finite) }),
@@ -122,4 +123,31 @@ export function policySchema(maxStudentParams: number) {
 /** Checks untrusted policy JSON against {@link policySchema}; throws SerializationError naming the paths. */
 export function checkPolicyJson(value: unknown, maxStudentParams: number): void {
   checkJson(policySchema(maxStudentParams), value, 'AllocationPolicy');
+}
+
+/**
+ * The schema of the envelope `hrc-budget fit` writes for a baseline (`kind: 'BaselineModel'`): the method, feature and
+ * treatment names, the encoding (in feature order) and the model, whose own `fromJSON` checks the rest.
+ */
+export function baselineModelSchema(kinds: readonly string[]) {
+  return v.pipe(
+    v.strictObject({
+      kind: v.literal('BaselineModel'),
+      formatVersion: v.literal(1),
+      params: v.strictObject({
+        method: name,
+        featureNames: uniqueNames('feature'),
+        treatmentNames: v.pipe(uniqueNames('treatment'), v.minLength(2)),
+        encoding: v.optional(encodingSchema),
+      }),
+      state: v.strictObject({ model: v.looseObject({ kind: v.picklist(kinds as string[]) }) }),
+    }),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed || dataset.value.params.encoding === undefined) return;
+      const names = encodedNames(dataset.value.params.encoding as FeatureEncoding);
+      const f = dataset.value.params.featureNames;
+      if (names.length !== f.length || names.some((n, i) => n !== f[i]))
+        addIssue({ message: 'params.encoding: its encoded names disagree with params.featureNames (name or order)' });
+    }),
+  );
 }
