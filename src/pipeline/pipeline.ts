@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { clustererOptionKeys } from '../clustering/options.js';
 import { InfeasibleBudgetError, NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, deriveSeed } from '../core/rng.js';
@@ -13,6 +14,7 @@ import { RepresentationNet } from '../representation/representation.js';
 import { checkTrainingData } from '../representation/validate.js';
 import type { AllocationTable } from '../solver/allocation-table.js';
 import { defaultGroupStatsOptions, GroupStats, type GroupStatsOptions } from '../solver/group-stats.js';
+import { checkJson } from '../solver/schema.js';
 import {
   StochasticBudgetSolver,
   type StochasticBudgetSolverOptions,
@@ -51,6 +53,14 @@ export const defaultHRCPipelineOptions = {
   solver: { formulation: 'expected', minCount: 20 } as StochasticBudgetSolverOptions,
   seed: DEFAULT_SEED,
 };
+
+/** The envelope of {@link HRCPipeline.toJSON}; the policy inside has its own schema. */
+const pipelineSchema = v.strictObject({
+  kind: v.literal('HRCPipeline'),
+  formatVersion: v.literal(1),
+  params: v.strictObject({ seed: v.optional(v.pipe(v.number(), v.finite())) }),
+  state: v.strictObject({ policy: v.unknown() }),
+});
 
 const PIPELINE_KEYS = [
   'representation',
@@ -285,13 +295,8 @@ export class HRCPipeline implements BudgetAllocator {
     };
     if (typeof json !== 'object' || json === null || j.kind !== 'HRCPipeline')
       throw new SerializationError("expected kind 'HRCPipeline'");
-    if (j.formatVersion !== 1)
-      throw new SerializationError(`unsupported HRCPipeline formatVersion ${String(j.formatVersion)}; expected 1`);
-    const state = j.state;
-    if (typeof state !== 'object' || state === null || Object.keys(state).join(',') !== 'policy') {
-      throw new SerializationError('HRCPipeline.state: expected exactly { policy }');
-    }
-    const policy = AllocationPolicy.fromJSON(state.policy);
+    checkJson(pipelineSchema, json, 'HRCPipeline');
+    const policy = AllocationPolicy.fromJSON(j.state?.policy);
     const seed = typeof j.params?.seed === 'number' ? j.params.seed : DEFAULT_SEED;
     const p = new HRCPipeline({ seed });
     p.fitted = { policy, net: undefined, clusterer: undefined, groups: undefined, groupMap: undefined, d: policy.d };
