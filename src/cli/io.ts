@@ -55,6 +55,11 @@ export async function checkOutput(
       });
     }
   }
+  const isDir = await stat(out).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (isDir) throw new ValidationError({ path: [label, out], message: 'is a folder; expected a file path' });
   const dir = dirname(resolve(out));
   try {
     await access(dir, constants.W_OK);

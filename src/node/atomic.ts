@@ -66,6 +66,7 @@ function writeError(path: string, label: string, e: unknown): ValidationError {
     ENOSPC: 'no space left on the device',
     EDQUOT: 'disk quota exceeded',
     EISDIR: 'it is a folder',
+    ENOTEMPTY: 'it is a folder',
     ENOTDIR: 'a part of its path is not a folder',
   };
   const reason = (err?.code !== undefined ? why[err.code] : undefined) ?? err?.message ?? String(e);

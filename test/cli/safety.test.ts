@@ -90,6 +90,9 @@ describe('output safety', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/--out\..*no-such-folder.*does not exist/);
     expect(r.err).not.toMatch(/internal error/);
+    const folder = cli('assign', '--policy', policyFile, '--data', trialCsv, '--budget-per-user', '0.5', '--out', dir);
+    expect(folder.code).toBe(1);
+    expect(folder.err).toMatch(/--out\..*is a folder/);
   });
 
   it('removes stale temporary files of its output left by a dead process', () => {
