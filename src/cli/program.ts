@@ -183,6 +183,11 @@ export function buildProgram(progressOf: () => Progress): Command {
     .requiredOption('--data <file>', 'randomized trial CSV (held out from training)')
     .requiredOption('--budgets <list>', 'budgets per user', list('budgets'))
     .option('--seed <seed>', 'seed of the bootstrap', numberOption('seed', { integer: true }), 42)
+    .addOption(
+      new Option('--on-unknown <what>', 'a category not seen in training: error, or zero (no known category)')
+        .choices(['error', 'zero'])
+        .default('error'),
+    )
     .option('--out <file>', 'results JSON to write')
     .action(async (o) => runEvaluate(o, progressOf(), print));
 

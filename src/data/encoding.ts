@@ -177,11 +177,18 @@ export function checkEncoding(value: unknown, path: string): FeatureEncoding {
 
 /**
  * Re-encodes a feature matrix from one encoding to another by column name: numeric columns are copied,
- * one-hot columns are matched by category (a category the target does not know sets no column; a target category
- * absent from the source stays 0). Used to score data loaded separately with a model's recorded encoding.
- * Throws ValidationError naming a target column the source lacks.
+ * one-hot columns are matched by category (a category the target does not know goes to the target's `(other)`
+ * column, else is an error naming it, or sets no column with `onUnknown: 'zero'`; a target category absent from
+ * the source stays 0). Used to score data loaded separately with a model's recorded encoding. Throws
+ * ValidationError naming a target column the source lacks.
  */
-export function reencodeFeatures(features: Float32Array, from: FeatureEncoding, to: FeatureEncoding): Float32Array {
+export function reencodeFeatures(
+  features: Float32Array,
+  from: FeatureEncoding,
+  to: FeatureEncoding,
+  options: EncodeRecordOptions = {},
+): Float32Array {
+  const onUnknown = options.onUnknown ?? 'error';
   const srcOffset = new Map<string, { col: ColumnEncoding; at: number }>();
   let at = 0;
   for (const c of from.columns) {
@@ -226,7 +233,14 @@ export function reencodeFeatures(features: Float32Array, from: FeatureEncoding, 
       const sources = [...srcCol.categories, ...(srcCol.other === true ? [undefined] : [])];
       sources.forEach((cat, s) => {
         const t = target(cat);
-        if (t < 0) return;
+        if (t < 0) {
+          if (onUnknown === 'zero') return;
+          for (let i = 0; i < n; i++) {
+            if ((features[i * dFrom + src.at + s] as number) !== 0)
+              throw unknownCategory(c.name, cat ?? OTHER_CATEGORY, c.categories, ['row', i, 'column', c.name]);
+          }
+          return;
+        }
         for (let i = 0; i < n; i++) {
           const k = i * dTo + o + t;
           out[k] = (out[k] as number) + (features[i * dFrom + src.at + s] as number);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
 import { alignTreatments, createDataset, subsetRows } from '../../src/data/dataset.js';
-import { encodedNames, encodeRecord } from '../../src/data/encoding.js';
+import { encodedNames, encodeRecord, reencodeFeatures } from '../../src/data/encoding.js';
 import { datasetFromRows } from '../../src/data/rows.js';
 import { trainTestSplit } from '../../src/data/split.js';
 import { summarize } from '../../src/data/summary.js';
@@ -154,5 +154,17 @@ describe('encodeRecord with an (other) column', () => {
     expect(encodedNames(enc)).toEqual(['c=a', 'c=b', 'c=(other)']);
     expect(Array.from(encodeRecord(enc, { c: 'b' }))).toEqual([0, 1, 0]);
     expect(Array.from(encodeRecord(enc, { c: 'never seen' }))).toEqual([0, 0, 1]);
+  });
+});
+
+describe('reencodeFeatures', () => {
+  const from = { columns: [{ name: 'c', kind: 'categorical' as const, categories: ['a', 'b', 'z'] }] };
+  const X = Float32Array.from([1, 0, 0, 0, 0, 1]);
+  it('names a category the model does not know, unless onUnknown zero or an (other) column takes it', () => {
+    const to = { columns: [{ name: 'c', kind: 'categorical' as const, categories: ['a', 'b'] }] };
+    expect(() => reencodeFeatures(X, from, to)).toThrow(/row\.1\.column\.c: unknown category "z" of column 'c'/);
+    expect(Array.from(reencodeFeatures(X, from, to, { onUnknown: 'zero' }))).toEqual([1, 0, 0, 0]);
+    const withOther = { columns: [{ name: 'c', kind: 'categorical' as const, categories: ['a'], other: true }] };
+    expect(Array.from(reencodeFeatures(X, from, withOther))).toEqual([1, 0, 0, 1]);
   });
 });

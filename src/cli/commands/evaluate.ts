@@ -1,7 +1,7 @@
 import { ValidationError } from '../../core/errors.js';
 import { loadCsv } from '../../data/csv.js';
 import { alignTreatments } from '../../data/dataset.js';
-import { encodedNames, reencodeFeatures } from '../../data/encoding.js';
+import { encodedNames, reencodeFeatures, type UnknownCategory } from '../../data/encoding.js';
 import type { TrialSchema } from '../../data/schema.js';
 import { evaluatePolicy } from '../../eval/ipw.js';
 import { checkOutput, encodingOption, readModelFile, writeAtomic } from '../io.js';
@@ -16,6 +16,7 @@ export interface EvaluateArgs extends SchemaArgs {
   budgets: number[];
   seed: number;
   out?: string;
+  onUnknown?: UnknownCategory;
 }
 
 /**
@@ -51,7 +52,12 @@ export async function runEvaluate(a: EvaluateArgs, progress: Progress, print: (s
   );
   const features =
     encoding !== undefined && data.encoding !== undefined
-      ? reencodeFeatures(data.features, data.encoding, encoding)
+      ? reencodeFeatures(
+          data.features,
+          data.encoding,
+          encoding,
+          a.onUnknown !== undefined ? { onUnknown: a.onUnknown } : {},
+        )
       : data.features;
   const d = encoding !== undefined ? encodedNames(encoding).length : featureNames.length;
   if (features.length !== data.n * d)
