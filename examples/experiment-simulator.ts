@@ -11,7 +11,8 @@ import { type BackendName, useBackend } from '../src/backend/index.js';
 import { distillationSummary, groupSummaries } from '../src/cli/commands/report-parts.js';
 import { subsetRows } from '../src/data/dataset.js';
 import { type ComparisonResult, compare, type HRCPipeline, simulateCouponTrial } from '../src/index.js';
-import { writeFileAtomic, writeReport } from '../src/report/write.js';
+import { writeFileAtomic } from '../src/node/atomic.js';
+import { writeReport } from '../src/report/write.js';
 import {
   ALL_METHODS,
   fitSeconds,

@@ -19,7 +19,8 @@ import type { BackendName } from '../src/backend/index.js';
 import { distillationSummary, groupSummaries } from '../src/cli/commands/report-parts.js';
 import { schemaFromArgs } from '../src/cli/schema-args.js';
 import { evaluatePolicy, type HRCPipeline, type RctDataset } from '../src/index.js';
-import { writeFileAtomic, writeReport } from '../src/report/write.js';
+import { writeFileAtomic } from '../src/node/atomic.js';
+import { writeReport } from '../src/report/write.js';
 import {
   eomSections,
   fitSeconds,

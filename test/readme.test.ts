@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDist } from './helpers/build.js';
+import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -13,8 +12,6 @@ function quickstart(): string {
   if (m === null) throw new Error('README has no TypeScript quickstart');
   return m[1] as string;
 }
-
-beforeAll(() => buildDist(), 180_000);
 
 describe('README quickstart', () => {
   it('runs as written and reports spend within budget and a large share of the oracle', () => {

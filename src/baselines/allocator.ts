@@ -1,7 +1,7 @@
 import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { deriveSeed } from '../core/rng.js';
 import { type Budget, type BudgetAllocator, budgetTotal } from '../core/types.js';
-import { checkBudget, checkFeatures } from '../core/validate.js';
+import { checkBudget, checkFeatures, checkOptionKeys } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
 import { subsetRows } from '../data/dataset.js';
 import { splitIndices } from '../data/split.js';
@@ -55,6 +55,7 @@ export abstract class PathAllocator implements BudgetAllocator {
   /** The shared options, with defaults filled in. */
   protected abstract readonly common: Required<BaselineOptions>;
   private fitted: Fitted | undefined;
+  private disposed = false;
 
   /** Validates options and fits the model to `train` (its arm count and feature width are known by then). */
   protected abstract fitModel(train: RctDataset): Promise<void>;
@@ -68,11 +69,18 @@ export abstract class PathAllocator implements BudgetAllocator {
   protected abstract params(): Record<string, unknown>;
   /** Frees tensors held by the model, if any. */
   protected abstract releaseModel(): void;
+  /** Every option key of the subclass (unknown keys are rejected by `fit`). @internal */
+  protected abstract optionKeys(): readonly string[];
+  /** The options as given, with defaults filled in. @internal */
+  protected allOptions(): object {
+    return this.common;
+  }
   /** Whether the spend calibration option applies to this allocator. */
   protected readonly calibrates: boolean = true;
 
   /** Learns from a randomized trial. Refitting starts over. */
   async fit(train: RctDataset): Promise<this> {
+    checkOptionKeys(this.allOptions(), this.optionKeys(), [this.kind]);
     checkTrainData(train, this.kind);
     this.releaseModel();
     this.fitted = undefined;
@@ -161,6 +169,7 @@ export abstract class PathAllocator implements BudgetAllocator {
 
   /** Frees the model's tensors; the allocator must be refitted (or restored) before use. */
   dispose(): void {
+    if (this.fitted !== undefined) this.disposed = true;
     this.releaseModel();
     this.fitted = undefined;
   }
@@ -181,8 +190,9 @@ export abstract class PathAllocator implements BudgetAllocator {
     return this;
   }
 
+  /** @internal */
   protected requireFitted(method: string): Fitted {
-    if (this.fitted === undefined) throw new NotFittedError(this.kind, method);
+    if (this.fitted === undefined) throw new NotFittedError(this.kind, method, this.disposed);
     return this.fitted;
   }
 }

@@ -85,6 +85,11 @@ export class DFCL extends TwoPhaseAllocator {
     this.dfcl = full;
   }
 
+  /** @internal */
+  protected override optionKeys(): readonly string[] {
+    return Object.keys(defaultDfclOptions);
+  }
+
   protected override checkOptions(): void {
     super.checkOptions();
     const o = this.dfcl;

@@ -47,6 +47,11 @@ export class DHCL extends PathAllocator {
     this.common = { ...defaultDhclOptions, ...options };
   }
 
+  /** @internal */
+  protected optionKeys(): readonly string[] {
+    return Object.keys(defaultDhclOptions);
+  }
+
   private checkOptions(): void {
     checkBaselineOptions('DHCL', this.common);
     checkNetOptions('DHCL', this.common);

@@ -72,6 +72,11 @@ export class DRP extends PathAllocator {
     this.common = { ...defaultDrpOptions, ...options };
   }
 
+  /** @internal */
+  protected optionKeys(): readonly string[] {
+    return Object.keys(defaultDrpOptions);
+  }
+
   private checkOptions(): void {
     checkBaselineOptions('DRP', this.common);
     checkNetOptions('DRP', this.common);

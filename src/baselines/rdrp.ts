@@ -80,6 +80,11 @@ export class RDRP extends PathAllocator {
     this.common = { ...defaultRdrpOptions, ...options };
   }
 
+  /** @internal */
+  protected optionKeys(): readonly string[] {
+    return Object.keys(defaultRdrpOptions);
+  }
+
   private checkOptions(): void {
     const o = this.common;
     checkBaselineOptions('RDRP', o);

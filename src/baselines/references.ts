@@ -75,6 +75,11 @@ export class UniformBest extends PathAllocator {
     this.common = { ...defaultReferenceOptions, ...options };
   }
 
+  /** @internal */
+  protected optionKeys(): readonly string[] {
+    return Object.keys(defaultReferenceOptions);
+  }
+
   /** The arm given to the chosen share of users at a per-user budget (0 when no arm has a positive uplift). */
   bestArm(perUserBudget: number): number {
     const model = this.model;
@@ -145,6 +150,11 @@ export class RandomAllocator extends PathAllocator {
   constructor(options: ReferenceOptions = {}) {
     super();
     this.common = { ...defaultReferenceOptions, ...options };
+  }
+
+  /** @internal */
+  protected optionKeys(): readonly string[] {
+    return Object.keys(defaultReferenceOptions);
   }
 
   protected async fitModel(train: RctDataset): Promise<void> {

@@ -46,6 +46,7 @@ export function incrementsOverControl(out: ArmOutcomes, m: number): { values: Fl
  */
 export abstract class TwoPhaseAllocator extends PathAllocator {
   protected readonly options: Required<TpmOptions>;
+  /** @internal */
   protected model: TwoPhaseNet | undefined;
   protected abstract readonly architecture: TwoPhaseArchitecture;
 
@@ -56,6 +57,11 @@ export abstract class TwoPhaseAllocator extends PathAllocator {
 
   protected get common(): Required<BaselineOptions> {
     return this.options;
+  }
+
+  /** @internal */
+  protected optionKeys(): readonly string[] {
+    return Object.keys(defaultTpmOptions);
   }
 
   protected checkOptions(): void {

@@ -1,18 +1,14 @@
-import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, readFile, realpath, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { SerializationError, ValidationError } from '../core/errors.js';
+import { type CsvEncoding, checkCsvEncoding } from '../data/csv-grammar.js';
+import { writeFileAtomic } from '../node/atomic.js';
 import { POLICY_LIMITS } from '../policy/policy.js';
 
-/** Writes a file atomically: a temporary file in the same folder, then a rename. */
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => undefined);
-    throw e;
-  }
+/** Writes a file atomically (temporary file + rename); errors name the option `label`. */
+export async function writeAtomic(path: string, text: string, label = '--out'): Promise<void> {
+  await writeFileAtomic(path, text, label);
 }
 
 /** Reads and parses a JSON model file, refusing oversized or malformed ones. */
@@ -31,4 +27,58 @@ export async function readModelFile(path: string): Promise<unknown> {
   } catch (e) {
     throw new SerializationError(`${path} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
+}
+
+async function canonical(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/**
+ * Checks an output path before any work is done: it must not be one of the inputs (`{ '--data': path, ... }`),
+ * and its folder must exist and be writable. Errors name `label`.
+ */
+export async function checkOutput(
+  out: string,
+  inputs: Readonly<Record<string, string | undefined>>,
+  label = '--out',
+): Promise<void> {
+  const target = await canonical(out);
+  for (const [option, path] of Object.entries(inputs)) {
+    if (path !== undefined && (await canonical(path)) === target) {
+      throw new ValidationError({
+        path: [label, out],
+        message: `is the same file as ${option}; writing it would overwrite the input. Choose another output file`,
+      });
+    }
+  }
+  const isDir = await stat(out).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (isDir) throw new ValidationError({ path: [label, out], message: 'is a folder; expected a file path' });
+  const dir = dirname(resolve(out));
+  try {
+    await access(dir, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ValidationError(
+      {
+        path: [label, out],
+        message:
+          code === 'ENOENT'
+            ? `cannot be written: the folder ${dir} does not exist`
+            : `cannot be written: ${dir} is not writable`,
+      },
+      { cause: e },
+    );
+  }
+}
+
+/** The `--encoding` option. */
+export function encodingOption(raw: string | undefined): CsvEncoding | undefined {
+  return raw === undefined ? undefined : checkCsvEncoding(raw, ['--encoding']);
 }

@@ -1,9 +1,11 @@
 import { DFCL, DHCL, DRP, RandomAllocator, RDRP, TpmSL, TpmTARNet, UniformBest } from '../baselines/index.js';
 import { SerializationError, ValidationError } from '../core/errors.js';
 import type { BudgetAllocator } from '../core/types.js';
-import { checkEncoding, type FeatureEncoding } from '../data/encoding.js';
+import type { FeatureEncoding } from '../data/encoding.js';
 import { HRCPaperPipeline, HRCPipeline, type HRCPipelineOptions } from '../pipeline/index.js';
 import { AllocationPolicy } from '../policy/policy.js';
+import { baselineModelSchema } from '../policy/schema.js';
+import { checkJson } from '../solver/schema.js';
 
 /** Method names accepted by `--method` / `--methods`. */
 export const METHOD_NAMES = [
@@ -105,29 +107,19 @@ export function loadModel(json: unknown): LoadedModel {
   const kind = (json as { kind?: unknown })?.kind;
   if (kind === 'AllocationPolicy') return { kind: 'policy', policy: AllocationPolicy.fromJSON(json) };
   if (kind === 'BaselineModel') {
-    const j = json as { formatVersion?: unknown; params?: Record<string, unknown>; state?: { model?: unknown } };
-    if (j.formatVersion !== 1)
-      throw new SerializationError(`unsupported BaselineModel formatVersion ${String(j.formatVersion)}; expected 1`);
-    const p = j.params ?? {};
-    const inner = (j.state?.model as { kind?: unknown } | undefined)?.kind;
-    if (typeof inner !== 'string' || !Object.hasOwn(BASELINE_LOADERS, inner)) {
-      throw new SerializationError(
-        `BaselineModel: unknown model kind ${JSON.stringify(inner)}; expected one of ${Object.keys(BASELINE_LOADERS).join(', ')}`,
-      );
-    }
-    const strings = (v: unknown, where: string): string[] => {
-      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
-        throw new SerializationError(`BaselineModel.params.${where}: expected an array of strings`);
-      return v;
+    checkJson(baselineModelSchema(Object.keys(BASELINE_LOADERS)), json, 'BaselineModel');
+    const j = json as {
+      params: { method: string; featureNames: string[]; treatmentNames: string[]; encoding?: FeatureEncoding };
+      state: { model: { kind: string } };
     };
-    const encoding = p.encoding !== undefined ? checkEncoding(p.encoding, 'params.encoding') : undefined;
+    const p = j.params;
     return {
       kind: 'allocator',
-      method: String(p.method ?? inner),
-      allocator: (BASELINE_LOADERS[inner] as (x: unknown) => BudgetAllocator)(j.state?.model),
-      featureNames: strings(p.featureNames, 'featureNames'),
-      treatmentNames: strings(p.treatmentNames, 'treatmentNames'),
-      encoding,
+      method: p.method,
+      allocator: (BASELINE_LOADERS[j.state.model.kind] as (x: unknown) => BudgetAllocator)(j.state.model),
+      featureNames: p.featureNames,
+      treatmentNames: p.treatmentNames,
+      encoding: p.encoding,
     };
   }
   throw new SerializationError(

@@ -54,8 +54,20 @@ function schemaOptions(cmd: Command): Command {
     .option('--categorical <cols>', "categorical feature columns, or 'auto' to detect them (default: auto)")
     .option('--id <col>', 'row id column')
     .option('--propensity <col>', 'column with the probability of the arm received (default: arm shares)')
-    .option('--missing <policy>', 'empty feature values: error, zero or mean (default: error)');
+    .option('--missing <policy>', 'empty feature values: error, zero or mean (default: error)')
+    .option('--outcomes <cols>', 'outcome columns besides the response (recorded after treatment): never features')
+    .option(
+      '--max-categories <n>',
+      'most categories per categorical column; rarer ones are pooled into (other) (default: 50)',
+      numberOption('max-categories', { min: 1, integer: true }),
+    )
+    .addOption(encodingFlag());
 }
+
+const encodingFlag = () =>
+  new Option('--encoding <name>', 'text encoding of the CSV (bytes that are not UTF-8 are an error)')
+    .choices(['utf-8', 'latin1'])
+    .default('utf-8');
 
 const backendOption = () =>
   new Option('--backend <name>', 'tfjs backend').choices(['cpu', 'wasm', 'tensorflow']).default('wasm');
@@ -116,7 +128,15 @@ export function buildProgram(progressOf: () => Progress): Command {
     .addOption(formulationOption())
     .option('--seed <seed>', 'random seed', numberOption('seed', { integer: true }), 42)
     .addOption(backendOption())
+    .option(
+      '--allow-leakage',
+      'keep feature columns that look recorded after the treatment (constant within arms, or predicting the arm far better than chance)',
+    )
     .option('--out <file>', 'policy file to write', 'policy.json')
+    .option(
+      '--reproducible',
+      'stamp policy.json with SOURCE_DATE_EPOCH (0 when unset) instead of the current time: the same seed then gives a byte-identical file',
+    )
     .option(
       '--slim',
       'HRC: leave the group statistics out of policy.json (much smaller; budgets between grid points then use the nearest lower grid budget instead of an exact re-solve)',
@@ -169,6 +189,12 @@ export function buildProgram(progressOf: () => Progress): Command {
     .option('--fail-on-drift', 'exit with code 3 when the drift monitor fires')
     .option('--id <col>', 'id column (default: the 0-based row number)')
     .option('--workers <n>', 'worker threads (default: all cores)', numberOption('workers', { min: 1, integer: true }))
+    .addOption(encodingFlag())
+    .addOption(
+      new Option('--on-unknown <what>', 'a category not seen in training: error, or zero (no known category)')
+        .choices(['error', 'zero'])
+        .default('error'),
+    )
     .requiredOption('--out <file>', 'decisions CSV to write')
     .action(async (o) => runAssign(o, progressOf(), print));
 
@@ -181,6 +207,11 @@ export function buildProgram(progressOf: () => Progress): Command {
     .requiredOption('--data <file>', 'randomized trial CSV (held out from training)')
     .requiredOption('--budgets <list>', 'budgets per user', list('budgets'))
     .option('--seed <seed>', 'seed of the bootstrap', numberOption('seed', { integer: true }), 42)
+    .addOption(
+      new Option('--on-unknown <what>', 'a category not seen in training: error, or zero (no known category)')
+        .choices(['error', 'zero'])
+        .default('error'),
+    )
     .option('--out <file>', 'results JSON to write')
     .option(
       '--net-value <v>',
@@ -206,6 +237,7 @@ export function buildProgram(progressOf: () => Progress): Command {
       0.3,
     )
     .option('--calibrate', 'calibrate every method’s spend on held-out training rows', false)
+    .option('--allow-leakage', 'keep feature columns that look recorded after the treatment')
     .option('--k <groups>', 'number of HRC groups', numberOption('k', { min: 1, integer: true }))
     .addOption(formulationOption())
     .addOption(backendOption())

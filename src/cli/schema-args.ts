@@ -16,6 +16,12 @@ export interface SchemaArgs {
   id?: string;
   propensity?: string;
   missing?: string;
+  /** Outcome columns other than the response: kept, never features. */
+  outcomes?: string;
+  /** Most categories per categorical column. */
+  maxCategories?: number;
+  /** Text encoding of the CSV: utf-8 or latin1. */
+  encoding?: string;
 }
 
 const PRESETS: Record<string, TrialSchema> = { hillstrom: hillstromSchema, starbucks: starbucksSchema };
@@ -80,6 +86,7 @@ export function schemaFromArgs(a: SchemaArgs): TrialSchema {
   const features = list(a.features) ?? base.features;
   const exclude = list(a.exclude) ?? base.exclude;
   const id = a.id ?? base.id;
+  const outcomes = list(a.outcomes) ?? (a.preset !== undefined ? base.outcomes : undefined);
   const propensity = a.propensity ?? base.propensity;
   const responseScale = a.responseScale ?? base.responseScale;
   return {
@@ -94,7 +101,8 @@ export function schemaFromArgs(a: SchemaArgs): TrialSchema {
     ...(categorical !== undefined ? { categorical: categorical as readonly string[] | 'auto' } : {}),
     ...(id !== undefined ? { id } : {}),
     ...(propensity !== undefined ? { propensity } : {}),
-    ...(base.outcomes !== undefined && a.preset !== undefined ? { outcomes: base.outcomes } : {}),
+    ...(outcomes !== undefined ? { outcomes } : {}),
+    ...(a.maxCategories !== undefined ? { maxCategories: a.maxCategories } : {}),
     ...(missing !== undefined ? { missing: missing as 'error' | 'zero' | 'mean' } : {}),
     ...(responseScale !== undefined ? { responseScale } : {}),
   };

@@ -1,6 +1,6 @@
 import { ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED } from '../core/rng.js';
-import { checkNumber, checkOneOf, describe } from '../core/validate.js';
+import { checkNumber, checkOneOf, checkOptionKeys, describe } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
 import type { DistanceEngineName } from './engine.js';
 
@@ -100,7 +100,11 @@ export const defaultHiddenClustererOptions = {
 export type ClustererParams = typeof defaultHiddenClustererOptions;
 
 /** Merges with defaults and validates; throws {@link ValidationError}. */
+/** Every key of {@link HiddenClustererOptions}. */
+export const clustererOptionKeys: readonly string[] = [...Object.keys(defaultHiddenClustererOptions), 'scoreK'];
+
 export function resolveClustererOptions(options: HiddenClustererOptions): ClustererParams {
+  checkOptionKeys(options, clustererOptionKeys);
   const { scoreK: _s, ...rest } = options;
   const o = { ...defaultHiddenClustererOptions, ...rest } as ClustererParams;
   if (o.k !== 'auto') checkNumber('k', o.k, { min: 1, integer: true });

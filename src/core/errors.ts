@@ -50,6 +50,22 @@ export class ValidationError extends HrcError {
   }
 }
 
+/**
+ * A value as shown in an error message: JSON-quoted, cut to `max` characters (a 10 MB field is not echoed whole).
+ */
+export function shownValue(value: unknown, max = 60): string {
+  const s = String(value);
+  if (s.length <= max) return JSON.stringify(s);
+  return `${JSON.stringify(s.slice(0, max))}… (${s.length} characters)`;
+}
+
+/** Names as shown in an error message: quoted, each cut to 40 characters, at most 30 of them. */
+export function shownNames(names: readonly string[], max = 30): string {
+  const cut = (s: string) => (s.length <= 40 ? `'${s}'` : `'${s.slice(0, 40)}…' (${s.length} characters)`);
+  const shown = names.slice(0, max).map(cut).join(', ');
+  return names.length > max ? `${shown} (and ${names.length - max} more)` : shown;
+}
+
 function formatIssues(issues: readonly ValidationIssue[]): string {
   const shown = issues.slice(0, 3).map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message));
   const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
@@ -58,8 +74,14 @@ function formatIssues(issues: readonly ValidationIssue[]): string {
 
 /** A method that needs a fitted model was called before `fit`. */
 export class NotFittedError extends HrcError {
-  constructor(component: string, method: string) {
-    super('NOT_FITTED', `${component}.${method}() was called before fit(); call fit() first`);
+  /** `disposed`: the model was fitted, then freed with `dispose()`. */
+  constructor(component: string, method: string, disposed = false) {
+    super(
+      'NOT_FITTED',
+      disposed
+        ? `${component}.${method}() was called after dispose(), which freed the model; fit() again or load a saved model`
+        : `${component}.${method}() was called before fit(); call fit() first`,
+    );
   }
 }
 

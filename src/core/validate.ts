@@ -90,3 +90,54 @@ export function describe(value: unknown): string {
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
   return `a ${typeof value}`;
 }
+
+/** Edit distance between two short strings (for "did you mean" suggestions). */
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0] as number;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j] as number;
+      prev[j] = Math.min(up + 1, (prev[j - 1] as number) + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length] as number;
+}
+
+/**
+ * Rejects keys of an options object that are not options (a misspelt key would otherwise be ignored silently):
+ * a ValidationError naming the key, the nearest known key and the known keys. `undefined`/`null` options pass;
+ * anything else that is not a plain object is an error too.
+ */
+export function checkOptionKeys(
+  options: unknown,
+  known: readonly string[],
+  path: readonly (string | number)[] = [],
+): void {
+  if (options === undefined || options === null) return;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new ValidationError({ path, message: `expected an options object, got ${describe(options)}` });
+  }
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    let best = '';
+    let bestD = Number.POSITIVE_INFINITY;
+    for (const k of known) {
+      const dist = editDistance(key.toLowerCase(), k.toLowerCase());
+      if (dist < bestD) {
+        bestD = dist;
+        best = k;
+      }
+    }
+    // Keys the given one abbreviates ('n' for nTrain, nTest) come first, else the nearest by edit distance.
+    const prefixed = key.length > 0 ? known.filter((k) => k.toLowerCase().startsWith(key.toLowerCase())) : [];
+    const near = prefixed.length > 0 ? prefixed : bestD <= Math.max(2, Math.floor(key.length / 3)) ? [best] : [];
+    const hint = near.length > 0 ? `did you mean ${near.map((k) => `'${k}'`).join(' or ')}? ` : '';
+    throw new ValidationError({
+      path: [...path, key],
+      message: `unknown option '${key}'; ${hint}known options: ${known.join(', ')}`,
+    });
+  }
+}

@@ -1,4 +1,16 @@
 import { ValidationError } from '../core/errors.js';
+import {
+  CsvDecoder,
+  type CsvEncoding,
+  type CsvRecord,
+  CsvTokenizer,
+  checkCsvEncoding,
+  checkHeader,
+  parseCsvRecords,
+} from './csv-grammar.js';
+
+export type { CsvEncoding, CsvRecord } from './csv-grammar.js';
+
 import type { RctDataset } from './dataset.js';
 import type { RawValue } from './encoding.js';
 import type { TrialSchema } from './schema.js';
@@ -18,185 +30,47 @@ export type CsvSource =
   | AsyncIterable<string | Uint8Array>
   | Iterable<string | Uint8Array>;
 
-/** One parsed CSV data record with the line it ended on (1-based; the header is line 1). */
-export interface CsvRecord {
-  readonly values: readonly string[];
-  readonly line: number;
-}
-
-const FIELD_START = 0;
-const UNQUOTED = 1;
-const QUOTED = 2;
-/** Saw a quote inside a quoted field: the next character decides between an escaped quote and the closing one. */
-const QUOTE_IN_QUOTED = 3;
-type State = 0 | 1 | 2 | 3;
-
-/**
- * A push tokenizer for RFC 4180 CSV text arriving in chunks of any size: quoted fields (with delimiters, newlines
- * and `""` inside), CRLF, LF or CR line ends, and a leading BOM. No Node built-ins, so the same code reads files
- * under Node and `File`s in a browser. Blank lines are skipped.
- */
-class CsvTokenizer {
-  private state: State = FIELD_START;
-  private field = '';
-  private fieldQuoted = false;
-  private record: string[] = [];
-  private line = 1;
-  private quoteLine = 1;
-  private skipLf = false;
-  private first = true;
-  private readonly delim: string;
-
-  constructor(delimiter: string) {
-    if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-      throw new ValidationError({
-        path: ['delimiter'],
-        message: `expected one character other than a quote or a line end, got ${JSON.stringify(delimiter)}`,
-      });
-    }
-    this.delim = delimiter;
-  }
-
-  /** Tokenizes a chunk; returns the records it completed. */
-  push(chunk: string): CsvRecord[] {
-    const out: CsvRecord[] = [];
-    let s = chunk;
-    if (this.first && s.length > 0) {
-      this.first = false;
-      if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
-    }
-    const delim = this.delim;
-    const n = s.length;
-    let i = 0;
-    while (i < n) {
-      const c = s[i] as string;
-      if (this.skipLf) {
-        this.skipLf = false;
-        if (c === '\n') {
-          i++;
-          continue;
-        }
-      }
-      switch (this.state) {
-        case FIELD_START:
-        case UNQUOTED: {
-          if (c === delim) {
-            this.endField();
-            i++;
-          } else if (c === '\n' || c === '\r') {
-            this.endField();
-            this.endRecord(out);
-            this.line++;
-            this.skipLf = c === '\r';
-            i++;
-          } else if (c === '"') {
-            if (this.state === UNQUOTED) this.fail('a quote inside an unquoted field (quote the whole field)');
-            this.state = QUOTED;
-            this.fieldQuoted = true;
-            this.quoteLine = this.line;
-            i++;
-          } else {
-            let j = i + 1;
-            while (j < n) {
-              const d = s[j];
-              if (d === delim || d === '\n' || d === '\r' || d === '"') break;
-              j++;
-            }
-            this.field += s.slice(i, j);
-            this.state = UNQUOTED;
-            i = j;
-          }
-          break;
-        }
-        case QUOTED: {
-          const q = s.indexOf('"', i);
-          const end = q === -1 ? n : q;
-          const part = s.slice(i, end);
-          this.field += part;
-          for (let k = part.indexOf('\n'); k !== -1; k = part.indexOf('\n', k + 1)) this.line++;
-          if (q !== -1) this.state = QUOTE_IN_QUOTED;
-          i = end + 1;
-          break;
-        }
-        case QUOTE_IN_QUOTED: {
-          if (c === '"') {
-            this.field += '"';
-            this.state = QUOTED;
-            i++;
-          } else if (c === delim || c === '\n' || c === '\r') {
-            this.state = FIELD_START;
-          } else {
-            this.fail(`unexpected ${JSON.stringify(c)} after the closing quote of a field`);
-          }
-          break;
-        }
-      }
-    }
-    return out;
-  }
-
-  /** Ends the input; returns the last record if the text did not end with a line end. */
-  end(): CsvRecord[] {
-    if (this.state === QUOTED) this.fail(`a quoted field opened on line ${this.quoteLine} is never closed`);
-    const out: CsvRecord[] = [];
-    if (this.record.length > 0 || this.state !== FIELD_START || this.field !== '') {
-      this.endField();
-      this.endRecord(out);
-    }
-    return out;
-  }
-
-  private endField(): void {
-    this.record.push(this.field);
-    this.field = '';
-    this.state = FIELD_START;
-  }
-
-  private endRecord(out: CsvRecord[]): void {
-    const r = this.record;
-    this.record = [];
-    const quoted = this.fieldQuoted;
-    this.fieldQuoted = false;
-    if (r.length === 1 && !quoted && (r[0] as string).trim() === '') return;
-    out.push({ values: r, line: this.line });
-  }
-
-  private fail(message: string): never {
-    throw new ValidationError({ path: ['line', this.line], message: `malformed CSV: ${message}` });
-  }
-}
-
 /**
  * Every record of a complete CSV text as arrays of strings, by the library's tokenizer (RFC 4180 quoting, CRLF or
  * LF, a leading BOM dropped, blank lines skipped; no header handling, ragged records kept as they are). Malformed
  * quoting is a ValidationError naming the line of `text`.
  */
 export function parseCsvText(text: string, delimiter = ','): string[][] {
-  const tokenizer = new CsvTokenizer(delimiter);
-  const records = tokenizer.push(text);
-  for (const r of tokenizer.end()) records.push(r);
+  const records = parseCsvRecords(text, delimiter);
   const out: string[][] = new Array(records.length);
   for (let i = 0; i < records.length; i++) out[i] = (records[i] as CsvRecord).values as string[];
   return out;
 }
 
+/** Options of {@link readCsvRecords}. */
+export interface ReadCsvOptions {
+  /** Field delimiter. @default ',' */
+  delimiter?: string;
+  /**
+   * Text encoding of byte sources. Bytes that are not valid UTF-8 are an error naming the line unless this is
+   * `'latin1'` (read as windows-1252). Text chunks are used as they are. @default 'utf-8'
+   */
+  encoding?: CsvEncoding;
+}
+
 /**
- * Streams a CSV source's records: quote-aware (quoted commas and newlines), CRLF or LF, a UTF-8 BOM, blank lines
- * skipped. Yields the header first via `onHeader`, then each data record. Ragged rows are a ValidationError
- * naming the line.
+ * Streams a CSV source's records: quote-aware (quoted commas and newlines), CRLF, LF or CR line ends, a UTF-8 BOM,
+ * blank lines skipped. Yields the header first via `onHeader`, then each data record. Ragged rows, a column name
+ * given twice in the header and bytes that are not valid UTF-8 are ValidationErrors naming the line.
  */
 export async function* readCsvRecords(
   source: CsvSource,
   onHeader: (header: readonly string[]) => void,
-  options: { delimiter?: string } = {},
+  options: ReadCsvOptions = {},
 ): AsyncGenerator<CsvRecord> {
   const tokenizer = new CsvTokenizer(options.delimiter ?? ',');
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new CsvDecoder(checkCsvEncoding(options.encoding, ['encoding']));
   let header: string[] | undefined;
   function* take(records: CsvRecord[]): Generator<CsvRecord> {
     for (const rec of records) {
       if (header === undefined) {
         header = rec.values.map((h) => h.trim());
+        checkHeader(header);
         onHeader(header);
         continue;
       }
@@ -210,10 +84,10 @@ export async function* readCsvRecords(
     }
   }
   for await (const chunk of chunksOf(source)) {
-    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, tokenizer.currentLine, tokenizer.inQuotes);
     yield* take(tokenizer.push(text));
   }
-  yield* take(tokenizer.push(decoder.decode()));
+  yield* take(tokenizer.push(decoder.decode(new Uint8Array(0), tokenizer.currentLine, tokenizer.inQuotes, false)));
   yield* take(tokenizer.end());
   if (header === undefined)
     throw new ValidationError({ path: ['file'], message: 'the file is empty; expected a header line' });
@@ -287,13 +161,13 @@ async function* readWebStream(stream: ReadableStream<Uint8Array | string>): Asyn
 }
 
 /** Options for {@link loadCsv}. */
-export interface LoadCsvOptions {
-  /** Field delimiter. @default ',' */
-  delimiter?: string;
+export interface LoadCsvOptions extends ReadCsvOptions {
   /** Called every `progressEvery` rows with the number read so far. */
   onRows?: (rows: number) => void;
   /** @default 100000 */
   progressEvery?: number;
+  /** Receives notes about the data that are not errors, e.g. rare categories pooled (see `maxCategories`). */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -321,9 +195,12 @@ export async function loadCsv(
   const records = readCsvRecords(
     source,
     (header) => {
-      builder = new TableBuilder(header, schema);
+      builder = new TableBuilder(header, schema, options.onWarning);
     },
-    options.delimiter !== undefined ? { delimiter: options.delimiter } : {},
+    {
+      ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
+      ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
+    },
   );
   for await (const rec of records) {
     const b = builder as TableBuilder;

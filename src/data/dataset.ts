@@ -251,3 +251,37 @@ export function subsetRows(data: RctDataset, rows: ArrayLike<number>): RctDatase
     ...(data.encoding !== undefined ? { encoding: data.encoding } : {}),
   };
 }
+
+/**
+ * The same dataset with its arms renumbered to `names` (a model's treatment names, control first), matching arms
+ * by name rather than by position. An arm of `names` with no rows in the data, or an arm of the data missing from
+ * `names`, is a ValidationError naming both lists.
+ */
+export function alignTreatments(
+  data: RctDataset,
+  names: readonly string[],
+  path: readonly (string | number)[] = ['treatment'],
+): RctDataset {
+  const index = new Map(names.map((n, i) => [n, i]));
+  const missing = names.filter((n) => !data.treatmentNames.includes(n));
+  const unknown = data.treatmentNames.filter((n) => !index.has(n));
+  if (missing.length > 0 || unknown.length > 0 || data.treatmentNames[0] !== names[0]) {
+    const q = (l: readonly string[]) => l.map((s) => `'${s}'`).join(', ');
+    const parts = [
+      ...(missing.length > 0 ? [`not in the data: ${q(missing)}`] : []),
+      ...(unknown.length > 0 ? [`unknown to the model: ${q(unknown)}`] : []),
+      ...(missing.length === 0 && unknown.length === 0
+        ? [`control is '${names[0]}' in the model, '${data.treatmentNames[0]}' in the data`]
+        : []),
+    ];
+    throw new ValidationError({
+      path,
+      message: `the model's arms are ${q(names)}; the data's arms are ${q(data.treatmentNames)} (${parts.join('; ')})`,
+    });
+  }
+  if (data.treatmentNames.every((n, i) => names[i] === n) && data.treatmentNames.length === names.length) return data;
+  const remap = data.treatmentNames.map((n) => index.get(n) as number);
+  const treatment = new Int32Array(data.n);
+  for (let i = 0; i < data.n; i++) treatment[i] = remap[data.treatment[i] as number] as number;
+  return { ...data, treatment, treatmentNames: [...names] };
+}

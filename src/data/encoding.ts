@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/errors.js';
+import { shownValue, ValidationError } from '../core/errors.js';
 
 /** How one raw input column becomes encoded feature columns. */
 export type ColumnEncoding =
@@ -13,7 +13,24 @@ export type ColumnEncoding =
       readonly kind: 'categorical';
       /** The vocabulary, sorted; each category becomes one 0/1 column `name=category`. */
       readonly categories: readonly string[];
+      /**
+       * Whether an extra 0/1 column `name=(other)`, after the categories, holds every other value: set when the
+       * training data had more categories than `maxCategories` (the rare ones were pooled). Values never seen in
+       * training then go to it too.
+       */
+      readonly other?: boolean;
     };
+
+/** The label of the pooled column of rare categories in feature names (`city=(other)`). */
+export const OTHER_CATEGORY = '(other)';
+
+/** What to do with a categorical value the encoding does not know (and has no `(other)` column for). */
+export type UnknownCategory = 'error' | 'zero';
+
+/** Number of encoded columns of one raw column. */
+export function columnWidth(c: ColumnEncoding): number {
+  return c.kind === 'numeric' ? 1 : c.categories.length + (c.other === true ? 1 : 0);
+}
 
 /**
  * The recorded mapping from raw named columns to the encoded feature layout of an {@link RctDataset}.
@@ -28,7 +45,10 @@ export function encodedNames(encoding: FeatureEncoding): string[] {
   const names: string[] = [];
   for (const c of encoding.columns) {
     if (c.kind === 'numeric') names.push(c.name);
-    else for (const cat of c.categories) names.push(`${c.name}=${cat}`);
+    else {
+      for (const cat of c.categories) names.push(`${c.name}=${cat}`);
+      if (c.other === true) names.push(`${c.name}=${OTHER_CATEGORY}`);
+    }
   }
   return names;
 }
@@ -36,19 +56,37 @@ export function encodedNames(encoding: FeatureEncoding): string[] {
 /** A raw record value: a number, a numeric or categorical string, a boolean, or missing. */
 export type RawValue = string | number | boolean | null | undefined;
 
+/** Options of {@link encodeRecord}. */
+export interface EncodeRecordOptions {
+  /**
+   * A categorical value not in the encoding, in a column without an `(other)` column: `'error'` throws a
+   * ValidationError naming the column and value; `'zero'` encodes it as all zeros (no known category).
+   * @default 'error'
+   */
+  onUnknown?: UnknownCategory;
+}
+
 /**
  * Encodes one raw record (column name to value) into `out` (length = number of encoded features).
- * Unknown categories encode as all zeros (the user is treated like no known category); a missing numeric value
- * uses the column's `fill` if the training data had a missing-value policy, else it is an error.
+ * A categorical value the encoding does not know goes to the column's `(other)` column if it has one, else is an
+ * error (or all zeros with `onUnknown: 'zero'`); a non-finite or missing numeric value uses the column's `fill` if
+ * the training data had a missing-value policy, else it is an error.
  */
 export function encodeRecord(
   encoding: FeatureEncoding,
   record: Readonly<Record<string, RawValue>>,
   out?: Float32Array,
+  options: EncodeRecordOptions = {},
 ): Float32Array {
   const names = encoding.columns;
+  const onUnknown = options.onUnknown ?? 'error';
+  if (onUnknown !== 'error' && onUnknown !== 'zero')
+    throw new ValidationError({
+      path: ['onUnknown'],
+      message: `expected 'error' or 'zero', got ${JSON.stringify(onUnknown)}`,
+    });
   let width = 0;
-  for (const c of names) width += c.kind === 'numeric' ? 1 : c.categories.length;
+  for (const c of names) width += columnWidth(c);
   const x = out ?? new Float32Array(width);
   let k = 0;
   for (const c of names) {
@@ -59,17 +97,38 @@ export function encodeRecord(
         if (c.fill === undefined) {
           throw new ValidationError({
             path: ['record', c.name],
-            message: `expected a finite number, got ${raw === undefined || raw === null || raw === '' ? 'a missing value' : JSON.stringify(raw)}`,
+            message: `expected a finite number, got ${raw === undefined || raw === null || raw === '' ? 'a missing value' : shownValue(raw)}`,
           });
         }
         x[k++] = c.fill;
       } else x[k++] = v;
     } else {
-      const s = raw === undefined || raw === null ? '' : String(raw);
-      for (const cat of c.categories) x[k++] = cat === s ? 1 : 0;
+      const s = raw === undefined || raw === null ? '' : String(raw).trim();
+      let hit = false;
+      for (const cat of c.categories) {
+        const on = cat === s;
+        hit ||= on;
+        x[k++] = on ? 1 : 0;
+      }
+      if (c.other === true) x[k++] = hit ? 0 : 1;
+      else if (!hit && onUnknown === 'error') throw unknownCategory(c.name, s, c.categories, ['record', c.name]);
     }
   }
   return x;
+}
+
+/** The error for a categorical value not in the encoding. */
+export function unknownCategory(
+  column: string,
+  value: string,
+  categories: readonly string[],
+  path: readonly (string | number)[],
+): ValidationError {
+  const shown = categories.slice(0, 8).map((c) => JSON.stringify(c));
+  return new ValidationError({
+    path,
+    message: `unknown category ${shownValue(value)} of column '${column}'; expected one of ${shown.join(', ')}${categories.length > 8 ? ` (and ${categories.length - 8} more)` : ''}, or encode unknown values as zeros with onUnknown: 'zero' (--on-unknown zero)`,
+  });
 }
 
 function toNumber(raw: RawValue): number | undefined {
@@ -106,6 +165,9 @@ export function checkEncoding(value: unknown, path: string): FeatureEncoding {
           message: 'expected an array of strings',
         });
       }
+      if (col.other !== undefined && typeof col.other !== 'boolean') {
+        throw new ValidationError({ path: [path, 'columns', i, 'other'], message: 'expected a boolean' });
+      }
     } else {
       throw new ValidationError({ path: [path, 'columns', i, 'kind'], message: "expected 'numeric' or 'categorical'" });
     }
@@ -115,16 +177,23 @@ export function checkEncoding(value: unknown, path: string): FeatureEncoding {
 
 /**
  * Re-encodes a feature matrix from one encoding to another by column name: numeric columns are copied,
- * one-hot columns are matched by category (a category the target does not know sets no column; a target category
- * absent from the source stays 0). Used to score data loaded separately with a model's recorded encoding.
- * Throws ValidationError naming a target column the source lacks.
+ * one-hot columns are matched by category (a category the target does not know goes to the target's `(other)`
+ * column, else is an error naming it, or sets no column with `onUnknown: 'zero'`; a target category absent from
+ * the source stays 0). Used to score data loaded separately with a model's recorded encoding. Throws
+ * ValidationError naming a target column the source lacks.
  */
-export function reencodeFeatures(features: Float32Array, from: FeatureEncoding, to: FeatureEncoding): Float32Array {
+export function reencodeFeatures(
+  features: Float32Array,
+  from: FeatureEncoding,
+  to: FeatureEncoding,
+  options: EncodeRecordOptions = {},
+): Float32Array {
+  const onUnknown = options.onUnknown ?? 'error';
   const srcOffset = new Map<string, { col: ColumnEncoding; at: number }>();
   let at = 0;
   for (const c of from.columns) {
     srcOffset.set(c.name, { col: c, at });
-    at += c.kind === 'numeric' ? 1 : c.categories.length;
+    at += columnWidth(c);
   }
   const dFrom = at;
   const dTo = encodedNames(to).length;
@@ -149,19 +218,35 @@ export function reencodeFeatures(features: Float32Array, from: FeatureEncoding, 
       for (let i = 0; i < n; i++) out[i * dTo + o] = features[i * dFrom + src.at] as number;
       o += 1;
     } else {
-      const srcCats = src.col.kind === 'categorical' ? src.col.categories : undefined;
-      if (srcCats === undefined) {
+      const srcCol = src.col.kind === 'categorical' ? src.col : undefined;
+      if (srcCol === undefined) {
         throw new ValidationError({
           path: ['column', c.name],
           message: 'the model reads it as categories, the data holds numbers; list it in categorical',
         });
       }
-      c.categories.forEach((cat, t) => {
-        const s = srcCats.indexOf(cat);
-        if (s < 0) return;
-        for (let i = 0; i < n; i++) out[i * dTo + o + t] = features[i * dFrom + src.at + s] as number;
+      // Each source column goes to the target column of its category, else to the target's (other) column.
+      const target = (cat: string | undefined): number => {
+        const t = cat === undefined ? -1 : c.categories.indexOf(cat);
+        return t >= 0 ? t : c.other === true ? c.categories.length : -1;
+      };
+      const sources = [...srcCol.categories, ...(srcCol.other === true ? [undefined] : [])];
+      sources.forEach((cat, s) => {
+        const t = target(cat);
+        if (t < 0) {
+          if (onUnknown === 'zero') return;
+          for (let i = 0; i < n; i++) {
+            if ((features[i * dFrom + src.at + s] as number) !== 0)
+              throw unknownCategory(c.name, cat ?? OTHER_CATEGORY, c.categories, ['row', i, 'column', c.name]);
+          }
+          return;
+        }
+        for (let i = 0; i < n; i++) {
+          const k = i * dTo + o + t;
+          out[k] = (out[k] as number) + (features[i * dFrom + src.at + s] as number);
+        }
       });
-      o += c.categories.length;
+      o += columnWidth(c);
     }
   }
   return out;

@@ -1,9 +1,11 @@
-export type { CsvRecord, CsvSource, LoadCsvOptions } from './csv.js';
+export type { CsvEncoding, CsvRecord, CsvSource, LoadCsvOptions, ReadCsvOptions } from './csv.js';
 export { loadCsv, readCsvRecords } from './csv.js';
 export type { DatasetInput, RctDataset } from './dataset.js';
 export { createDataset, subsetRows } from './dataset.js';
-export type { ColumnEncoding, FeatureEncoding, RawValue } from './encoding.js';
-export { checkEncoding, encodedNames, encodeRecord, reencodeFeatures } from './encoding.js';
+export type { ColumnEncoding, EncodeRecordOptions, FeatureEncoding, RawValue, UnknownCategory } from './encoding.js';
+export { checkEncoding, encodedNames, encodeRecord, OTHER_CATEGORY, reencodeFeatures } from './encoding.js';
+export type { LeakageFinding, LeakageOptions, LeakageReason } from './leakage.js';
+export { findLeakage } from './leakage.js';
 export { datasetFromRows } from './rows.js';
 export type { TrialSchema } from './schema.js';
 export { hillstromSchema, starbucksSchema } from './schema.js';

@@ -17,7 +17,11 @@ import { TableBuilder } from './table.js';
  * );
  * ```
  */
-export function datasetFromRows(rows: readonly Readonly<Record<string, RawValue>>[], schema: TrialSchema): RctDataset {
+export function datasetFromRows(
+  rows: readonly Readonly<Record<string, RawValue>>[],
+  schema: TrialSchema,
+  options: { onWarning?: (message: string) => void } = {},
+): RctDataset {
   if (!Array.isArray(rows) || rows.length === 0) {
     throw new ValidationError({ path: ['rows'], message: 'expected a non-empty array of row objects' });
   }
@@ -26,7 +30,7 @@ export function datasetFromRows(rows: readonly Readonly<Record<string, RawValue>
     throw new ValidationError({ path: ['rows', 0], message: 'expected an object' });
   }
   const header = Object.keys(first);
-  const builder = new TableBuilder(header, schema);
+  const builder = new TableBuilder(header, schema, options.onWarning);
   rows.forEach((row, r) => {
     if (typeof row !== 'object' || row === null)
       throw new ValidationError({ path: ['row', r], message: 'expected an object' });

@@ -36,10 +36,17 @@ export interface TrialSchema {
   /** Columns never used as features (e.g. other outcomes that are not in `outcomes`). */
   readonly exclude?: readonly string[];
   /**
-   * Categorical feature columns, one-hot encoded with a recorded, sorted vocabulary; or `'auto'` to treat every
-   * feature column holding a non-numeric value as categorical. @default []
+   * Categorical feature columns, one-hot encoded with a recorded, sorted vocabulary; or `'auto'` to treat as
+   * categorical every feature column whose values are mostly not numbers (a value with a leading zero, as in
+   * `02134`, counts as text). A non-numeric value in a column that is mostly numbers is an error, as without
+   * `'auto'`. @default []
    */
   readonly categorical?: readonly string[] | 'auto';
+  /**
+   * Most categories one categorical column keeps: the most frequent ones; the others are pooled into one more
+   * column `name=(other)`, which also receives values never seen in training. A warning says so. @default 50
+   */
+  readonly maxCategories?: number;
   /** Column with a row identifier, kept as `ids`. */
   readonly id?: string;
   /** Column with the probability that the row received its arm. Defaults to the empirical arm shares. */

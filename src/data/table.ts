@@ -1,6 +1,6 @@
-import { ValidationError } from '../core/errors.js';
+import { shownNames, shownValue, ValidationError } from '../core/errors.js';
 import { createDataset, type RctDataset } from './dataset.js';
-import type { ColumnEncoding, FeatureEncoding, RawValue } from './encoding.js';
+import { type ColumnEncoding, encodedNames, type FeatureEncoding, OTHER_CATEGORY, type RawValue } from './encoding.js';
 import { Growable } from './growable.js';
 import type { TrialSchema } from './schema.js';
 
@@ -10,8 +10,6 @@ interface NumericColumn {
   index: number;
   values: Growable<Float64Array>;
   missing: number;
-  /** In `categorical: 'auto'` mode a numeric column may still turn categorical. */
-  auto: boolean;
 }
 interface CategoricalColumn {
   kind: 'categorical';
@@ -19,8 +17,42 @@ interface CategoricalColumn {
   index: number;
   codes: Growable<Int32Array>;
   vocab: Map<string, number>;
+  /** Rows per code. */
+  counts: number[];
 }
-type FeatureColumn = NumericColumn | CategoricalColumn;
+/**
+ * A column of `categorical: 'auto'` not decided yet: numbers and text codes are both kept, and the column is
+ * categorical at the end when most of its values are not numbers.
+ */
+interface AutoColumn {
+  kind: 'auto';
+  name: string;
+  index: number;
+  values: Growable<Float64Array>;
+  missing: number;
+  codes: Growable<Int32Array>;
+  vocab: Map<string, number>;
+  counts: number[];
+  numbers: number;
+  texts: number;
+  /** Where the first non-numeric value was, for the error if the column turns out numeric. */
+  firstText?: { path: (string | number)[]; raw: string };
+}
+type FeatureColumn = NumericColumn | CategoricalColumn | AutoColumn;
+
+/** Default of {@link TrialSchema.maxCategories}. */
+export const DEFAULT_MAX_CATEGORIES = 50;
+/**
+ * An auto column holding more distinct values than this while mostly numbers is decided numeric there and then,
+ * so numeric columns do not keep a vocabulary of every value.
+ */
+const AUTO_DECIDE_AT = 1000;
+
+/** Whether a text value reads as a number for auto-detection (a leading zero, as in `02134`, marks a code). */
+function looksNumeric(s: string): boolean {
+  if (/^[+-]?0\d/.test(s)) return false;
+  return Number.isFinite(Number(s));
+}
 
 /** Where a value came from, for error messages. */
 export interface RowLocation {
@@ -49,19 +81,23 @@ export class TableBuilder {
   private readonly ids: string[] | undefined;
   private readonly allowedArms: Set<string> | undefined;
   private readonly scale: number;
+  private readonly maxCategories: number;
   private rows = 0;
 
+  /** `onWarning` receives notes about the data that are not errors (e.g. rare categories pooled). */
   constructor(
     header: readonly string[],
     private readonly schema: TrialSchema,
+    private readonly onWarning: (message: string) => void = () => undefined,
   ) {
     checkSchema(schema);
+    this.maxCategories = schema.maxCategories ?? DEFAULT_MAX_CATEGORIES;
     const seen = new Map<string, number>();
     header.forEach((h, i) => {
       if (seen.has(h)) {
         throw new ValidationError({
-          path: ['header', h],
-          message: `column name '${h}' appears more than once (columns ${seen.get(h)} and ${i})`,
+          path: ['header', h.length > 40 ? `${h.slice(0, 40)}…` : h],
+          message: `column name ${shownValue(h, 40)} appears more than once (columns ${seen.get(h)} and ${i})`,
         });
       }
       seen.set(h, i);
@@ -71,7 +107,7 @@ export class TableBuilder {
       if (i === undefined) {
         throw new ValidationError({
           path: ['schema', role],
-          message: `column '${name}' not found; columns seen: ${header.map((h) => `'${h}'`).join(', ')}`,
+          message: `column '${name}' not found; columns seen: ${shownNames(header)}`,
         });
       }
       return i;
@@ -125,9 +161,22 @@ export class TableBuilder {
     }
     this.columns = featureNames.map((name) => {
       const index = find(name, 'features');
-      return categorical.has(name)
-        ? { kind: 'categorical', name, index, codes: new Growable(Int32Array), vocab: new Map() }
-        : { kind: 'numeric', name, index, values: new Growable(Float64Array), missing: 0, auto };
+      if (categorical.has(name))
+        return { kind: 'categorical', name, index, codes: new Growable(Int32Array), vocab: new Map(), counts: [] };
+      if (auto)
+        return {
+          kind: 'auto',
+          name,
+          index,
+          values: new Growable(Float64Array),
+          missing: 0,
+          codes: new Growable(Int32Array),
+          vocab: new Map(),
+          counts: [],
+          numbers: 0,
+          texts: 0,
+        };
+      return { kind: 'numeric', name, index, values: new Growable(Float64Array), missing: 0 };
     });
     this.propensity = this.propIdx !== undefined ? new Growable(Float32Array) : undefined;
     this.ids = this.idIdx !== undefined ? [] : undefined;
@@ -208,15 +257,11 @@ export class TableBuilder {
           message: "missing value; set the schema's missing option to 'zero' or 'mean' to allow it",
         });
       }
-      let code = col.vocab.get(s);
-      if (code === undefined) {
-        code = col.vocab.size;
-        col.vocab.set(s, code);
-      }
-      col.codes.push(code);
+      col.codes.push(intern(col, s));
       return;
     }
-    if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) {
+    const empty = raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
+    if (empty) {
       if ((this.schema.missing ?? 'error') === 'error') {
         throw new ValidationError({
           path,
@@ -225,42 +270,68 @@ export class TableBuilder {
       }
       col.missing++;
       col.values.push(Number.NaN);
+      if (col.kind === 'auto') col.codes.push(intern(col, ''));
+      return;
+    }
+    if (col.kind === 'auto') {
+      const s = str(raw);
+      const numeric = typeof raw === 'number' || typeof raw === 'boolean' || looksNumeric(s);
+      const v = typeof raw === 'number' ? raw : typeof raw === 'boolean' ? Number(raw) : Number(s);
+      if (numeric) col.numbers++;
+      else {
+        col.texts++;
+        col.firstText ??= { path, raw: s };
+      }
+      col.values.push(numeric ? v : Number.NaN);
+      col.codes.push(intern(col, s));
+      if (col.vocab.size > AUTO_DECIDE_AT && col.numbers > col.texts) this.decideNumeric(col);
       return;
     }
     const v = typeof raw === 'number' ? raw : typeof raw === 'boolean' ? Number(raw) : Number(raw.trim());
-    if (typeof raw === 'string' && !Number.isFinite(v) && col.auto && !/^[+-]?(nan|inf|infinity)$/i.test(raw.trim())) {
-      this.toCategorical(col);
-      this.addFeature(this.columns.find((c) => c.name === col.name) as FeatureColumn, raw, path);
-      return;
-    }
     if (!Number.isFinite(v)) {
       throw new ValidationError({
         path,
-        message: `expected a finite number, got ${JSON.stringify(String(raw))}${col.auto ? '' : ' (list the column in categorical if it holds categories)'}`,
+        message: `expected a finite number, got ${shownValue(raw)} (list the column in categorical if it holds categories)`,
       });
     }
     col.values.push(v);
   }
 
-  private toCategorical(col: NumericColumn): void {
-    const cat: CategoricalColumn = {
-      kind: 'categorical',
+  /** Turns an auto column numeric; a non-numeric value seen so far is the error a numeric column gives. */
+  private decideNumeric(col: AutoColumn): NumericColumn {
+    if (col.firstText !== undefined) {
+      throw new ValidationError({
+        path: col.firstText.path,
+        message: `expected a finite number, got ${shownValue(col.firstText.raw)} (column '${col.name}' holds mostly numbers, so categorical: 'auto' reads it as numbers; list it in categorical if it holds categories)`,
+      });
+    }
+    const num: NumericColumn = {
+      kind: 'numeric',
       name: col.name,
       index: col.index,
-      codes: new Growable(Int32Array),
-      vocab: new Map(),
+      values: col.values,
+      missing: col.missing,
     };
-    for (let i = 0; i < col.values.length; i++) {
-      const v = col.values.get(i);
-      const s = Number.isNaN(v) ? '' : String(v);
-      let code = cat.vocab.get(s);
-      if (code === undefined) {
-        code = cat.vocab.size;
-        cat.vocab.set(s, code);
-      }
-      cat.codes.push(code);
+    this.columns[this.columns.indexOf(col)] = num;
+    return num;
+  }
+
+  /** The final kind of every auto column: categorical when most of its values are not numbers. */
+  private decideAuto(): void {
+    for (const col of [...this.columns]) {
+      if (col.kind !== 'auto') continue;
+      if (col.texts > col.numbers) {
+        const cat: CategoricalColumn = {
+          kind: 'categorical',
+          name: col.name,
+          index: col.index,
+          codes: col.codes,
+          vocab: col.vocab,
+          counts: col.counts,
+        };
+        this.columns[this.columns.indexOf(col)] = cat;
+      } else this.decideNumeric(col);
     }
-    this.columns[this.columns.indexOf(col)] = cat;
   }
 
   private num(raw: RawValue, path: (string | number)[], allowMissing: boolean): number {
@@ -270,13 +341,14 @@ export class TableBuilder {
     }
     const v = typeof raw === 'number' ? raw : typeof raw === 'boolean' ? Number(raw) : Number(raw.trim());
     if (!Number.isFinite(v))
-      throw new ValidationError({ path, message: `expected a finite number, got ${JSON.stringify(String(raw))}` });
+      throw new ValidationError({ path, message: `expected a finite number, got ${shownValue(raw)}` });
     return v;
   }
 
   /** Validates what was read and builds the dataset. */
   finish(): RctDataset {
     if (this.rows === 0) throw new ValidationError({ path: ['data'], message: 'no data rows after the header' });
+    this.decideAuto();
     if (!this.armCodes.has(this.schema.control) || !this.seenArm(0)) {
       throw new ValidationError({
         path: ['schema', 'control'],
@@ -299,12 +371,13 @@ export class TableBuilder {
         if ((treatment[i] as number) < 0) treatment[i] = remap.get(treatment[i] as number) as number;
 
     const encCols: ColumnEncoding[] = [];
-    const width = this.columns.reduce((s, c) => s + (c.kind === 'numeric' ? 1 : c.vocab.size), 0);
+    const layouts = this.columns.map((c) => (c.kind === 'categorical' ? this.categoryLayout(c) : undefined));
+    const width = layouts.reduce((s, l) => s + (l === undefined ? 1 : l.width), 0);
     const n = this.rows;
     const features = new Float32Array(n * width);
     let offset = 0;
-    for (const col of this.columns) {
-      if (col.kind === 'numeric') {
+    for (const [ci, col] of this.columns.entries()) {
+      if (col.kind === 'numeric' || col.kind === 'auto') {
         let fill: number | undefined;
         if (col.missing > 0) {
           if (this.schema.missing === 'mean') {
@@ -327,20 +400,19 @@ export class TableBuilder {
         );
         offset++;
       } else {
-        const cats = [...col.vocab.keys()].sort(naturalCompare);
-        const pos = new Int32Array(col.vocab.size);
-        for (const [s, code] of col.vocab) pos[code] = cats.indexOf(s);
-        for (let i = 0; i < n; i++) features[i * width + offset + (pos[col.codes.get(i)] as number)] = 1;
-        encCols.push({ name: col.name, kind: 'categorical', categories: cats });
-        offset += cats.length;
+        const l = layouts[ci] as CategoryLayout;
+        for (let i = 0; i < n; i++) features[i * width + offset + (l.pos[col.codes.get(i)] as number)] = 1;
+        encCols.push(
+          l.other
+            ? { name: col.name, kind: 'categorical', categories: l.categories, other: true }
+            : { name: col.name, kind: 'categorical', categories: l.categories },
+        );
+        offset += l.width;
       }
     }
     const encoding: FeatureEncoding = { columns: encCols };
     const featureNames: string[] = [];
-    for (const c of encCols) {
-      if (c.kind === 'numeric') featureNames.push(c.name);
-      else for (const cat of c.categories) featureNames.push(`${c.name}=${cat}`);
-    }
+    featureNames.push(...encodedNames(encoding));
     const outcomes: Record<string, Float32Array> = Object.create(null);
     for (const o of this.outcomeIdx) outcomes[o.name] = o.values.view();
     return createDataset({
@@ -358,11 +430,65 @@ export class TableBuilder {
     });
   }
 
+  /**
+   * The one-hot layout of a categorical column: its categories sorted, at most `maxCategories` of them (the most
+   * frequent); the others pooled into a last `(other)` column, with a warning.
+   */
+  private categoryLayout(col: CategoricalColumn): CategoryLayout {
+    const all = [...col.vocab.keys()];
+    let kept = all;
+    const max = this.maxCategories;
+    if (all.length > max) {
+      kept = [...all]
+        .sort(
+          (a, b) =>
+            (col.counts[col.vocab.get(b) as number] as number) - (col.counts[col.vocab.get(a) as number] as number) ||
+            naturalCompare(a, b),
+        )
+        .slice(0, max);
+    }
+    const categories = kept.sort(naturalCompare);
+    const other = all.length > max;
+    const at = new Map(categories.map((c, i) => [c, i]));
+    const pos = new Int32Array(col.vocab.size);
+    let pooledRows = 0;
+    for (const [s, code] of col.vocab) {
+      const p = at.get(s);
+      pos[code] = p ?? categories.length;
+      if (p === undefined) pooledRows += col.counts[code] as number;
+    }
+    if (other) {
+      this.onWarning(
+        `column '${col.name}' has ${all.length} categories; kept the ${max} most frequent and pooled the other ${all.length - max} (${pooledRows} rows) into '${col.name}=${OTHER_CATEGORY}' (maxCategories)`,
+      );
+    }
+    return { categories, other, pos, width: categories.length + (other ? 1 : 0) };
+  }
+
   private seenArm(code: number): boolean {
     const t = this.treatmentCodes.view();
     for (let i = 0; i < t.length; i++) if (t[i] === code) return true;
     return false;
   }
+}
+
+interface CategoryLayout {
+  readonly categories: string[];
+  readonly other: boolean;
+  /** Column offset of each vocabulary code. */
+  readonly pos: Int32Array;
+  readonly width: number;
+}
+
+function intern(col: { vocab: Map<string, number>; counts: number[] }, s: string): number {
+  let code = col.vocab.get(s);
+  if (code === undefined) {
+    code = col.vocab.size;
+    col.vocab.set(s, code);
+    col.counts.push(0);
+  }
+  col.counts[code] = (col.counts[code] as number) + 1;
+  return code;
 }
 
 function str(v: RawValue): string {
@@ -410,6 +536,15 @@ function checkSchema(schema: TrialSchema): void {
     throw new ValidationError({
       path: ['schema', 'responseScale'],
       message: `expected a positive number, got ${schema.responseScale}`,
+    });
+  }
+  if (
+    schema.maxCategories !== undefined &&
+    !(Number.isInteger(schema.maxCategories) && (schema.maxCategories as number) >= 1)
+  ) {
+    throw new ValidationError({
+      path: ['schema', 'maxCategories'],
+      message: `expected an integer >= 1, got ${String(schema.maxCategories)}`,
     });
   }
   if (schema.missing !== undefined && !['error', 'zero', 'mean'].includes(schema.missing)) {

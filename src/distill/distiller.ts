@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, Rng } from '../core/rng.js';
-import { checkNumber } from '../core/validate.js';
+import { checkNumber, checkOptionKeys } from '../core/validate.js';
 import type { LossFn } from '../nn/losses.js';
 import { DenseNet } from '../nn/net.js';
 import { applyStandardizer, fitStandardizer } from '../nn/standardize.js';
@@ -48,6 +48,9 @@ export const defaultDistillerOptions = {
   seed: DEFAULT_SEED,
 } satisfies Omit<Required<DistillerOptions>, 'onEpochEnd'>;
 
+/** Every key of {@link DistillerOptions}. */
+export const distillerOptionKeys: readonly string[] = [...Object.keys(defaultDistillerOptions), 'onEpochEnd'];
+
 /** What the teacher (representation + clustering) says about each training row. */
 export interface DistillTeacher {
   /** Number of groups. */
@@ -79,6 +82,7 @@ export class Distiller {
 
   /** Trains the student. Refitting starts over. */
   async fit(features: Float32Array, d: number, teacher: DistillTeacher): Promise<this> {
+    checkOptionKeys(this.options, distillerOptionKeys);
     const o = { ...defaultDistillerOptions, ...this.options };
     checkOptions(o);
     if (!Number.isInteger(d) || d <= 0 || features.length % d !== 0) {

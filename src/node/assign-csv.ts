@@ -1,13 +1,11 @@
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { rename, unlink } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { ValidationError } from '../core/errors.js';
+import { shownNames, ValidationError } from '../core/errors.js';
 import type { Budget } from '../core/types.js';
 import { checkBudget } from '../core/validate.js';
-import { parseCsvText } from '../data/csv.js';
+import { CsvDecoder, type CsvEncoding, checkCsvEncoding, checkHeader, parseCsvRecords } from '../data/csv-grammar.js';
+import type { UnknownCategory } from '../data/encoding.js';
 import type { AllocationPolicy } from '../policy/policy.js';
+import { AtomicFile } from './atomic.js';
 import { csvChunks } from './chunks.js';
 import { WorkerPool } from './pool.js';
 import type { CsvLayout, CsvResult, CsvTask } from './score-worker.js';
@@ -28,6 +26,15 @@ export interface AssignCsvOptions {
   chunkBytes?: number;
   /** @default ',' */
   delimiter?: string;
+  /** Text encoding; bytes that are not valid UTF-8 are an error naming the line unless `'latin1'`. @default 'utf-8' */
+  encoding?: CsvEncoding;
+  /**
+   * A categorical value the policy does not know, in a column without an `(other)` column: an error naming the
+   * line (`'error'`) or all zeros (`'zero'`). @default 'error'
+   */
+  onUnknown?: UnknownCategory;
+  /** Names the output in errors (a missing folder, a read-only or full disk). @default 'output' */
+  outputLabel?: string;
   /** Called after each chunk with the rows written so far. */
   onProgress?: (rows: number) => void;
 }
@@ -41,9 +48,10 @@ export interface AssignCsvResult {
 
 /**
  * Scores a CSV file of users with a policy and writes `id,treatment` (treatment by name), streaming: the file is
- * cut into chunks of whole records, parsed, encoded and scored on worker threads, and written in order. Memory
- * stays bounded by the chunk size times the tasks in flight, whatever the file size. The output appears only when
- * complete (temporary file + rename); on error nothing is left behind.
+ * cut into chunks of whole records (by the same CSV grammar as {@link loadCsv}), parsed, encoded and scored on
+ * worker threads, and written in order. Memory stays bounded by the chunk size times the tasks in flight, whatever
+ * the file size. The output appears only when complete (temporary file + rename); on error nothing is left behind.
+ * Every error, from a worker too, is a ValidationError naming the file's line.
  *
  * @example
  * ```ts
@@ -55,40 +63,30 @@ export async function assignCsv(policy: AllocationPolicy, options: AssignCsvOpti
   policy.planFor(budget); // fail fast on an infeasible budget
   const workers = options.workers ?? Math.max(1, availableParallelism());
   const delimiter = options.delimiter ?? ',';
-  const tmp = join(dirname(options.output), `.${basename(options.output)}.${process.pid}.${Date.now()}.tmp`);
-  const ws = createWriteStream(tmp);
-  // A write still in flight when the stream is destroyed on error reports ERR_STREAM_DESTROYED: keep it off the
-  // process-wide uncaught path and surface any other stream error at the next write or at the end.
-  let streamError: Error | undefined;
-  ws.on('error', (e) => {
-    streamError ??= e;
-  });
+  const encoding = checkCsvEncoding(options.encoding, ['encoding']);
+  const out = await AtomicFile.open(options.output, options.outputLabel ?? 'output');
   let pool: WorkerPool | undefined;
   const counts = new Array<number>(policy.treatmentNames.length).fill(0);
   const names = policy.treatmentNames.map((s) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s));
   let rows = 0;
   const inFlight: Promise<CsvResult>[] = [];
-  const write = async (chunk: string | Uint8Array) => {
-    if (streamError !== undefined) throw streamError;
-    if (!ws.write(chunk)) await once(ws, 'drain');
-  };
   try {
     const drainOne = async () => {
       const res = (await inFlight.shift()) as CsvResult;
       if (!res.ok) {
         throw new ValidationError({
-          path: ['data row', rows + res.row, ...(res.column !== undefined ? ['column', res.column] : [])],
+          path: ['line', res.line, ...(res.column !== undefined ? ['column', res.column] : [])],
           message: res.message,
         });
       }
       if (res.text !== undefined) {
-        await write(res.text);
+        await out.write(res.text);
       } else if (res.arms !== undefined) {
         const lines: string[] = new Array(res.count);
         for (let r = 0; r < res.count; r++) {
           lines[r] = `${rows + r},${names[res.arms[r] as number]}\n`;
         }
-        await write(lines.join(''));
+        await out.write(lines.join(''));
       }
       for (let a = 0; a < counts.length; a++) counts[a] = (counts[a] as number) + (res.counts[a] as number);
       rows += res.count;
@@ -96,13 +94,23 @@ export async function assignCsv(policy: AllocationPolicy, options: AssignCsvOpti
     };
     for await (const piece of csvChunks(options.input, options.chunkBytes ?? 4 << 20)) {
       if ('header' in piece) {
-        const layout = csvLayout(policy, piece.header, options.idColumn, delimiter);
+        const layout = csvLayout(
+          policy,
+          piece.header,
+          options.idColumn,
+          delimiter,
+          encoding,
+          options.onUnknown ?? 'error',
+        );
         pool = new WorkerPool(scoreWorkerUrl(), { policy: policy.toJSON(), layout }, workers);
-        await write(`${options.idColumn ?? 'id'},treatment\n`);
+        await out.write(`${options.idColumn ?? 'id'},treatment\n`);
         continue;
       }
-      const task: CsvTask = { type: 'csv', bytes: piece.bytes, budget };
-      inFlight.push((pool as WorkerPool).run<CsvResult>(task, [piece.bytes.buffer as ArrayBuffer]));
+      const task: CsvTask = { type: 'csv', bytes: piece.bytes, line: piece.line, budget };
+      const p = (pool as WorkerPool).run<CsvResult>(task, [piece.bytes.buffer as ArrayBuffer]);
+      // A task may fail while an earlier one is awaited: mark it handled now, report it in order.
+      p.catch(() => undefined);
+      inFlight.push(p);
       if (inFlight.length >= 2 * workers) await drainOne();
     }
     if (pool === undefined)
@@ -111,18 +119,10 @@ export async function assignCsv(policy: AllocationPolicy, options: AssignCsvOpti
         message: 'the file is empty; expected a header line',
       });
     while (inFlight.length > 0) await drainOne();
-    ws.end();
-    await once(ws, 'finish');
-    if (streamError !== undefined) throw streamError;
-    await rename(tmp, options.output);
+    await out.commit();
     return { rows, armCounts: counts };
   } catch (e) {
-    for (const p of inFlight) p.catch(() => undefined);
-    if (!ws.destroyed) {
-      ws.destroy();
-      await once(ws, 'close').catch(() => undefined);
-    }
-    await unlink(tmp).catch(() => undefined);
+    await out.abort();
     throw e;
   } finally {
     await pool?.close();
@@ -134,9 +134,17 @@ function csvLayout(
   headerBytes: Uint8Array,
   idColumn: string | undefined,
   delimiter: string,
+  encoding: CsvEncoding,
+  onUnknown: UnknownCategory,
 ): CsvLayout {
-  const text = new TextDecoder().decode(headerBytes).replace(/^\uFEFF/, '');
-  const header = (parseCsvText(text, delimiter)[0] ?? []).map((h) => h.trim());
+  if (onUnknown !== 'error' && onUnknown !== 'zero')
+    throw new ValidationError({
+      path: ['onUnknown'],
+      message: `expected 'error' or 'zero', got ${JSON.stringify(onUnknown)}`,
+    });
+  const text = new CsvDecoder(encoding).decode(headerBytes, 1, false, false).replace(/^\uFEFF/, '');
+  const header = (parseCsvRecords(text, delimiter)[0]?.values ?? []).map((h) => h.trim());
+  checkHeader(header);
   const seen = new Map<string, number>();
   for (const [i, h] of header.entries()) seen.set(h, i);
   const columns = policy.encoding?.columns.map((c) => c.name) ?? policy.featureNames;
@@ -144,7 +152,7 @@ function csvLayout(
   if (missing.length > 0) {
     throw new ValidationError({
       path: ['header'],
-      message: `missing feature column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')}; columns seen: ${header.map((h) => `'${h}'`).join(', ')}`,
+      message: `missing feature column${missing.length > 1 ? 's' : ''} ${shownNames(missing)}; columns seen: ${shownNames(header)}`,
     });
   }
   let idIndex = -1;
@@ -153,9 +161,16 @@ function csvLayout(
     if (i === undefined)
       throw new ValidationError({
         path: ['--id', idColumn],
-        message: `column not found; columns seen: ${header.map((h) => `'${h}'`).join(', ')}`,
+        message: `column not found; columns seen: ${shownNames(header)}`,
       });
     idIndex = i;
   }
-  return { width: header.length, columnIndex: columns.map((c) => seen.get(c) as number), idIndex, delimiter };
+  return {
+    width: header.length,
+    columnIndex: columns.map((c) => seen.get(c) as number),
+    idIndex,
+    delimiter,
+    encoding,
+    onUnknown,
+  };
 }

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { RecordScanner } from '../data/csv-grammar.js';
 
 /** A piece of a CSV file that holds whole records only. */
 export interface CsvChunk {
@@ -6,27 +7,27 @@ export interface CsvChunk {
   readonly bytes: Uint8Array;
   /** 0-based index of the chunk in the file. */
   readonly index: number;
+  /** Line number (1-based, as the tokenizer counts lines over the whole file) of the chunk's first byte. */
+  readonly line: number;
 }
 
-const QUOTE = 0x22;
-const LF = 0x0a;
-
 /**
- * Splits a CSV file into chunks of whole records without parsing it: a newline ends a record exactly when the
- * number of double quotes before it is even (RFC 4180 escapes a quote by doubling it, which keeps the parity).
- * The first record (the header) comes first as `{ header }`. Chunks are at least `chunkBytes` long (but for the
- * last), so memory stays bounded whatever the file size, and each chunk can be parsed on its own, e.g. in a worker.
+ * Splits a CSV file into chunks of whole records without parsing it, at the record boundaries of the library's one
+ * CSV grammar ({@link RecordScanner}: LF, CRLF or a lone CR outside double quotes). The first record (the header)
+ * comes first as `{ header }`. Chunks are at least `chunkBytes` long (but for the last), so memory stays bounded
+ * whatever the file size, and each chunk can be parsed on its own, e.g. in a worker, starting on its `line`.
  */
 export async function* csvChunks(
   path: string,
   chunkBytes = 4 << 20,
 ): AsyncGenerator<{ header: Uint8Array } | CsvChunk> {
   const stream = createReadStream(path, { highWaterMark: Math.max(64, Math.min(1 << 20, chunkBytes)) });
+  const scanner = new RecordScanner();
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
-  let inQuotes = false;
   let headerDone = false;
   let index = 0;
+  let line = 1;
   const flush = (tail: Uint8Array): Uint8Array => {
     const out = new Uint8Array(pendingBytes + tail.length);
     let o = 0;
@@ -48,29 +49,22 @@ export async function* csvChunks(
     const buf = raw as Buffer;
     let start = 0;
     if (!headerDone) {
-      let i = 0;
-      for (; i < buf.length; i++) {
-        const b = buf[i] as number;
-        if (b === QUOTE) inQuotes = !inQuotes;
-        else if (b === LF && !inQuotes) break;
-      }
-      if (i === buf.length) {
+      const cut = scanner.scan(buf, 0, true);
+      if (cut < 0) {
         keep(buf);
         continue;
       }
       headerDone = true;
-      yield { header: flush(buf.subarray(0, i + 1)) };
-      start = i + 1;
+      yield { header: flush(buf.subarray(0, cut)) };
+      line = scanner.cutLine;
+      start = cut;
     }
-    let last = -1;
-    for (let i = start; i < buf.length; i++) {
-      const b = buf[i] as number;
-      if (b === QUOTE) inQuotes = !inQuotes;
-      else if (b === LF && !inQuotes) last = i;
-    }
-    if (last >= 0 && pendingBytes + (last + 1 - start) >= chunkBytes) {
-      yield { bytes: flush(buf.subarray(start, last + 1)), index: index++ };
-      keep(buf.subarray(last + 1));
+    const cut = scanner.scan(buf, start);
+    if (cut >= 0 && pendingBytes + (cut - start) >= chunkBytes) {
+      const bytes = flush(buf.subarray(start, cut));
+      if (bytes.length > 0) yield { bytes, index: index++, line };
+      line = scanner.cutLine;
+      keep(buf.subarray(cut));
     } else {
       keep(buf.subarray(start));
     }
@@ -79,5 +73,5 @@ export async function* csvChunks(
     if (pendingBytes > 0) yield { header: flush(new Uint8Array(0)) };
     return;
   }
-  if (pendingBytes > 0) yield { bytes: flush(new Uint8Array(0)), index: index++ };
+  if (pendingBytes > 0) yield { bytes: flush(new Uint8Array(0)), index: index++, line };
 }

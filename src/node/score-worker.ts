@@ -3,9 +3,10 @@
  * Started by {@link ParallelScorer} and {@link assignCsv}; not meant to be imported.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { shownValue } from '../core/errors.js';
 import type { Budget } from '../core/types.js';
-import { parseCsvText } from '../data/csv.js';
-import type { ColumnEncoding } from '../data/encoding.js';
+import { CsvDecoder, type CsvEncoding, parseCsvRecords } from '../data/csv-grammar.js';
+import { type ColumnEncoding, type UnknownCategory, unknownCategory } from '../data/encoding.js';
 import { AllocationPolicy } from '../policy/policy.js';
 import { decideRows } from './decide-rows.js';
 import { serializeError } from './pool.js';
@@ -24,6 +25,8 @@ export interface RangeTask {
 export interface CsvTask {
   type: 'csv';
   bytes: Uint8Array;
+  /** File line number of the chunk's first byte. */
+  line: number;
   budget: Budget;
 }
 
@@ -36,12 +39,15 @@ export interface CsvLayout {
   /** Header index of the id column, or -1 to number rows. */
   idIndex: number;
   delimiter: string;
+  encoding: CsvEncoding;
+  /** A categorical value the policy does not know (and has no `(other)` column for). */
+  onUnknown: UnknownCategory;
 }
 
 /** Result of a CSV task: formatted lines (when ids come from a column) or arms (when rows are numbered). */
 export type CsvResult =
   | { ok: true; count: number; counts: number[]; text?: Uint8Array; arms?: Int32Array }
-  | { ok: false; row: number; column?: string; message: string };
+  | { ok: false; line: number; column?: string; message: string };
 
 const data = workerData as { policy: unknown; layout?: CsvLayout };
 const policy = AllocationPolicy.fromJSON(data.policy);
@@ -49,7 +55,6 @@ const layout = data.layout;
 const columns: readonly ColumnEncoding[] =
   policy.encoding?.columns ?? policy.featureNames.map((name) => ({ name, kind: 'numeric' as const }));
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 const quotedNames = policy.treatmentNames.map(csvField);
 
 function csvField(s: string): string {
@@ -66,14 +71,18 @@ function runRange(t: RangeTask): number {
 
 function runCsv(t: CsvTask): CsvResult {
   const L = layout as CsvLayout;
-  const records = parseCsvText(decoder.decode(t.bytes), L.delimiter);
-  const n = records.length;
+  const text = new CsvDecoder(L.encoding).decode(t.bytes, t.line, false, false);
+  const parsed = parseCsvRecords(text, L.delimiter, t.line);
+  const n = parsed.length;
+  const records: (readonly string[])[] = new Array(n);
+  for (let r = 0; r < n; r++) records[r] = (parsed[r] as { values: readonly string[] }).values;
+  const lineOf = (r: number) => (parsed[r] as { line: number }).line;
   const d = policy.d;
   const x = new Float32Array(n * d);
   for (let r = 0; r < n; r++) {
     const rec = records[r] as string[];
     if (rec.length !== L.width)
-      return { ok: false, row: r, message: `expected ${L.width} fields as in the header, got ${rec.length}` };
+      return { ok: false, line: lineOf(r), message: `expected ${L.width} fields as in the header, got ${rec.length}` };
     let k = r * d;
     for (let c = 0; c < columns.length; c++) {
       const col = columns[c] as ColumnEncoding;
@@ -85,13 +94,23 @@ function runCsv(t: CsvTask): CsvResult {
         else
           return {
             ok: false,
-            row: r,
+            line: lineOf(r),
             column: col.name,
             message:
-              raw === '' ? 'missing value; expected a number' : `expected a finite number, got ${JSON.stringify(raw)}`,
+              raw === '' ? 'missing value; expected a number' : `expected a finite number, got ${shownValue(raw)}`,
           };
       } else {
-        for (const cat of col.categories) x[k++] = cat === raw ? 1 : 0;
+        let hit = false;
+        for (const cat of col.categories) {
+          const on = cat === raw;
+          hit ||= on;
+          x[k++] = on ? 1 : 0;
+        }
+        if (col.other === true) x[k++] = hit ? 0 : 1;
+        else if (!hit && L.onUnknown === 'error') {
+          const e = unknownCategory(col.name, raw, col.categories, []);
+          return { ok: false, line: lineOf(r), column: col.name, message: e.message };
+        }
       }
     }
   }

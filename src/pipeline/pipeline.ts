@@ -1,16 +1,25 @@
+import * as v from 'valibot';
+import { clustererOptionKeys } from '../clustering/options.js';
 import { InfeasibleBudgetError, NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, deriveSeed } from '../core/rng.js';
 import { type Budget, type BudgetAllocator, budgetTotal, type ProgressEvent } from '../core/types.js';
-import { checkBudget, checkFeatures, checkNumber, checkOneOf } from '../core/validate.js';
+import { checkBudget, checkFeatures, checkNumber, checkOneOf, checkOptionKeys } from '../core/validate.js';
 import { type RctDataset, subsetRows } from '../data/dataset.js';
-import { Distiller, type DistillerOptions } from '../distill/distiller.js';
+import { Distiller, type DistillerOptions, distillerOptionKeys } from '../distill/distiller.js';
 import { datasetFingerprint } from '../policy/fingerprint.js';
 import { AllocationPolicy, policyMetadata } from '../policy/policy.js';
 import type { RepresentationNetOptions } from '../representation/options.js';
+import { representationOptionKeys } from '../representation/options.js';
 import { RepresentationNet } from '../representation/representation.js';
+import { checkTrainingData } from '../representation/validate.js';
 import type { AllocationTable } from '../solver/allocation-table.js';
-import { GroupStats, type GroupStatsOptions } from '../solver/group-stats.js';
-import { StochasticBudgetSolver, type StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
+import { defaultGroupStatsOptions, GroupStats, type GroupStatsOptions } from '../solver/group-stats.js';
+import { checkJson } from '../solver/schema.js';
+import {
+  StochasticBudgetSolver,
+  type StochasticBudgetSolverOptions,
+  solverOptionKeys,
+} from '../solver/stochastic-solver.js';
 import { type DefaultClustererOptions, defaultClusterer } from './clusterer.js';
 import { costVariesWithinArms, crossFitNets, ensemblePredict, upliftSpace } from './crossfit.js';
 import { defaultBudgetGrid } from './grid.js';
@@ -126,6 +135,40 @@ function resolveDesign(o: HRCPipelineOptions): {
   return { crossFit, groupOn, statsFrom, shrinkage };
 }
 
+/** The envelope of {@link HRCPipeline.toJSON}; the policy inside has its own schema. */
+const pipelineSchema = v.strictObject({
+  kind: v.literal('HRCPipeline'),
+  formatVersion: v.literal(1),
+  params: v.strictObject({ seed: v.optional(v.pipe(v.number(), v.finite())) }),
+  state: v.strictObject({ policy: v.unknown() }),
+});
+
+const PIPELINE_KEYS = [
+  'representation',
+  'clustering',
+  'clusterer',
+  'stats',
+  'solver',
+  'budgets',
+  'distiller',
+  'crossFit',
+  'groupOn',
+  'statsFrom',
+  'shrinkage',
+  'seed',
+  'onProgress',
+] as const satisfies readonly (keyof HRCPipelineOptions)[];
+
+/** Rejects unknown keys of the pipeline's options and of each component's options, naming the nearest key. */
+function checkPipelineOptions(o: HRCPipelineOptions): void {
+  checkOptionKeys(o, PIPELINE_KEYS);
+  checkOptionKeys(o.representation, representationOptionKeys, ['representation']);
+  checkOptionKeys(o.clustering, clustererOptionKeys, ['clustering']);
+  checkOptionKeys(o.stats, Object.keys(defaultGroupStatsOptions), ['stats']);
+  checkOptionKeys(o.solver, solverOptionKeys, ['solver']);
+  checkOptionKeys(o.distiller, distillerOptionKeys, ['distiller']);
+}
+
 interface Fitted {
   policy: AllocationPolicy;
   teacher: Teacher | undefined;
@@ -154,6 +197,7 @@ export class HRCPipeline implements BudgetAllocator {
   readonly options: HRCPipelineOptions;
   private fitted: Fitted | undefined;
   private shrinkageFits: readonly ShrinkageFit[] = [];
+  private disposed = false;
 
   constructor(options: HRCPipelineOptions = {}) {
     this.options = options;
@@ -161,6 +205,8 @@ export class HRCPipeline implements BudgetAllocator {
 
   /** Runs all stages on a randomized trial. Refitting starts over. */
   async fit(train: RctDataset): Promise<this> {
+    checkPipelineOptions(this.options);
+    checkTrainingData(train);
     const seed = this.options.seed ?? DEFAULT_SEED;
     const progress = (stage: PipelineStage, message?: string) =>
       this.options.onProgress?.({ stage, ...(message !== undefined ? { message } : {}) });
@@ -264,6 +310,7 @@ export class HRCPipeline implements BudgetAllocator {
         }),
       });
       this.fitted = { policy, teacher, clusterer, groups, groupMap, d: train.d };
+      this.disposed = false;
       progress('done');
     } catch (e) {
       for (const n of teacher.nets) n.dispose();
@@ -379,13 +426,8 @@ export class HRCPipeline implements BudgetAllocator {
     };
     if (typeof json !== 'object' || json === null || j.kind !== 'HRCPipeline')
       throw new SerializationError("expected kind 'HRCPipeline'");
-    if (j.formatVersion !== 1)
-      throw new SerializationError(`unsupported HRCPipeline formatVersion ${String(j.formatVersion)}; expected 1`);
-    const state = j.state;
-    if (typeof state !== 'object' || state === null || Object.keys(state).join(',') !== 'policy') {
-      throw new SerializationError('HRCPipeline.state: expected exactly { policy }');
-    }
-    const policy = AllocationPolicy.fromJSON(state.policy);
+    checkJson(pipelineSchema, json, 'HRCPipeline');
+    const policy = AllocationPolicy.fromJSON(j.state?.policy);
     const seed = typeof j.params?.seed === 'number' ? j.params.seed : DEFAULT_SEED;
     const p = new HRCPipeline({ seed });
     p.fitted = {
@@ -401,12 +443,13 @@ export class HRCPipeline implements BudgetAllocator {
 
   /** Frees the representation network's tensors. */
   dispose(): void {
+    if (this.fitted !== undefined) this.disposed = true;
     for (const n of this.fitted?.teacher?.nets ?? []) n.dispose();
     this.fitted = undefined;
   }
 
   private need(method: string): Fitted {
-    if (this.fitted === undefined) throw new NotFittedError('HRCPipeline', method);
+    if (this.fitted === undefined) throw new NotFittedError('HRCPipeline', method, this.disposed);
     return this.fitted;
   }
 }

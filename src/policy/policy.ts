@@ -1,12 +1,20 @@
 import { SerializationError, ValidationError } from '../core/errors.js';
 import type { Budget } from '../core/types.js';
 import { checkBudget, describe } from '../core/validate.js';
-import { checkEncoding, encodedNames, encodeRecord, type FeatureEncoding, type RawValue } from '../data/encoding.js';
+import {
+  checkEncoding,
+  type EncodeRecordOptions,
+  encodedNames,
+  encodeRecord,
+  type FeatureEncoding,
+  type RawValue,
+} from '../data/encoding.js';
 import { AllocationTable } from '../solver/allocation-table.js';
 import { GroupStats } from '../solver/group-stats.js';
 import { StochasticBudgetSolver, type StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
 import { VERSION } from '../version.js';
 import { rowUniform } from './fingerprint.js';
+import { checkPolicyJson } from './schema.js';
 import { policyToSql, type ToSqlOptions } from './sql.js';
 import { StudentNet } from './student.js';
 
@@ -163,8 +171,19 @@ export class AllocationPolicy {
 
   /** The arm (0 = control) for one user: `x` is one row in the encoded feature layout. */
   decide(x: ArrayLike<number>, budget: Budget): number {
-    if (x.length < this.d)
-      throw new ValidationError({ path: ['x'], message: `expected ${this.d} features, got ${x.length}` });
+    if (x === null || typeof x !== 'object' || x.length !== this.d)
+      throw new ValidationError({
+        path: ['x'],
+        message: `expected ${this.d} features (${this.featureNames.slice(0, 4).join(', ')}${this.d > 4 ? ', ...' : ''}), got ${x === null || typeof x !== 'object' ? describe(x) : x.length}`,
+      });
+    for (let j = 0; j < this.d; j++) {
+      const v = x[j];
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new ValidationError({
+          path: ['x', j],
+          message: `feature '${this.featureNames[j]}' must be a finite number, got ${String(v)}`,
+        });
+    }
     const plan = this.planFor(budget);
     return this.pick(plan, x, 0);
   }
@@ -186,6 +205,13 @@ export class AllocationPolicy {
       });
     }
     const n = X.length / d;
+    for (let i = 0; i < X.length; i++) {
+      if (!Number.isFinite(X[i] as number))
+        throw new ValidationError({
+          path: ['X', 'row', Math.floor(i / d), 'feature', this.featureNames[i % d] as string],
+          message: `expected a finite number, got ${X[i]}`,
+        });
+    }
     const arms = out ?? new Int32Array(n);
     const plan = this.planFor(budget);
     if (this.table.shares !== undefined) {
@@ -202,7 +228,7 @@ export class AllocationPolicy {
    * One SQL query that scores a table of users where the data lives (DuckDB, Postgres, BigQuery, Spark SQL, Trino,
    * or standard SQL): standardization, the student's layers as arithmetic, argmax, and the plan's group-to-arm
    * lookup at `budget`. Returns `idColumn` and the treatment name per user. Throws ValidationError when the plan
-   * splits groups between arms (shares). See {@link policyToSql}.
+   * splits groups between arms (shares). See `policyToSql`.
    *
    * @example
    * ```ts
@@ -213,20 +239,24 @@ export class AllocationPolicy {
     return policyToSql(this, options);
   }
 
-  /** The arm for one user given raw named values (categoricals as strings), encoded as in training. */
-  decideRecord(record: Readonly<Record<string, RawValue>>, budget: Budget): number {
-    return this.decide(this.encode(record), budget);
+  /**
+   * The arm for one user given raw named values (categoricals as strings), encoded as in training. A category
+   * not seen in training is a ValidationError naming the column (unless the column pools rare values in an
+   * `(other)` column, or `options.onUnknown` is `'zero'`).
+   */
+  decideRecord(record: Readonly<Record<string, RawValue>>, budget: Budget, options: EncodeRecordOptions = {}): number {
+    return this.decide(this.encode(record, options), budget);
   }
 
   /** Encodes a raw record into the policy's feature layout (a shared buffer: copy it to keep it). */
-  encode(record: Readonly<Record<string, RawValue>>): Float32Array {
+  encode(record: Readonly<Record<string, RawValue>>, options: EncodeRecordOptions = {}): Float32Array {
     if (this.encoding === undefined) {
       throw new ValidationError({
         path: ['encoding'],
         message: 'this policy has no raw-column encoding; use decide() with encoded features',
       });
     }
-    return encodeRecord(this.encoding, record, this.recordBuf);
+    return encodeRecord(this.encoding, record, this.recordBuf, options);
   }
 
   /** Why a user gets their arm: group, group probabilities, the chosen arm and its uplift in the group. */
@@ -372,6 +402,7 @@ export class AllocationPolicy {
         throw new SerializationError(`policy is not valid JSON: ${(e as Error).message}`, { cause: e });
       }
     }
+    checkPolicyJson(value, POLICY_LIMITS.maxStudentParams);
     const j = value as {
       kind?: unknown;
       formatVersion?: unknown;
@@ -434,5 +465,16 @@ export class AllocationPolicy {
 
 /** Metadata for a new policy. */
 export function policyMetadata(extra: Omit<PolicyMetadata, 'libraryVersion' | 'createdAt'> = {}): PolicyMetadata {
-  return { libraryVersion: VERSION, createdAt: new Date().toISOString(), ...extra };
+  return { libraryVersion: VERSION, createdAt: createdAtNow(), ...extra };
+}
+
+/**
+ * The creation time stamped on artifacts: the current time, or `SOURCE_DATE_EPOCH` (seconds since 1970, the
+ * reproducible-builds convention) when that environment variable is set, so the same seed gives byte-identical
+ * files.
+ */
+export function createdAtNow(): string {
+  const env = typeof process !== 'undefined' ? process.env?.SOURCE_DATE_EPOCH : undefined;
+  if (env !== undefined && /^\d+$/.test(env.trim())) return new Date(Number(env.trim()) * 1000).toISOString();
+  return new Date().toISOString();
 }

@@ -5,7 +5,7 @@ import type { ColumnEncoding } from '../data/encoding.js';
 import type { AllocationPolicy } from './policy.js';
 import type { StudentNet } from './student.js';
 
-/** SQL dialects {@link policyToSql} knows; `ansi` is standard SQL with double-quoted identifiers. */
+/** SQL dialects {@link AllocationPolicy.toSQL} knows; `ansi` is standard SQL with double-quoted identifiers. */
 export type SqlDialect = 'ansi' | 'duckdb' | 'postgres' | 'bigquery' | 'spark' | 'trino';
 
 /** The dialects of {@link SqlDialect}. */
@@ -140,6 +140,10 @@ function inputExpressions(policy: AllocationPolicy, sx: Syntax): string[] {
     } else {
       const s = `COALESCE(CAST(${col} AS ${sx.text}), '')`;
       for (const cat of c.categories) out.push(`CASE WHEN ${s} = ${sx.str(cat)} THEN 1E0 ELSE 0E0 END`);
+      if (c.other === true) {
+        const known = c.categories.map((cat) => sx.str(cat)).join(', ');
+        out.push(known === '' ? '1E0' : `CASE WHEN ${s} IN (${known}) THEN 0E0 ELSE 1E0 END`);
+      }
     }
   }
   return out;
@@ -152,8 +156,9 @@ function inputExpressions(policy: AllocationPolicy, sx: Syntax): string[] {
  * double precision in the same order as {@link StudentNet} does, so an engine that evaluates it as written gives
  * `decideBatch`'s groups exactly (DuckDB does: no difference on 100,000 test users); an engine that reorders sums or
  * fuses multiply-adds may differ only for users whose two best groups are within float rounding of each other. A user with a missing numeric feature
- * (and no fill value in the encoding) gets NULL. Categorical columns are compared as text; unknown categories
- * encode as all zeros, as in `decideRecord`. Rows come back in no particular order.
+ * (and no fill value in the encoding) gets NULL. Categorical columns are compared as text (trimmed values
+ * are expected); a value the policy does not know goes to the column's `(other)` column if it has one, else encodes
+ * as all zeros (`decideRecord`'s `onUnknown: 'zero'`; SQL cannot raise the error `decideRecord` raises by default). Rows come back in no particular order.
  *
  * Run on DuckDB and PostgreSQL in the tests; the other dialects differ only in identifier quoting, string escapes
  * and type names. For PostgreSQL the steps are `MATERIALIZED` common table expressions (PostgreSQL 12 or later).

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../node/atomic.js';
 import { renderReport } from './report.js';
 import type { ReportInput, ReportOptions } from './types.js';
 
@@ -14,21 +14,6 @@ export interface WrittenReport {
   readonly decision?: { readonly markdown: string; readonly json: string };
   readonly charts: readonly string[];
   readonly warnings: readonly string[];
-}
-
-/**
- * Writes a string to `path` atomically: first to a temporary file beside it, then renamed over it, so a reader never
- * sees a half-written file.
- */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, text, 'utf8');
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED } from '../core/rng.js';
-import { checkNumber, checkOneOf, describe } from '../core/validate.js';
+import { checkNumber, checkOneOf, checkOptionKeys, describe } from '../core/validate.js';
 import { ACTIVATIONS, type Activation } from '../nn/dense.js';
 import type { EpochLog } from '../nn/train.js';
 
@@ -91,11 +91,18 @@ export const defaultRepresentationNetOptions = {
   seed: DEFAULT_SEED,
 } satisfies Omit<Required<RepresentationNetOptions>, 'onEpochEnd'>;
 
+/** Every key of {@link RepresentationNetOptions}. */
+export const representationOptionKeys: readonly string[] = [
+  ...Object.keys(defaultRepresentationNetOptions),
+  'onEpochEnd',
+];
+
 /** The serializable options (no callback). */
 export type RepresentationParams = typeof defaultRepresentationNetOptions;
 
 /** Merges with the defaults and validates; throws {@link ValidationError}. */
 export function resolveOptions(options: RepresentationNetOptions): RepresentationParams {
+  checkOptionKeys(options, representationOptionKeys);
   const { onEpochEnd: _cb, ...rest } = options;
   const o = { ...defaultRepresentationNetOptions, ...rest } as RepresentationParams;
   const hu = o.hiddenUnits;

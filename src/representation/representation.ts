@@ -63,6 +63,8 @@ export class RepresentationNet {
   private fitted: RepresentationState | undefined;
   private params: RepresentationParams | undefined;
 
+  private disposed = false;
+
   constructor(options: RepresentationNetOptions = {}) {
     this.options = options;
   }
@@ -244,6 +246,7 @@ export class RepresentationNet {
 
   /** Frees the weights. The model must be refitted (or reloaded) afterwards. Safe to call twice. */
   dispose(): void {
+    if (this.net !== undefined) this.disposed = true;
     this.net?.dispose();
     this.net = undefined;
     this.fitted = undefined;
@@ -252,7 +255,7 @@ export class RepresentationNet {
 
   private need(method: string): { net: DenseNet; state: RepresentationState; params: RepresentationParams } {
     if (this.net === undefined || this.fitted === undefined || this.params === undefined) {
-      throw new NotFittedError(KIND, method);
+      throw new NotFittedError(KIND, method, this.disposed);
     }
     return { net: this.net, state: this.fitted, params: this.params };
   }

@@ -1,5 +1,6 @@
 import { ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, Rng } from '../core/rng.js';
+import { checkOptionKeys } from '../core/validate.js';
 import { createDataset, type RctDataset } from '../data/dataset.js';
 
 /** Options of {@link simulateCouponTrial}. All optional. */
@@ -81,6 +82,7 @@ export const defaultCouponTrialOptions = {
  * ```
  */
 export function simulateCouponTrial(options: CouponTrialOptions = {}): SimulatedTrial {
+  checkOptionKeys(options, Object.keys(defaultCouponTrialOptions));
   const o = { ...defaultCouponTrialOptions, ...options };
   checkOptions(o);
   const rng = new Rng(o.seed);

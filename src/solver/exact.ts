@@ -100,7 +100,7 @@ export function detectMckp(problem: MipProblem): MckpStructure | string {
 /**
  * The built-in exact backend: multiple-choice knapsack problems (one arm per group, or integer shares of a group,
  * under one budget row) solved to proved optimality by dominance, LP convex hulls, reduced-cost fixing and a bounded
- * dynamic-programming search (see {@link MckpCore}). No dependency. Other problem shapes (chance and CVaR formulations) throw a
+ * dynamic-programming search (see `MckpCore`). No dependency. Other problem shapes (chance and CVaR formulations) throw a
  * {@link SolverError} with status `unsupported`: use `glpk` or `highs` for those.
  *
  * @example

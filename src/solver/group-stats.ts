@@ -1,7 +1,9 @@
 import { SerializationError, ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, Rng } from '../core/rng.js';
+import { checkOptionKeys } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
 import { readEnvelope, readInt, readNumbers, readStrings } from './json-util.js';
+import { checkJson, statsSchema } from './schema.js';
 
 /** Options of {@link GroupStats.from}. All optional. */
 export interface GroupStatsOptions {
@@ -42,8 +44,9 @@ export interface UpliftEstimate {
   readonly seCost: number;
 }
 
-const MOMENTS = ['count', 'weight', 'weight2', 'sumY', 'sumYY', 'sumC', 'sumCC', 'sumYC'] as const;
-type Moment = (typeof MOMENTS)[number];
+/** The names of the per-cell sums {@link GroupStats.moments} returns. */
+export type Moment = 'count' | 'weight' | 'weight2' | 'sumY' | 'sumYY' | 'sumC' | 'sumCC' | 'sumYC';
+const MOMENTS: readonly Moment[] = ['count', 'weight', 'weight2', 'sumY', 'sumYY', 'sumC', 'sumCC', 'sumYC'];
 
 /**
  * Sufficient statistics of a randomized trial per (group, arm): count, sum of weights and of squared weights,
@@ -87,6 +90,7 @@ export class GroupStats {
 
   /** Accumulates the statistics of `data` with rows assigned to `groups` (values in 0..k-1). */
   static from(data: RctDataset, groups: Int32Array, k: number, options: GroupStatsOptions = {}): GroupStats {
+    checkOptionKeys(options, Object.keys(defaultGroupStatsOptions), ['options']);
     const o = { ...defaultGroupStatsOptions, ...options };
     const m = data.treatmentNames.length;
     if (!Number.isInteger(k) || k < 1) throw new ValidationError({ path: ['k'], message: `expected k >= 1, got ${k}` });
@@ -328,6 +332,8 @@ export class GroupStats {
 
   /** Restores from {@link toJSON}; validates untrusted input and throws SerializationError. */
   static fromJSON(json: unknown): GroupStats {
+    // The schema checks every declared size against the stored arrays before anything is allocated.
+    checkJson(statsSchema, json, 'GroupStats');
     const { params, state } = readEnvelope(json, 'GroupStats', 1);
     const k = readInt(params.k, 'GroupStats.params.k', 1);
     const m = readInt(params.m, 'GroupStats.params.m', 1);

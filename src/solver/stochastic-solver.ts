@@ -1,7 +1,7 @@
 import { InfeasibleBudgetError, SolverError, ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, deriveSeed } from '../core/rng.js';
 import type { Budget, ProgressEvent } from '../core/types.js';
-import { checkNumber, checkOneOf } from '../core/validate.js';
+import { checkNumber, checkOneOf, checkOptionKeys } from '../core/validate.js';
 import { AllocationTable, type Formulation, type PlanStatus } from './allocation-table.js';
 import {
   applyConstraints,
@@ -73,6 +73,13 @@ export const defaultStochasticBudgetSolverOptions = {
   quantiles: [0.05, 0.5, 0.95] as readonly number[],
   seed: DEFAULT_SEED,
 };
+
+/** Every key of {@link StochasticBudgetSolverOptions}. */
+export const solverOptionKeys: readonly string[] = [
+  ...Object.keys(defaultStochasticBudgetSolverOptions),
+  'solver',
+  'onProgress',
+];
 
 /** What {@link StochasticBudgetSolver.solve} takes besides the stats. */
 export interface SolveRequest {
@@ -225,6 +232,7 @@ export class StochasticBudgetSolver {
     population: number;
     limits: ResolvedConstraints;
   } {
+    checkOptionKeys(this.options, solverOptionKeys);
     const o = { ...defaultStochasticBudgetSolverOptions, ...this.options };
     checkOneOf('formulation', o.formulation, ['expected', 'robust', 'chance', 'cvar'] as const);
     const method = checkOneOf('scenarioMethod', o.scenarioMethod, ['auto', 'normal', 'bootstrap'] as const);

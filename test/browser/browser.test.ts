@@ -21,7 +21,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLE = join(ROOT, 'examples/browser');
 const OUTPUT = join(ROOT, 'test-output');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HILLSTROM = join(ROOT, '../shared/data/hillstrom_email/hillstrom.csv');
+const HILLSTROM = join(ROOT, 'test/fixtures/hillstrom-3k.csv');
 const SEED = 7;
 const N_TRAIN = 4000;
 
@@ -241,7 +241,7 @@ describe.skipIf(!haveChromium)('examples/browser in headless Chromium', () => {
   });
 });
 
-/** `hrc-budget fit` on the first 3000 Hillstrom rows (the shared trial), as a user would run it. */
+/** `hrc-budget fit` on the committed 3000-row Hillstrom sample, as a user would run it. */
 async function fitWithCli(dir: string): Promise<string> {
   const text = await readFile(HILLSTROM, 'utf8');
   const csv = join(dir, 'hillstrom-3k.csv');

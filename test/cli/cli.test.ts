@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 import { oracleAssign, trueValue } from '../../src/sim/truth.js';
-import { buildDist } from '../helpers/build.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'dist/cli/main.js');
@@ -49,7 +48,6 @@ const columns = [
 ];
 
 beforeAll(() => {
-  buildDist();
   writeTrial(trainCsv, sim.train);
   writeTrial(usersCsv, sim.test);
 }, 180_000);

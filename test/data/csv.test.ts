@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
 import { loadCsv, parseCsvText } from '../../src/data/csv.js';
 import { hillstromSchema, starbucksSchema, type TrialSchema } from '../../src/data/schema.js';
+import { fixture, itWithFiles, sharedData } from '../helpers/shared.js';
 
-const SHARED = new URL('../../../shared/data/', import.meta.url).pathname;
+const HILLSTROM = sharedData('hillstrom_email/hillstrom.csv');
+const STARBUCKS = sharedData('starbucks_promotion/training.csv');
 const schema: TrialSchema = { treatment: 'arm', control: 'ctl', response: 'y', cost: 'c' };
 const armSchema: TrialSchema = { treatment: 'arm', control: 'ctl', response: 'y', armCost: { ctl: 0, treat: 1 } };
 
@@ -24,9 +26,33 @@ async function expectIssue(text: string, s: TrialSchema, pattern: RegExp, path?:
   if (path !== undefined) expect(ve.issues[0]?.path).toEqual(path);
 }
 
+describe('loadCsv on the committed samples of the trials', () => {
+  it('reads the Hillstrom sample (CRLF, quoted commas) with its arm counts', async () => {
+    const data = await loadCsv(fixture('hillstrom-3k.csv'), hillstromSchema);
+    expect(data.n).toBe(3000);
+    expect(data.treatmentNames).toEqual(['No E-Mail', 'Mens E-Mail', 'Womens E-Mail']);
+    const counts = [0, 0, 0];
+    for (const t of data.treatment) counts[t] = (counts[t] as number) + 1;
+    expect(counts.reduce((a, b) => a + b)).toBe(3000);
+    expect(Math.min(...counts)).toBeGreaterThan(900);
+    expect(data.featureNames).toContain('history_segment=7) $1,000 +');
+    expect(data.outcomes?.visit?.length).toBe(3000);
+    expect(data.d).toBe(18);
+    for (let i = 0; i < 100; i++) expect(data.cost[i]).toBe(data.treatment[i] === 0 ? 0 : 1);
+  });
+
+  it('reads the Starbucks sample', async () => {
+    const data = await loadCsv(fixture('starbucks-3k.csv'), starbucksSchema);
+    expect(data.n).toBe(3000);
+    expect(data.d).toBe(7);
+    expect(data.ids?.[0]).toBe('1');
+    expect(data.treatmentNames).toEqual(['No', 'Yes']);
+  });
+});
+
 describe('loadCsv on the shared trials', () => {
-  it('reads the Hillstrom e-mail test with its arm counts', async () => {
-    const data = await loadCsv(`${SHARED}hillstrom_email/hillstrom.csv`, hillstromSchema);
+  itWithFiles(HILLSTROM)('reads the Hillstrom e-mail test with its arm counts', async () => {
+    const data = await loadCsv(HILLSTROM, hillstromSchema);
     expect(data.n).toBe(64_000);
     expect(data.treatmentNames).toEqual(['No E-Mail', 'Mens E-Mail', 'Womens E-Mail']);
     const counts = [0, 0, 0];
@@ -39,8 +65,8 @@ describe('loadCsv on the shared trials', () => {
     for (let i = 0; i < 100; i++) expect(data.cost[i]).toBe(data.treatment[i] === 0 ? 0 : 1);
   });
 
-  it('reads the Starbucks promotion file', async () => {
-    const data = await loadCsv(`${SHARED}starbucks_promotion/training.csv`, starbucksSchema);
+  itWithFiles(STARBUCKS)('reads the Starbucks promotion file', async () => {
+    const data = await loadCsv(STARBUCKS, starbucksSchema);
     expect(data.n).toBe(84_534);
     expect(data.d).toBe(7);
     expect(data.ids?.[0]).toBe('1');
@@ -64,6 +90,75 @@ describe('loadCsv parsing', () => {
   it('detects categorical columns with categorical: auto', async () => {
     const data = await loadCsv(csv('arm,y,c,x,z\nctl,1,0,1,u\ntreat,0,2,2,v\n'), { ...schema, categorical: 'auto' });
     expect(data.featureNames).toEqual(['x', 'z=u', 'z=v']);
+  });
+
+  it('auto-detects only columns that are mostly not numbers; a bad cell in a numeric column is an error', async () => {
+    const rows = (cells: string[]) => cells.map((v, i) => `${i % 2 === 0 ? 'ctl' : 'treat'},1,0,${v}`).join('\n');
+    const s = { ...schema, categorical: 'auto' as const };
+    await expectIssue(
+      `arm,y,c,x\n${rows(['1', '2', 'abc', '4', '5'])}\n`,
+      s,
+      /got "abc" \(column 'x' holds mostly numbers/,
+      ['line', 4, 'column', 'x'],
+    );
+    await expectIssue(`arm,y,c,x\n${rows(['1', '2', '1e999', '4'])}\n`, s, /got "1e999"/, ['line', 4, 'column', 'x']);
+    const text = await loadCsv(csv(`arm,y,c,x\n${rows(['a', 'b', '3', 'a'])}\n`), s);
+    expect(text.featureNames).toEqual(['x=3', 'x=a', 'x=b']);
+  });
+
+  it('keeps a code with leading zeros as one category, as written', async () => {
+    const zips = ['02134', '02134', '90210', '02134', 'n/a', '02134'];
+    const text = `arm,y,c,zip\n${zips.map((z, i) => `${i % 2 === 0 ? 'ctl' : 'treat'},1,0,${z}`).join('\n')}\n`;
+    const data = await loadCsv(csv(text), { ...schema, categorical: 'auto' });
+    expect(data.featureNames).toEqual(['zip=02134', 'zip=90210', 'zip=n/a']);
+    expect(Array.from(data.features.filter((_, i) => i % 3 === 0))).toEqual([1, 1, 0, 1, 0, 1]);
+  });
+
+  it('caps the categories of a column, pooling the rare ones into (other) with a warning', async () => {
+    const lines = ['arm,y,c,user_id,seg'];
+    for (let i = 0; i < 400; i++) lines.push(`${i % 2 === 0 ? 'ctl' : 'treat'},1,0,u${i},${i % 3 === 0 ? 'a' : 'b'}`);
+    const warnings: string[] = [];
+    const data = await loadCsv(
+      csv(`${lines.join('\n')}\n`),
+      { ...schema, categorical: 'auto' },
+      {
+        onWarning: (w) => warnings.push(w),
+      },
+    );
+    expect(data.d).toBe(50 + 1 + 2);
+    expect(data.featureNames).toContain('user_id=(other)');
+    expect(data.encoding?.columns[0]).toMatchObject({ name: 'user_id', kind: 'categorical', other: true });
+    expect(warnings).toEqual([
+      "column 'user_id' has 400 categories; kept the 50 most frequent and pooled the other 350 (350 rows) into 'user_id=(other)' (maxCategories)",
+    ]);
+    const few = await loadCsv(csv(`${lines.join('\n')}\n`), {
+      ...schema,
+      categorical: ['user_id', 'seg'],
+      maxCategories: 3,
+    });
+    expect(few.featureNames.slice(0, 4)).toEqual(['user_id=u0', 'user_id=u1', 'user_id=u2', 'user_id=(other)']);
+    // Every row has exactly one 1 among the user_id columns; u3 and later are in (other).
+    for (let i = 0; i < few.n; i++) {
+      const row = Array.from(few.features.subarray(i * few.d, i * few.d + 4));
+      expect(row).toEqual(i < 3 ? [0, 1, 2].map((j) => (j === i ? 1 : 0)).concat([0]) : [0, 0, 0, 1]);
+    }
+  });
+
+  it('cuts a 1 MB single-line file in its error message', async () => {
+    const line = 'x'.repeat(1_000_000);
+    const err = await loadCsv(csv(line), schema).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as Error).message.length).toBeLessThan(400);
+    expect((err as Error).message).toMatch(/columns seen: 'x{40}…' \(1000000 characters\)/);
+    const dup = await loadCsv(csv(`${line},${line}\n1,2\n`), schema).catch((e: unknown) => e);
+    expect((dup as Error).message.length).toBeLessThan(400);
+  });
+
+  it('cuts a long value in an error message', async () => {
+    const long = 'z'.repeat(100_000);
+    const err = await loadCsv(csv(`arm,y,c,x\nctl,1,0,${long}\n`), schema).catch((e: unknown) => e);
+    expect((err as Error).message.length).toBeLessThan(400);
+    expect((err as Error).message).toMatch(/\(100000 characters\)/);
   });
 
   it('applies armCost, responseScale and empirical propensities', async () => {
@@ -137,6 +232,20 @@ describe('loadCsv bad input', () => {
   });
   it('rejects duplicate header names', () =>
     expectIssue('arm,y,c,x,x\nctl,1,0,1,2\n', schema, /appears more than once/));
+  it('names the line of bytes that are not UTF-8; reads them with encoding latin1', async () => {
+    const bytes = Buffer.from('arm,y,c,city\nctl,1,0,caf\u00e9\ntreat,0,2,caf\u00e8\n', 'latin1');
+    const err = await loadCsv(Readable.from([bytes]), { ...schema, categorical: ['city'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).issues[0]?.path).toEqual(['line', 2]);
+    expect((err as Error).message).toMatch(/0xE9 is not valid UTF-8/);
+    const data = await loadCsv(Readable.from([bytes]), { ...schema, categorical: ['city'] }, { encoding: 'latin1' });
+    expect(new Set(data.featureNames)).toEqual(new Set(['city=caf\u00e8', 'city=caf\u00e9']));
+  });
+  it('reads CR-only line ends', async () => {
+    const data = await loadCsv(csv('arm,y,c,x\rctl,1,0,1\rtreat,0,2,"a\rb"\r'), { ...schema, categorical: ['x'] });
+    expect(data.n).toBe(2);
+    expect(data.featureNames).toEqual(['x=1', 'x=a\rb']);
+  });
   it('names a file that cannot be read', async () => {
     await expect(loadCsv('/nonexistent/trial.csv', schema)).rejects.toThrow(/cannot be read/);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
-import { createDataset, subsetRows } from '../../src/data/dataset.js';
-import { encodeRecord } from '../../src/data/encoding.js';
+import { alignTreatments, createDataset, subsetRows } from '../../src/data/dataset.js';
+import { encodedNames, encodeRecord, reencodeFeatures } from '../../src/data/encoding.js';
 import { datasetFromRows } from '../../src/data/rows.js';
 import { trainTestSplit } from '../../src/data/split.js';
 import { summarize } from '../../src/data/summary.js';
@@ -68,7 +68,12 @@ describe('datasetFromRows', () => {
     const enc = data.encoding;
     if (enc === undefined) throw new Error('no encoding');
     expect(Array.from(encodeRecord(enc, { age: 50, city: 'a' }))).toEqual([50, 1, 0]);
-    expect(Array.from(encodeRecord(enc, { age: 50, city: 'unseen' }))).toEqual([50, 0, 0]);
+    expect(() => encodeRecord(enc, { age: 50, city: 'unseen' })).toThrow(
+      /record.city: unknown category "unseen" of column 'city'; expected one of "a", "b"/,
+    );
+    expect(Array.from(encodeRecord(enc, { age: 50, city: 'unseen' }, undefined, { onUnknown: 'zero' }))).toEqual([
+      50, 0, 0,
+    ]);
     expect(() => encodeRecord(enc, { city: 'a' })).toThrow(/record.age: expected a finite number/);
   });
   it('names the row of a bad value', () => {
@@ -119,5 +124,47 @@ describe('trainTestSplit and summarize', () => {
     expect(Array.from(sub.features.subarray(0, train.d))).toEqual(
       Array.from(train.features.subarray(5 * train.d, 6 * train.d)),
     );
+  });
+});
+
+describe('alignTreatments', () => {
+  const data = createDataset({
+    features: [[1], [2], [3], [4]],
+    treatment: [0, 1, 2, 1],
+    treatmentNames: ['none', 'a', 'c'],
+    response: [0, 1, 0, 1],
+    cost: [0, 1, 2, 1],
+  });
+  it('renumbers arms by name', () => {
+    const got = alignTreatments(data, ['none', 'c', 'a']);
+    expect(Array.from(got.treatment)).toEqual([0, 2, 1, 2]);
+    expect(got.treatmentNames).toEqual(['none', 'c', 'a']);
+  });
+  it('names both lists when an arm is missing or unknown', () => {
+    expect(() => alignTreatments(data, ['none', 'a', 'b'])).toThrow(
+      /the model's arms are 'none', 'a', 'b'; the data's arms are 'none', 'a', 'c' \(not in the data: 'b'; unknown to the model: 'c'\)/,
+    );
+    expect(() => alignTreatments(data, ['a', 'none', 'c'])).toThrow(ValidationError);
+  });
+});
+
+describe('encodeRecord with an (other) column', () => {
+  it('sends values not in the categories, unseen ones included, to (other)', () => {
+    const enc = { columns: [{ name: 'c', kind: 'categorical' as const, categories: ['a', 'b'], other: true }] };
+    expect(encodedNames(enc)).toEqual(['c=a', 'c=b', 'c=(other)']);
+    expect(Array.from(encodeRecord(enc, { c: 'b' }))).toEqual([0, 1, 0]);
+    expect(Array.from(encodeRecord(enc, { c: 'never seen' }))).toEqual([0, 0, 1]);
+  });
+});
+
+describe('reencodeFeatures', () => {
+  const from = { columns: [{ name: 'c', kind: 'categorical' as const, categories: ['a', 'b', 'z'] }] };
+  const X = Float32Array.from([1, 0, 0, 0, 0, 1]);
+  it('names a category the model does not know, unless onUnknown zero or an (other) column takes it', () => {
+    const to = { columns: [{ name: 'c', kind: 'categorical' as const, categories: ['a', 'b'] }] };
+    expect(() => reencodeFeatures(X, from, to)).toThrow(/row\.1\.column\.c: unknown category "z" of column 'c'/);
+    expect(Array.from(reencodeFeatures(X, from, to, { onUnknown: 'zero' }))).toEqual([1, 0, 0, 0]);
+    const withOther = { columns: [{ name: 'c', kind: 'categorical' as const, categories: ['a'], other: true }] };
+    expect(Array.from(reencodeFeatures(X, from, withOther))).toEqual([1, 0, 0, 1]);
   });
 });

@@ -9,6 +9,8 @@ import { main as merge } from '../../examples/experiment-merge.js';
 import { main as simulator } from '../../examples/experiment-simulator.js';
 import { main as starbucks } from '../../examples/experiment-starbucks.js';
 
+import { fixture } from '../helpers/shared.js';
+
 const dir = mkdtempSync(join(tmpdir(), 'hrc-experiments-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -46,7 +48,14 @@ describe('experiment scripts', () => {
 
   it('hillstrom: a slice of the file, one seed, two reference methods, with the CLI command', async () => {
     const out = join(dir, 'hillstrom');
-    const r = await hillstrom({ out, limit: 3000, seeds: [1], methods: ['uniform', 'random'], quiet: true, print });
+    const r = await hillstrom({
+      out,
+      data: fixture('hillstrom-3k.csv'),
+      seeds: [1],
+      methods: ['uniform', 'random'],
+      quiet: true,
+      print,
+    });
     expectReport(out);
     expect(r.run.data.treatmentNames).toEqual(['No E-Mail', 'Mens E-Mail', 'Womens E-Mail']);
     expect(r.run.cliCommand).toContain('compare');
@@ -58,7 +67,7 @@ describe('experiment scripts', () => {
     const out = join(dir, 'starbucks');
     const r = await starbucks({
       out,
-      limit: 3000,
+      data: fixture('starbucks-3k.csv'),
       seeds: [1],
       budgets: [0.015, 0.075],
       methods: ['hrc', 'uniform'],
@@ -75,7 +84,7 @@ describe('experiment scripts', () => {
   it('merge: runs over different seeds become one report summarized over all seeds', async () => {
     const a = join(dir, 'hill-a');
     const b = join(dir, 'hill-b');
-    const common = { limit: 3000, methods: ['uniform', 'random'] as const, quiet: true, print };
+    const common = { data: fixture('hillstrom-3k.csv'), methods: ['uniform', 'random'] as const, quiet: true, print };
     await hillstrom({ ...common, methods: [...common.methods], out: a, seeds: [1] });
     await hillstrom({ ...common, methods: [...common.methods], out: b, seeds: [2] });
     const out = join(dir, 'hill-merged');

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * Compiles src/ into dist/ so worker threads (which run compiled JavaScript) see the current sources.
+ * Compiles src/ into dist/ so worker threads (which run compiled JavaScript) see the current sources. Used by the
+ * benchmarks; the test suite builds once in its global setup (test/global-setup.ts).
  * Returns once dist/node/score-worker.js exists; throws with tsc's output otherwise.
  */
 export function buildDist(): void {

@@ -1,14 +1,14 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/rng.js';
+import { parseCsvRecords } from '../../src/data/csv-grammar.js';
 import { datasetFromRows } from '../../src/data/rows.js';
 import { assignCsv, csvChunks, ParallelScorer } from '../../src/node.js';
 import { AllocationPolicy, policyMetadata } from '../../src/policy/index.js';
 import { GroupStats, StochasticBudgetSolver } from '../../src/solver/index.js';
-import { buildDist } from '../helpers/build.js';
 import { linearStudent } from '../helpers/student.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hrc-scoring-'));
@@ -63,8 +63,6 @@ function toCsv(rows: Record<string, string | number>[], crlf = false): string {
   return `${cols.join(',')}${eol}${rows.map((r) => cols.map((c) => q(r[c] as string | number)).join(',')).join(eol)}${eol}`;
 }
 
-beforeAll(() => buildDist(), 180_000);
-
 describe('csvChunks', () => {
   it('cuts only at record boundaries, quoted newlines included', async () => {
     let text = 'a,b\n';
@@ -84,6 +82,33 @@ describe('csvChunks', () => {
     }
     expect(joined).toBe(text);
     expect(chunks).toBeGreaterThan(10);
+  });
+
+  it('cuts at the tokenizer’s record boundaries (LF, CRLF, lone CR, quotes), with its line numbers', async () => {
+    const r = new Rng(9);
+    const eols = ['\n', '\r\n', '\r'];
+    for (let trial = 0; trial < 12; trial++) {
+      const eol = trial < 3 ? (eols[trial] as string) : () => eols[r.int(3)] as string;
+      const end = () => (typeof eol === 'string' ? eol : eol());
+      let text = `a,b${end()}`;
+      for (let i = 0; i < 400; i++) {
+        const q = r.next() < 0.3 ? `"x${end()}""y"",${i}"` : `v${i}`;
+        text += `${i},${q}${end()}`;
+        if (r.next() < 0.05) text += end();
+      }
+      const file = join(dir, `grammar-${trial}.csv`);
+      writeFileSync(file, text);
+      const whole = parseCsvRecords(text);
+      const got: { values: readonly string[]; line: number }[] = [];
+      let joined = '';
+      for await (const c of csvChunks(file, 64 + r.int(300))) {
+        const s = new TextDecoder().decode('header' in c ? c.header : c.bytes);
+        joined += s;
+        got.push(...('header' in c ? parseCsvRecords(s) : parseCsvRecords(s, ',', c.line)));
+      }
+      expect(joined).toBe(text);
+      expect(got).toEqual(whole);
+    }
   });
 });
 
@@ -155,7 +180,97 @@ describe('assignCsv', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(ValidationError);
-    expect((err as ValidationError).issues[0]?.path).toEqual(['data row', 123, 'column', 'age']);
+    // Row 123 is on line 125 of the file (the header is line 1).
+    expect((err as ValidationError).issues[0]?.path).toEqual(['line', 125, 'column', 'age']);
     expect(readdirSync(dir).filter((f) => f.includes('bad-out'))).toEqual([]);
+  });
+
+  it('names the line of a category the policy does not know, or encodes it as zeros with onUnknown zero', async () => {
+    const { rows, policy } = await setup(400);
+    const input = join(dir, 'unknown-city.csv');
+    writeFileSync(input, toCsv(rows.map((r, i) => (i === 321 ? { ...r, city: 'atlantis' } : r))));
+    const output = join(dir, 'unknown-out.csv');
+    const err = await assignCsv(policy, { input, output, budget: { perUser: 1 }, workers: 2, chunkBytes: 900 }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).issues[0]?.path).toEqual(['line', 323, 'column', 'city']);
+    expect((err as Error).message).toMatch(/unknown category "atlantis" of column 'city'/);
+    const res = await assignCsv(policy, { input, output, budget: { perUser: 1 }, workers: 2, onUnknown: 'zero' });
+    expect(res.rows).toBe(400);
+  });
+
+  it('reads CR-only line ends as fit does', async () => {
+    const { rows, policy } = await setup(600);
+    const input = join(dir, 'cr.csv');
+    writeFileSync(input, toCsv(rows).replaceAll('\n', '\r'));
+    const output = join(dir, 'cr-out.csv');
+    const res = await assignCsv(policy, { input, output, budget: { perUser: 0.5 }, workers: 2, chunkBytes: 700 });
+    expect(res.rows).toBe(600);
+    const lines = readFileSync(output, 'utf8').trimEnd().split('\n');
+    rows.forEach((r, i) => {
+      expect(lines[i + 1]).toBe(`${i},${policy.treatmentNames[policy.decideRecord(r, { perUser: 0.5 })]}`);
+    });
+  });
+
+  it('rejects a header that names a column twice', async () => {
+    const { rows, policy } = await setup(50);
+    const input = join(dir, 'dup.csv');
+    const text = toCsv(rows);
+    writeFileSync(input, text.replace('\n', ',age\n').replaceAll(/\n(?!$)/g, ',1\n'));
+    const err = await assignCsv(policy, { input, output: join(dir, 'dup-out.csv'), budget: { perUser: 1 } }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as Error).message).toMatch(/column name "age" appears more than once/);
+  });
+
+  it('names the line of bytes that are not UTF-8, and reads them with encoding latin1', async () => {
+    const { rows, policy } = await setup(300);
+    const withIds = rows.map((r, i) => ({ ...r, uid: i === 200 ? 'caf\u00e9' : i === 201 ? 'caf\u00e8' : r.uid }));
+    const text = toCsv(withIds);
+    const bytes = Buffer.from(text, 'latin1');
+    const input = join(dir, 'latin1.csv');
+    writeFileSync(input, bytes);
+    const output = join(dir, 'latin1-out.csv');
+    const opts = { input, output, budget: { perUser: 1 }, idColumn: 'uid', workers: 2, chunkBytes: 600 } as const;
+    const err = await assignCsv(policy, opts).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).issues[0]?.path).toEqual(['line', 202]);
+    expect((err as Error).message).toMatch(/0xE9 is not valid UTF-8.*latin1/);
+    await assignCsv(policy, { ...opts, encoding: 'latin1' });
+    const lines = readFileSync(output, 'utf8').split('\n');
+    expect(lines[201]?.startsWith('caf\u00e9,')).toBe(true);
+    expect(lines[202]?.startsWith('caf\u00e8,')).toBe(true);
+  });
+
+  it('reports a worker’s malformed CSV as a ValidationError with the file’s line, not an unhandled rejection', async () => {
+    const { rows, policy } = await setup(3000);
+    const lines = toCsv(rows).split('\n');
+    lines[2500] = `${lines[2500]},"open`;
+    const input = join(dir, 'open-quote.csv');
+    writeFileSync(input, lines.join('\n'));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for (let run = 0; run < 3; run++) {
+        const err = await assignCsv(policy, {
+          input,
+          output: join(dir, 'open-out.csv'),
+          budget: { perUser: 1 },
+          workers: 2,
+          chunkBytes: 2000,
+        }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ValidationError);
+        // The same line as a parse of the whole file gives (the quote closes on the next line, in its city).
+        expect((err as ValidationError).issues[0]?.path).toEqual(['line', 2502]);
+        expect(() => parseCsvRecords(lines.join('\n'))).toThrow(/^line\.2502: /);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });

@@ -117,6 +117,52 @@ describe('AllocationPolicy', () => {
     }
   });
 
+  it('rejects tampered policies that would otherwise change decisions, naming the path', async () => {
+    const { policy } = await makePolicy([0.2, 0.4]);
+    const good = JSON.parse(JSON.stringify(policy));
+    expect(() => AllocationPolicy.fromJSON(structuredClone(good))).not.toThrow();
+    // biome-ignore lint/suspicious/noExplicitAny: the cases corrupt arbitrary paths of parsed JSON
+    const cases: [string, (j: any) => void, RegExp][] = [
+      ['scale 0', (j) => (j.state.student.scale[0] = 0), /state\.student\.scale\.0: expected a positive number/],
+      ['negative scale', (j) => (j.state.student.scale[1] = -2), /state\.student\.scale\.1/],
+      [
+        'duplicate treatment names',
+        (j) => (j.params.treatmentNames[2] = j.params.treatmentNames[1]),
+        /params\.treatmentNames: treatment '.*' appears more than once/,
+      ],
+      ['negative table cost', (j) => (j.state.table.state.cost[0] = -1), /state\.table\.state\.cost\.0/],
+      ['an extra key', (j) => (j.params.extra = 1), /params\.extra/],
+      ['a weight beyond float32', (j) => (j.state.student.layers[0].kernel[3] = 1e300), /kernel\.3/],
+      [
+        'replicates claimed but not stored',
+        (j) => (j.state.stats.params.replicates = 2e7),
+        /state\.stats.*(replicates|more than)/,
+      ],
+      [
+        'feature names out of the encoding order',
+        (j) => {
+          j.params.encoding = { columns: j.params.featureNames.map((name: string) => ({ name, kind: 'numeric' })) };
+          j.params.featureNames = [...j.params.featureNames].reverse();
+        },
+        /encoded names disagree with params\.featureNames/,
+      ],
+    ];
+    for (const [what, corrupt, message] of cases) {
+      const j = structuredClone(good);
+      corrupt(j);
+      const err = (() => {
+        try {
+          AllocationPolicy.fromJSON(j);
+        } catch (e) {
+          return e;
+        }
+        return new Error(`accepted: ${what}`);
+      })();
+      expect(err, what).toBeInstanceOf(SerializationError);
+      expect((err as Error).message, what).toMatch(message);
+    }
+  });
+
   it('re-solves for new budgets from its GroupStats', async () => {
     const { policy, test } = await makePolicy([0.1, 0.6]);
     const finer = await policy.withBudgets([0.1, 0.2, 0.3, 0.45, 0.6]);
@@ -206,6 +252,30 @@ describe('AllocationPolicy', () => {
       );
     }
     expect(() => policy.decideRecord({ city: 'a' }, { perUser: 0.5 })).toThrow(/record.age/);
+    // An unseen category is an error naming the column, unless onUnknown: 'zero' is asked for.
+    expect(() => policy.decideRecord({ city: 'zz', age: 30 }, { perUser: 0.5 })).toThrow(
+      /record.city: unknown category "zz" of column 'city'/,
+    );
+    const zeros = Float32Array.from(policy.featureNames, (n) => (n === 'age' ? 30 : 0));
+    expect(policy.decideRecord({ city: 'zz', age: 30 }, { perUser: 0.5 }, { onUnknown: 'zero' })).toBe(
+      policy.decide(zeros, { perUser: 0.5 }),
+    );
+  });
+
+  it('rejects rows with NaN, Infinity or the wrong number of features', async () => {
+    const { policy, test } = await makePolicy([0.3]);
+    const budget = { perUser: 0.3 };
+    const x = Array.from(test.features.subarray(0, test.d));
+    expect(() => policy.decide([...x, 1], budget)).toThrow(/expected \d+ features/);
+    expect(() => policy.decide(x.slice(1), budget)).toThrow(ValidationError);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const y = [...x];
+      y[2] = bad;
+      expect(() => policy.decide(y, budget)).toThrow(/x\.2: feature '.*' must be a finite number/);
+      const X = test.features.slice(0, 3 * test.d);
+      X[test.d + 1] = bad;
+      expect(() => policy.decideBatch(X, budget)).toThrow(/X\.row\.1\.feature/);
+    }
   });
 });
 
@@ -243,6 +313,22 @@ describe('AllocationPolicy with group shares', () => {
         const got = rows.filter((i) => a[i] === j).length / rows.length;
         expect(Math.abs(got - share)).toBeLessThan(0.06);
       }
+    }
+  });
+});
+
+describe('policyMetadata', () => {
+  it('stamps SOURCE_DATE_EPOCH as the creation time when it is set (byte-identical policies)', () => {
+    const before = process.env.SOURCE_DATE_EPOCH;
+    try {
+      process.env.SOURCE_DATE_EPOCH = '1700000000';
+      expect(policyMetadata({ seed: 1 }).createdAt).toBe('2023-11-14T22:13:20.000Z');
+      expect(JSON.stringify(policyMetadata({ seed: 1 }))).toBe(JSON.stringify(policyMetadata({ seed: 1 })));
+      delete process.env.SOURCE_DATE_EPOCH;
+      expect(Date.parse(policyMetadata().createdAt)).toBeGreaterThan(Date.parse('2024-01-01'));
+    } finally {
+      if (before === undefined) delete process.env.SOURCE_DATE_EPOCH;
+      else process.env.SOURCE_DATE_EPOCH = before;
     }
   });
 });

@@ -1,10 +1,13 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/rng.js';
+import type { FeatureEncoding } from '../../src/data/encoding.js';
 import { encodeRecord } from '../../src/data/encoding.js';
-import type { AllocationPolicy } from '../../src/policy/index.js';
+import { AllocationPolicy, policyMetadata, StudentNet } from '../../src/policy/index.js';
 import { type SQL_DIALECTS, sqlNumber } from '../../src/policy/sql.js';
-import { AllocationTable } from '../../src/solver/index.js';
+import { simulateCouponTrial } from '../../src/sim/simulator.js';
+import { AllocationTable, GroupStats, StochasticBudgetSolver } from '../../src/solver/index.js';
 import { ARMS, D, encoding, logits64, N, policyWith, type User, users } from './sql-fixture.js';
 
 let instance: DuckDBInstance;
@@ -18,7 +21,10 @@ beforeAll(async () => {
   people = users(N);
   X = new Float32Array(N * D);
   people.forEach((u, i) => {
-    encodeRecord(encoding, u as unknown as Record<string, number | string | null>, X.subarray(i * D, (i + 1) * D));
+    // SQL encodes an unknown city as all zeros; so does encodeRecord with onUnknown: 'zero'.
+    encodeRecord(encoding, u as unknown as Record<string, number | string | null>, X.subarray(i * D, (i + 1) * D), {
+      onUnknown: 'zero',
+    });
   });
   instance = await DuckDBInstance.create(':memory:', { threads: '2' });
   db = await instance.connect();
@@ -179,5 +185,66 @@ describe('toSQL dialects and errors', () => {
     ];
     for (const f of bad) expect(f).toThrow(ValidationError);
     expect(() => policy.toSQL({ table: 'u', idColumn: 'id', budget: { perUser: 0.01 } })).toThrow(/below/);
+  });
+});
+
+describe('AllocationPolicy.toSQL with an (other) column', () => {
+  it('sends values the policy does not know to (other), as decideRecord does', async () => {
+    const { train } = simulateCouponTrial({ nTrain: 3000, nTest: 10, seed: 5 });
+    const r = new Rng(4);
+    const k = 4;
+    const enc: FeatureEncoding = {
+      columns: [
+        { name: 'city', kind: 'categorical', categories: ['a', 'b'], other: true },
+        { name: 'age', kind: 'numeric' },
+      ],
+    };
+    const layer = {
+      inSize: 4,
+      outSize: k,
+      kernel: Float32Array.from({ length: 4 * k }, () => r.normal()),
+      bias: new Float32Array(k),
+      activation: 'linear' as const,
+    };
+    const s = new StudentNet([layer], new Float32Array(4), new Float32Array(4).fill(1));
+    const stats = GroupStats.from(
+      train,
+      Int32Array.from({ length: train.n }, () => r.int(k)),
+      k,
+    );
+    const table = await new StochasticBudgetSolver().solve(stats, { budgets: [1, 2], armNames: train.treatmentNames });
+    const p = new AllocationPolicy({
+      student: s,
+      table,
+      encoding: enc,
+      featureNames: ['city=a', 'city=b', 'city=(other)', 'age'],
+      treatmentNames: train.treatmentNames,
+      metadata: policyMetadata(),
+    });
+    const users = Array.from({ length: 200 }, (_, i) => ({
+      id: i,
+      city: ['a', 'b', 'zz', 'q'][i % 4] as string,
+      age: (i % 37) / 10,
+    }));
+    await db.run('CREATE TABLE other_users (id INTEGER, city VARCHAR, age DOUBLE)');
+    await db.run(`INSERT INTO other_users VALUES ${users.map((u) => `(${u.id}, '${u.city}', ${u.age})`).join(', ')}`);
+    const sql = p.toSQL({
+      table: 'other_users',
+      idColumn: 'id',
+      dialect: 'duckdb',
+      budget: { perUser: 1 },
+      includeIndices: true,
+    });
+    const cols = (await db.runAndReadAll(`${sql} ORDER BY 1`)).getColumnsJS() as [
+      number[],
+      string[],
+      number[],
+      number[],
+    ];
+    for (const u of users) {
+      const x = p.encode(u);
+      expect(x[2]).toBe(u.city === 'a' || u.city === 'b' ? 0 : 1);
+      expect(cols[2][u.id]).toBe(p.groupOf(x));
+    }
   });
 });

@@ -146,5 +146,12 @@ describe('GroupStats', () => {
       42,
     ];
     for (const b of bad) expect(() => GroupStats.fromJSON(b)).toThrow(SerializationError);
+    // A size claimed but not stored is rejected before it is allocated (2e7 replicates would reserve gigabytes).
+    const t0 = performance.now();
+    expect(() => GroupStats.fromJSON({ ...json, params: { ...json.params, replicates: 2e7 } })).toThrow(
+      /GroupStats: params\.replicates|declares more than|replicates/,
+    );
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(() => GroupStats.fromJSON({ ...json, extra: true })).toThrow(/GroupStats: extra/);
   });
 });

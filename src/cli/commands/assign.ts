@@ -1,15 +1,12 @@
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { ValidationError } from '../../core/errors.js';
+import { shownNames, ValidationError } from '../../core/errors.js';
 import type { Budget } from '../../core/types.js';
-import { readCsvRecords } from '../../data/csv.js';
-import { encodeRecord, type FeatureEncoding, type RawValue } from '../../data/encoding.js';
+import { type CsvEncoding, readCsvRecords } from '../../data/csv.js';
+import { encodeRecord, type FeatureEncoding, type RawValue, type UnknownCategory } from '../../data/encoding.js';
 import { Growable } from '../../data/growable.js';
 import { assignCsv } from '../../node/assign-csv.js';
+import { AtomicFile } from '../../node/atomic.js';
 import type { AllocationPolicy, HoldoutEstimate } from '../../policy/policy.js';
-import { readModelFile } from '../io.js';
+import { checkOutput, encodingOption, readModelFile } from '../io.js';
 import { type LoadedModel, loadModel } from '../methods.js';
 import type { Progress } from '../progress.js';
 import { fmt, textTable } from '../table.js';
@@ -22,6 +19,8 @@ export interface AssignArgs extends OnlineAssignArgs {
   netValue?: number;
   id?: string;
   workers?: number;
+  encoding?: string;
+  onUnknown?: UnknownCategory;
   out: string;
 }
 
@@ -46,6 +45,7 @@ export async function runAssign(a: AssignArgs, progress: Progress, print: (s: st
       message: '--holdout, --cap, --log and --fail-on-drift need --total-budget or --budget-per-user',
     });
   }
+  await checkOutput(a.out, { '--data': a.data, '--policy': a.policy });
   const model = loadModel(await readModelFile(a.policy));
   let counts: readonly number[];
   let names: readonly string[];
@@ -78,6 +78,9 @@ export async function runAssign(a: AssignArgs, progress: Progress, print: (s: st
       budget,
       ...(a.id !== undefined ? { idColumn: a.id } : {}),
       ...(a.workers !== undefined ? { workers: a.workers } : {}),
+      outputLabel: '--out',
+      ...(a.onUnknown !== undefined ? { onUnknown: a.onUnknown } : {}),
+      ...(encodingOption(a.encoding) !== undefined ? { encoding: encodingOption(a.encoding) as CsvEncoding } : {}),
       onProgress: (n) => progress.stage(`  ${n} rows`),
     });
     counts = res.armCounts;
@@ -163,20 +166,26 @@ async function assignInMemory(
   let header: readonly string[] = [];
   const buf = new Float32Array(d);
   progress.stage(`reading ${a.data}`);
-  for await (const rec of readCsvRecords(a.data, (h) => {
+  const onHeader = (h: readonly string[]) => {
     header = h;
     if (a.id !== undefined && !h.includes(a.id))
       throw new ValidationError({
         path: ['--id', a.id],
-        message: `column not found; columns seen: ${h.map((x) => `'${x}'`).join(', ')}`,
+        message: `column not found; columns seen: ${shownNames(h)}`,
       });
-  })) {
+  };
+  const textEncoding = encodingOption(a.encoding);
+  for await (const rec of readCsvRecords(
+    a.data,
+    onHeader,
+    textEncoding !== undefined ? { encoding: textEncoding } : {},
+  )) {
     const record: Record<string, RawValue> = Object.create(null);
     header.forEach((h, i) => {
       record[h] = rec.values[i];
     });
     try {
-      encodeRecord(encoding, record, buf);
+      encodeRecord(encoding, record, buf, a.onUnknown !== undefined ? { onUnknown: a.onUnknown } : {});
     } catch (e) {
       if (e instanceof ValidationError)
         throw new ValidationError({
@@ -191,22 +200,21 @@ async function assignInMemory(
   progress.stage(`assigning ${ids.length} users with ${model.method}`);
   const arms = await model.allocator.assign(Float32Array.from(feats.view()), { perUser: a.budgetPerUser as number });
   const counts = new Array<number>(model.treatmentNames.length).fill(0);
-  const tmp = join(dirname(a.out), `.${basename(a.out)}.${process.pid}.tmp`);
-  const ws = createWriteStream(tmp);
+  const out = await AtomicFile.open(a.out, '--out');
   try {
-    ws.write(`${a.id ?? 'id'},treatment\n`);
+    await out.write(`${a.id ?? 'id'},treatment\n`);
     const q = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+    const lines: string[] = [];
     for (let i = 0; i < arms.length; i++) {
       const arm = arms[i] as number;
       counts[arm] = (counts[arm] as number) + 1;
-      if (!ws.write(`${q(ids[i] as string)},${q(model.treatmentNames[arm] as string)}\n`)) await once(ws, 'drain');
+      lines.push(`${q(ids[i] as string)},${q(model.treatmentNames[arm] as string)}\n`);
+      if (lines.length >= 4096) await out.write(lines.splice(0).join(''));
     }
-    ws.end();
-    await once(ws, 'finish');
-    await rename(tmp, a.out);
+    await out.write(lines.join(''));
+    await out.commit();
   } catch (e) {
-    ws.destroy();
-    await unlink(tmp).catch(() => undefined);
+    await out.abort();
     throw e;
   }
   return { counts, rows: arms.length };

@@ -9,10 +9,12 @@ import { decisionSentences, sourceText } from '../../report/decision-words.js';
 import { planView } from '../../report/plan.js';
 import { writeReport } from '../../report/write.js';
 import type { Formulation } from '../../solver/allocation-table.js';
+import { encodingOption } from '../io.js';
 import { type MethodName, makeAllocator } from '../methods.js';
 import type { Progress } from '../progress.js';
 import { type SchemaArgs, schemaFromArgs } from '../schema-args.js';
 import { comparisonTable } from '../table.js';
+import { guardFeatures } from './features.js';
 import { hrcOptions } from './fit.js';
 import { distillationSummary } from './report-parts.js';
 
@@ -26,6 +28,8 @@ export interface CompareArgs extends SchemaArgs {
   k?: number;
   formulation?: Formulation;
   backend: BackendName;
+  /** Keep feature columns that look recorded after the treatment. */
+  allowLeakage?: boolean;
   out: string;
 }
 
@@ -34,7 +38,12 @@ export async function runCompare(a: CompareArgs, progress: Progress, print: (s: 
   await useBackend(a.backend);
   const schema = schemaFromArgs(a);
   progress.stage(`reading ${a.data}`);
-  const data = await loadCsv(a.data, schema);
+  const encoding = encodingOption(a.encoding);
+  const data = await loadCsv(a.data, schema, {
+    ...(encoding !== undefined ? { encoding } : {}),
+    onWarning: (w) => print(`warning: ${w}`),
+  });
+  guardFeatures(data, a.allowLeakage === true, print);
   const hrcRuns: HRCPipeline[] = [];
   const hrcSeeds: number[] = [];
   const factories: Record<string, (seed: number) => BudgetAllocator> = {};

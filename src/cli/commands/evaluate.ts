@@ -1,6 +1,7 @@
 import { ValidationError } from '../../core/errors.js';
 import { loadCsv } from '../../data/csv.js';
-import { encodedNames, reencodeFeatures } from '../../data/encoding.js';
+import { alignTreatments } from '../../data/dataset.js';
+import { encodedNames, reencodeFeatures, type UnknownCategory } from '../../data/encoding.js';
 import type { TrialSchema } from '../../data/schema.js';
 import { evaluatePolicy } from '../../eval/ipw.js';
 import { datasetFingerprint } from '../../policy/fingerprint.js';
@@ -12,7 +13,7 @@ import {
   decisionTable,
   sourceText,
 } from '../../report/decision-words.js';
-import { readModelFile, writeAtomic } from '../io.js';
+import { checkOutput, encodingOption, readModelFile, writeAtomic } from '../io.js';
 import { loadModel } from '../methods.js';
 import type { Progress } from '../progress.js';
 import { type SchemaArgs, schemaFromArgs } from '../schema-args.js';
@@ -28,6 +29,7 @@ export interface EvaluateArgs extends SchemaArgs {
   netValue?: number;
   /** Writes the decision summary's twins `<summary>.md` and `<summary>.json`. */
   summary?: string;
+  onUnknown?: UnknownCategory;
 }
 
 /**
@@ -35,6 +37,7 @@ export interface EvaluateArgs extends SchemaArgs {
  * each budget, with bootstrap intervals.
  */
 export async function runEvaluate(a: EvaluateArgs, progress: Progress, print: (s: string) => void): Promise<void> {
+  if (a.out !== undefined) await checkOutput(a.out, { '--data': a.data, '--policy': a.policy });
   const model = loadModel(await readModelFile(a.policy));
   const encoding = model.kind === 'policy' ? model.policy.encoding : model.encoding;
   const featureNames = model.kind === 'policy' ? model.policy.featureNames : model.featureNames;
@@ -47,13 +50,27 @@ export async function runEvaluate(a: EvaluateArgs, progress: Progress, print: (s
           ...rest,
           features: encoding.columns.map((c) => c.name),
           categorical: encoding.columns.filter((c) => c.kind === 'categorical').map((c) => c.name),
+          // Every category of the data is kept: the model's encoding decides which are known and which are (other).
+          maxCategories: Number.MAX_SAFE_INTEGER,
         }
       : { ...rest, features: featureNames, categorical: [] };
   progress.stage(`reading ${a.data}`);
-  const data = await loadCsv(a.data, schema);
+  const textEncoding = encodingOption(a.encoding);
+  const treatmentNames = model.kind === 'policy' ? model.policy.treatmentNames : model.treatmentNames;
+  // Arms are matched by name: the data's arms may come in another order, or differ (an error naming both lists).
+  const data = alignTreatments(
+    await loadCsv(a.data, schema, textEncoding !== undefined ? { encoding: textEncoding } : {}),
+    treatmentNames,
+    ['--data', 'column', schema.treatment],
+  );
   const features =
     encoding !== undefined && data.encoding !== undefined
-      ? reencodeFeatures(data.features, data.encoding, encoding)
+      ? reencodeFeatures(
+          data.features,
+          data.encoding,
+          encoding,
+          a.onUnknown !== undefined ? { onUnknown: a.onUnknown } : {},
+        )
       : data.features;
   const d = encoding !== undefined ? encodedNames(encoding).length : featureNames.length;
   if (features.length !== data.n * d)

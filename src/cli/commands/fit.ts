@@ -10,11 +10,12 @@ import type { HRCPipelineOptions } from '../../pipeline/index.js';
 import { HRCPipeline } from '../../pipeline/index.js';
 import type { AllocationPolicy, HoldoutEstimate } from '../../policy/policy.js';
 import type { Formulation } from '../../solver/allocation-table.js';
-import { writeAtomic } from '../io.js';
+import { checkOutput, encodingOption, writeAtomic } from '../io.js';
 import { type MethodName, makeAllocator } from '../methods.js';
 import type { Progress } from '../progress.js';
 import { type SchemaArgs, schemaFromArgs } from '../schema-args.js';
 import { fmt } from '../table.js';
+import { guardFeatures } from './features.js';
 
 export interface FitArgs extends SchemaArgs {
   data: string;
@@ -24,6 +25,8 @@ export interface FitArgs extends SchemaArgs {
   k?: number;
   formulation?: Formulation;
   backend: BackendName;
+  /** Keep feature columns that look recorded after the treatment. */
+  allowLeakage?: boolean;
   out: string;
   /** Write the HRC policy without its GroupStats (no re-solving off the budget grid). */
   slim?: boolean;
@@ -32,6 +35,8 @@ export interface FitArgs extends SchemaArgs {
    * budget is stored in its metadata, and `assign` prints it.
    */
   holdout?: number;
+  /** Stamp SOURCE_DATE_EPOCH (0 when unset) as the creation time, for byte-identical output. */
+  reproducible?: boolean;
 }
 
 /** The held-out value of a policy's plan at each of its grid budgets (IPW, bootstrap intervals). */
@@ -76,10 +81,17 @@ export function hrcOptions(
 
 /** `hrc-budget fit`: trains a method on a trial CSV and writes its policy file. */
 export async function runFit(a: FitArgs, progress: Progress, print: (s: string) => void): Promise<void> {
+  await checkOutput(a.out, { '--data': a.data });
+  if (a.reproducible === true) process.env.SOURCE_DATE_EPOCH ??= '0';
   await useBackend(a.backend);
   const schema = schemaFromArgs(a);
   progress.stage(`reading ${a.data}`);
-  const data = await loadCsv(a.data, schema);
+  const encoding = encodingOption(a.encoding);
+  const data = await loadCsv(a.data, schema, {
+    ...(encoding !== undefined ? { encoding } : {}),
+    onWarning: (w) => print(`warning: ${w}`),
+  });
+  guardFeatures(data, a.allowLeakage === true, print);
   print(formatSummary(summarize(data)));
   if (a.holdout !== undefined) {
     if (!(a.holdout > 0 && a.holdout < 1))
