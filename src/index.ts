@@ -133,6 +133,8 @@ export { Distiller, defaultDistillerOptions, softTargets } from './distill/index
 export type {
   AllocatorFactory,
   AssignAtBudget,
+  AuccDefinition,
+  AuccOptions,
   AuccResult,
   CalibrateSpendOptions,
   CompareOptions,
@@ -150,6 +152,7 @@ export type {
   Interval,
   PolicyEvaluation,
   PolicySetEvaluation,
+  QiniOptions,
   QiniResult,
   RankingOptions,
   RankingPoint,
@@ -158,6 +161,7 @@ export type {
   SummarizableRow,
   SummaryRow,
   TruthMetrics,
+  UpliftAucResult,
   WithSpendCalibrationOptions,
 } from './eval/index.js';
 export {
@@ -166,15 +170,18 @@ export {
   compare,
   costCurve,
   curveArea,
+  defaultAuccOptions,
   defaultCalibrateSpendOptions,
   defaultCompareOptions,
   defaultEvaluateOptions,
+  defaultQiniOptions,
   defaultRankingOptions,
   evaluatePolicies,
   evaluatePolicy,
   qini,
   summarizeResults,
   truthMetrics,
+  upliftAuc,
   withSpendCalibration,
 } from './eval/index.js';
 export type {
