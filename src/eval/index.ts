@@ -15,8 +15,16 @@ export { compare } from './compare.js';
 export { defaultCompareOptions } from './compare-options.js';
 export type { AssignAtBudget, CostCurve, CostCurveOptions, CostCurvePoint } from './costcurve.js';
 export { costCurve, curveArea } from './costcurve.js';
-export type { EomEstimator, EvaluateOptions, PolicyEvaluation, PolicySetEvaluation } from './ipw.js';
+export type {
+  EomEstimator,
+  EvaluateOptions,
+  PolicyEvaluation,
+  PolicySetEvaluation,
+  PolicyValueEstimator,
+} from './ipw.js';
 export { defaultEvaluateOptions, evaluatePolicies, evaluatePolicy } from './ipw.js';
+export type { CrossFitOptions, CrossFitOutcomes, OutcomePredictions } from './outcome-model.js';
+export { crossFitOutcomes, defaultCrossFitOptions } from './outcome-model.js';
 export type { QiniOptions, QiniResult } from './qini.js';
 export { defaultQiniOptions, qini } from './qini.js';
 export type { RankingOptions, RankingPoint } from './ranking.js';
