@@ -163,11 +163,12 @@ export function evaluatePolicies(
       : o.outcomePredictions !== undefined
         ? checkPredictions(o.outcomePredictions, n, m)
         : crossFitOutcomes(test, { folds: o.folds, ridge: o.ridge, seed: o.seed, ...outcomeOption(o.outcome) });
+  const psi = mu === null ? null : drScores(mu, test.treatment, y, c, w, m);
   // Per policy (0..k-1; all-control is k) and assigned arm: users assigned, and the matched rows' sums of w, w y, w c;
   // after those, per policy, the sums of the doubly robust scores of response and cost.
   const drAt = (k + 1) * m * 4;
   const sums = (rows: Int32Array | null): Float64Array => {
-    const s = new Float64Array(drAt + (mu === null ? 0 : (k + 1) * 2));
+    const s = new Float64Array(drAt + (psi === null ? 0 : (k + 1) * 2));
     const len = rows === null ? n : rows.length;
     for (let r = 0; r < len; r++) {
       const i = rows === null ? r : (rows[r] as number);
@@ -179,17 +180,11 @@ export function evaluatePolicies(
         const arm = p === k ? 0 : ((assignments[p] as Int32Array)[i] as number);
         const o4 = (p * m + arm) * 4;
         s[o4] = (s[o4] as number) + 1;
-        if (mu !== null) {
-          let sr = mu.response[i * m + arm] as number;
-          let sc = mu.cost[i * m + arm] as number;
-          if (arm === t) {
-            sr += wi * (yi - sr);
-            sc += wi * (ci - sc);
-          }
-          s[drAt + 2 * p] = (s[drAt + 2 * p] as number) + sr;
-          s[drAt + 2 * p + 1] = (s[drAt + 2 * p + 1] as number) + sc;
+        if (psi !== null) {
+          s[drAt + 2 * p] = (s[drAt + 2 * p] as number) + (psi.response[i * m + arm] as number);
+          s[drAt + 2 * p + 1] = (s[drAt + 2 * p + 1] as number) + (psi.cost[i * m + arm] as number);
         }
-        if (arm !== t) continue;
+        if (psi !== null || arm !== t) continue; // the weighted sums serve the EOM estimators only
         s[o4 + 1] = (s[o4 + 1] as number) + wi;
         s[o4 + 2] = (s[o4 + 2] as number) + wi * yi;
         s[o4 + 3] = (s[o4 + 3] as number) + wi * ci;
@@ -307,6 +302,29 @@ function prepare(test: RctDataset, outcome: string | undefined) {
     for (let i = 0; i < n; i++) w[i] = n / (counts[test.treatment[i] as number] as number);
   }
   return { n, m, y, c: test.cost, w };
+}
+
+/**
+ * Each row's doubly robust score in each arm j: mu_j(x_i), plus w_i (y_i - mu_j(x_i)) when j is the arm the row
+ * received; a policy's value is the mean over rows of the scores of the arms it assigns.
+ */
+function drScores(
+  mu: OutcomePredictions,
+  treatment: Int32Array,
+  y: ArrayLike<number>,
+  c: ArrayLike<number>,
+  w: Float64Array,
+  m: number,
+): { response: Float64Array; cost: Float64Array } {
+  const n = treatment.length;
+  const response = Float64Array.from(mu.response);
+  const cost = Float64Array.from(mu.cost);
+  for (let i = 0; i < n; i++) {
+    const o = i * m + (treatment[i] as number);
+    response[o] = (response[o] as number) + (w[i] as number) * ((y[i] as number) - (response[o] as number));
+    cost[o] = (cost[o] as number) + (w[i] as number) * ((c[i] as number) - (cost[o] as number));
+  }
+  return { response, cost };
 }
 
 /** `{ outcome }` when an outcome is named, else `{}` (exact optional properties). */
