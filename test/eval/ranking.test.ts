@@ -177,6 +177,45 @@ describe('aucc definitions', () => {
     expect(n).toBe(reversed.n);
   });
 
+  it("matches DFCL's row-by-row rule on untied scores", () => {
+    const { test, roi } = twoArm(24, 3000);
+    const rng = new Rng(8);
+    const scores = Float64Array.from(roi, (v) => v + 1e-3 * rng.next()); // distinct
+    const order = Array.from({ length: test.n }, (_, i) => i).sort(
+      (a, b) => (scores[b] as number) - (scores[a] as number),
+    );
+    let nT = 0;
+    let nC = 0;
+    for (const i of order) test.treatment[i] === 1 ? nT++ : nC++;
+    const mean = (col: Float32Array, arm: number) =>
+      order.filter((i) => test.treatment[i] === arm).reduce((s, i) => s + (col[i] as number), 0) /
+      (arm === 1 ? nT : nC);
+    const totR = mean(test.response, 1) - mean(test.response, 0);
+    const totC = mean(test.cost, 1) - mean(test.cost, 0);
+    for (const q of [5, 20]) {
+      let cT = 0;
+      let cC = 0;
+      let rT = 0;
+      let rC = 0;
+      let j = 1;
+      let sum = 0;
+      order.forEach((i, r) => {
+        if (test.treatment[i] === 1) {
+          cT += test.cost[i] as number;
+          rT += test.response[i] as number;
+        } else {
+          cC += test.cost[i] as number;
+          rC += test.response[i] as number;
+        }
+        if (r === order.length - 1 || (j < q && cT / nT - cC / nC >= (totC / q) * j)) {
+          sum += rT / nT - rC / nC;
+          j++;
+        }
+      });
+      expect(aucc(scores, test, { definition: 'dfcl', quantiles: q }).area).toBeCloseTo(sum / (totR * (q + 1)), 9);
+    }
+  });
+
   it('rejects a bad definition or number of quantiles', () => {
     expect(() => aucc(sixScores, six(), { definition: 'paper' as 'dfcl' })).toThrow(ValidationError);
     expect(() => aucc(sixScores, six(), { definition: 'paper' as 'dfcl' })).toThrow(/^definition: expected one of/);
