@@ -2,6 +2,7 @@ import { ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, Rng } from '../core/rng.js';
 import { checkNumber, checkOneOf, describe } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
+import { crossFitOutcomes, type OutcomePredictions, outcomeColumn } from './outcome-model.js';
 import { type Interval, percentileInterval } from './stats.js';
 
 /**
@@ -15,10 +16,20 @@ import { type Interval, percentileInterval } from './stats.js';
  */
 export type EomEstimator = 'hajek' | 'ipw' | 'stratified';
 
+/**
+ * The estimator of a policy's value: one of the expected outcome metric's weightings ({@link EomEstimator}) or
+ * `'dr'`, the doubly robust (augmented IPW) value with cross-fitted outcome models:
+ * (1/n) sum_i [ mu_pi(i)(x_i) + 1[t_i = pi(i)] (y_i - mu_t_i(x_i)) / p_i ], where mu_j(x_i) is row i's out-of-fold
+ * prediction in arm j (ridge regressions on the features, see `crossFitOutcomes`, or `outcomePredictions`).
+ * Unbiased like Horvitz–Thompson in a randomized trial whatever the models; the better they predict, the smaller
+ * its variance.
+ */
+export type PolicyValueEstimator = EomEstimator | 'dr';
+
 /** Options of {@link evaluatePolicy}. All optional. */
 export interface EvaluateOptions {
-  /** Weight normalization, see {@link EomEstimator}. @default 'hajek' */
-  estimator?: EomEstimator;
+  /** The estimator, see {@link PolicyValueEstimator}. @default 'hajek' */
+  estimator?: PolicyValueEstimator;
   /** Bootstrap resamples for the confidence intervals; 0 skips the bootstrap (interval ends are NaN). @default 500 */
   resamples?: number;
   /** Confidence level of the percentile intervals, in (0, 1). @default 0.95 */
@@ -27,14 +38,29 @@ export interface EvaluateOptions {
   seed?: number;
   /** Evaluate this extra outcome (a key of `outcomes`, e.g. `'gmv'`) instead of `response`. */
   outcome?: string;
+  /**
+   * `'dr'` only: cross-fitting folds of the ridge outcome models (split within each received arm, seeded by a child
+   * of `seed`). @default 5
+   */
+  folds?: number;
+  /** `'dr'` only: ridge penalty of the outcome models (on standardized features, intercept free). @default 1 */
+  ridge?: number;
+  /**
+   * `'dr'` only: your own out-of-fold predictions of every row's response (or `outcome`) and cost in every arm,
+   * row-major `n * m` (`response[i * m + j]`), used instead of fitting the ridge models. Predictions must not have
+   * been fitted on the same row's outcome, or the estimate loses its double robustness.
+   */
+  outcomePredictions?: OutcomePredictions;
 }
 
 export const defaultEvaluateOptions = {
-  estimator: 'hajek' as EomEstimator,
+  estimator: 'hajek' as PolicyValueEstimator,
   resamples: 500,
   level: 0.95,
   seed: DEFAULT_SEED,
-} satisfies Required<Omit<EvaluateOptions, 'outcome'>>;
+  folds: 5,
+  ridge: 1,
+} satisfies Required<Omit<EvaluateOptions, 'outcome' | 'outcomePredictions'>>;
 
 /** The expected outcome metric of one policy on randomized test data. All values are per user. */
 export interface PolicyEvaluation {
@@ -42,7 +68,7 @@ export interface PolicyEvaluation {
   readonly n: number;
   /** Test rows whose received arm equals the policy's arm (the rows the estimate rests on). */
   readonly matched: number;
-  readonly estimator: EomEstimator;
+  readonly estimator: PolicyValueEstimator;
   readonly level: number;
   readonly resamples: number;
   /** Expected response per user under the policy. */
@@ -69,12 +95,19 @@ export interface PolicyEvaluation {
  * resamples rows within each received arm (as in a completely randomized design), the same resamples for every
  * quantity.
  *
+ * With `estimator: 'dr'` the value is the doubly robust (AIPW) estimate instead (see {@link PolicyValueEstimator}):
+ * ridge outcome models per arm for the response and the cost, cross-fitted over `folds` folds, fill in every row's
+ * outcome under the policy's arm, and the matched rows' inverse-propensity-weighted residuals correct them. The
+ * bootstrap draws the same resamples as the other estimators (same `seed`) and averages the rows' scores on each;
+ * the outcome models are fitted once, not per resample.
+ *
  * @param assignment One arm index per test row (0 = control), e.g. from `allocator.assign(test.features, budget)`.
  * @example
  * ```ts
  * const arms = await allocator.assign(test.features, { perUser: 0.5 });
  * const ev = evaluatePolicy(arms, test, { seed: 1 });
  * console.log(ev.incrementalResponse.estimate, ev.incrementalResponse.lower, ev.cost.estimate);
+ * const dr = evaluatePolicy(arms, test, { seed: 1, estimator: 'dr' }); // narrower intervals, same resamples
  * ```
  */
 export function evaluatePolicy(
@@ -111,10 +144,12 @@ export function evaluatePolicies(
   options: EvaluateOptions = {},
 ): PolicySetEvaluation {
   const o = { ...defaultEvaluateOptions, ...options };
-  checkOneOf('estimator', o.estimator, ['hajek', 'ipw', 'stratified'] as const);
+  checkOneOf('estimator', o.estimator, ['hajek', 'ipw', 'stratified', 'dr'] as const);
   checkNumber('resamples', o.resamples, { min: 0, integer: true });
   checkNumber('level', o.level, { min: 1e-9, max: 1 - 1e-9 });
   checkNumber('seed', o.seed);
+  checkNumber('folds', o.folds, { min: 2, integer: true });
+  checkNumber('ridge', o.ridge, { min: 0 });
   const { n, m, y, c, w } = prepare(test, o.outcome);
   if (!Array.isArray(assignments) || assignments.length === 0) {
     throw new ValidationError({ path: ['assignments'], message: 'expected a non-empty array of assignments' });
@@ -122,9 +157,18 @@ export function evaluatePolicies(
   const k = assignments.length;
   for (let p = 0; p < k; p++) checkAssignment(assignments[p], n, m, k === 1 ? 'assignment' : `assignments.${p}`);
   const est = o.estimator;
-  // Per policy (0..k-1; all-control is k) and assigned arm: users assigned, and the matched rows' sums of w, w y, w c.
+  const mu =
+    est !== 'dr'
+      ? null
+      : o.outcomePredictions !== undefined
+        ? checkPredictions(o.outcomePredictions, n, m)
+        : crossFitOutcomes(test, { folds: o.folds, ridge: o.ridge, seed: o.seed, ...outcomeOption(o.outcome) });
+  const psi = mu === null ? null : drScores(mu, test.treatment, y, c, w, m);
+  // Per policy (0..k-1; all-control is k) and assigned arm: users assigned, and the matched rows' sums of w, w y, w c;
+  // after those, per policy, the sums of the doubly robust scores of response and cost.
+  const drAt = (k + 1) * m * 4;
   const sums = (rows: Int32Array | null): Float64Array => {
-    const s = new Float64Array((k + 1) * m * 4);
+    const s = new Float64Array(drAt + (psi === null ? 0 : (k + 1) * 2));
     const len = rows === null ? n : rows.length;
     for (let r = 0; r < len; r++) {
       const i = rows === null ? r : (rows[r] as number);
@@ -136,7 +180,11 @@ export function evaluatePolicies(
         const arm = p === k ? 0 : ((assignments[p] as Int32Array)[i] as number);
         const o4 = (p * m + arm) * 4;
         s[o4] = (s[o4] as number) + 1;
-        if (arm !== t) continue;
+        if (psi !== null) {
+          s[drAt + 2 * p] = (s[drAt + 2 * p] as number) + (psi.response[i * m + arm] as number);
+          s[drAt + 2 * p + 1] = (s[drAt + 2 * p + 1] as number) + (psi.cost[i * m + arm] as number);
+        }
+        if (psi !== null || arm !== t) continue; // the weighted sums serve the EOM estimators only
         s[o4 + 1] = (s[o4 + 1] as number) + wi;
         s[o4 + 2] = (s[o4 + 2] as number) + wi * yi;
         s[o4 + 3] = (s[o4 + 3] as number) + wi * ci;
@@ -166,6 +214,7 @@ export function evaluatePolicies(
       }
     }
     if (est === 'stratified') return [strat / users, stratC / users];
+    if (est === 'dr') return [(s[drAt + 2 * p] as number) / users, (s[drAt + 2 * p + 1] as number) / users];
     const denom = est === 'hajek' ? sw : users;
     if (denom <= 0) return [Number.NaN, Number.NaN];
     return [sy / denom, sc / denom];
@@ -234,18 +283,7 @@ function prepare(test: RctDataset, outcome: string | undefined) {
   }
   const n = test.n;
   const m = test.treatmentNames.length;
-  let y: Float32Array = test.response;
-  if (outcome !== undefined) {
-    const col = test.outcomes?.[outcome];
-    if (col === undefined) {
-      const have = Object.keys(test.outcomes ?? {});
-      throw new ValidationError({
-        path: ['outcome'],
-        message: `the test data has no outcome '${outcome}' (it has: ${have.length > 0 ? have.join(', ') : 'none'})`,
-      });
-    }
-    y = col;
-  }
+  const y = outcomeColumn(test, outcome);
   const w = new Float64Array(n);
   if (test.propensity !== undefined) {
     for (let i = 0; i < n; i++) {
@@ -264,6 +302,62 @@ function prepare(test: RctDataset, outcome: string | undefined) {
     for (let i = 0; i < n; i++) w[i] = n / (counts[test.treatment[i] as number] as number);
   }
   return { n, m, y, c: test.cost, w };
+}
+
+/**
+ * Each row's doubly robust score in each arm j: mu_j(x_i), plus w_i (y_i - mu_j(x_i)) when j is the arm the row
+ * received; a policy's value is the mean over rows of the scores of the arms it assigns.
+ */
+function drScores(
+  mu: OutcomePredictions,
+  treatment: Int32Array,
+  y: ArrayLike<number>,
+  c: ArrayLike<number>,
+  w: Float64Array,
+  m: number,
+): { response: Float64Array; cost: Float64Array } {
+  const n = treatment.length;
+  const response = Float64Array.from(mu.response);
+  const cost = Float64Array.from(mu.cost);
+  for (let i = 0; i < n; i++) {
+    const o = i * m + (treatment[i] as number);
+    response[o] = (response[o] as number) + (w[i] as number) * ((y[i] as number) - (response[o] as number));
+    cost[o] = (cost[o] as number) + (w[i] as number) * ((c[i] as number) - (cost[o] as number));
+  }
+  return { response, cost };
+}
+
+/** `{ outcome }` when an outcome is named, else `{}` (exact optional properties). */
+function outcomeOption(outcome: string | undefined): { outcome?: string } {
+  return outcome === undefined ? {} : { outcome };
+}
+
+/** Validates user-supplied outcome predictions: `response` and `cost` of `n * m` finite numbers each. */
+function checkPredictions(p: unknown, n: number, m: number): OutcomePredictions {
+  if (typeof p !== 'object' || p === null) {
+    throw new ValidationError({
+      path: ['outcomePredictions'],
+      message: `expected { response, cost } with ${n * m} numbers each, got ${describe(p)}`,
+    });
+  }
+  for (const key of ['response', 'cost'] as const) {
+    const a = (p as Record<string, unknown>)[key] as ArrayLike<number> | undefined;
+    if (a === null || typeof a !== 'object' || typeof a.length !== 'number' || a.length !== n * m) {
+      throw new ValidationError({
+        path: ['outcomePredictions', key],
+        message: `expected ${n * m} numbers (${n} rows x ${m} arms, row-major), got ${describe(a)}`,
+      });
+    }
+    for (let i = 0; i < a.length; i++) {
+      if (!Number.isFinite(a[i])) {
+        throw new ValidationError({
+          path: ['outcomePredictions', key, i],
+          message: `expected a finite number (row ${Math.floor(i / m)}, arm ${i % m}), got ${a[i]}`,
+        });
+      }
+    }
+  }
+  return p as OutcomePredictions;
 }
 
 /** Throws a ValidationError naming `name` unless `a` is an Int32Array of `n` arm indices in 0..m-1. */

@@ -1,9 +1,8 @@
 import { ValidationError } from '../core/errors.js';
 import { checkNumber, describe } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
-import { trapezoid } from './stats.js';
 
-/** Options of {@link aucc} and {@link qini}. All optional. */
+/** Options shared by the ranking metrics ({@link aucc}, {@link qini}, {@link upliftAuc}). All optional. */
 export interface RankingOptions {
   /**
    * The treatment arm compared with control (arm 0); rows in other arms are ignored. Required when the data has
@@ -125,61 +124,20 @@ export function thin(points: RankingPoint[], k: number): RankingPoint[] {
   return out;
 }
 
-/** What {@link aucc} returns. */
-export interface AuccResult {
-  /** Area under the normalized cost curve: about 0.5 for a random ranking, higher is better, at most about 1. */
-  readonly area: number;
-  /** The normalized curve from (0, 0) to (1, 1): x = share of incremental cost, y = share of incremental response. */
-  readonly curve: readonly RankingPoint[];
-  /** Incremental response and cost of treating everyone (the normalizers), per user of the compared arms. */
-  readonly totalIncrementalResponse: number;
-  readonly totalIncrementalCost: number;
-}
-
 /**
- * Area under the cost curve (AUCC; Du, Lee and Ghaffarizadeh 2019, as used by DHCL and DFCL, Zhou et al. 2023/2024)
- * for two-arm randomized data. Users are ranked by `scores` (predicted ROI: incremental response per incremental
- * cost), highest first. For the top k users, the incremental response and cost of treating them are estimated as
- * (treated mean - control mean) x k among them; both are divided by their values at k = all, so the curve runs from
- * (0, 0) to (1, 1) and a random ranking follows the diagonal (area 0.5). Tied scores enter together. The result is
- * NaN when treating everyone has no positive incremental response or cost.
- *
- * @example
- * ```ts
- * const { area } = aucc(predictedRoi, test); // 0.5 = random, higher = better targeting
- * ```
+ * Throws a ValidationError unless every response of the compared arms (control and `arm`) is 0 or 1, as the
+ * scikit-uplift metrics require (`check_is_binary`). `what` names the metric in the message.
  */
-export function aucc(scores: ArrayLike<number>, test: RctDataset, options: RankingOptions = {}): AuccResult {
-  const cum = cumulateByScore(scores, test, options);
-  const g = cum.nT.length;
-  const inc = (q: number, tSum: Float64Array, cSum: Float64Array): number => {
-    const nT = cum.nT[q] as number;
-    const nC = cum.nC[q] as number;
-    if (nT === 0 || nC === 0) return 0;
-    return ((tSum[q] as number) / nT - (cSum[q] as number) / nC) * (nT + nC);
-  };
-  const totR = g > 0 ? inc(g - 1, cum.yT, cum.yC) : 0;
-  const totC = g > 0 ? inc(g - 1, cum.cT, cum.cC) : 0;
-  const ok = totR > 0 && totC > 0;
-  const points: RankingPoint[] = [{ fraction: 0, x: 0, y: 0 }];
-  for (let q = 0; q < g; q++) {
-    const k = (cum.nT[q] as number) + (cum.nC[q] as number);
-    points.push({
-      fraction: k / cum.n,
-      x: ok ? inc(q, cum.cT, cum.cC) / totC : Number.NaN,
-      y: ok ? inc(q, cum.yT, cum.yC) / totR : Number.NaN,
-    });
+export function checkBinaryResponse(test: RctDataset, arm: number, what: string): void {
+  for (let i = 0; i < test.n; i++) {
+    const t = test.treatment[i];
+    if (t !== 0 && t !== arm) continue;
+    const y = test.response[i] as number;
+    if (y !== 0 && y !== 1) {
+      throw new ValidationError({
+        path: ['test', 'response', i],
+        message: `${what} needs a binary (0/1) response, got ${y}`,
+      });
+    }
   }
-  const area = ok
-    ? trapezoid(
-        points.map((p) => p.x),
-        points.map((p) => p.y),
-      )
-    : Number.NaN;
-  return {
-    area,
-    curve: thin(points, options.points ?? defaultRankingOptions.points),
-    totalIncrementalResponse: totR / Math.max(1, cum.n),
-    totalIncrementalCost: totC / Math.max(1, cum.n),
-  };
 }

@@ -155,7 +155,7 @@ describe('evaluatePolicy', () => {
     expect(issuePath(() => evaluatePolicy(new Int32Array(test.n).fill(9), test))).toEqual(['assignment', 0]);
     expect(issuePath(() => evaluatePolicy(good, test, { level: 1.5 }))).toEqual(['level']);
     expect(issuePath(() => evaluatePolicy(good, test, { resamples: 2.5 }))).toEqual(['resamples']);
-    expect(issuePath(() => evaluatePolicy(good, test, { estimator: 'dr' as 'ipw' }))).toEqual(['estimator']);
+    expect(issuePath(() => evaluatePolicy(good, test, { estimator: 'aipw' as 'ipw' }))).toEqual(['estimator']);
     expect(issuePath(() => evaluatePolicy(good, test, { outcome: 'gmv' }))).toEqual(['outcome']);
     expect(() => evaluatePolicy(good, test, { outcome: 'gmv' })).toThrow(/no outcome 'gmv'/);
   });
