@@ -340,6 +340,7 @@ export {
 } from './report/index.js';
 export type {
   ArmPredictions,
+  CodeColumn,
   OutcomeConfig,
   OutcomeLoss,
   RepresentationNetJSON,

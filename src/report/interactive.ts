@@ -20,7 +20,9 @@ export function sliderRange(view: PlanView): { min: number; max: number; step: n
   if (b.length < 2 || max - min <= 0) return { min, max: min + 1e-6, step: 1e-6 };
   const gap = (max - min) / (b.length - 1);
   const even = b.every((x, i) => Math.abs(x - (min + i * gap)) <= 1e-6 * Math.max(1, Math.abs(max)));
-  return { min, max, step: even ? gap : (max - min) / 200 };
+  // A hair of room past the last budget: (max - min) / step can round to just under n - 1 in floating point, and a
+  // range input then never reaches the last grid budget.
+  return even ? { min, max: max + gap * 1e-6, step: gap } : { min, max, step: (max - min) / 200 };
 }
 
 const groupLabel = (view: PlanView, g: number) =>

@@ -78,6 +78,7 @@ export const defaultStochasticBudgetSolverOptions = {
 export const solverOptionKeys: readonly string[] = [
   ...Object.keys(defaultStochasticBudgetSolverOptions),
   'solver',
+  'constraints',
   'onProgress',
 ];
 

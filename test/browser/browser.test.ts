@@ -167,6 +167,7 @@ describe.skipIf(!haveChromium)('examples/browser in headless Chromium', () => {
       const lines = [
         `${backend} (${got.renderer ?? 'no WebGL'}): fit ${r.seconds.fit.toFixed(2)} s, embed ${(r.seconds.embed * 1000).toFixed(1)} ms, decide ${(r.seconds.decide * 1000).toFixed(2)} ms; Node wasm fit ${nodeRun.seconds.fit.toFixed(2)} s`,
       ];
+      const checks: { budget: number; agreement: number; value: number; cost: number; armsOk: boolean }[] = [];
       r.decisions.forEach((d, k) => {
         const ref = nodeRun.decisions[k] as DemoResult['decisions'][number];
         expect(d.arms.length).toBe(ref.arms.length);
@@ -176,14 +177,24 @@ describe.skipIf(!haveChromium)('examples/browser in headless Chromium', () => {
         lines.push(
           `  budget ${d.budget}: agreement ${(agreement * 100).toFixed(1)}%, value ${d.value.toFixed(4)} vs ${ref.value.toFixed(4)}, cost ${d.cost.toFixed(4)} vs ${ref.cost.toFixed(4)}`,
         );
-        // Every arm is a real arm, and the page's decisions follow the budget.
-        expect(d.arms.every((a) => a >= 0 && a < r.treatmentNames.length)).toBe(true);
-        const tol = TOLERANCE[backend];
-        expect(agreement, `decision agreement at budget ${d.budget}`).toBeGreaterThanOrEqual(tol.agreement);
-        expect(Math.abs(d.value - ref.value), `true value at budget ${d.budget}`).toBeLessThanOrEqual(tol.value);
-        expect(Math.abs(d.cost - ref.cost), `true cost at budget ${d.budget}`).toBeLessThanOrEqual(tol.cost);
+        checks.push({
+          budget: d.budget,
+          agreement,
+          value: Math.abs(d.value - ref.value),
+          cost: Math.abs(d.cost - ref.cost),
+          armsOk: d.arms.every((a) => a >= 0 && a < r.treatmentNames.length),
+        });
       });
+      // The figures first, so that a failure shows all of them.
       console.log(lines.join('\n'));
+      const tol = TOLERANCE[backend];
+      for (const c of checks) {
+        // Every arm is a real arm, and the page's decisions follow the budget.
+        expect(c.armsOk).toBe(true);
+        expect(c.agreement, `decision agreement at budget ${c.budget}`).toBeGreaterThanOrEqual(tol.agreement);
+        expect(c.value, `true value at budget ${c.budget}`).toBeLessThanOrEqual(tol.value);
+        expect(c.cost, `true cost at budget ${c.budget}`).toBeLessThanOrEqual(tol.cost);
+      }
       // The decisions table shows arm names.
       const shown = await page.$$eval('#decisions td.arm', (tds) => tds.map((t) => t.textContent));
       expect(shown.length).toBe(6 * r.decisions.length);

@@ -33,7 +33,12 @@ const view: PlanView = {
 
 describe('budget section', () => {
   it('steps the slider over an evenly spaced grid and picks the plan at or below the budget', () => {
-    expect(sliderRange(view)).toEqual({ min: 0, max: 0.3, step: expect.closeTo(0.1, 12) });
+    const r = sliderRange(view);
+    expect(r).toEqual({ min: 0, max: expect.closeTo(0.3, 6), step: expect.closeTo(0.1, 12) });
+    // The last grid budget is reachable in whole steps even when (max - min) / step rounds below n - 1.
+    expect(Math.floor((r.max - r.min) / r.step)).toBe(3);
+    const long = sliderRange({ ...view, budgets: Array.from({ length: 24 }, (_, i) => (i * 1.2727855) / 23) });
+    expect(Math.floor((long.max - long.min) / long.step)).toBe(23);
     expect(planIndexAt(view, 0.15)).toBe(1);
     expect(planIndexAt(view, 0.2)).toBe(2);
     expect(planIndexAt(view, 0.1 + 0.2)).toBe(3); // 0.30000000000000004
