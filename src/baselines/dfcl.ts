@@ -147,6 +147,10 @@ export class DFCL extends TwoPhaseAllocator {
       const kind = o.responseLoss === 'auto' ? (model.scales.binary ? 'bce' : 'mse') : o.responseLoss;
       const predictionLoss = model.predictionLoss(kind, o.costWeight);
       const entropyWeight = o.decisionLoss === 'maxEntropy' ? temperature : 0;
+      // The dual loss is in response units, the prediction loss in units of the response's RMS: dividing the former
+      // by the same scale keeps the two weights meaningful whatever the response's unit (a spend in dollars has an
+      // RMS far from 1), so decisions do not depend on whether the response is counted in dollars or cents.
+      const decisionScale = o.decisionWeight / model.scales.response;
       const loss = (out: NetOutput, batch: LossBatch): tf.Scalar => {
         const heads = model.armHeads(out);
         const value = model.scales.binary ? tf.sigmoid(heads.response) : tf.mul(heads.response, model.scales.response);
@@ -168,7 +172,7 @@ export class DFCL extends TwoPhaseAllocator {
         );
         return tf.add(
           tf.mul(o.predictionWeight, predictionLoss(out, batch)),
-          tf.mul(o.decisionWeight, decision),
+          tf.mul(decisionScale, decision),
         ) as tf.Scalar;
       };
       await trainNet(
