@@ -30,7 +30,13 @@ export interface DfclOptions extends TpmOptions {
    * `r_hat - lambda c_hat` across arms at the middle multiplier after pre-training. @default 'auto'
    */
   temperature?: number | 'auto';
-  /** Budgets the decision loss trains for, as shares of the pre-trained model's full spend. @default [0.2, 0.4, 0.6, 0.8] */
+  /**
+   * Budgets the decision loss trains for, as shares of the pre-trained model's full spend. The last share is 1, the
+   * smallest multiplier of the pre-trained path: the policy loss pushes a user toward control without bound wherever
+   * no trained multiplier treats them, so a range ending below 1 left users whom the trial does not pay for at the
+   * trained multipliers with a negative predicted uplift, and the allocation path could not spend past them
+   * (measured on Hillstrom: the path ended at 0.54 per user). @default [0.2, 0.4, 0.6, 0.8, 1]
+   */
   budgetShares?: number[];
   /**
    * Let the decision loss move the cost heads too. Off by default: at a fixed multiplier the relaxed policy can gain
@@ -51,7 +57,7 @@ export const defaultDfclOptions = {
   decisionWeight: 1,
   predictionWeight: 1,
   temperature: 'auto' as number | 'auto',
-  budgetShares: [0.2, 0.4, 0.6, 0.8],
+  budgetShares: [0.2, 0.4, 0.6, 0.8, 1],
   decisionThroughCost: false,
   fineTuneEpochs: 10,
   fineTuneLearningRate: 0.001,
