@@ -1,3 +1,4 @@
+import { checkTrainData } from '../baselines/common.js';
 import { InfeasibleBudgetError, NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, deriveSeed } from '../core/rng.js';
 import {
@@ -167,6 +168,7 @@ export class HRCPipeline implements ProfitAllocator {
 
   /** Runs all stages on a randomized trial. Refitting starts over. */
   async fit(train: RctDataset): Promise<this> {
+    checkTrainData(train, 'HRCPipeline');
     const seed = this.options.seed ?? DEFAULT_SEED;
     const progress = (stage: PipelineStage, message?: string) =>
       this.options.onProgress?.({ stage, ...(message !== undefined ? { message } : {}) });
