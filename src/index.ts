@@ -78,7 +78,14 @@ export {
   ipwPlanScorer,
   makeIpwPlanScorer,
 } from './clustering/index.js';
-export type { Budget, BudgetAllocator, HrcErrorCode, ProgressEvent, ValidationIssue } from './core/index.js';
+export type {
+  Budget,
+  BudgetAllocator,
+  HrcErrorCode,
+  ProfitAllocator,
+  ProgressEvent,
+  ValidationIssue,
+} from './core/index.js';
 export {
   BackendUnavailableError,
   budgetTotal,
@@ -193,6 +200,7 @@ export {
   defaultRankingOptions,
   evaluatePolicies,
   evaluatePolicy,
+  meanResponseUpTo,
   qini,
   summarizeResults,
   truthMetrics,

@@ -2,9 +2,9 @@
 import {
   HRCPipeline,
   type HRCPipelineOptions,
-  paperHRCOptions,
   oracleAssign,
   type PipelineStage,
+  paperHRCOptions,
   simulateCouponTrial,
   trueValue,
 } from '../../src/index.js';

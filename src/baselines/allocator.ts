@@ -1,7 +1,7 @@
 import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { deriveSeed } from '../core/rng.js';
-import { type Budget, type BudgetAllocator, budgetTotal } from '../core/types.js';
-import { checkBudget, checkFeatures, checkOptionKeys } from '../core/validate.js';
+import { type Budget, budgetTotal, type ProfitAllocator } from '../core/types.js';
+import { checkBudget, checkFeatures, checkNetValue, checkOptionKeys } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
 import { subsetRows } from '../data/dataset.js';
 import { splitIndices } from '../data/split.js';
@@ -48,7 +48,7 @@ export const BASELINE_FORMAT_VERSION = 1;
  * model's {@link AllocationPath}, and the JSON envelope. A subclass supplies the model: `fitModel`, `predictArms`
  * (costs and path for some users), `modelState`/`restoreModel` and `releaseModel`.
  */
-export abstract class PathAllocator implements BudgetAllocator {
+export abstract class PathAllocator implements ProfitAllocator {
   abstract readonly name: string;
   /** The `kind` of the JSON form (the class name). */
   protected abstract readonly kind: string;
@@ -124,6 +124,39 @@ export abstract class PathAllocator implements BudgetAllocator {
     let k = prefixWithinBudget(path, total);
     if (f.calibration !== undefined) k = Math.min(k, prefixAtKey(path, calibratedThreshold(f.calibration, total / n)));
     return armsAtPrefix(path, k);
+  }
+
+  /**
+   * Profit mode: one arm per row of `features` with no budget, for a response worth `netValue` (in cost units) per
+   * unit. Every upgrade of the model's allocation path whose marginal value covers its marginal cost is taken,
+   * `netValue * deltaValue >= deltaCost`, i.e. the path is cut at key `1 / netValue`: each user gets the arm that
+   * maximizes `netValue * predicted uplift - predicted incremental cost` along the user's path (control unless an
+   * upgrade pays). It is the assignment budget mode gives at the break-even budget, where the multiplier falls to
+   * `1 / netValue`; a higher `netValue` never takes fewer upgrades. Spend calibration does not apply (there is no
+   * budget to meet). Methods whose path key is not a value per cost (the references) override
+   * {@link PathAllocator.profitArms}.
+   *
+   * @example
+   * ```ts
+   * const tpm = await new TpmSL({ seed: 1 }).fit(train);
+   * const arms = await tpm.profitAssign(test.features, 10); // a unit of response is worth 10 cost units
+   * ```
+   */
+  async profitAssign(features: Float32Array, netValue: number): Promise<Int32Array> {
+    const f = this.requireFitted('profitAssign');
+    const v = checkNetValue(netValue);
+    const n = checkFeatures(features, f.d);
+    if (n === 0) return new Int32Array(0);
+    return this.profitArms(features, n, v);
+  }
+
+  /**
+   * The profit-mode arms of validated features: the path cut at key `1 / netValue`. Override when the path key is
+   * not a value per unit cost.
+   */
+  protected profitArms(features: Float32Array, n: number, netValue: number): Int32Array {
+    const { path } = this.predictArms(features, n, Number.POSITIVE_INFINITY);
+    return armsAtPrefix(path, prefixAtKey(path, 1 / netValue));
   }
 
   /** The model's expected cost of every arm for every row (row-major `n * m`, incremental over control). */

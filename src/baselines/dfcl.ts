@@ -30,7 +30,13 @@ export interface DfclOptions extends TpmOptions {
    * `r_hat - lambda c_hat` across arms at the middle multiplier after pre-training. @default 'auto'
    */
   temperature?: number | 'auto';
-  /** Budgets the decision loss trains for, as shares of the pre-trained model's full spend. @default [0.2, 0.4, 0.6, 0.8] */
+  /**
+   * Budgets the decision loss trains for, as shares of the pre-trained model's full spend. The last share is 1, the
+   * smallest multiplier of the pre-trained path: the policy loss pushes a user toward control without bound wherever
+   * no trained multiplier treats them, so a range ending below 1 left users whom the trial does not pay for at the
+   * trained multipliers with a negative predicted uplift, and the allocation path could not spend past them
+   * (measured on Hillstrom: the path ended at 0.54 per user). @default [0.2, 0.4, 0.6, 0.8, 1]
+   */
   budgetShares?: number[];
   /**
    * Let the decision loss move the cost heads too. Off by default: at a fixed multiplier the relaxed policy can gain
@@ -51,7 +57,7 @@ export const defaultDfclOptions = {
   decisionWeight: 1,
   predictionWeight: 1,
   temperature: 'auto' as number | 'auto',
-  budgetShares: [0.2, 0.4, 0.6, 0.8],
+  budgetShares: [0.2, 0.4, 0.6, 0.8, 1],
   decisionThroughCost: false,
   fineTuneEpochs: 10,
   fineTuneLearningRate: 0.001,
@@ -152,6 +158,10 @@ export class DFCL extends TwoPhaseAllocator {
       const kind = o.responseLoss === 'auto' ? (model.scales.binary ? 'bce' : 'mse') : o.responseLoss;
       const predictionLoss = model.predictionLoss(kind, o.costWeight);
       const entropyWeight = o.decisionLoss === 'maxEntropy' ? temperature : 0;
+      // The dual loss is in response units, the prediction loss in units of the response's RMS: dividing the former
+      // by the same scale keeps the two weights meaningful whatever the response's unit (a spend in dollars has an
+      // RMS far from 1), so decisions do not depend on whether the response is counted in dollars or cents.
+      const decisionScale = o.decisionWeight / model.scales.response;
       const loss = (out: NetOutput, batch: LossBatch): tf.Scalar => {
         const heads = model.armHeads(out);
         const value = model.scales.binary ? tf.sigmoid(heads.response) : tf.mul(heads.response, model.scales.response);
@@ -173,7 +183,7 @@ export class DFCL extends TwoPhaseAllocator {
         );
         return tf.add(
           tf.mul(o.predictionWeight, predictionLoss(out, batch)),
-          tf.mul(o.decisionWeight, decision),
+          tf.mul(decisionScale, decision),
         ) as tf.Scalar;
       };
       await trainNet(

@@ -33,6 +33,11 @@ function priorityPath(n: number, arms: Int32Array, upcost: readonly number[], rn
   return { n, startArm: new Int32Array(n), baseCost: 0, user: Int32Array.from(user), toArm, deltaCost, key };
 }
 
+/** Net value per user of each arm at `netValue` per unit of response, by the trial's arm means (0 for control). */
+function armNetValues(model: ArmModel, netValue: number): number[] {
+  return model.uplift.map((u, j) => (j === 0 ? 0 : netValue * u - (model.upcost[j] as number)));
+}
+
 function armCosts(n: number, upcost: readonly number[]): Float64Array {
   const m = upcost.length;
   const costs = new Float64Array(n * m);
@@ -111,6 +116,14 @@ export class UniformBest extends PathAllocator {
     return { costs: armCosts(n, model.upcost), path: priorityPath(n, arms, model.upcost, rng) };
   }
 
+  /** Profit mode: everyone gets the arm with the best positive net value by the trial means, or control if none. */
+  protected override profitArms(_features: Float32Array, n: number, netValue: number): Int32Array {
+    const net = armNetValues(this.model as ArmModel, netValue);
+    let best = 0;
+    for (let j = 1; j < net.length; j++) if ((net[j] as number) > (net[best] as number)) best = j;
+    return new Int32Array(n).fill(best);
+  }
+
   protected modelState(): unknown {
     return this.model;
   }
@@ -171,6 +184,18 @@ export class RandomAllocator extends PathAllocator {
     for (let i = 0; i < n; i++) arms[i] = 1 + draw.int(m - 1);
     const rng = new Rng(deriveSeed(this.common.seed, 'random:order'));
     return { costs: armCosts(n, model.upcost), path: priorityPath(n, arms, model.upcost, rng) };
+  }
+
+  /** Profit mode: each user's random arm (the same draw as in budget mode) where its trial-mean net value is positive. */
+  protected override profitArms(features: Float32Array, n: number, netValue: number): Int32Array {
+    const net = armNetValues(this.model as ArmModel, netValue);
+    const { path } = this.predictArms(features, n);
+    const arms = new Int32Array(n);
+    for (let a = 0; a < path.user.length; a++) {
+      const j = path.toArm[a] as number;
+      if ((net[j] as number) > 0) arms[path.user[a] as number] = j;
+    }
+    return arms;
   }
 
   protected modelState(): unknown {

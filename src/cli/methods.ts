@@ -1,6 +1,6 @@
 import { DFCL, DHCL, DRP, RandomAllocator, RDRP, TpmSL, TpmTARNet, UniformBest } from '../baselines/index.js';
 import { SerializationError, ValidationError } from '../core/errors.js';
-import type { BudgetAllocator } from '../core/types.js';
+import type { ProfitAllocator } from '../core/types.js';
 import type { FeatureEncoding } from '../data/encoding.js';
 import { HRCPaperPipeline, HRCPipeline, type HRCPipelineOptions } from '../pipeline/index.js';
 import { AllocationPolicy } from '../policy/policy.js';
@@ -23,7 +23,7 @@ export const METHOD_NAMES = [
 export type MethodName = (typeof METHOD_NAMES)[number];
 
 /** A fresh allocator of a method. */
-export function makeAllocator(name: MethodName, seed: number, hrc: HRCPipelineOptions = {}): BudgetAllocator {
+export function makeAllocator(name: MethodName, seed: number, hrc: HRCPipelineOptions = {}): ProfitAllocator {
   switch (name) {
     case 'hrc':
       return new HRCPipeline({ ...hrc, seed });
@@ -85,13 +85,13 @@ export type LoadedModel =
   | {
       kind: 'allocator';
       method: string;
-      allocator: BudgetAllocator;
+      allocator: ProfitAllocator;
       featureNames: readonly string[];
       treatmentNames: readonly string[];
       encoding: FeatureEncoding | undefined;
     };
 
-const BASELINE_LOADERS: Record<string, (json: unknown) => BudgetAllocator> = {
+const BASELINE_LOADERS: Record<string, (json: unknown) => ProfitAllocator> = {
   TpmSL: (j) => TpmSL.fromJSON(j),
   TpmTARNet: (j) => TpmTARNet.fromJSON(j),
   DRP: (j) => DRP.fromJSON(j),
@@ -116,7 +116,7 @@ export function loadModel(json: unknown): LoadedModel {
     return {
       kind: 'allocator',
       method: p.method,
-      allocator: (BASELINE_LOADERS[j.state.model.kind] as (x: unknown) => BudgetAllocator)(j.state.model),
+      allocator: (BASELINE_LOADERS[j.state.model.kind] as (x: unknown) => ProfitAllocator)(j.state.model),
       featureNames: p.featureNames,
       treatmentNames: p.treatmentNames,
       encoding: p.encoding,

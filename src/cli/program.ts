@@ -166,7 +166,7 @@ export function buildProgram(progressOf: () => Progress): Command {
     )
     .option(
       '--net-value <v>',
-      'profit mode: money value of one response; spend up to break-even',
+      'profit mode (any method): money value of one response; treat where it covers the predicted cost',
       numberOption('net-value', { min: 0 }),
     )
     .option(

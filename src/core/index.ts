@@ -9,6 +9,6 @@ export {
   ValidationError,
 } from './errors.js';
 export { DEFAULT_SEED, deriveSeed, Rng } from './rng.js';
-export type { Budget, BudgetAllocator, ProgressEvent } from './types.js';
+export type { Budget, BudgetAllocator, ProfitAllocator, ProgressEvent } from './types.js';
 export { budgetTotal } from './types.js';
 export { checkBudget, checkFeatures, checkNumber, checkOneOf, describe } from './validate.js';

@@ -26,6 +26,15 @@ export interface BudgetAllocator {
   assign(features: Float32Array, budget: Budget): Promise<Int32Array>;
 }
 
+/**
+ * An allocator with a profit mode: one arm per user with no budget, for a response worth `netValue` cost units per
+ * unit (each user gets an arm only where `netValue * uplift - incremental cost` pays, by the method's own model).
+ * Every allocator of the library implements it.
+ */
+export interface ProfitAllocator extends BudgetAllocator {
+  profitAssign(features: Float32Array, netValue: number): Promise<Int32Array>;
+}
+
 /** Converts a budget to a total over `n` users. */
 export function budgetTotal(budget: Budget, n: number): number {
   return 'perUser' in budget ? budget.perUser * n : budget.total;

@@ -22,6 +22,17 @@ export function checkNumber(
   return value;
 }
 
+/** Checks the value of a unit of response in profit mode: a positive finite number. */
+export function checkNetValue(value: unknown, name = 'netValue'): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ValidationError({
+      path: [name],
+      message: `expected a positive finite number (the value of one unit of response in cost units), got ${describe(value)}`,
+    });
+  }
+  return value;
+}
+
 /** Throws a ValidationError unless `value` is one of `allowed`. */
 export function checkOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {

@@ -98,6 +98,37 @@ export function curveArea(
   return { area, normalizedArea };
 }
 
+/**
+ * Mean incremental response over incremental costs from 0 to `upTo`: the area under the curve (from the origin
+ * through the points sorted by cost, linear between them) up to `upTo`, divided by `upTo`. Unlike
+ * {@link CostCurve.normalizedArea} it measures a curve's level, so curves compared on the same `upTo` (at most the
+ * smallest of their largest costs) rank by value at matched spend. NaN when `upTo` is not positive or lies beyond
+ * the curve's largest cost.
+ *
+ * @example
+ * ```ts
+ * meanResponseUpTo([1, 2], [2, 4], 1); // 1: the line from (0, 0) to (1, 2) averages 1
+ * ```
+ */
+export function meanResponseUpTo(cost: readonly number[], response: readonly number[], upTo: number): number {
+  const idx = cost.map((_, i) => i).sort((a, b) => (cost[a] as number) - (cost[b] as number));
+  const x = [0, ...idx.map((i) => cost[i] as number)];
+  const y = [0, ...idx.map((i) => response[i] as number)];
+  if (!(upTo > 0) || upTo > (x[x.length - 1] as number) * (1 + 1e-12)) return Number.NaN;
+  let area = 0;
+  for (let k = 1; k < x.length; k++) {
+    const x0 = x[k - 1] as number;
+    const x1 = x[k] as number;
+    if (x0 >= upTo) break;
+    const y0 = y[k - 1] as number;
+    const y1 = y[k] as number;
+    const end = Math.min(x1, upTo);
+    const yEnd = x1 > x0 ? y0 + ((y1 - y0) * (end - x0)) / (x1 - x0) : y1;
+    area += ((y0 + yEnd) / 2) * (end - x0);
+  }
+  return area / upTo;
+}
+
 /** Validates a budget list (numbers are budgets per user). */
 export function toBudgets(budgets: unknown, name = 'budgets'): Budget[] {
   if (!Array.isArray(budgets) || budgets.length === 0) {

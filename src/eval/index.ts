@@ -14,7 +14,7 @@ export type {
 export { compare } from './compare.js';
 export { defaultCompareOptions } from './compare-options.js';
 export type { AssignAtBudget, CostCurve, CostCurveOptions, CostCurvePoint } from './costcurve.js';
-export { costCurve, curveArea } from './costcurve.js';
+export { costCurve, curveArea, meanResponseUpTo } from './costcurve.js';
 export type {
   EomEstimator,
   EvaluateOptions,

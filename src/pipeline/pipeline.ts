@@ -2,7 +2,13 @@ import * as v from 'valibot';
 import { clustererOptionKeys } from '../clustering/options.js';
 import { InfeasibleBudgetError, NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, deriveSeed } from '../core/rng.js';
-import { type Budget, type BudgetAllocator, budgetTotal, type ProgressEvent } from '../core/types.js';
+import {
+  type Budget,
+  type BudgetAllocator,
+  budgetTotal,
+  type ProfitAllocator,
+  type ProgressEvent,
+} from '../core/types.js';
 import { checkBudget, checkFeatures, checkNumber, checkOneOf, checkOptionKeys } from '../core/validate.js';
 import { type RctDataset, subsetRows } from '../data/dataset.js';
 import { Distiller, type DistillerOptions, distillerOptionKeys } from '../distill/distiller.js';
@@ -192,7 +198,7 @@ interface Fitted {
  * await writeFile('policy.json', JSON.stringify(hrc.policy));
  * ```
  */
-export class HRCPipeline implements BudgetAllocator {
+export class HRCPipeline implements ProfitAllocator {
   readonly name: string = 'hrc';
   readonly options: HRCPipelineOptions;
   private fitted: Fitted | undefined;
@@ -336,6 +342,16 @@ export class HRCPipeline implements BudgetAllocator {
     if (g === undefined)
       throw new ValidationError({ path: ['trainGroups'], message: 'not kept by a pipeline restored from JSON' });
     return g;
+  }
+
+  /**
+   * Profit mode: arms for the users in `features` at the grid budget whose plan maximizes
+   * `netValue * incremental response - cost` per user ({@link AllocationPolicy.profitBudget}).
+   */
+  async profitAssign(features: Float32Array, netValue: number): Promise<Int32Array> {
+    const { policy, d } = this.need('profitAssign');
+    checkFeatures(features, d);
+    return policy.decideBatch(features, policy.profitBudget(netValue));
   }
 
   /**

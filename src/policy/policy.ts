@@ -1,6 +1,6 @@
 import { SerializationError, ValidationError } from '../core/errors.js';
 import type { Budget } from '../core/types.js';
-import { checkBudget, describe } from '../core/validate.js';
+import { checkBudget, checkNetValue, describe } from '../core/validate.js';
 import {
   checkEncoding,
   type EncodeRecordOptions,
@@ -284,9 +284,7 @@ export class AllocationPolicy {
    * the marginal return of spending falls to break-even. Use it as the budget of `decide`.
    */
   profitBudget(netValue: number): { perUser: number } {
-    if (!(Number.isFinite(netValue) && netValue > 0)) {
-      throw new ValidationError({ path: ['netValue'], message: `expected a positive number, got ${netValue}` });
-    }
+    checkNetValue(netValue);
     let best = 0;
     let bestProfit = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < this.table.size; i++) {

@@ -1,6 +1,7 @@
 import type { ComparisonMetric } from '../eval/compare.js';
 import { decisionMarkdown } from './decision-words.js';
 import { fmt, mdCell } from './format.js';
+import { costCurveLegend } from './specs.js';
 import { differenceTable, failureTable, summaryTables, type Table, tableMetrics } from './tables.js';
 import type { ReportInput } from './types.js';
 
@@ -47,9 +48,8 @@ export function buildMarkdown(
     out.push('## Cost curves', '');
     for (const c of input.costCurves) {
       const pts = [...c.points].sort((a, b) => a.incrementalCost - b.incrementalCost);
-      const area = c.normalizedArea !== undefined ? ` (normalized area ${fmt(c.normalizedArea)})` : '';
       out.push(
-        `- ${c.method}${area}: ${pts.map((p) => `(${fmt(p.incrementalCost)}, ${fmt(p.incrementalResponse)})`).join(' ')}`,
+        `- ${costCurveLegend(c, fmt)}; points: ${pts.map((p) => `(${fmt(p.incrementalCost)}, ${fmt(p.incrementalResponse)})`).join(' ')}`,
       );
     }
     out.push('');

@@ -7,6 +7,7 @@ import { budgetScript, budgetSectionHtml, budgetSpec } from './interactive.js';
 import { buildMarkdown } from './markdown.js';
 import { compileSpec, renderSvg } from './render.js';
 import {
+  costCurveLegend,
   costCurveSpec,
   costCurvesFromComparison,
   distillationSpec,
@@ -91,11 +92,7 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
       charts: await chart(
         'cost-curves',
         costCurveSpec(curves, size, cmp?.reference),
-        curves
-          .map((c) =>
-            c.normalizedArea !== undefined ? `${c.method}: normalized area ${fmt(c.normalizedArea)}` : c.method,
-          )
-          .join('; '),
+        curves.map((c) => costCurveLegend(c, fmt)).join('; '),
       ),
       tables: [],
     });

@@ -1,5 +1,5 @@
 import type { ComparisonMetric, ComparisonResult } from '../eval/compare.js';
-import { curveArea } from '../eval/costcurve.js';
+import { curveArea, meanResponseUpTo } from '../eval/costcurve.js';
 import type { ProfitSummary } from './decision.js';
 import type { CostCurveSeries, DistillationSummary, GroupSummary, KSelectionSummary } from './types.js';
 import { metricLabels } from './types.js';
@@ -392,11 +392,24 @@ export function profitSpec(p: ProfitSummary, size: Size): VegaLiteSpec | null {
   };
 }
 
+/**
+ * What a report says of one cost curve: its mean incremental response up to the shared spend (the level, comparable
+ * across methods) and its normalized area (the shape only).
+ */
+export function costCurveLegend(c: CostCurveSeries, fmt: (v: number) => string): string {
+  const parts: string[] = [];
+  if (c.meanResponseToSharedSpend !== undefined && c.sharedSpend !== undefined) {
+    parts.push(`mean incremental response ${fmt(c.meanResponseToSharedSpend)} up to spend ${fmt(c.sharedSpend)}`);
+  }
+  if (c.normalizedArea !== undefined) parts.push(`normalized area (shape) ${fmt(c.normalizedArea)}`);
+  return parts.length > 0 ? `${c.method}: ${parts.join(', ')}` : c.method;
+}
+
 /** Cost curves drawn from a comparison: mean EOM incremental cost and response per method and budget. */
 export function costCurvesFromComparison(result: ComparisonResult): CostCurveSeries[] {
   const find = (method: string, budget: number, metric: ComparisonMetric) =>
     result.summary.metrics.find((r) => r.method === method && r.budget === budget && r.metric === metric);
-  return result.methods.map((method) => {
+  const series = result.methods.map((method) => {
     const points = result.budgets.flatMap((budget) => {
       const c = find(method, budget, 'eom.incrementalCost');
       const r = find(method, budget, 'eom.incrementalResponse');
@@ -417,5 +430,17 @@ export function costCurvesFromComparison(result: ComparisonResult): CostCurveSer
       points.map((p) => p.incrementalResponse),
     );
     return { method, points, ...(Number.isFinite(normalizedArea) ? { normalizedArea } : {}) };
+  });
+  // One spend range for all: up to the smallest of the curves' largest incremental costs.
+  let shared = Number.POSITIVE_INFINITY;
+  for (const s of series) shared = Math.min(shared, Math.max(0, ...s.points.map((p) => p.incrementalCost)));
+  if (!(shared > 0 && Number.isFinite(shared))) return series;
+  return series.map((s) => {
+    const mean = meanResponseUpTo(
+      s.points.map((p) => p.incrementalCost),
+      s.points.map((p) => p.incrementalResponse),
+      shared,
+    );
+    return Number.isFinite(mean) ? { ...s, sharedSpend: shared, meanResponseToSharedSpend: mean } : s;
   });
 }

@@ -13,8 +13,15 @@ export interface CostCurveSeries {
     readonly upper?: number;
     readonly budget?: number;
   }[];
-  /** Normalized area (see `costCurve`), shown in the legend when given. */
+  /** Normalized area (see `costCurve`): the curve's shape, not its level. Shown in the legend when given. */
   readonly normalizedArea?: number;
+  /**
+   * Mean incremental response over incremental costs from 0 to `sharedSpend`, the smallest of the compared curves'
+   * largest incremental costs (see `meanResponseUpTo`): the level of each curve on one common range, so methods
+   * rank by value at matched spend even when one of them cannot spend the larger budgets. Shown when given.
+   */
+  readonly meanResponseToSharedSpend?: number;
+  readonly sharedSpend?: number;
 }
 
 /** Per-group uplift and size, e.g. of HRC's hidden-representation clusters. */

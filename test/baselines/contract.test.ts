@@ -7,7 +7,7 @@ import { RDRP } from '../../src/baselines/rdrp.js';
 import { RandomAllocator, UniformBest } from '../../src/baselines/references.js';
 import { TpmSL, TpmTARNet } from '../../src/baselines/tpm.js';
 import { NotFittedError, SerializationError, ValidationError } from '../../src/core/errors.js';
-import { type Budget, type BudgetAllocator, budgetTotal } from '../../src/core/types.js';
+import { type Budget, budgetTotal, type ProfitAllocator } from '../../src/core/types.js';
 import type { RctDataset } from '../../src/data/dataset.js';
 import { HRCPipeline } from '../../src/pipeline/index.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
@@ -16,7 +16,7 @@ import { simulateCouponTrial } from '../../src/sim/simulator.js';
  * The contract every allocator meets (scikit-learn's check_estimator in spirit). To run it over another allocator,
  * add one line to `cases`; `fromJSON` only when it is serializable, `modelCost` when it has no `expectedCost`.
  */
-interface Allocator extends BudgetAllocator {
+interface Allocator extends ProfitAllocator {
   toJSON?(): unknown;
   dispose?(): void;
   expectedCost?(features: Float32Array, arms: Int32Array): Promise<number>;
@@ -191,6 +191,29 @@ describe.each(cases)('allocator contract: $name', (c) => {
     expect(() => c.fromJSON?.({ ...json, kind: 'Other' })).toThrow(SerializationError);
     expect(() => c.fromJSON?.({ ...json, formatVersion: 99 })).toThrow(SerializationError);
     expect(() => c.fromJSON?.({ ...json, state: { ...json.state, model: null } })).toThrow(SerializationError);
+  });
+
+  it('has a profit mode: valid arms, more users treated at a higher net value, kept through JSON', async () => {
+    await expect(c.make(1).profitAssign(test.features, 3)).rejects.toBeInstanceOf(NotFittedError);
+    await expect(fitted.profitAssign(test.features, 0)).rejects.toBeInstanceOf(ValidationError);
+    await expect(fitted.profitAssign(new Float32Array(test.d + 1), 3)).rejects.toBeInstanceOf(ValidationError);
+    const m = train.treatmentNames.length;
+    let last = -1;
+    const byValue: Int32Array[] = [];
+    for (const v of [1, 3, 10, 100]) {
+      const arms = await fitted.profitAssign(test.features, v);
+      expect(arms.length).toBe(test.n);
+      expect(arms.every((a) => Number.isInteger(a) && a >= 0 && a < m)).toBe(true);
+      const treated = arms.filter((a) => a !== 0).length;
+      expect(treated).toBeGreaterThanOrEqual(last);
+      last = treated;
+      byValue.push(arms);
+    }
+    expect(last).toBeGreaterThan(0);
+    if (c.fromJSON === undefined || fitted.toJSON === undefined) return;
+    const back = c.fromJSON(JSON.parse(JSON.stringify(fitted.toJSON())));
+    expect(Array.from(await back.profitAssign(test.features, 3))).toEqual(Array.from(byValue[1] as Int32Array));
+    back.dispose?.();
   });
 
   it('with spend calibration on, still respects the budget under the model', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
 import { trainTestSplit } from '../../src/data/split.js';
 import { calibrateSpend, withSpendCalibration } from '../../src/eval/calibrate.js';
-import { costCurve, curveArea } from '../../src/eval/costcurve.js';
+import { costCurve, curveArea, meanResponseUpTo } from '../../src/eval/costcurve.js';
 import { evaluatePolicy } from '../../src/eval/ipw.js';
 import { truthMetrics } from '../../src/eval/truth.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
@@ -33,6 +33,23 @@ describe('costCurve', () => {
     expect(curveArea([1, 2, 3], [2, 4, 6]).normalizedArea).toBeCloseTo(0.5, 12);
     expect(curveArea([3, 1, 2], [4, 2, 3]).normalizedArea).toBeGreaterThan(0.5);
     expect(curveArea([1], [1]).area).toBeCloseTo(0.5, 12);
+  });
+
+  it('ranks curves by level on a shared spend range, where the normalized area only sees their shape', () => {
+    // A method that stops spending at 0.3 with a concave start, and one below it at every spend that spends on.
+    const short = { cost: [0.1, 0.25, 0.3], response: [0.1, 0.2, 0.22] };
+    const long = { cost: [0.1, 0.3, 0.5], response: [0.12, 0.3, 0.5] };
+    expect(curveArea(short.cost, short.response).normalizedArea).toBeGreaterThan(
+      curveArea(long.cost, long.response).normalizedArea,
+    );
+    const upTo = 0.3;
+    expect(meanResponseUpTo(long.cost, long.response, upTo)).toBeGreaterThan(
+      meanResponseUpTo(short.cost, short.response, upTo),
+    );
+    expect(meanResponseUpTo([1, 2], [2, 4], 1)).toBeCloseTo(1, 12);
+    expect(meanResponseUpTo([1, 2], [2, 4], 1.5)).toBeCloseTo(1.5, 12);
+    expect(meanResponseUpTo([1], [1], 2)).toBeNaN();
+    expect(meanResponseUpTo([1], [1], 0)).toBeNaN();
   });
 
   it('names bad budgets', async () => {

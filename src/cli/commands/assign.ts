@@ -1,5 +1,6 @@
 import { shownNames, ValidationError } from '../../core/errors.js';
 import type { Budget } from '../../core/types.js';
+import { checkNetValue } from '../../core/validate.js';
 import { type CsvEncoding, readCsvRecords } from '../../data/csv.js';
 import { encodeRecord, type FeatureEncoding, type RawValue, type UnknownCategory } from '../../data/encoding.js';
 import { Growable } from '../../data/growable.js';
@@ -33,6 +34,7 @@ export async function runAssign(a: AssignArgs, progress: Progress, print: (s: st
       message: 'give exactly one of --budget-per-user X, --total-budget X or --net-value V',
     });
   }
+  if (a.netValue !== undefined) checkNetValue(a.netValue, '--net-value');
   const online =
     a.totalBudget !== undefined ||
     a.holdout !== undefined ||
@@ -91,11 +93,7 @@ export async function runAssign(a: AssignArgs, progress: Progress, print: (s: st
     );
     for (const line of holdoutLines(model.policy, budget.perUser)) print(line);
   } else {
-    if (a.netValue !== undefined)
-      throw new ValidationError({
-        path: ['--net-value'],
-        message: `profit mode needs an HRC policy; ${model.method} was given`,
-      });
+    if (a.netValue !== undefined) print(`profit mode (${model.method}): net value ${a.netValue} per response`);
     ({ counts, rows } = await assignInMemory(model, a, progress));
     names = model.treatmentNames;
   }
@@ -198,7 +196,11 @@ async function assignInMemory(
     ids.push(a.id !== undefined ? (record[a.id] as string) : String(ids.length));
   }
   progress.stage(`assigning ${ids.length} users with ${model.method}`);
-  const arms = await model.allocator.assign(Float32Array.from(feats.view()), { perUser: a.budgetPerUser as number });
+  const x = Float32Array.from(feats.view());
+  const arms =
+    a.netValue !== undefined
+      ? await model.allocator.profitAssign(x, a.netValue)
+      : await model.allocator.assign(x, { perUser: a.budgetPerUser as number });
   const counts = new Array<number>(model.treatmentNames.length).fill(0);
   const out = await AtomicFile.open(a.out, '--out');
   try {
