@@ -69,6 +69,25 @@ export const encodingSchema = v.strictObject({
   ),
 });
 
+const interval = v.strictObject({ estimate: finite, lower: finite, upper: finite });
+
+/** `fit --holdout`'s held-out value per grid budget (see `HoldoutEstimate`); at most 100,000 grid budgets. */
+const holdoutSchema = v.pipe(
+  v.strictObject({
+    share: probability,
+    rows: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    estimator: name,
+    level: probability,
+    budgets: v.pipe(v.array(finite), v.maxLength(100_000)),
+    incrementalResponse: v.pipe(v.array(interval), v.maxLength(100_000)),
+    cost: v.pipe(v.array(interval), v.maxLength(100_000)),
+  }),
+  v.check(
+    (h) => h.incrementalResponse.length === h.budgets.length && h.cost.length === h.budgets.length,
+    'holdout: expected one incrementalResponse and one cost interval per budget',
+  ),
+);
+
 const metadataSchema = v.strictObject({
   libraryVersion: name,
   createdAt: name,
@@ -76,6 +95,7 @@ const metadataSchema = v.strictObject({
   dataFingerprint: v.optional(name),
   distillAgreement: v.optional(probability),
   method: v.optional(name),
+  holdout: v.optional(holdoutSchema),
 });
 
 /** The schema of a serialized {@link AllocationPolicy}. */
