@@ -62,15 +62,20 @@ const release = (x: BudgetAllocator) => (x as { dispose?: () => void }).dispose?
 const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
 const print = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
-if (a.experiment === 'starbucks') {
-  const data = await loadCsv(
+/** Starbucks with a purchase counted as $10 (a promotion costs $0.15). */
+const loadStarbucks = () =>
+  loadCsv(
     new URL('../../shared/data/starbucks_promotion/training.csv', import.meta.url).pathname,
     schemaFromArgs({ preset: 'starbucks', responseScale: 10 }),
   );
-  const net = (t: RctDataset): RctDataset => ({
-    ...t,
-    response: Float32Array.from(t.response, (y, i) => y - (t.cost[i] as number)),
-  });
+/** Response minus cost as the response: its incremental EOM is the net value per customer. */
+const net = (t: RctDataset): RctDataset => ({
+  ...t,
+  response: Float32Array.from(t.response, (y, i) => y - (t.cost[i] as number)),
+});
+
+if (a.experiment === 'starbucks') {
+  const data = await loadStarbucks();
   const out: number[] = [];
   for (const seed of seeds) {
     const { trainRows, testRows } = splitIndices(data, { testFraction: 0.5, seed });
@@ -90,14 +95,7 @@ if (a.experiment === 'starbucks') {
 } else if (a.experiment === 'starbucks-ranking') {
   // How well the representation networks rank customers: the net value per test customer when the top q share by
   // predicted uplift (mean of `--folds` cross-fitted networks, or one network with --folds 1) is promoted.
-  const data = await loadCsv(
-    new URL('../../shared/data/starbucks_promotion/training.csv', import.meta.url).pathname,
-    schemaFromArgs({ preset: 'starbucks', responseScale: 10 }),
-  );
-  const net = (t: RctDataset): RctDataset => ({
-    ...t,
-    response: Float32Array.from(t.response, (y, i) => y - (t.cost[i] as number)),
-  });
+  const data = await loadStarbucks();
   const shares = [0.1, 0.2, 0.3, 0.4, 0.5];
   const rows: number[][] = [];
   const folds = Number(a.folds);

@@ -4,12 +4,13 @@ import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { HrcError, ValidationError } from '../../core/errors.js';
 import { readCsvRecords } from '../../data/csv.js';
-import { encodeRecord, type FeatureEncoding, type RawValue } from '../../data/encoding.js';
+import type { FeatureEncoding, RawValue, UnknownCategory } from '../../data/encoding.js';
 import { defaultDriftMonitorOptions } from '../../online/drift.js';
 import { BudgetPacer } from '../../online/pacer.js';
 import type { AllocationPolicy } from '../../policy/policy.js';
 import type { Progress } from '../progress.js';
 import { fmt } from '../table.js';
+import { encodeAtLine } from './encode-line.js';
 
 /** The online options of `hrc-budget assign`. */
 export interface OnlineAssignArgs {
@@ -23,6 +24,8 @@ export interface OnlineAssignArgs {
   cap?: readonly string[];
   log?: string;
   failOnDrift?: boolean;
+  /** What an unknown category of a categorical column gives (see `--on-unknown`). */
+  onUnknown?: UnknownCategory;
 }
 
 /** Thrown by `assign --fail-on-drift` when the drift monitor fired; the CLI exits with code 3. */
@@ -134,16 +137,7 @@ export async function runOnlineAssign(
       header.forEach((h, i) => {
         record[h] = rec.values[i];
       });
-      try {
-        encodeRecord(encoding, record, buf);
-      } catch (e) {
-        if (e instanceof ValidationError)
-          throw new ValidationError({
-            path: ['line', rec.line, ...(e.issues[0]?.path.slice(1) ?? [])],
-            message: e.issues[0]?.message ?? e.message,
-          });
-        throw e;
-      }
+      encodeAtLine(encoding, record, buf, rec.line, a.onUnknown);
       const id = a.id !== undefined ? String(record[a.id] ?? '') : rows;
       const d = pacer.decision(buf, id);
       counts[d.arm] = (counts[d.arm] as number) + 1;

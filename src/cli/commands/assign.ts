@@ -2,7 +2,7 @@ import { shownNames, ValidationError } from '../../core/errors.js';
 import type { Budget } from '../../core/types.js';
 import { checkNetValue } from '../../core/validate.js';
 import { type CsvEncoding, readCsvRecords } from '../../data/csv.js';
-import { encodeRecord, type FeatureEncoding, type RawValue, type UnknownCategory } from '../../data/encoding.js';
+import type { FeatureEncoding, RawValue } from '../../data/encoding.js';
 import { Growable } from '../../data/growable.js';
 import { assignCsv } from '../../node/assign-csv.js';
 import { AtomicFile } from '../../node/atomic.js';
@@ -12,6 +12,7 @@ import { type LoadedModel, loadModel } from '../methods.js';
 import type { Progress } from '../progress.js';
 import { fmt, textTable } from '../table.js';
 import { type OnlineAssignArgs, runOnlineAssign } from './assign-online.js';
+import { encodeAtLine } from './encode-line.js';
 
 export interface AssignArgs extends OnlineAssignArgs {
   policy: string;
@@ -21,7 +22,6 @@ export interface AssignArgs extends OnlineAssignArgs {
   id?: string;
   workers?: number;
   encoding?: string;
-  onUnknown?: UnknownCategory;
   out: string;
 }
 
@@ -182,16 +182,7 @@ async function assignInMemory(
     header.forEach((h, i) => {
       record[h] = rec.values[i];
     });
-    try {
-      encodeRecord(encoding, record, buf, a.onUnknown !== undefined ? { onUnknown: a.onUnknown } : {});
-    } catch (e) {
-      if (e instanceof ValidationError)
-        throw new ValidationError({
-          path: ['line', rec.line, ...(e.issues[0]?.path.slice(1) ?? [])],
-          message: e.issues[0]?.message ?? e.message,
-        });
-      throw e;
-    }
+    encodeAtLine(encoding, record, buf, rec.line, a.onUnknown);
     for (let j = 0; j < d; j++) feats.push(buf[j] as number);
     ids.push(a.id !== undefined ? (record[a.id] as string) : String(ids.length));
   }
