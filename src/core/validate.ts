@@ -1,4 +1,4 @@
-import { ValidationError } from './errors.js';
+import { SerializationError, ValidationError } from './errors.js';
 import type { Budget } from './types.js';
 
 /** Throws a ValidationError naming `name` unless `value` is a finite number (optionally within [min, max]). */
@@ -150,5 +150,21 @@ export function checkOptionKeys(
       path: [...path, key],
       message: `unknown option '${key}'; ${hint}known options: ${known.join(', ')}`,
     });
+  }
+}
+
+/**
+ * Untrusted JSON given as an object or as a string: a string longer than `maxChars` or not valid JSON is a
+ * {@link SerializationError} naming `what`; an object passes through unchanged for its schema to check.
+ */
+export function parseJsonInput(json: unknown, what: string, maxChars: number): unknown {
+  if (typeof json !== 'string') return json;
+  if (json.length > maxChars) {
+    throw new SerializationError(`${what} JSON of ${json.length} characters exceeds the limit of ${maxChars}`);
+  }
+  try {
+    return JSON.parse(json);
+  } catch (e) {
+    throw new SerializationError(`${what} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
 }

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { SerializationError } from '../core/errors.js';
+import { parseJsonInput } from '../core/validate.js';
 import type { AllocationPolicy } from '../policy/policy.js';
 
 /** Largest accepted serialized pacer state, in characters of JSON. */
@@ -100,19 +101,7 @@ export function readPacerJSON(
   policy: AllocationPolicy,
   fingerprintOf: (p: AllocationPolicy) => string,
 ): PacerJSON {
-  let value = json;
-  if (typeof json === 'string') {
-    if (json.length > PACER_LIMITS.maxJsonChars) {
-      throw new SerializationError(
-        `pacer JSON of ${json.length} characters exceeds the limit of ${PACER_LIMITS.maxJsonChars}`,
-      );
-    }
-    try {
-      value = JSON.parse(json);
-    } catch (e) {
-      throw new SerializationError(`pacer state is not valid JSON: ${(e as Error).message}`, { cause: e });
-    }
-  }
+  const value = parseJsonInput(json, 'pacer state', PACER_LIMITS.maxJsonChars);
   const r = v.safeParse(pacerSchema, value);
   if (!r.success) {
     const issue = r.issues[0];

@@ -1,145 +1,33 @@
 import * as v from 'valibot';
-import { clustererOptionKeys } from '../clustering/options.js';
-import { InfeasibleBudgetError, NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
+import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, deriveSeed } from '../core/rng.js';
-import {
-  type Budget,
-  type BudgetAllocator,
-  budgetTotal,
-  type ProfitAllocator,
-  type ProgressEvent,
-} from '../core/types.js';
-import { checkBudget, checkFeatures, checkNumber, checkOneOf, checkOptionKeys } from '../core/validate.js';
-import { type RctDataset, subsetRows } from '../data/dataset.js';
-import { Distiller, type DistillerOptions, distillerOptionKeys } from '../distill/distiller.js';
+import { type Budget, type BudgetAllocator, budgetTotal, type ProfitAllocator } from '../core/types.js';
+import { checkBudget, checkFeatures } from '../core/validate.js';
+import type { RctDataset } from '../data/dataset.js';
+import { Distiller } from '../distill/distiller.js';
 import { datasetFingerprint } from '../policy/fingerprint.js';
 import { AllocationPolicy, policyMetadata } from '../policy/policy.js';
 import type { RepresentationNetOptions } from '../representation/options.js';
-import { representationOptionKeys } from '../representation/options.js';
 import { RepresentationNet } from '../representation/representation.js';
 import { checkTrainingData } from '../representation/validate.js';
-import type { AllocationTable } from '../solver/allocation-table.js';
-import { defaultGroupStatsOptions, GroupStats, type GroupStatsOptions } from '../solver/group-stats.js';
 import { checkJson } from '../solver/schema.js';
-import {
-  StochasticBudgetSolver,
-  type StochasticBudgetSolverOptions,
-  solverOptionKeys,
-} from '../solver/stochastic-solver.js';
-import { type DefaultClustererOptions, defaultClusterer } from './clusterer.js';
-import { costVariesWithinArms, crossFitNets, ensemblePredict, upliftSpace } from './crossfit.js';
+import type { StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
+import { defaultClusterer } from './clusterer.js';
+import { costVariesWithinArms, crossFitNets, upliftSpace } from './crossfit.js';
 import { defaultBudgetGrid } from './grid.js';
 import { mergeSmallGroups, remapDistances, remapGroups } from './merge.js';
-import { groupPredictedUplift, type ShrinkageFit, type ShrinkagePrior, shrinkGroupUplift } from './shrinkage.js';
+import {
+  checkPipelineOptions,
+  defaultHRCPipelineOptions,
+  defaultK,
+  type HRCPipelineOptions,
+  paperHRCOptions,
+  resolveDesign,
+} from './options.js';
+import { groupPredictedUplift, type ShrinkageFit, shrinkGroupUplift } from './shrinkage.js';
+import { plainSolverOptions, servedStats, solveGrid } from './solve.js';
+import { type Teacher, teacherSpace } from './teacher.js';
 import type { GroupClusterer, PipelineStage } from './types.js';
-
-/** Options of {@link HRCPipeline}. All optional; each component's own options pass through. */
-export interface HRCPipelineOptions {
-  /** Options of the RepresentationNet (step 1). */
-  representation?: RepresentationNetOptions;
-  /** Options of the built-in HiddenClusterer (step 2), used when `clusterer` is not given. `k` defaults to {@link defaultK}. */
-  clustering?: DefaultClustererOptions;
-  /** Your own clusterer instead of the built-in one. */
-  clusterer?: GroupClusterer;
-  /** Options of GroupStats (step 3). @default { replicates: 200 } */
-  stats?: GroupStatsOptions;
-  /** Options of the StochasticBudgetSolver (step 4), including `solver` (a backend name or your own MipSolver). */
-  solver?: StochasticBudgetSolverOptions;
-  /** Per-user budgets of the allocation table. @default 24 points from the cheapest plan to the richest useful one */
-  budgets?: readonly number[];
-  /** Options of the Distiller (step 5). */
-  distiller?: DistillerOptions;
-  /**
-   * Cross-fitting folds of the representation: with 2 or more, one RepresentationNet is trained per fold on the other
-   * folds, every trial row is placed in the uplift space by the network that did not see it, and groups are formed
-   * there, so the group statistics the plan is solved on are honest. 0 or 1: a single network on all rows (the
-   * paper's set-up). Cross-fitted networks default to a `[64, 32]` trunk (each fold's network is one member of an
-   * ensemble; the ensemble's mean prediction places new users). @default 4
-   */
-  crossFit?: number;
-  /**
-   * The space the groups are formed in. `'uplift'`: each row's predicted response and cost uplift of every arm over
-   * control (the heads' outputs); `'hidden'`: the trunk's hidden representation h(x), as in the paper (needs
-   * `crossFit` 0 or 1). @default 'uplift'
-   */
-  groupOn?: 'uplift' | 'hidden';
-  /**
-   * Which grouping of the trial rows the group statistics (and so the plan) come from: `'student'`, the distilled
-   * classifier that serves the decisions, or `'teacher'`, the clusterer's (the paper's). @default 'student'
-   */
-  statsFrom?: 'student' | 'teacher';
-  /**
-   * Empirical-Bayes shrinkage of each group's uplift toward a prior before solving (see {@link shrinkGroupUplift}):
-   * `'model'`, a line through the model's predicted uplift of the group; `'pooled'`, the arm's mean over groups;
-   * `'none'`, the raw trial means (the paper's). @default 'model'
-   */
-  shrinkage?: ShrinkagePrior;
-  /** Seed of every component (each derives its own child seed). @default 42 */
-  seed?: number;
-  /** Called at the start of each stage. */
-  onProgress?: (event: ProgressEvent & { stage: PipelineStage }) => void;
-}
-
-/** Defaults of {@link HRCPipelineOptions}. */
-export const defaultHRCPipelineOptions = {
-  stats: { replicates: 200 } as GroupStatsOptions,
-  solver: { formulation: 'expected', minCount: 20 } as StochasticBudgetSolverOptions,
-  seed: DEFAULT_SEED,
-  crossFit: 4,
-  /** Representation options under cross-fitting (before the user's): a narrower trunk, since an ensemble of fold networks is trained. */
-  crossFitRepresentation: { hiddenUnits: [64, 32] } as RepresentationNetOptions,
-  groupOn: 'uplift' as 'uplift' | 'hidden',
-  statsFrom: 'student' as 'student' | 'teacher',
-  shrinkage: 'model' as ShrinkagePrior,
-};
-
-/** The options of the paper's HRC (no cross-fitting, groups on the hidden representation, teacher statistics). */
-export const paperHRCOptions = {
-  crossFit: 0,
-  groupOn: 'hidden',
-  statsFrom: 'teacher',
-  shrinkage: 'none',
-} as const satisfies HRCPipelineOptions;
-
-/** How the teacher places rows in the clustering space. */
-interface Teacher {
-  readonly nets: readonly RepresentationNet[];
-  readonly space: 'uplift' | 'hidden';
-  readonly withCost: boolean;
-}
-
-/** The teacher's coordinates of some rows: h(x) of the single network, or the ensemble's predicted uplifts. */
-function teacherSpace(t: Teacher, features: Float32Array): { x: Float32Array; dim: number } {
-  if (t.space === 'hidden') {
-    const net = t.nets[0] as RepresentationNet;
-    return { x: net.embed(features), dim: net.embeddingDim };
-  }
-  const m = (t.nets[0] as RepresentationNet).state.m;
-  return upliftSpace(ensemblePredict(t.nets, features), m, t.withCost);
-}
-
-function resolveDesign(o: HRCPipelineOptions): {
-  crossFit: number;
-  groupOn: 'uplift' | 'hidden';
-  statsFrom: 'student' | 'teacher';
-  shrinkage: ShrinkagePrior;
-} {
-  const shrinkage = o.shrinkage ?? defaultHRCPipelineOptions.shrinkage;
-  checkOneOf('shrinkage', shrinkage, ['model', 'pooled', 'none']);
-  const crossFit = o.crossFit ?? defaultHRCPipelineOptions.crossFit;
-  const groupOn = o.groupOn ?? defaultHRCPipelineOptions.groupOn;
-  const statsFrom = o.statsFrom ?? defaultHRCPipelineOptions.statsFrom;
-  checkNumber('crossFit', crossFit, { min: 0, max: 20, integer: true });
-  checkOneOf('groupOn', groupOn, ['uplift', 'hidden']);
-  checkOneOf('statsFrom', statsFrom, ['student', 'teacher']);
-  if (groupOn === 'hidden' && crossFit >= 2) {
-    throw new ValidationError({
-      path: ['groupOn'],
-      message: "'hidden' groups need a single network (crossFit 0 or 1): each fold's network has its own hidden space",
-    });
-  }
-  return { crossFit, groupOn, statsFrom, shrinkage };
-}
 
 /** The envelope of {@link HRCPipeline.toJSON}; the policy inside has its own schema. */
 const pipelineSchema = v.strictObject({
@@ -148,32 +36,6 @@ const pipelineSchema = v.strictObject({
   params: v.strictObject({ seed: v.optional(v.pipe(v.number(), v.finite())) }),
   state: v.strictObject({ policy: v.unknown() }),
 });
-
-const PIPELINE_KEYS = [
-  'representation',
-  'clustering',
-  'clusterer',
-  'stats',
-  'solver',
-  'budgets',
-  'distiller',
-  'crossFit',
-  'groupOn',
-  'statsFrom',
-  'shrinkage',
-  'seed',
-  'onProgress',
-] as const satisfies readonly (keyof HRCPipelineOptions)[];
-
-/** Rejects unknown keys of the pipeline's options and of each component's options, naming the nearest key. */
-function checkPipelineOptions(o: HRCPipelineOptions): void {
-  checkOptionKeys(o, PIPELINE_KEYS);
-  checkOptionKeys(o.representation, representationOptionKeys, ['representation']);
-  checkOptionKeys(o.clustering, clustererOptionKeys, ['clustering']);
-  checkOptionKeys(o.stats, Object.keys(defaultGroupStatsOptions), ['stats']);
-  checkOptionKeys(o.solver, solverOptionKeys, ['solver']);
-  checkOptionKeys(o.distiller, distillerOptionKeys, ['distiller']);
-}
 
 interface Fitted {
   policy: AllocationPolicy;
@@ -481,78 +343,4 @@ export class HRCPaperPipeline extends HRCPipeline {
   constructor(options: HRCPipelineOptions = {}) {
     super({ ...paperHRCOptions, ...options });
   }
-}
-
-/**
- * The default number of groups: about 250 trial rows per (group, arm) cell, between 4 and 32. Held-out choice of K
- * (`clustering: { k: 'auto' }`) is available but noisy; see docs/clustering.md.
- */
-export function defaultK(n: number, m: number): number {
-  return Math.min(32, Math.max(4, Math.round(n / (250 * m))));
-}
-
-/**
- * Group statistics of the served grouping. A group to which the served grouping gives fewer than `minControl` control
- * rows (the student rarely picks it) takes its statistics from the teacher's rows of that group instead, so every
- * group's uplift over control can still be estimated.
- */
-function servedStats(
-  train: RctDataset,
-  served: Int32Array,
-  teacher: Int32Array,
-  k: number,
-  minControl: number,
-  options: GroupStatsOptions,
-): GroupStats {
-  if (served === teacher) return GroupStats.from(train, served, k, options);
-  const control = new Float64Array(k);
-  for (let i = 0; i < train.n; i++)
-    if (train.treatment[i] === 0) control[served[i] as number] = (control[served[i] as number] as number) + 1;
-  const thin = (g: number) => (control[g] as number) < minControl;
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < train.n; i++) {
-    if (!thin(served[i] as number)) a.push(i);
-    if (thin(teacher[i] as number)) b.push(i);
-  }
-  if (b.length === 0) return GroupStats.from(train, served, k, options);
-  const pick = (rows: number[], g: Int32Array) => Int32Array.from(rows, (i) => g[i] as number);
-  const seed = options.seed ?? DEFAULT_SEED;
-  return GroupStats.from(subsetRows(train, a), pick(a, served), k, {
-    ...options,
-    seed: deriveSeed(seed, 'served'),
-  }).merge(
-    GroupStats.from(subsetRows(train, b), pick(b, teacher), k, { ...options, seed: deriveSeed(seed, 'teacher') }),
-  );
-}
-
-/** Solves the grid, dropping grid points below the formulation's cheapest plan. */
-async function solveGrid(
-  stats: GroupStats,
-  options: StochasticBudgetSolverOptions,
-  budgets: readonly number[],
-  armNames: readonly string[],
-): Promise<AllocationTable> {
-  const solver = new StochasticBudgetSolver(options);
-  let grid = [...budgets].sort((a, b) => a - b);
-  try {
-    return await solver.solve(stats, { budgets: grid, armNames });
-  } catch (e) {
-    if (!(e instanceof InfeasibleBudgetError)) throw e;
-    const min = e.minimum;
-    grid = grid.filter((b) => b >= min);
-    if (grid.length === 0 || (grid[0] as number) > min * (1 + 1e-9) + 1e-12) grid.unshift(min * (1 + 1e-9) + 1e-12);
-    return solver.solve(stats, { budgets: grid, armNames });
-  }
-}
-
-/** The JSON-safe part of solver options (no callbacks or solver objects). */
-function plainSolverOptions(o: StochasticBudgetSolverOptions): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(o)) {
-    if (typeof v === 'function') continue;
-    if (key === 'solver' && typeof v !== 'string') continue;
-    out[key] = v;
-  }
-  return out;
 }

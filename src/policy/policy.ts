@@ -1,6 +1,6 @@
 import { SerializationError, ValidationError } from '../core/errors.js';
 import type { Budget } from '../core/types.js';
-import { checkBudget, checkNetValue, describe } from '../core/validate.js';
+import { checkBudget, checkNetValue, describe, parseJsonInput } from '../core/validate.js';
 import {
   checkEncoding,
   type EncodeRecordOptions,
@@ -387,19 +387,7 @@ export class AllocationPolicy {
    * evaluates code.
    */
   static fromJSON(json: unknown): AllocationPolicy {
-    let value = json;
-    if (typeof json === 'string') {
-      if (json.length > POLICY_LIMITS.maxJsonChars) {
-        throw new SerializationError(
-          `policy JSON of ${json.length} characters exceeds the limit of ${POLICY_LIMITS.maxJsonChars}`,
-        );
-      }
-      try {
-        value = JSON.parse(json);
-      } catch (e) {
-        throw new SerializationError(`policy is not valid JSON: ${(e as Error).message}`, { cause: e });
-      }
-    }
+    const value = parseJsonInput(json, 'policy', POLICY_LIMITS.maxJsonChars);
     checkPolicyJson(value, POLICY_LIMITS.maxStudentParams);
     const j = value as {
       kind?: unknown;

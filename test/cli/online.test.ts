@@ -1,24 +1,18 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { replayDay } from '../../bench/online-replay.js';
 import { hashUniform } from '../../src/online/index.js';
 import type { AllocationPolicy } from '../../src/policy/index.js';
 import { buildDist } from '../helpers/build.js';
+import { cliRunner } from '../helpers/cli.js';
 import { onlinePolicy } from '../online/fixture.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(root, 'dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'hrc-online-cli-'));
 const N = 20_000;
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir, timeout: 300_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = cliRunner(dir, 300_000);
 
 function writeUsers(file: string, shift: number) {
   const day = replayDay(N, 3, shift, 1);

@@ -1,33 +1,16 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 import { buildDist } from '../helpers/build.js';
+import { cliRunner, writeTrialCsv } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(root, 'dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'hrc-cli-profit-'));
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir, timeout: 600_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = cliRunner(dir, 600_000);
 
 const sim = simulateCouponTrial({ nTrain: 3000, nTest: 1000, seed: 5 });
-
-function writeTrial(file: string, data: typeof sim.train) {
-  const lines = [['uid', ...data.featureNames, 'arm', 'bought', 'paid'].join(',')];
-  for (let i = 0; i < data.n; i++) {
-    const x = Array.from(data.features.subarray(i * data.d, (i + 1) * data.d), (v) => v.toFixed(5));
-    lines.push(
-      [`u${i}`, ...x, data.treatmentNames[data.treatment[i] as number], data.response[i], data.cost[i]].join(','),
-    );
-  }
-  writeFileSync(file, `${lines.join('\n')}\n`);
-}
 
 const trainCsv = join(dir, 'trial.csv');
 const usersCsv = join(dir, 'users.csv');
@@ -35,8 +18,8 @@ const columns = ['--treatment', 'arm', '--control', 'control', '--response', 'bo
 
 beforeAll(() => {
   buildDist();
-  writeTrial(trainCsv, sim.train);
-  writeTrial(usersCsv, sim.test);
+  writeTrialCsv(trainCsv, sim.train);
+  writeTrialCsv(usersCsv, sim.test);
 }, 180_000);
 
 /** Users not given control in a decisions CSV. */

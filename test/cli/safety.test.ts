@@ -8,16 +8,14 @@ import { Rng } from '../../src/core/rng.js';
 import { datasetFromRows } from '../../src/data/rows.js';
 import { AllocationPolicy, policyMetadata } from '../../src/policy/index.js';
 import { GroupStats, StochasticBudgetSolver } from '../../src/solver/index.js';
+import { cliRunner } from '../helpers/cli.js';
 import { linearStudent, studentGroups } from '../helpers/student.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'hrc-cli-safety-'));
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir, timeout: 300_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = cliRunner(dir, 300_000);
 
 const arms = ['none', 'small', 'big'];
 const policyFile = join(dir, 'policy.json');

@@ -1,0 +1,138 @@
+import { clustererOptionKeys } from '../clustering/options.js';
+import { ValidationError } from '../core/errors.js';
+import { DEFAULT_SEED } from '../core/rng.js';
+import type { ProgressEvent } from '../core/types.js';
+import { checkNumber, checkOneOf, checkOptionKeys } from '../core/validate.js';
+import { type DistillerOptions, distillerOptionKeys } from '../distill/distiller.js';
+import { type RepresentationNetOptions, representationOptionKeys } from '../representation/options.js';
+import { defaultGroupStatsOptions, type GroupStatsOptions } from '../solver/group-stats.js';
+import { type StochasticBudgetSolverOptions, solverOptionKeys } from '../solver/stochastic-solver.js';
+import type { DefaultClustererOptions } from './clusterer.js';
+import type { ShrinkagePrior } from './shrinkage.js';
+import type { GroupClusterer, PipelineStage } from './types.js';
+
+/** Options of {@link HRCPipeline}. All optional; each component's own options pass through. */
+export interface HRCPipelineOptions {
+  /** Options of the RepresentationNet (step 1). */
+  representation?: RepresentationNetOptions;
+  /** Options of the built-in HiddenClusterer (step 2), used when `clusterer` is not given. `k` defaults to {@link defaultK}. */
+  clustering?: DefaultClustererOptions;
+  /** Your own clusterer instead of the built-in one. */
+  clusterer?: GroupClusterer;
+  /** Options of GroupStats (step 3). @default { replicates: 200 } */
+  stats?: GroupStatsOptions;
+  /** Options of the StochasticBudgetSolver (step 4), including `solver` (a backend name or your own MipSolver). */
+  solver?: StochasticBudgetSolverOptions;
+  /** Per-user budgets of the allocation table. @default 24 points from the cheapest plan to the richest useful one */
+  budgets?: readonly number[];
+  /** Options of the Distiller (step 5). */
+  distiller?: DistillerOptions;
+  /**
+   * Cross-fitting folds of the representation: with 2 or more, one RepresentationNet is trained per fold on the other
+   * folds, every trial row is placed in the uplift space by the network that did not see it, and groups are formed
+   * there, so the group statistics the plan is solved on are honest. 0 or 1: a single network on all rows (the
+   * paper's set-up). Cross-fitted networks default to a `[64, 32]` trunk (each fold's network is one member of an
+   * ensemble; the ensemble's mean prediction places new users). @default 4
+   */
+  crossFit?: number;
+  /**
+   * The space the groups are formed in. `'uplift'`: each row's predicted response and cost uplift of every arm over
+   * control (the heads' outputs); `'hidden'`: the trunk's hidden representation h(x), as in the paper (needs
+   * `crossFit` 0 or 1). @default 'uplift'
+   */
+  groupOn?: 'uplift' | 'hidden';
+  /**
+   * Which grouping of the trial rows the group statistics (and so the plan) come from: `'student'`, the distilled
+   * classifier that serves the decisions, or `'teacher'`, the clusterer's (the paper's). @default 'student'
+   */
+  statsFrom?: 'student' | 'teacher';
+  /**
+   * Empirical-Bayes shrinkage of each group's uplift toward a prior before solving (see {@link shrinkGroupUplift}):
+   * `'model'`, a line through the model's predicted uplift of the group; `'pooled'`, the arm's mean over groups;
+   * `'none'`, the raw trial means (the paper's). @default 'model'
+   */
+  shrinkage?: ShrinkagePrior;
+  /** Seed of every component (each derives its own child seed). @default 42 */
+  seed?: number;
+  /** Called at the start of each stage. */
+  onProgress?: (event: ProgressEvent & { stage: PipelineStage }) => void;
+}
+
+/** Defaults of {@link HRCPipelineOptions}. */
+export const defaultHRCPipelineOptions = {
+  stats: { replicates: 200 } as GroupStatsOptions,
+  solver: { formulation: 'expected', minCount: 20 } as StochasticBudgetSolverOptions,
+  seed: DEFAULT_SEED,
+  crossFit: 4,
+  /** Representation options under cross-fitting (before the user's): a narrower trunk, since an ensemble of fold networks is trained. */
+  crossFitRepresentation: { hiddenUnits: [64, 32] } as RepresentationNetOptions,
+  groupOn: 'uplift' as 'uplift' | 'hidden',
+  statsFrom: 'student' as 'student' | 'teacher',
+  shrinkage: 'model' as ShrinkagePrior,
+};
+
+/** The options of the paper's HRC (no cross-fitting, groups on the hidden representation, teacher statistics). */
+export const paperHRCOptions = {
+  crossFit: 0,
+  groupOn: 'hidden',
+  statsFrom: 'teacher',
+  shrinkage: 'none',
+} as const satisfies HRCPipelineOptions;
+
+/** The design choices of a pipeline, with defaults filled in and checked. */
+export function resolveDesign(o: HRCPipelineOptions): {
+  crossFit: number;
+  groupOn: 'uplift' | 'hidden';
+  statsFrom: 'student' | 'teacher';
+  shrinkage: ShrinkagePrior;
+} {
+  const shrinkage = o.shrinkage ?? defaultHRCPipelineOptions.shrinkage;
+  checkOneOf('shrinkage', shrinkage, ['model', 'pooled', 'none']);
+  const crossFit = o.crossFit ?? defaultHRCPipelineOptions.crossFit;
+  const groupOn = o.groupOn ?? defaultHRCPipelineOptions.groupOn;
+  const statsFrom = o.statsFrom ?? defaultHRCPipelineOptions.statsFrom;
+  checkNumber('crossFit', crossFit, { min: 0, max: 20, integer: true });
+  checkOneOf('groupOn', groupOn, ['uplift', 'hidden']);
+  checkOneOf('statsFrom', statsFrom, ['student', 'teacher']);
+  if (groupOn === 'hidden' && crossFit >= 2) {
+    throw new ValidationError({
+      path: ['groupOn'],
+      message: "'hidden' groups need a single network (crossFit 0 or 1): each fold's network has its own hidden space",
+    });
+  }
+  return { crossFit, groupOn, statsFrom, shrinkage };
+}
+
+const PIPELINE_KEYS = [
+  'representation',
+  'clustering',
+  'clusterer',
+  'stats',
+  'solver',
+  'budgets',
+  'distiller',
+  'crossFit',
+  'groupOn',
+  'statsFrom',
+  'shrinkage',
+  'seed',
+  'onProgress',
+] as const satisfies readonly (keyof HRCPipelineOptions)[];
+
+/** Rejects unknown keys of the pipeline's options and of each component's options, naming the nearest key. */
+export function checkPipelineOptions(o: HRCPipelineOptions): void {
+  checkOptionKeys(o, PIPELINE_KEYS);
+  checkOptionKeys(o.representation, representationOptionKeys, ['representation']);
+  checkOptionKeys(o.clustering, clustererOptionKeys, ['clustering']);
+  checkOptionKeys(o.stats, Object.keys(defaultGroupStatsOptions), ['stats']);
+  checkOptionKeys(o.solver, solverOptionKeys, ['solver']);
+  checkOptionKeys(o.distiller, distillerOptionKeys, ['distiller']);
+}
+
+/**
+ * The default number of groups: about 250 trial rows per (group, arm) cell, between 4 and 32. Held-out choice of K
+ * (`clustering: { k: 'auto' }`) is available but noisy; see docs/clustering.md.
+ */
+export function defaultK(n: number, m: number): number {
+  return Math.min(32, Math.max(4, Math.round(n / (250 * m))));
+}
