@@ -8,7 +8,7 @@ import { type RepresentationNetOptions, representationOptionKeys } from '../repr
 import { defaultGroupStatsOptions, type GroupStatsOptions } from '../solver/group-stats.js';
 import { type StochasticBudgetSolverOptions, solverOptionKeys } from '../solver/stochastic-solver.js';
 import type { DefaultClustererOptions } from './clusterer.js';
-import type { ShrinkagePrior } from './shrinkage.js';
+import type { ShrinkagePrior, ShrinkageVariance } from './shrinkage.js';
 import type { GroupClusterer, PipelineStage } from './types.js';
 
 /** Options of {@link HRCPipeline}. All optional; each component's own options pass through. */
@@ -52,6 +52,11 @@ export interface HRCPipelineOptions {
    * `'none'`, the raw trial means (the paper's). @default 'model'
    */
   shrinkage?: ShrinkagePrior;
+  /**
+   * The sampling variance the shrinkage gives each group's uplift (see {@link ShrinkageVariance}): the group's own,
+   * the arm's pooled over groups, or the larger of the two. @default 'group'
+   */
+  shrinkageVariance?: ShrinkageVariance;
   /** Seed of every component (each derives its own child seed). @default 42 */
   seed?: number;
   /** Called at the start of each stage. */
@@ -69,6 +74,7 @@ export const defaultHRCPipelineOptions = {
   groupOn: 'uplift' as 'uplift' | 'hidden',
   statsFrom: 'student' as 'student' | 'teacher',
   shrinkage: 'model' as ShrinkagePrior,
+  shrinkageVariance: 'group' as ShrinkageVariance,
 };
 
 /** The options of the paper's HRC (no cross-fitting, groups on the hidden representation, teacher statistics). */
@@ -85,9 +91,12 @@ export function resolveDesign(o: HRCPipelineOptions): {
   groupOn: 'uplift' | 'hidden';
   statsFrom: 'student' | 'teacher';
   shrinkage: ShrinkagePrior;
+  shrinkageVariance: ShrinkageVariance;
 } {
   const shrinkage = o.shrinkage ?? defaultHRCPipelineOptions.shrinkage;
   checkOneOf('shrinkage', shrinkage, ['model', 'pooled', 'none']);
+  const shrinkageVariance = o.shrinkageVariance ?? defaultHRCPipelineOptions.shrinkageVariance;
+  checkOneOf('shrinkageVariance', shrinkageVariance, ['group', 'pooled', 'max']);
   const crossFit = o.crossFit ?? defaultHRCPipelineOptions.crossFit;
   const groupOn = o.groupOn ?? defaultHRCPipelineOptions.groupOn;
   const statsFrom = o.statsFrom ?? defaultHRCPipelineOptions.statsFrom;
@@ -100,7 +109,7 @@ export function resolveDesign(o: HRCPipelineOptions): {
       message: "'hidden' groups need a single network (crossFit 0 or 1): each fold's network has its own hidden space",
     });
   }
-  return { crossFit, groupOn, statsFrom, shrinkage };
+  return { crossFit, groupOn, statsFrom, shrinkage, shrinkageVariance };
 }
 
 const PIPELINE_KEYS = [
@@ -115,6 +124,7 @@ const PIPELINE_KEYS = [
   'groupOn',
   'statsFrom',
   'shrinkage',
+  'shrinkageVariance',
   'seed',
   'onProgress',
 ] as const satisfies readonly (keyof HRCPipelineOptions)[];

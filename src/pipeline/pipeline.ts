@@ -153,6 +153,7 @@ export class HRCPipeline implements ProfitAllocator {
         groupPredictedUplift(rowPred, m, groups, k),
         design.shrinkage,
         solverOptions.minCount ?? 1,
+        { variance: design.shrinkageVariance },
       );
       this.shrinkageFits = fits;
       progress('solve');

@@ -3,6 +3,14 @@ import type { GroupStats } from '../solver/group-stats.js';
 /** What the group uplifts are shrunk toward. */
 export type ShrinkagePrior = 'model' | 'pooled' | 'none';
 
+/**
+ * Which sampling variance each group's uplift estimate is given: `'group'`, the group's own sample variance;
+ * `'pooled'`, the arm's variance pooled over all groups divided by the group's count; `'max'`, the larger of the two.
+ * With heavy-tailed responses (spend) most groups' samples miss the rare large values, so their own variance
+ * understates the noise; the pooled variance counts every large value once for all groups.
+ */
+export type ShrinkageVariance = 'group' | 'pooled' | 'max';
+
 /** How one arm's group uplifts were shrunk (one entry per arm j >= 1 and outcome). */
 export interface ShrinkageFit {
   readonly arm: number;
@@ -66,8 +74,9 @@ export function shrinkGroupUplift(
   predicted: { response: Float64Array; cost: Float64Array },
   prior: ShrinkagePrior,
   minCount: number,
-  options: { readonly cost?: boolean } = {},
+  options: { readonly cost?: boolean; readonly variance?: ShrinkageVariance } = {},
 ): { stats: GroupStats; fits: ShrinkageFit[] } {
+  const variance = options.variance ?? 'group';
   const outcomes = options.cost === true ? (['response', 'cost'] as const) : (['response'] as const);
   if (prior === 'none') return { stats, fits: [] };
   const { k, m } = stats;
@@ -87,6 +96,14 @@ export function shrinkGroupUplift(
     }
   }
   const clamp = (v: number, [lo, hi]: number[]) => Math.min(hi as number, Math.max(lo as number, v));
+  const pooled = pooledRowVariance(stats);
+  const cellSe2 = (g: number, j: number, outcome: 'response' | 'cost'): number => {
+    const c = stats.cell(g, j);
+    const own = (outcome === 'response' ? c.seResponse : c.seCost) ** 2;
+    if (variance === 'group' || !(c.count > 0)) return own;
+    const p = (pooled[outcome][j] as number) / c.count;
+    return variance === 'pooled' ? p : Math.max(own, p);
+  };
   for (let j = 1; j < m; j++) {
     const ok: number[] = [];
     for (let g = 0; g < k; g++) {
@@ -98,7 +115,7 @@ export function shrinkGroupUplift(
     const up = ok.map((g) => stats.uplift(g, j));
     const post = outcomes.map((outcome) => {
       const est = up.map((u) => u[outcome]);
-      const se2 = up.map((u) => (outcome === 'response' ? u.seResponse : u.seCost) ** 2);
+      const se2 = ok.map((g) => cellSe2(g, j, outcome) + cellSe2(g, 0, outcome));
       const x = ok.map((g) => (prior === 'model' ? (predicted[outcome][g * m + j] as number) : 0));
       const fit = fitPrior(est, se2, x, prior === 'model');
       const weights = se2.map((s) => (s + fit.tau2 > 0 ? Math.min(MAX_SHRINK, s / (s + fit.tau2)) : 0));
@@ -133,6 +150,33 @@ export function shrinkGroupUplift(
     });
   }
   return { stats: rows.length > 0 ? stats.withPseudoRows(rows) : stats, fits };
+}
+
+/**
+ * Per-row variance of response and cost in each arm, pooled over groups: the within-group sums of squares of all
+ * groups over their total weight.
+ */
+function pooledRowVariance(stats: GroupStats): { response: Float64Array; cost: Float64Array } {
+  const { k, m } = stats;
+  const M = stats.moments();
+  const response = new Float64Array(m);
+  const cost = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    let w = 0;
+    let ssr = 0;
+    let ssc = 0;
+    for (let g = 0; g < k; g++) {
+      const c = g * m + j;
+      const wc = M.weight[c] as number;
+      if (!(wc > 0)) continue;
+      ssr += Math.max(0, (M.sumYY[c] as number) - (M.sumY[c] as number) ** 2 / wc);
+      ssc += Math.max(0, (M.sumCC[c] as number) - (M.sumC[c] as number) ** 2 / wc);
+      w += wc;
+    }
+    response[j] = w > 0 ? ssr / w : 0;
+    cost[j] = w > 0 ? ssc / w : 0;
+  }
+  return { response, cost };
 }
 
 /** Weighted least squares of est on [1, x] (or on 1 alone) with weights 1 / (se2 + tau2), tau2 by moments; 4 rounds. */

@@ -113,3 +113,66 @@ describe('shrinkGroupUplift', () => {
     expect(shrinkGroupUplift(s, predicted, 'pooled', 1).fits).toEqual([]);
   });
 });
+
+describe('shrinkGroupUplift variance', () => {
+  /** Two arms, `k` groups, no true heterogeneity: spend is 0 but for rare Pareto-sized purchases (heavy tail). */
+  function heavyTrial(k: number, size: number, seed: number): { data: RctDataset; groups: Int32Array } {
+    const rng = new Rng(seed);
+    const rows: { g: number; t: number; y: number }[] = [];
+    for (let g = 0; g < k; g++) {
+      for (let i = 0; i < size; i++) {
+        const t = i % 2;
+        const buys = rng.next() < 0.01 + 0.003 * t;
+        rows.push({ g, t, y: buys ? 20 / Math.max(1e-3, rng.next()) ** 0.8 : 0 });
+      }
+    }
+    const data = createDataset({
+      features: rows.map((r) => [r.g]),
+      treatment: rows.map((r) => r.t),
+      treatmentNames: ['control', 'promo'],
+      response: rows.map((r) => r.y),
+      cost: rows.map((r) => r.t),
+    });
+    return { data, groups: Int32Array.from(rows, (r) => r.g) };
+  }
+
+  it('pooled variance shrinks heavy-tailed group uplifts harder than their own variances do', () => {
+    const k = 24;
+    let groupErr = 0;
+    let pooledErr = 0;
+    let groupShrink = 0;
+    let pooledShrink = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const { data, groups } = heavyTrial(k, 800, seed);
+      const s = GroupStats.from(data, groups, k, { ipw: false });
+      const zero = groupPredictedUplift(
+        { response: new Float32Array(data.n * 2), cost: new Float32Array(data.n * 2) },
+        2,
+        groups,
+        k,
+      );
+      const own = shrinkGroupUplift(s, zero, 'pooled', 1, { variance: 'group' });
+      const pooled = shrinkGroupUplift(s, zero, 'pooled', 1, { variance: 'pooled' });
+      groupShrink += (own.fits[0]?.meanShrink as number) / 6;
+      pooledShrink += (pooled.fits[0]?.meanShrink as number) / 6;
+      // Every group's true uplift is the same: the spread of the estimates around their mean is pure noise.
+      const spread = (st: GroupStats) => {
+        const u = Array.from({ length: k }, (_, g) => upliftOf(st, g));
+        const mu = u.reduce((a, b) => a + b, 0) / k;
+        return u.reduce((a, b) => a + (b - mu) ** 2, 0);
+      };
+      groupErr += spread(own.stats);
+      pooledErr += spread(pooled.stats);
+    }
+    expect(pooledShrink).toBeGreaterThan(groupShrink);
+    expect(pooledErr).toBeLessThan(groupErr);
+  });
+
+  it('rejects an unknown variance choice in the pipeline options', async () => {
+    const { HRCPipeline } = await import('../../src/pipeline/pipeline.js');
+    const { data } = heavyTrial(4, 50, 1);
+    await expect(
+      new HRCPipeline({ shrinkageVariance: 'robust' as unknown as 'group' }).fit(data),
+    ).rejects.toThrow(/shrinkageVariance/);
+  });
+});
