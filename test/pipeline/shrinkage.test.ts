@@ -171,8 +171,8 @@ describe('shrinkGroupUplift variance', () => {
   it('rejects an unknown variance choice in the pipeline options', async () => {
     const { HRCPipeline } = await import('../../src/pipeline/pipeline.js');
     const { data } = heavyTrial(4, 50, 1);
-    await expect(
-      new HRCPipeline({ shrinkageVariance: 'robust' as unknown as 'group' }).fit(data),
-    ).rejects.toThrow(/shrinkageVariance/);
+    await expect(new HRCPipeline({ shrinkageVariance: 'robust' as unknown as 'group' }).fit(data)).rejects.toThrow(
+      /shrinkageVariance/,
+    );
   });
 });
