@@ -5,56 +5,13 @@ import type { AllocationPolicy } from '../policy/policy.js';
 import { DriftMonitor, type DriftSummary } from './drift.js';
 import { GroupKernel } from './group-kernel.js';
 import { policyFingerprint, streamKey, streamUniform } from './hash.js';
-import { type PacerJSON, type PacerStateJSON, readPacerJSON } from './pacer-json.js';
+import { type PacerJSON, type PacerStateJSON, readPacerJSON, writePacerParams } from './pacer-json.js';
 import { ArmCaps, LadderCosts } from './pacer-ladder.js';
 import { SpendLedger } from './pacer-ledger.js';
 import { type BudgetPacerOptions, type ResolvedPacerOptions, resolvePacerOptions } from './pacer-options.js';
+import type { CostObservation, PacerDecision, PacerStatus } from './pacer-types.js';
 
-/** One logged decision: enough for an IPW evaluation of the next policy on the users served. */
-export interface PacerDecision {
-  /** The user id given to `decide` (or the decision's sequence number when none was). */
-  readonly id: string | number;
-  /** Sequence number of the decision in the period (0-based); pass it to `observe({ at })`. */
-  readonly seq: number;
-  readonly arm: number;
-  /** Probability that the pacer's rule gives this user this arm (holdout and plan mixing included). */
-  readonly propensity: number;
-  /** Per-user grid budget of the plan used (NaN for a held-out user). */
-  readonly planBudget: number;
-  readonly group: number;
-  readonly holdout: boolean;
-  /** True when a cap turned the user away from the plan's arm. */
-  readonly capped: boolean;
-}
-
-/** A realised cost reported to {@link BudgetPacer.observe}. */
-export interface CostObservation {
-  /** Cost in the budget's unit; finite and >= 0. */
-  readonly cost: number;
-  /** Sequence number of the decision the cost belongs to. @default the latest decision */
-  readonly at?: number;
-  /** Arm of that decision, for the drift monitor's realised-vs-planned cost per arm. */
-  readonly arm?: number;
-}
-
-/** Where the pacer stands. */
-export interface PacerStatus {
-  readonly decisions: number;
-  /** Cost forecast for the decisions made: realised for matured ones, planned x ratio for younger ones. */
-  readonly committed: number;
-  /** Realised cost reported so far. */
-  readonly observed: number;
-  /** Realised over planned cost of matured decisions (1 before any). */
-  readonly costRatio: number;
-  /** The ladder position: plan index and the share of users moved to the next plan. */
-  readonly plan: number;
-  readonly mix: number;
-  /** Per-user grid budgets of the two plans mixed. */
-  readonly planBudget: number;
-  readonly armCounts: readonly number[];
-  /** Decisions that were held out. */
-  readonly heldOut: number;
-}
+export type { CostObservation, PacerDecision, PacerStatus } from './pacer-types.js';
 
 const SALT_HOLDOUT = 1;
 const SALT_MIX = 2;
@@ -402,11 +359,6 @@ export class BudgetPacer {
 
   /** Versioned JSON `{ kind: 'BudgetPacer', formatVersion: 1, params, state }` (small: no per-user data). */
   toJSON(): PacerJSON {
-    const o = this.o;
-    const caps: Record<string, number> = {};
-    o.caps.forEach((c, j) => {
-      if (Number.isFinite(c)) caps[this.policy.treatmentNames[j] as string] = c;
-    });
     const state: PacerStateJSON = {
       seq: this.seq,
       heldOut: this.held,
@@ -422,22 +374,7 @@ export class BudgetPacer {
     return {
       kind: 'BudgetPacer',
       formatVersion: 1,
-      params: {
-        fingerprint: this.fingerprint,
-        budget: { total: o.total },
-        arrivals: o.arrivals,
-        caps,
-        holdout: { share: o.holdoutShare, mode: o.holdoutMode },
-        delay: o.delay,
-        interval: o.interval,
-        mixSmoothing: o.mixSmoothing,
-        priorArrivals: o.priorArrivals,
-        seed: o.seed,
-        ...(o.period !== undefined
-          ? { period: { start: o.period.start, end: o.period.end, curve: [...(o.curve ?? [1])] } }
-          : {}),
-        ...(this.options.drift === false ? { drift: false } : { drift: stripCallback(this.options.drift ?? {}) }),
-      },
+      params: writePacerParams(this.o, this.fingerprint, this.policy.treatmentNames, this.options.drift),
       state,
     };
   }
@@ -500,10 +437,4 @@ export class BudgetPacer {
       this.monitor.restore(d);
     }
   }
-}
-
-function stripCallback(d: NonNullable<BudgetPacerOptions['drift']>): Record<string, number> {
-  if (d === false) return {};
-  const { onEvent: _cb, plannedCostSe: _se, ...rest } = d;
-  return rest as Record<string, number>;
 }
