@@ -11,17 +11,30 @@ function fmix(h: number): number {
   return x >>> 0;
 }
 
+/** fmix of the high word of an id below 2^32. */
+const FMIX_HI0 = fmix(0x27d4eb2f);
+
 /**
  * A uniform number in [0, 1) from a seed, a salt (one stream per purpose) and a user id: the same triple always
  * gives the same number, on any machine and in any order of arrival. Integer ids are hashed by value (so `7` and
  * `'7'` differ); other numbers and strings by their characters.
  */
 export function hashUniform(seed: number, salt: number, id: string | number): number {
-  let h = fmix((seed >>> 0) ^ Math.imul(salt + 1, 0x9e3779b1));
+  return streamUniform(streamKey(seed, salt), id);
+}
+
+/** The hash state of one (seed, salt) stream, computed once for {@link streamUniform}. */
+export function streamKey(seed: number, salt: number): number {
+  return fmix((seed >>> 0) ^ Math.imul(salt + 1, 0x9e3779b1));
+}
+
+/** {@link hashUniform} of an id on a stream whose key {@link streamKey} computed. */
+export function streamUniform(key: number, id: string | number): number {
+  let h = key;
   if (typeof id === 'number' && Number.isSafeInteger(id)) {
     const lo = id >>> 0;
     const hi = Math.floor(id / 4294967296) >>> 0;
-    h = fmix(Math.imul(h ^ lo, 0x01000193) ^ fmix(hi + 0x27d4eb2f));
+    h = fmix(Math.imul(h ^ lo, 0x01000193) ^ (hi === 0 ? FMIX_HI0 : fmix(hi + 0x27d4eb2f)));
   } else {
     const s = typeof id === 'string' ? id : `#${String(id)}`;
     for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);

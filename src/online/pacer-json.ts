@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { SerializationError } from '../core/errors.js';
 import { parseJsonInput } from '../core/validate.js';
 import type { AllocationPolicy } from '../policy/policy.js';
+import type { BudgetPacerOptions, ResolvedPacerOptions } from './pacer-options.js';
 
 /** Largest accepted serialized pacer state, in characters of JSON. */
 export const PACER_LIMITS = { maxJsonChars: 16 * 1024 * 1024, maxWindowBlocks: 100_000, maxSize: 100_000 };
@@ -115,4 +116,39 @@ export function readPacerJSON(
     );
   }
   return r.output as PacerJSON;
+}
+
+/** The params part of a pacer's JSON: its resolved options (caps by arm name, callbacks left out). */
+export function writePacerParams(
+  o: ResolvedPacerOptions,
+  fingerprint: string,
+  armNames: readonly string[],
+  drift: BudgetPacerOptions['drift'],
+): PacerParamsJSON {
+  const caps: Record<string, number> = {};
+  o.caps.forEach((c, j) => {
+    if (Number.isFinite(c)) caps[armNames[j] as string] = c;
+  });
+  return {
+    fingerprint,
+    budget: { total: o.total },
+    arrivals: o.arrivals,
+    caps,
+    holdout: { share: o.holdoutShare, mode: o.holdoutMode },
+    delay: o.delay,
+    interval: o.interval,
+    mixSmoothing: o.mixSmoothing,
+    priorArrivals: o.priorArrivals,
+    seed: o.seed,
+    ...(o.period !== undefined
+      ? { period: { start: o.period.start, end: o.period.end, curve: [...(o.curve ?? [1])] } }
+      : {}),
+    ...(drift === false ? { drift: false as const } : { drift: stripCallback(drift ?? {}) }),
+  };
+}
+
+function stripCallback(d: NonNullable<BudgetPacerOptions['drift']>): Record<string, number> {
+  if (d === false) return {};
+  const { onEvent: _cb, plannedCostSe: _se, ...rest } = d;
+  return rest as Record<string, number>;
 }

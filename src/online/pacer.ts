@@ -3,60 +3,22 @@ import { describe } from '../core/validate.js';
 import { rowUniform } from '../policy/fingerprint.js';
 import type { AllocationPolicy } from '../policy/policy.js';
 import { DriftMonitor, type DriftSummary } from './drift.js';
-import { hashUniform, policyFingerprint } from './hash.js';
-import { type PacerJSON, type PacerStateJSON, readPacerJSON } from './pacer-json.js';
+import { GroupKernel } from './group-kernel.js';
+import { policyFingerprint, streamKey, streamUniform } from './hash.js';
+import { type PacerJSON, type PacerStateJSON, readPacerJSON, writePacerParams } from './pacer-json.js';
+import { ArmCaps, LadderCosts } from './pacer-ladder.js';
+import { SpendLedger } from './pacer-ledger.js';
 import { type BudgetPacerOptions, type ResolvedPacerOptions, resolvePacerOptions } from './pacer-options.js';
+import type { CostObservation, PacerDecision, PacerStatus } from './pacer-types.js';
 
-/** One logged decision: enough for an IPW evaluation of the next policy on the users served. */
-export interface PacerDecision {
-  /** The user id given to `decide` (or the decision's sequence number when none was). */
-  readonly id: string | number;
-  /** Sequence number of the decision in the period (0-based); pass it to `observe({ at })`. */
-  readonly seq: number;
-  readonly arm: number;
-  /** Probability that the pacer's rule gives this user this arm (holdout and plan mixing included). */
-  readonly propensity: number;
-  /** Per-user grid budget of the plan used (NaN for a held-out user). */
-  readonly planBudget: number;
-  readonly group: number;
-  readonly holdout: boolean;
-  /** True when a cap turned the user away from the plan's arm. */
-  readonly capped: boolean;
-}
-
-/** A realised cost reported to {@link BudgetPacer.observe}. */
-export interface CostObservation {
-  /** Cost in the budget's unit; finite and >= 0. */
-  readonly cost: number;
-  /** Sequence number of the decision the cost belongs to. @default the latest decision */
-  readonly at?: number;
-  /** Arm of that decision, for the drift monitor's realised-vs-planned cost per arm. */
-  readonly arm?: number;
-}
-
-/** Where the pacer stands. */
-export interface PacerStatus {
-  readonly decisions: number;
-  /** Cost forecast for the decisions made: realised for matured ones, planned x ratio for younger ones. */
-  readonly committed: number;
-  /** Realised cost reported so far. */
-  readonly observed: number;
-  /** Realised over planned cost of matured decisions (1 before any). */
-  readonly costRatio: number;
-  /** The ladder position: plan index and the share of users moved to the next plan. */
-  readonly plan: number;
-  readonly mix: number;
-  /** Per-user grid budgets of the two plans mixed. */
-  readonly planBudget: number;
-  readonly armCounts: readonly number[];
-  /** Decisions that were held out. */
-  readonly heldOut: number;
-}
+export type { CostObservation, PacerDecision, PacerStatus } from './pacer-types.js';
 
 const SALT_HOLDOUT = 1;
 const SALT_MIX = 2;
 const SALT_UNIFORM = 3;
 const SALT_SHARE = 4;
+/** Rows per micro-batch of `decideMany`. */
+const BATCH = 1024;
 
 /**
  * Runs an {@link AllocationPolicy} over a period with a total budget as users arrive one by one. `decide(x)` gives
@@ -78,6 +40,8 @@ const SALT_SHARE = 4;
  * const d = pacer.decision(x, userId);            // { id, arm, propensity, planBudget, group, ... }
  * // hours later, when the redemption is known:
  * pacer.observe({ cost: 3, at: d.seq, arm: d.arm });
+ * // a micro-batch of requests (row-major n * d): the same arms as decide row by row, faster
+ * const arms = pacer.decideMany(X, undefined, userIds);
  * ```
  */
 export class BudgetPacer {
@@ -89,27 +53,27 @@ export class BudgetPacer {
   private readonly options: BudgetPacerOptions;
   private readonly k: number;
   private readonly m: number;
-  /** Expected cost per user of (group, arm) from the trial, row-major k * m. */
-  private readonly cellCost: Float64Array;
-  /** Expected cost per user of group g under plan p, row-major P * k. */
-  private readonly planGroupCost: Float64Array;
-  private readonly referenceShares: Float64Array;
+  private readonly d: number;
+  private readonly costs: LadderCosts;
+  private readonly caps: ArmCaps;
+  private readonly ledger: SpendLedger;
+  /** The student's group of one row, for `decide`. */
+  private readonly kernel: GroupKernel;
+  /** The table's arms, row-major plan x group (the lookup of the hot path). */
+  private readonly arms: Int32Array;
+  private readonly shares: Float64Array | undefined;
+  /** Hash streams of the holdout, the plan mixing, the uniform holdout arm and the split of a group. */
+  private readonly holdKey: number;
+  private readonly mixKey: number;
+  private readonly uniformKey: number;
+  private readonly shareKey: number;
+  /** Groups of a micro-batch in `decideMany`. */
+  private batchGroups: Int32Array | undefined;
   // State.
   private seq = 0;
   private held = 0;
-  private readonly armCounts: Float64Array;
   private readonly mix: Float64Array;
   private readonly blockGroups: Float64Array;
-  private observed = 0;
-  private maturedPlanned = 0;
-  private maturedObserved = 0;
-  /** Blocks of `interval` decisions not yet matured: first block index, planned and observed cost per block. */
-  private windowStart = 0;
-  private windowPlanned: number[] = [0];
-  private windowObserved: number[] = [0];
-  private windowArmPlanned: number[][];
-  private windowArmObserved: number[][];
-  private windowArmCount: number[][];
   private plan = 0;
   private theta = 0;
   private ratio = 1;
@@ -129,7 +93,8 @@ export class BudgetPacer {
     if (stats === undefined) {
       throw new ValidationError({
         path: ['policy', 'stats'],
-        message: 'the pacer needs per-group costs: give a policy that keeps its GroupStats (not withoutStats())',
+        message:
+          "the policy holds no GroupStats (saved with 'hrc-budget fit --slim' or made by withoutStats()): the pacer prices every decision at its (group, arm) cost from the trial, which only the GroupStats hold; pace a policy saved without --slim",
       });
     }
     this.o = resolvePacerOptions(options);
@@ -137,51 +102,31 @@ export class BudgetPacer {
     this.policy = policy;
     this.fingerprint = policyFingerprint(policy);
     const t = policy.table;
-    const k = t.k;
-    const m = t.m;
-    this.k = k;
-    this.m = m;
-    this.cellCost = new Float64Array(k * m);
-    for (let j = 0; j < m; j++) {
-      let sum = 0;
-      let w = 0;
-      for (let g = 0; g < k; g++) {
-        const c = stats.cell(g, j);
-        if (c.count > 0 && Number.isFinite(c.cost)) {
-          this.cellCost[g * m + j] = c.cost;
-          sum += c.cost * c.count;
-          w += c.count;
-        } else this.cellCost[g * m + j] = Number.NaN;
-      }
-      const mean = w > 0 ? sum / w : 0;
-      for (let g = 0; g < k; g++) if (Number.isNaN(this.cellCost[g * m + j])) this.cellCost[g * m + j] = mean;
-    }
-    const P = t.size;
-    this.planGroupCost = new Float64Array(P * k);
-    for (let p = 0; p < P; p++) {
-      for (let g = 0; g < k; g++) {
-        let c = 0;
-        if (t.shares === undefined) c = this.cellCost[g * m + t.armFor(p, g)] as number;
-        else
-          for (let j = 0; j < m; j++)
-            c += (t.shares[(p * k + g) * m + j] as number) * (this.cellCost[g * m + j] as number);
-        this.planGroupCost[p * k + g] = c;
-      }
-    }
-    let n = 0;
-    for (let g = 0; g < k; g++) n += stats.groupCount(g);
-    this.referenceShares = Float64Array.from({ length: k }, (_, g) => (n > 0 ? stats.groupCount(g) / n : 1 / k));
-    this.mix = this.referenceShares.slice();
-    this.blockGroups = new Float64Array(k);
-    this.armCounts = new Float64Array(m);
-    this.windowArmPlanned = [new Array<number>(m).fill(0)];
-    this.windowArmObserved = [new Array<number>(m).fill(0)];
-    this.windowArmCount = [new Array<number>(m).fill(0)];
+    this.k = t.k;
+    this.m = t.m;
+    this.d = policy.d;
+    this.costs = new LadderCosts(t, stats);
+    this.caps = new ArmCaps(this.costs, this.o.caps);
+    this.ledger = new SpendLedger(this.m);
+    this.kernel = new GroupKernel(policy.student);
+    this.arms = t.arms;
+    this.shares = t.shares;
+    const seed = this.o.seed;
+    this.holdKey = streamKey(seed, SALT_HOLDOUT);
+    this.mixKey = streamKey(seed, SALT_MIX);
+    this.uniformKey = streamKey(seed, SALT_UNIFORM);
+    this.shareKey = streamKey(seed, SALT_SHARE);
+    const shares = this.costs.referenceShares;
+    this.mix = shares.slice();
+    this.blockGroups = new Float64Array(this.k);
     this.monitor =
       options.drift === false
         ? undefined
-        : new DriftMonitor(this.referenceShares, policy.treatmentNames, {
-            plannedCostSe: Float64Array.from({ length: k * m }, (_, c) => stats.cell(Math.floor(c / m), c % m).seCost),
+        : new DriftMonitor(shares, policy.treatmentNames, {
+            plannedCostSe: Float64Array.from(
+              { length: this.k * this.m },
+              (_, c) => stats.cell(Math.floor(c / this.m), c % this.m).seCost,
+            ),
             ...(options.drift ?? {}),
           });
     this.update();
@@ -189,12 +134,48 @@ export class BudgetPacer {
 
   /** The arm (0 = control) for one user; `id` keys the holdout and the plan mixing (default: the sequence number). */
   decide(x: ArrayLike<number>, id?: string | number): number {
-    const policy = this.policy;
-    if (x.length < policy.d) {
-      throw new ValidationError({ path: ['x'], message: `expected ${policy.d} features, got ${x.length}` });
+    const d = this.d;
+    if (x.length < d) {
+      throw new ValidationError({ path: ['x'], message: `expected ${d} features, got ${x.length}` });
     }
-    const g = policy.groupOf(x);
-    return this.place(g, id ?? this.seq, policy.table.shares === undefined ? 0 : rowUniform(x, 0, policy.d));
+    return this.place(this.kernel.group(x, 0), id ?? this.seq, this.shares === undefined ? 0 : rowUniform(x, 0, d));
+  }
+
+  /**
+   * The arms of the `n` users of a row-major `n * d` matrix `X`, into `out` (or a new array): the same arms, state
+   * and log as `n` calls of {@link decide} in row order (`ids[i]` keys row i; default: the sequence numbers), with
+   * the student's groups computed a micro-batch at a time (`student.argmaxBatch`, the WebAssembly kernel where
+   * available). The log record of only the last row is kept for {@link lastDecision}.
+   */
+  decideMany(X: Float32Array, out?: Int32Array, ids?: ArrayLike<string | number>): Int32Array {
+    const d = this.d;
+    if (!(X instanceof Float32Array) || X.length % d !== 0) {
+      throw new ValidationError({
+        path: ['X'],
+        message: `expected a Float32Array whose length is a multiple of ${d}, got ${describe(X)}`,
+      });
+    }
+    const n = X.length / d;
+    const arms = out ?? new Int32Array(n);
+    if (arms.length < n) {
+      throw new ValidationError({ path: ['out'], message: `expected room for ${n} arms, got ${arms.length}` });
+    }
+    if (ids !== undefined && ids.length < n) {
+      throw new ValidationError({ path: ['ids'], message: `expected ${n} ids, got ${ids.length}` });
+    }
+    const groups = this.batchGroups ?? new Int32Array(BATCH);
+    this.batchGroups = groups;
+    const student = this.policy.student;
+    for (let from = 0; from < n; from += BATCH) {
+      const rows = Math.min(BATCH, n - from);
+      student.argmaxBatch(X, groups, from, rows);
+      for (let r = 0; r < rows; r++) {
+        const i = from + r;
+        const u = this.shares === undefined ? 0 : rowUniform(X, i * d, d);
+        arms[i] = this.place(groups[r] as number, ids !== undefined ? (ids[i] as string | number) : this.seq, u);
+      }
+    }
+    return arms;
   }
 
   /**
@@ -210,28 +191,26 @@ export class BudgetPacer {
       });
     }
     const key = id ?? this.seq;
-    return this.place(
-      group,
-      key,
-      this.policy.table.shares === undefined ? 0 : hashUniform(this.o.seed, SALT_SHARE, key),
-    );
+    return this.place(group, key, this.shares === undefined ? 0 : streamUniform(this.shareKey, key));
   }
 
+  /** The hot path: holdout, the plan's arm, caps and the counters, with no allocation. */
   private place(g: number, key: string | number, u: number): number {
     const o = this.o;
-    const t = this.policy.table;
     let arm: number;
     let plan = -1;
-    if (o.holdoutShare > 0 && hashUniform(o.seed, SALT_HOLDOUT, key) < o.holdoutShare) {
-      arm = o.holdoutMode === 'control' ? 0 : Math.floor(hashUniform(o.seed, SALT_UNIFORM, key) * this.m);
+    if (o.holdoutShare > 0 && streamUniform(this.holdKey, key) < o.holdoutShare) {
+      arm = o.holdoutMode === 'control' ? 0 : Math.floor(streamUniform(this.uniformKey, key) * this.m);
     } else {
-      plan = this.theta > 0 && hashUniform(o.seed, SALT_MIX, key) < this.theta ? this.plan + 1 : this.plan;
-      arm = t.shares === undefined ? t.armFor(plan, g) : t.pickArm(plan, g, u);
+      plan = this.theta > 0 && streamUniform(this.mixKey, key) < this.theta ? this.plan + 1 : this.plan;
+      arm =
+        this.shares === undefined ? (this.arms[plan * this.k + g] as number) : this.policy.table.pickArm(plan, g, u);
     }
+    const caps = this.caps;
     let capped = false;
-    if ((this.armCounts[arm] as number) >= (o.caps[arm] as number)) {
+    if (caps.isFull(arm)) {
       capped = true;
-      arm = this.fallback(plan < 0 ? this.plan : plan, g);
+      arm = caps.fallback(plan < 0 ? this.plan : plan, g);
     }
     this.lastId = key;
     this.lastGroup = g;
@@ -239,7 +218,15 @@ export class BudgetPacer {
     this.lastPlan = plan;
     this.lastCapped = capped;
     if (plan < 0) this.held++;
-    this.record(g, arm);
+    this.ledger.record(arm, this.costs.cell[g * this.m + arm] as number);
+    caps.counts[arm] = (caps.counts[arm] as number) + 1;
+    this.blockGroups[g] = (this.blockGroups[g] as number) + 1;
+    this.monitor?.recordDecision(g, arm);
+    this.seq++;
+    if (this.seq % o.interval === 0) {
+      this.ledger.nextBlock();
+      this.update();
+    }
     return arm;
   }
 
@@ -289,20 +276,7 @@ export class BudgetPacer {
         message: `expected an arm index in 0..${this.m - 1}, got ${describe(arm)}`,
       });
     }
-    this.observed += cost;
-    if (arm !== undefined) this.monitor?.recordSquare(arm, cost);
-    const b = Math.floor(at / this.o.interval) - this.windowStart;
-    if (b < 0) {
-      // Later than the delay: the decision's block has matured already.
-      this.maturedObserved += cost;
-      if (arm !== undefined) this.monitor?.recordCost(arm, 0, 0, cost);
-      return;
-    }
-    this.windowObserved[b] = (this.windowObserved[b] as number) + cost;
-    if (arm !== undefined) {
-      const row = this.windowArmObserved[b] as number[];
-      row[arm] = (row[arm] as number) + cost;
-    }
+    this.ledger.observe(Math.floor(at / this.o.interval), cost, arm, this.monitor);
   }
 
   /** Where the pacer stands. */
@@ -310,15 +284,15 @@ export class BudgetPacer {
     const t = this.policy.table;
     return {
       decisions: this.seq,
-      committed: this.committed(),
-      observed: this.observed,
+      committed: this.ledger.committed(this.ratio),
+      observed: this.ledger.observed,
       costRatio: this.ratio,
       plan: this.plan,
       mix: this.theta,
       planBudget:
         (t.budgets[this.plan] as number) * (1 - this.theta) +
         (this.theta > 0 ? (t.budgets[this.plan + 1] as number) * this.theta : 0),
-      armCounts: Array.from(this.armCounts),
+      armCounts: Array.from(this.caps.counts),
       heldOut: this.held,
     };
   }
@@ -326,55 +300,6 @@ export class BudgetPacer {
   /** The drift monitor's summary (undefined when `drift: false`). */
   drift(): DriftSummary | undefined {
     return this.monitor?.summary();
-  }
-
-  private record(g: number, arm: number): void {
-    const c = this.cellCost[g * this.m + arm] as number;
-    const b = this.windowPlanned.length - 1;
-    this.windowPlanned[b] = (this.windowPlanned[b] as number) + c;
-    const ap = this.windowArmPlanned[b] as number[];
-    ap[arm] = (ap[arm] as number) + c;
-    const ac = this.windowArmCount[b] as number[];
-    ac[arm] = (ac[arm] as number) + 1;
-    this.armCounts[arm] = (this.armCounts[arm] as number) + 1;
-    this.blockGroups[g] = (this.blockGroups[g] as number) + 1;
-    this.monitor?.recordDecision(g, arm);
-    this.seq++;
-    if (this.seq % this.o.interval === 0) {
-      this.windowPlanned.push(0);
-      this.windowObserved.push(0);
-      this.windowArmPlanned.push(new Array<number>(this.m).fill(0));
-      this.windowArmObserved.push(new Array<number>(this.m).fill(0));
-      this.windowArmCount.push(new Array<number>(this.m).fill(0));
-      this.update();
-    }
-  }
-
-  /** The arm for a capped user: the group's arm at the next lower plan not capped, else control, else the cheapest free arm. */
-  private fallback(plan: number, g: number): number {
-    const t = this.policy.table;
-    const caps = this.o.caps;
-    const free = (j: number) => (this.armCounts[j] as number) < (caps[j] as number);
-    for (let p = plan - 1; p >= 0; p--) {
-      const j = t.armFor(p, g);
-      if (free(j)) return j;
-    }
-    if (free(0)) return 0;
-    let best = -1;
-    for (let j = 0; j < this.m; j++) {
-      if (
-        free(j) &&
-        (best < 0 || (this.cellCost[g * this.m + j] as number) < (this.cellCost[g * this.m + best] as number))
-      )
-        best = j;
-    }
-    if (best < 0) {
-      throw new ValidationError({
-        path: ['caps'],
-        message: `every arm has reached its cap after ${this.seq} decisions; no arm is left for this user`,
-      });
-    }
-    return best;
   }
 
   private propensity(g: number, arm: number, capped: boolean): number {
@@ -388,31 +313,17 @@ export class BudgetPacer {
     return (1 - h) * inPlan + h * hold;
   }
 
-  private committed(): number {
-    let young = 0;
-    for (const c of this.windowPlanned) young += c;
-    return this.maturedObserved + this.ratio * young;
-  }
-
   /** Matures old blocks, re-estimates the cost ratio and the mix, and moves on the ladder. */
   private update(): void {
     const o = this.o;
     const I = o.interval;
-    // Blocks whose last decision is at least `delay` decisions old have matured.
-    while (this.windowPlanned.length > 1 && (this.windowStart + 1) * I + o.delay <= this.seq) {
-      this.maturedPlanned += this.windowPlanned.shift() as number;
-      this.maturedObserved += this.windowObserved.shift() as number;
-      const ap = this.windowArmPlanned.shift() as number[];
-      const ao = this.windowArmObserved.shift() as number[];
-      const ac = this.windowArmCount.shift() as number[];
-      if (this.monitor !== undefined)
-        for (let j = 0; j < this.m; j++) this.monitor.recordCost(j, ac[j] as number, ap[j] as number, ao[j] as number);
-      this.windowStart++;
-    }
+    const ledger = this.ledger;
+    ledger.mature(this.seq, I, o.delay, this.monitor);
     this.monitor?.check();
     const perUser = o.total / o.arrivals;
     const prior = o.priorArrivals * perUser;
-    this.ratio = prior + this.maturedPlanned > 0 ? (prior + this.maturedObserved) / (prior + this.maturedPlanned) : 1;
+    this.ratio =
+      prior + ledger.maturedPlanned > 0 ? (prior + ledger.maturedObserved) / (prior + ledger.maturedPlanned) : 1;
     if (!(this.ratio > 1e-6)) this.ratio = 1e-6;
     // The running group mix.
     let blockN = 0;
@@ -424,20 +335,13 @@ export class BudgetPacer {
       this.blockGroups.fill(0);
     }
     const remaining = Math.max(this.remainingArrivals(), I);
-    const target = (o.total - this.committed()) / (remaining * this.ratio);
+    const target = (o.total - ledger.committed(this.ratio)) / (remaining * this.ratio);
     // The part of the spend rate the plans must carry, after the holdout's.
     const h = o.holdoutShare;
-    let holdCost = 0;
-    if (h > 0) {
-      for (let g = 0; g < this.k; g++) {
-        let c = 0;
-        if (o.holdoutMode === 'control') c = this.cellCost[g * this.m] as number;
-        else for (let j = 0; j < this.m; j++) c += (this.cellCost[g * this.m + j] as number) / this.m;
-        holdCost += (this.mix[g] as number) * c;
-      }
-    }
-    const planTarget = (target - h * holdCost) / (1 - h);
-    this.moveTo(planTarget);
+    const holdCost = h > 0 ? this.costs.holdoutCost(this.mix, o.holdoutMode === 'uniform') : 0;
+    const point = this.costs.pointFor((target - h * holdCost) / (1 - h), this.mix, this.caps);
+    this.plan = point.plan;
+    this.theta = point.theta;
   }
 
   /** Arrivals still expected in the period: by the count of decisions, or by the clock and the arrival curve. */
@@ -454,66 +358,15 @@ export class BudgetPacer {
     return this.o.arrivals * (1 - done);
   }
 
-  /** The ladder point whose cost per user on the current mix is `target`. */
-  private moveTo(target: number): void {
-    const t = this.policy.table;
-    const P = t.size;
-    const costs = new Float64Array(P);
-    let full = false;
-    for (let j = 0; j < this.m; j++) if ((this.armCounts[j] as number) >= (this.o.caps[j] as number)) full = true;
-    for (let p = 0; p < P; p++) {
-      let c = 0;
-      for (let g = 0; g < this.k; g++) {
-        let gc = this.planGroupCost[p * this.k + g] as number;
-        if (full && t.shares === undefined) {
-          // An arm at its cap is replaced by the one a capped user gets.
-          const arm = t.armFor(p, g);
-          if ((this.armCounts[arm] as number) >= (this.o.caps[arm] as number)) {
-            gc = this.cellCost[g * this.m + this.fallback(p, g)] as number;
-          }
-        }
-        c += (this.mix[g] as number) * gc;
-      }
-      costs[p] = c;
-    }
-    let best = -1;
-    for (let p = 0; p < P; p++) if ((costs[p] as number) <= target) best = p;
-    if (best < 0) {
-      this.plan = 0;
-      this.theta = 0;
-    } else if (best === P - 1) {
-      this.plan = P - 1;
-      this.theta = 0;
-    } else {
-      const lo = costs[best] as number;
-      const hi = costs[best + 1] as number;
-      this.plan = best;
-      this.theta = hi > lo ? Math.min(1, Math.max(0, (target - lo) / (hi - lo))) : 0;
-    }
-  }
-
   /** Versioned JSON `{ kind: 'BudgetPacer', formatVersion: 1, params, state }` (small: no per-user data). */
   toJSON(): PacerJSON {
-    const o = this.o;
-    const caps: Record<string, number> = {};
-    o.caps.forEach((c, j) => {
-      if (Number.isFinite(c)) caps[this.policy.treatmentNames[j] as string] = c;
-    });
     const state: PacerStateJSON = {
       seq: this.seq,
       heldOut: this.held,
-      armCounts: Array.from(this.armCounts),
+      armCounts: Array.from(this.caps.counts),
       mix: Array.from(this.mix),
       blockGroups: Array.from(this.blockGroups),
-      observed: this.observed,
-      maturedPlanned: this.maturedPlanned,
-      maturedObserved: this.maturedObserved,
-      windowStart: this.windowStart,
-      windowPlanned: [...this.windowPlanned],
-      windowObserved: [...this.windowObserved],
-      windowArmPlanned: this.windowArmPlanned.map((r) => [...r]),
-      windowArmObserved: this.windowArmObserved.map((r) => [...r]),
-      windowArmCount: this.windowArmCount.map((r) => [...r]),
+      ...this.ledger.state(),
       plan: this.plan,
       theta: this.theta,
       ratio: this.ratio,
@@ -522,22 +375,7 @@ export class BudgetPacer {
     return {
       kind: 'BudgetPacer',
       formatVersion: 1,
-      params: {
-        fingerprint: this.fingerprint,
-        budget: { total: o.total },
-        arrivals: o.arrivals,
-        caps,
-        holdout: { share: o.holdoutShare, mode: o.holdoutMode },
-        delay: o.delay,
-        interval: o.interval,
-        mixSmoothing: o.mixSmoothing,
-        priorArrivals: o.priorArrivals,
-        seed: o.seed,
-        ...(o.period !== undefined
-          ? { period: { start: o.period.start, end: o.period.end, curve: [...(o.curve ?? [1])] } }
-          : {}),
-        ...(this.options.drift === false ? { drift: false } : { drift: stripCallback(this.options.drift ?? {}) }),
-      },
+      params: writePacerParams(this.o, this.fingerprint, this.policy.treatmentNames, this.options.drift),
       state,
     };
   }
@@ -579,31 +417,13 @@ export class BudgetPacer {
     };
     if (s.armCounts.length !== this.m || s.mix.length !== this.k || s.blockGroups.length !== this.k) fail('sizes');
     if (s.plan >= this.policy.table.size || (s.theta > 0 && s.plan + 1 >= this.policy.table.size)) fail('plan');
-    const w = s.windowPlanned.length;
-    if (
-      s.windowObserved.length !== w ||
-      s.windowArmPlanned.length !== w ||
-      s.windowArmObserved.length !== w ||
-      s.windowArmCount.length !== w ||
-      [...s.windowArmPlanned, ...s.windowArmObserved, ...s.windowArmCount].some((r) => r.length !== this.m) ||
-      s.windowStart + w - 1 !== Math.floor(s.seq / this.o.interval)
-    ) {
-      fail('window');
-    }
+    if (!SpendLedger.fits(s, this.m, s.seq, this.o.interval)) fail('window');
     this.seq = s.seq;
     this.held = s.heldOut;
-    this.armCounts.set(s.armCounts);
+    this.caps.counts.set(s.armCounts);
     this.mix.set(s.mix);
     this.blockGroups.set(s.blockGroups);
-    this.observed = s.observed;
-    this.maturedPlanned = s.maturedPlanned;
-    this.maturedObserved = s.maturedObserved;
-    this.windowStart = s.windowStart;
-    this.windowPlanned = [...s.windowPlanned];
-    this.windowObserved = [...s.windowObserved];
-    this.windowArmPlanned = s.windowArmPlanned.map((r) => [...r]);
-    this.windowArmObserved = s.windowArmObserved.map((r) => [...r]);
-    this.windowArmCount = s.windowArmCount.map((r) => [...r]);
+    this.ledger.restore(s);
     this.plan = s.plan;
     this.theta = s.theta;
     this.ratio = s.ratio;
@@ -618,10 +438,4 @@ export class BudgetPacer {
       this.monitor.restore(d);
     }
   }
-}
-
-function stripCallback(d: NonNullable<BudgetPacerOptions['drift']>): Record<string, number> {
-  if (d === false) return {};
-  const { onEvent: _cb, plannedCostSe: _se, ...rest } = d;
-  return rest as Record<string, number>;
 }
