@@ -141,15 +141,14 @@ class WasmEngine implements DistanceEngine {
     const o1 = m.f32(this.o1At, WASM_CHUNK);
     const o2 = m.f32(this.o2At, WASM_CHUNK);
     const stage = this.resident ? null : m.f32(this.stageAt, WASM_CHUNK * d);
-    const kernel = m.exports.nearest2;
+    const out = { d, ct: this.ctAt, cn: this.cnAt, kp, lab: this.labAt, o1: this.o1At, o2: this.o2At };
     for (let start = 0; start < count; start += WASM_CHUNK) {
       const n = Math.min(WASM_CHUNK, count - start);
       if (stage === null) {
-        if (rows === null)
-          kernel(this.xAt + start * d * 4, d, -1, n, this.ctAt, this.cnAt, kp, this.labAt, this.o1At, this.o2At);
+        if (rows === null) m.calls.nearest2({ ...out, x: this.xAt + start * d * 4, count: n });
         else {
           idx.set(rows.subarray(start, start + n));
-          kernel(this.xAt, d, this.idxAt, n, this.ctAt, this.cnAt, kp, this.labAt, this.o1At, this.o2At);
+          m.calls.nearest2({ ...out, x: this.xAt, rows: this.idxAt, count: n });
         }
       } else {
         if (rows === null) stage.set(x.subarray(start * d, (start + n) * d));
@@ -159,7 +158,7 @@ class WasmEngine implements DistanceEngine {
             stage.set(x.subarray(i * d, i * d + d), r * d);
           }
         }
-        kernel(this.stageAt, d, -1, n, this.ctAt, this.cnAt, kp, this.labAt, this.o1At, this.o2At);
+        m.calls.nearest2({ ...out, x: this.stageAt, count: n });
       }
       for (let r = 0; r < n; r++) {
         const i = rows === null ? start + r : (rows[start + r] as number);
@@ -204,21 +203,21 @@ class WasmEngine implements DistanceEngine {
     m.f64(this.shiftAt, k).set(shift.subarray(0, k));
     m.f64(this.halfAt, k).set(half.subarray(0, k));
     m.f32(this.cAt, k * d).set(c.subarray(0, k * d));
-    const count = m.exports.hamerly(
-      this.xAt,
+    const count = m.calls.hamerly({
+      x: this.xAt,
       d,
       n,
-      this.cAt,
-      this.labelsAt,
-      this.upperAt,
-      this.lowerAt,
-      this.shiftAt,
-      this.halfAt,
-      maxShiftAt,
+      c: this.cAt,
+      labels: this.labelsAt,
+      upper: this.upperAt,
+      lower: this.lowerAt,
+      shift: this.shiftAt,
+      half: this.halfAt,
+      maxAt: maxShiftAt,
       maxShift,
       secondShift,
-      this.rescanAt,
-    );
+      rescan: this.rescanAt,
+    });
     upper.set(m.f64(this.upperAt, n));
     lower.set(m.f64(this.lowerAt, n));
     rescan.set(m.i32(this.rescanAt, count));
@@ -250,7 +249,7 @@ class WasmEngine implements DistanceEngine {
     const lb = m.f32(at.lb, n * kp);
     const sums = m.f64(at.sums, k * d);
     const counts = m.f64(at.counts, k);
-    m.exports.sqnorms(this.xAt, d, n, at.xn);
+    m.calls.sqnorms({ x: this.xAt, d, n, out: at.xn });
     const xnAt = at.xn;
     /**
      * Every distance of every row by the blocked kernel (exact lower bounds, new labels and upper bounds); rows
@@ -265,20 +264,20 @@ class WasmEngine implements DistanceEngine {
       let moved = 0;
       for (let start = 0; start < n; start += WASM_CHUNK) {
         const rows = Math.min(WASM_CHUNK, n - start);
-        m.exports.nearestAll(
-          this.xAt + start * d * 4,
+        m.calls.nearestAll({
+          x: this.xAt + start * d * 4,
           d,
-          -1,
-          rows,
-          this.ctAt,
-          this.cnAt,
+          count: rows,
+          ct: this.ctAt,
+          cn: this.cnAt,
           kp,
-          this.labAt,
-          this.o1At,
-          this.o2At,
-          xnAt + start * 4,
-          at.lb + start * kp * 4,
-        );
+          lab: this.labAt,
+          o1: this.o1At,
+          o2: this.o2At,
+          xn: xnAt + start * 4,
+          dist: at.lb + start * kp * 4,
+          squared: false,
+        });
         for (let r = 0; r < rows; r++) {
           const i = start + r;
           const a = lab[r] as number;
@@ -298,7 +297,7 @@ class WasmEngine implements DistanceEngine {
     sums.fill(0);
     counts.fill(0);
     full(init, true);
-    m.exports.accumulate(this.xAt, d, n, at.labels, at.sums, at.counts);
+    m.calls.accumulate({ x: this.xAt, d, n, labels: at.labels, sums: at.sums, counts: at.counts });
     const drift = m.f32(at.drift, this.driftSteps * kp);
     const stamp = m.i32(at.stamp, n);
     drift.fill(0, 0, kp);
@@ -351,25 +350,7 @@ class WasmEngine implements DistanceEngine {
             if (h < (sHalf[q] as number)) sHalf[q] = h;
           }
         }
-        return m.exports.elkan(
-          this.xAt,
-          d,
-          n,
-          at.c,
-          k,
-          kp,
-          at.labels,
-          at.ub,
-          at.lb,
-          at.drift,
-          at.stamp,
-          now,
-          at.shift,
-          at.s,
-          at.hcc,
-          at.sums,
-          at.counts,
-        );
+        return m.calls.elkan({ ...at, x: this.xAt, d, n, k, kp, now });
       },
       resetRow: (i) => {
         check();
@@ -379,7 +360,7 @@ class WasmEngine implements DistanceEngine {
       inertia: (c) => {
         check();
         m.f32(at.c, k * d).set(c.subarray(0, k * d));
-        return m.exports.inertia(this.xAt, d, n, at.c, at.labels);
+        return m.calls.inertia({ x: this.xAt, d, n, c: at.c, labels: at.labels });
       },
     };
   }
@@ -464,8 +445,21 @@ export function wasmSqDistances(
   for (let start = 0; start < n; start += rows) {
     const count = Math.min(rows, n - start);
     xs.set(x.subarray(start * d, (start + count) * d));
-    m.exports.sqnorms(xAt, d, count, xnAt);
-    m.exports.nearestSq(xAt, d, -1, count, ctAt, cnAt, kp, labAt, o1At, o2At, xnAt, sqAt);
+    m.calls.sqnorms({ x: xAt, d, n: count, out: xnAt });
+    m.calls.nearestAll({
+      x: xAt,
+      d,
+      count,
+      ct: ctAt,
+      cn: cnAt,
+      kp,
+      lab: labAt,
+      o1: o1At,
+      o2: o2At,
+      xn: xnAt,
+      dist: sqAt,
+      squared: true,
+    });
     if (kp === k) out.set(sq.subarray(0, count * k), start * k);
     else for (let r = 0; r < count; r++) out.set(sq.subarray(r * kp, r * kp + k), (start + r) * k);
   }

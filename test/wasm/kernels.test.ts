@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bytesModule, compileKernels } from '../../scripts/wasm/compile.js';
+import { signaturesModule } from '../../scripts/wasm/signatures.js';
 import { distanceEngine } from '../../src/clustering/engine.js';
 import { ValidationError } from '../../src/core/errors.js';
 import { KERNELS_BASE64 } from '../../src/wasm/bytes.js';
@@ -11,11 +12,12 @@ afterEach(() => {
 });
 
 describe('WebAssembly kernels', () => {
-  it('are current: the committed text and bytes are what the generator produces', async () => {
+  it('are current: the committed text, bytes and signatures are what the generator produces', async () => {
     const { wat, bytes } = await compileKernels();
     expect(readFileSync(new URL('../../src/wasm/kernels.wat', import.meta.url), 'utf8')).toBe(wat);
     expect(readFileSync(new URL('../../src/wasm/bytes.ts', import.meta.url), 'utf8')).toBe(bytesModule(bytes));
     expect(Buffer.from(KERNELS_BASE64, 'base64').equals(Buffer.from(bytes))).toBe(true);
+    expect(readFileSync(new URL('../../src/wasm/signatures.ts', import.meta.url), 'utf8')).toBe(signaturesModule());
   });
 
   it('can be switched off and on; switched off, the auto engine is not wasm and wasm is refused', () => {
@@ -48,7 +50,7 @@ describe('WebAssembly kernels', () => {
     const at = m.alloc(3 * 4 * 8);
     const out = m.alloc(3 * 4);
     m.f64(at, 12).set([1, 3, 3, 9, -1, -2, -0.5, 0, 5, 5, 5, 5]);
-    m.exports.argmax(at, 4, 3, 3, out);
+    m.calls.argmax({ input: at, stride: 4, n: 3, k: 3, out });
     expect(Array.from(m.i32(out, 3))).toEqual([1, 2, 0]);
   });
 });
