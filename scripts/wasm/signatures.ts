@@ -46,6 +46,9 @@ const SCAN: readonly ParamSpec[] = [
   ptr('o2', 'out: cn - 2 x.c of the second nearest, f32'),
 ];
 
+/** The first parameters of the kernels over resident rows: rows, columns, row count. */
+const ROWS: readonly ParamSpec[] = [ptr('x', 'rows, row-major f32'), size('d', 'columns per row'), size('n', 'rows')];
+
 export const KERNELS: readonly KernelSpec[] = [
   {
     name: 'nearest2',
@@ -66,9 +69,7 @@ export const KERNELS: readonly KernelSpec[] = [
     name: 'hamerly',
     doc: "Hamerly's E-step filter over n resident rows: moves the bounds, tightens them, lists rows to rescan.",
     params: [
-      ptr('x', 'rows, row-major f32'),
-      size('d', 'columns per row'),
-      size('n', 'rows'),
+      ...ROWS,
       ptr('c', 'centroids, k x d f32'),
       ptr('labels', 'centroid per row, i32'),
       ptr('upper', 'upper bounds, n f64 (updated)'),
@@ -86,9 +87,7 @@ export const KERNELS: readonly KernelSpec[] = [
     name: 'elkan',
     doc: "One E-step of Elkan's k-means over n resident rows, moving the centroid sums of rows that change centroid.",
     params: [
-      ptr('x', 'rows, row-major f32'),
-      size('d', 'columns per row'),
-      size('n', 'rows'),
+      ...ROWS,
       ptr('c', 'centroids, k x d f32'),
       size('k', 'centroids'),
       size('kp', 'centroids padded to a multiple of 4'),
@@ -109,15 +108,13 @@ export const KERNELS: readonly KernelSpec[] = [
   {
     name: 'sqnorms',
     doc: 'Squared norm of each of n rows (float32 sums).',
-    params: [ptr('x', 'rows, row-major f32'), size('d', 'columns per row'), size('n', 'rows'), ptr('out', 'n f32')],
+    params: [...ROWS, ptr('out', 'n f32')],
   },
   {
     name: 'accumulate',
     doc: "Adds each row to its centroid's sums and counts.",
     params: [
-      ptr('x', 'rows, row-major f32'),
-      size('d', 'columns per row'),
-      size('n', 'rows'),
+      ...ROWS,
       ptr('labels', 'centroid per row, i32'),
       ptr('sums', 'centroid sums, k x d f64 (updated)'),
       ptr('counts', 'centroid counts, k f64 (updated)'),
@@ -126,13 +123,7 @@ export const KERNELS: readonly KernelSpec[] = [
   {
     name: 'inertia',
     doc: 'Sum over rows of the squared distance to their centroid (float32 per row, float64 total).',
-    params: [
-      ptr('x', 'rows, row-major f32'),
-      size('d', 'columns per row'),
-      size('n', 'rows'),
-      ptr('c', 'centroids, k x d f32'),
-      ptr('labels', 'centroid per row, i32'),
-    ],
+    params: [...ROWS, ptr('c', 'centroids, k x d f32'), ptr('labels', 'centroid per row, i32')],
     result: { type: 'f64', doc: 'the sum of squared distances' },
   },
   {
@@ -238,16 +229,21 @@ export function signaturesModule(): string {
     '',
     "/* The kernels of src/wasm/kernels.wat: pointers are byte offsets into the module's `memory`. */",
   ];
-  for (const s of KERNELS) {
-    L.push('', `/** Arguments of {@link KernelCalls.${s.name}}. */`, `export interface ${argsName(s)} {`);
-    for (const p of s.params) {
+  KERNELS.forEach((s, at) => {
+    // A kernel whose parameters begin with all of an earlier kernel's extends that kernel's arguments.
+    const base = KERNELS.slice(0, at).find(
+      (b) => b.params.length < s.params.length && b.params.every((p, i) => p === s.params[i]),
+    );
+    const head = base === undefined ? '' : ` extends ${argsName(base)}`;
+    L.push('', `/** Arguments of {@link KernelCalls.${s.name}}. */`, `export interface ${argsName(s)}${head} {`);
+    for (const p of s.params.slice(base?.params.length ?? 0)) {
       const role = p.role === 'ptr' || p.role === 'optPtr' ? ' (byte offset)' : '';
       L.push(`  /** ${upperFirst(p.doc)}${role}. */`);
       if (p.role === 'flag') L.push(`  readonly ${p.name}: boolean;`);
       else L.push(`  readonly ${p.name}${p.role === 'optPtr' ? '?' : ''}: number;`);
     }
     L.push('}');
-  }
+  });
   L.push(
     '',
     "/** The module's exports, positional in the order of the WebAssembly parameters. */",

@@ -27,27 +27,7 @@ export interface Nearest2Args {
 }
 
 /** Arguments of {@link KernelCalls.nearestAll}. */
-export interface NearestAllArgs {
-  /** Rows, row-major f32 (byte offset). */
-  readonly x: number;
-  /** Columns per row. */
-  readonly d: number;
-  /** Row numbers to scan, i32; omitted: rows 0..count-1 of x (byte offset). */
-  readonly rows?: number;
-  /** Rows to scan. */
-  readonly count: number;
-  /** Centroids transposed, d x kp f32 (zero padding) (byte offset). */
-  readonly ct: number;
-  /** Centroids' squared norms, kp f32 (padding +inf) (byte offset). */
-  readonly cn: number;
-  /** Centroids padded to a multiple of 4. */
-  readonly kp: number;
-  /** Out: nearest centroid per scanned row, i32 (byte offset). */
-  readonly lab: number;
-  /** Out: cn - 2 x.c of the nearest, f32 (byte offset). */
-  readonly o1: number;
-  /** Out: cn - 2 x.c of the second nearest, f32 (byte offset). */
-  readonly o2: number;
+export interface NearestAllArgs extends Nearest2Args {
   /** Rows' squared norms, count f32 (byte offset). */
   readonly xn: number;
   /** Out: count x kp f32, distances (times 1 - 2^-20) or squared distances (byte offset). */
