@@ -3,8 +3,9 @@ import { watHeader } from './signatures.js';
 /**
  * Generates the WebAssembly text of the library's SIMD kernels (src/wasm/kernels.wat). The kernels unroll fixed
  * register blocks (two rows by sixteen centroids, two rows by eight outputs), which is why the text is generated
- * rather than written by hand. `npm run build:wasm` writes the text and the compiled bytes (src/wasm/bytes.ts);
- * test/wasm/kernels.test.ts checks that both are current.
+ * rather than written by hand. Every function header comes from the signature table (scripts/wasm/signatures.ts).
+ * `npm run build:wasm` writes the text, the compiled bytes (src/wasm/bytes.ts) and the TypeScript signatures
+ * (src/wasm/signatures.ts); test/wasm/kernels.test.ts checks that all three are current.
  *
  * Memory is the module's own (exported as `memory`); callers place inputs and outputs at byte offsets they choose.
  */
