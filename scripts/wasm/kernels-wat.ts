@@ -1,8 +1,11 @@
+import { watHeader } from './signatures.js';
+
 /**
  * Generates the WebAssembly text of the library's SIMD kernels (src/wasm/kernels.wat). The kernels unroll fixed
  * register blocks (two rows by sixteen centroids, two rows by eight outputs), which is why the text is generated
- * rather than written by hand. `npm run build:wasm` writes the text and the compiled bytes (src/wasm/bytes.ts);
- * test/wasm/kernels.test.ts checks that both are current.
+ * rather than written by hand. Every function header comes from the signature table (scripts/wasm/signatures.ts).
+ * `npm run build:wasm` writes the text, the compiled bytes (src/wasm/bytes.ts) and the TypeScript signatures
+ * (src/wasm/signatures.ts); test/wasm/kernels.test.ts checks that all three are current.
  *
  * Memory is the module's own (exported as `memory`); callers place inputs and outputs at byte offsets they choose.
  */
@@ -15,27 +18,27 @@ function w(s: string): void {
   depth += (s.match(/\(/g) ?? []).length - (s.match(/\)/g) ?? []).length;
 }
 
-/** What a blocked scan writes besides the nearest two: nothing, Elkan's lower bounds, or squared distances. */
-type ScanMode = 'nearest2' | 'lower' | 'squared';
+/** A signature's header lines from the table (scripts/wasm/signatures.ts). */
+function header(name: string): void {
+  for (const line of watHeader(name)) w(line);
+}
 
-function nearest2(mode: ScanMode): void {
-  const all = mode !== 'nearest2';
-  if (mode === 'squared') {
-    w(';; nearestSq: nearestAll writing squared distances instead: lb[r * kp + j] = max(xn[r] + cn[j] - 2 x.c_j, 0).');
-  }
+/**
+ * The blocked scans: nearest2, and nearestAll (`all`), which also writes every distance or squared distance.
+ */
+function nearestScan(all: boolean): void {
   if (all) {
     w(';; nearestAll: nearest2 over `count` consecutive rows (rows must be -1) that also writes every distance:');
-    w(';; lb[r * kp + j] = sqrt(max(xn[r] + cn[j] - 2 x.c_j, 0)) * (1 - 2^-20) (xn: count f32 squared row norms),');
-    w(';; lower bounds for Elkan with a margin for float32 rounding; padding lanes get +inf.');
+    w(';; dist[r * kp + j] = sqrt(max(xn[r] + cn[j] - 2 x.c_j, 0)) * (1 - 2^-20) (xn: count f32 squared row norms),');
+    w(';; lower bounds for Elkan with a margin for float32 rounding; padding lanes get +inf. With `squared` != 0,');
+    w(';; the squared distances instead: dist[r * kp + j] = max(xn[r] + cn[j] - 2 x.c_j, 0).');
   }
   w(';; nearest2: for each of `count` rows (row-major f32, `d` per row, at byte offset `x`; row r is row');
   w(';; rows[r] when `rows` >= 0, else row r), the nearest and second-nearest of `kp` centroids. Centroids come');
   w(';; transposed (`ct`: d x kp f32, kp a multiple of 4) with their squared norms (`cn`: kp f32; padding +inf).');
   w(';; Writes per r: label (i32 at lab), cn[j] - 2 x.c_j of the nearest (f32 at o1) and of the second (f32 at o2).');
   w(';; Strict comparisons in centroid order: the first centroid wins a tie, as in the TypeScript scan.');
-  w(`(func (export "${{ nearest2: 'nearest2', lower: 'nearestAll', squared: 'nearestSq' }[mode]}")`);
-  w('(param $x i32) (param $d i32) (param $rows i32) (param $count i32) (param $ct i32) (param $cn i32)');
-  w(`(param $kp i32) (param $lab i32) (param $o1 i32) (param $o2 i32)${all ? ' (param $xn i32) (param $lb i32)' : ''}`);
+  header(all ? 'nearestAll' : 'nearest2');
   if (all) w('(local $xna v128) (local $xnb v128) (local $lbp i32) (local $margin v128) (local $zero v128)');
   w('(local $r i32) (local $pa i32) (local $pb i32) (local $ta i32) (local $tb i32) (local $te i32)');
   w('(local $jb i32) (local $p i32) (local $stride i32) (local $rowBytes i32) (local $rb i32)');
@@ -64,8 +67,8 @@ function nearest2(mode: ScanMode): void {
   w('(local.set $a1 (f32.const inf)) (local.set $a2 (f32.const inf)) (local.set $ai (i32.const 0))');
   w('(local.set $b1 (f32.const inf)) (local.set $b2 (f32.const inf)) (local.set $bi (i32.const 0))');
   w('(local.set $jb (i32.const 0))');
-  centroidBlocks(mode, 4);
-  centroidBlocks(mode, 1);
+  centroidBlocks(all, 4);
+  centroidBlocks(all, 1);
   w('(i32.store (i32.add (local.get $lab) (i32.shl (local.get $r) (i32.const 2))) (local.get $ai))');
   w('(f32.store (i32.add (local.get $o1) (i32.shl (local.get $r) (i32.const 2))) (local.get $a1))');
   w('(f32.store (i32.add (local.get $o2) (i32.shl (local.get $r) (i32.const 2))) (local.get $a2))');
@@ -81,8 +84,7 @@ function nearest2(mode: ScanMode): void {
  * The centroid loop of nearest2/nearestAll from the current $jb: blocks of `width` vectors (4 x width centroids)
  * while a whole block fits in kp, two rows per block.
  */
-function centroidBlocks(mode: ScanMode, width: 4 | 1): void {
-  const all = mode !== 'nearest2';
+function centroidBlocks(all: boolean, width: 4 | 1): void {
   const acc = ['0', '1v', '2v', '3'].slice(0, width);
   const lanes = 4 * width;
   w(`(block $jDone${lanes}`);
@@ -119,15 +121,12 @@ function centroidBlocks(mode: ScanMode, width: 4 | 1): void {
         `(local.set $xn${row} (v128.load32_splat (i32.add (local.get $xn) (i32.shl (local.get ${idx}) (i32.const 2)))))`,
       );
       w(
-        `(local.set $lbp (i32.add (i32.add (local.get $lb) (i32.mul (local.get ${idx}) (local.get $stride))) (i32.shl (local.get $jb) (i32.const 2))))`,
+        `(local.set $lbp (i32.add (i32.add (local.get $dist) (i32.mul (local.get ${idx}) (local.get $stride))) (i32.shl (local.get $jb) (i32.const 2))))`,
       );
       acc.forEach((sfx, q) => {
         const value = `(f32x4.max (local.get $zero) (f32x4.add (local.get $xn${row}) (local.get $${row}${sfx})))`;
-        w(
-          mode === 'lower'
-            ? `(v128.store offset=${16 * q} (local.get $lbp) (f32x4.mul (local.get $margin) (f32x4.sqrt ${value})))`
-            : `(v128.store offset=${16 * q} (local.get $lbp) ${value})`,
-        );
+        w(`(v128.store offset=${16 * q} (local.get $lbp) (if (result v128) (local.get $squared) (then ${value})`);
+        w(`(else (f32x4.mul (local.get $margin) (f32x4.sqrt ${value})))))`);
       });
     }
   }
@@ -165,10 +164,7 @@ function hamerly(): void {
   w(';; For row i with label a: upper += shift[a]; lower -= (a == maxAt ? secondShift : maxShift); when upper');
   w(';; exceeds max(half[a], lower), upper becomes the exact distance to c_a (f64 sums); if it still exceeds it,');
   w(';; i is appended to `rescan` (i32). Returns the number of rows appended. upper, lower, shift, half: f64.');
-  w('(func (export "hamerly")');
-  w('(param $x i32) (param $d i32) (param $n i32) (param $c i32) (param $labels i32) (param $upper i32)');
-  w('(param $lower i32) (param $shift i32) (param $half i32) (param $maxAt i32) (param $maxShift f64)');
-  w('(param $secondShift f64) (param $rescan i32) (result i32)');
+  header('hamerly');
   w('(local $i i32) (local $a i32) (local $u f64) (local $l f64) (local $bound f64) (local $count i32)');
   w('(local $px i32) (local $pc i32) (local $t i32) (local $d4 i32) (local $rowBytes i32) (local $s f64)');
   w('(local $acc v128) (local $vx v128) (local $vc v128) (local $dv v128) (local $sx f64)');
@@ -229,10 +225,20 @@ function hamerly(): void {
 }
 
 /**
- * Euclidean distance (f64 result, float32 sums over four independent accumulators) from the row at byte offset
- * `$px` to the centroid at `$pc`, into local `$out`. Uses locals $t, $d16, $d4, $e0..$e3, $ev, $sx.
+ * Sum of squares into local `$sx` (float32, four independent accumulators over blocks of sixteen, then blocks of
+ * four, then the remaining columns) of the row at byte offset `$px`, or, with `diff`, of its difference to the
+ * centroid at `$pc`. Uses locals $t, $d16, $d4, $e0..$e3, $ev, $ex ({@link DIST_LOCALS}).
  */
-function emitDist(out: string, root = true): void {
+function emitSumSq(diff: boolean): void {
+  const vec = (at: string, offset: number): string => {
+    const o = offset === 0 ? '' : ` offset=${offset}`;
+    return `(v128.load${o} (i32.add (local.get ${at}) (i32.shl (local.get $t) (i32.const 2))))`;
+  };
+  const scalar = (at: string): string =>
+    `(f32.load (i32.add (local.get ${at}) (i32.shl (local.get $t) (i32.const 2))))`;
+  const vTerm = (offset: number): string =>
+    diff ? `(f32x4.sub ${vec('$px', offset)} ${vec('$pc', offset)})` : vec('$px', offset);
+  const sTerm = diff ? `(f32.sub ${scalar('$px')} ${scalar('$pc')})` : scalar('$px');
   w('(local.set $e0 (v128.const i32x4 0 0 0 0)) (local.set $e1 (v128.const i32x4 0 0 0 0))');
   w('(local.set $e2 (v128.const i32x4 0 0 0 0)) (local.set $e3 (v128.const i32x4 0 0 0 0))');
   w('(local.set $t (i32.const 0))');
@@ -240,10 +246,7 @@ function emitDist(out: string, root = true): void {
   w('(loop $d16Loop');
   w('(br_if $d16Done (i32.ge_u (local.get $t) (local.get $d16)))');
   for (let q = 0; q < 4; q++) {
-    w(
-      `(local.set $ev (f32x4.sub (v128.load offset=${16 * q} (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))`,
-    );
-    w(`(v128.load offset=${16 * q} (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))`);
+    w(`(local.set $ev ${vTerm(16 * q)})`);
     w(`(local.set $e${q} (f32x4.add (local.get $e${q}) (f32x4.mul (local.get $ev) (local.get $ev))))`);
   }
   w('(local.set $t (i32.add (local.get $t) (i32.const 16)))');
@@ -251,8 +254,7 @@ function emitDist(out: string, root = true): void {
   w('(block $d4Done');
   w('(loop $d4Loop');
   w('(br_if $d4Done (i32.ge_u (local.get $t) (local.get $d4)))');
-  w('(local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))');
-  w('(v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))');
+  w(`(local.set $ev ${vTerm(0)})`);
   w('(local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))');
   w('(local.set $t (i32.add (local.get $t) (i32.const 4)))');
   w('(br $d4Loop)))');
@@ -264,61 +266,26 @@ function emitDist(out: string, root = true): void {
   w('(block $d1Done');
   w('(loop $d1Loop');
   w('(br_if $d1Done (i32.ge_u (local.get $t) (local.get $d)))');
-  w('(local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))');
-  w('(f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))');
+  w(`(local.set $ex ${sTerm})`);
   w('(local.set $sx (f32.add (local.get $sx) (f32.mul (local.get $ex) (local.get $ex))))');
   w('(local.set $t (i32.add (local.get $t) (i32.const 1)))');
   w('(br $d1Loop)))');
-  w(
-    root
-      ? `(local.set ${out} (f64.sqrt (f64.promote_f32 (local.get $sx))))`
-      : `(local.set ${out} (f64.promote_f32 (local.get $sx)))`,
-  );
 }
 
-/** Squared norm of the row at `$px` into `$sx` (float32 sums over four accumulators), with emitDist's locals. */
-function emitNorm(): void {
-  w('(local.set $e0 (v128.const i32x4 0 0 0 0)) (local.set $e1 (v128.const i32x4 0 0 0 0))');
-  w('(local.set $e2 (v128.const i32x4 0 0 0 0)) (local.set $e3 (v128.const i32x4 0 0 0 0))');
-  w('(local.set $t (i32.const 0))');
-  w('(block $n16Done');
-  w('(loop $n16Loop');
-  w('(br_if $n16Done (i32.ge_u (local.get $t) (local.get $d16)))');
-  for (let q = 0; q < 4; q++) {
-    w(`(local.set $ev (v128.load offset=${16 * q} (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))`);
-    w(`(local.set $e${q} (f32x4.add (local.get $e${q}) (f32x4.mul (local.get $ev) (local.get $ev))))`);
-  }
-  w('(local.set $t (i32.add (local.get $t) (i32.const 16)))');
-  w('(br $n16Loop)))');
-  w('(block $n4Done');
-  w('(loop $n4Loop');
-  w('(br_if $n4Done (i32.ge_u (local.get $t) (local.get $d4)))');
-  w('(local.set $ev (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))');
-  w('(local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))');
-  w('(local.set $t (i32.add (local.get $t) (i32.const 4)))');
-  w('(br $n4Loop)))');
-  w(
-    '(local.set $e0 (f32x4.add (f32x4.add (local.get $e0) (local.get $e1)) (f32x4.add (local.get $e2) (local.get $e3))))',
-  );
-  w('(local.set $sx (f32.add (f32.add (f32x4.extract_lane 0 (local.get $e0)) (f32x4.extract_lane 1 (local.get $e0)))');
-  w('(f32.add (f32x4.extract_lane 2 (local.get $e0)) (f32x4.extract_lane 3 (local.get $e0)))))');
-  w('(block $n1Done');
-  w('(loop $n1Loop');
-  w('(br_if $n1Done (i32.ge_u (local.get $t) (local.get $d)))');
-  w('(local.set $ex (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))');
-  w('(local.set $sx (f32.add (local.get $sx) (f32.mul (local.get $ex) (local.get $ex))))');
-  w('(local.set $t (i32.add (local.get $t) (i32.const 1)))');
-  w('(br $n1Loop)))');
+/** Distance from the row at `$px` to the centroid at `$pc` into f64 local `out` (squared unless `root`). */
+function emitDist(out: string, root = true): void {
+  emitSumSq(true);
+  const sq = '(f64.promote_f32 (local.get $sx))';
+  w(`(local.set ${out} ${root ? `(f64.sqrt ${sq})` : sq})`);
 }
 
-/** Locals that {@link emitDist} uses. */
+/** Locals that {@link emitSumSq} uses. */
 const DIST_LOCALS =
   '(local $t i32) (local $d16 i32) (local $d4 i32) (local $e0 v128) (local $e1 v128) (local $e2 v128) (local $e3 v128) (local $ev v128) (local $sx f32) (local $ex f32)';
 
 function rowKernels(): void {
   w(';; sqnorms: out[i] = squared norm of row i (f32) for n rows of x (f32, d per row).');
-  w('(func (export "sqnorms")');
-  w('(param $x i32) (param $d i32) (param $n i32) (param $out i32)');
+  header('sqnorms');
   w(`(local $i i32) (local $px i32) ${DIST_LOCALS}`);
   w('(local.set $d16 (i32.and (local.get $d) (i32.const -16)))');
   w('(local.set $d4 (i32.and (local.get $d) (i32.const -4)))');
@@ -326,14 +293,13 @@ function rowKernels(): void {
   w('(loop $loop');
   w('(br_if $done (i32.ge_u (local.get $i) (local.get $n)))');
   w('(local.set $px (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $d)) (i32.const 2))))');
-  emitNorm();
+  emitSumSq(false);
   w('(f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))) (local.get $sx))');
   w('(local.set $i (i32.add (local.get $i) (i32.const 1)))');
   w('(br $loop)))');
   w(')');
   w(';; accumulate: for n rows, sums[labels[i]] += x_i (f64, k x d) and counts[labels[i]] += 1 (f64).');
-  w('(func (export "accumulate")');
-  w('(param $x i32) (param $d i32) (param $n i32) (param $labels i32) (param $sums i32) (param $counts i32)');
+  header('accumulate');
   w('(local $i i32) (local $t i32) (local $a i32) (local $px i32) (local $ps i32) (local $pn i32)');
   w('(block $done');
   w('(loop $loop');
@@ -357,8 +323,7 @@ function rowKernels(): void {
   w(')');
   w(';; inertia: the sum over n rows of the squared distance (float32 sums per row, float64 total) from row i of x');
   w(';; to centroid labels[i] of c (k x d f32).');
-  w('(func (export "inertia")');
-  w('(param $x i32) (param $d i32) (param $n i32) (param $c i32) (param $labels i32) (result f64)');
+  header('inertia');
   w(`(local $i i32) (local $px i32) (local $pc i32) (local $q f64) (local $total f64) ${DIST_LOCALS}`);
   w('(local.set $d16 (i32.and (local.get $d) (i32.const -16)))');
   w('(local.set $d4 (i32.and (local.get $d) (i32.const -4)))');
@@ -386,10 +351,7 @@ function elkan(): void {
   w(';; The k lower bounds of a row (lb: n x kp f32, padding +inf) are brought up to date only when the row is');
   w(";; examined: drift (steps x kp f32) holds each centroid's summed shifts up to each step, stamp (n i32) the");
   w(";; step of each row's bounds; they drop by drift[now] - drift[stamp] (the triangle inequality along the path).");
-  w('(func (export "elkan")');
-  w('(param $x i32) (param $d i32) (param $n i32) (param $c i32) (param $k i32) (param $kp i32) (param $labels i32)');
-  w('(param $ub i32) (param $lb i32) (param $drift i32) (param $stamp i32) (param $now i32) (param $shift i32)');
-  w('(param $s i32) (param $hcc i32) (param $sums i32) (param $counts i32) (result i32)');
+  header('elkan');
   w('(local $ts i32) (local $dNow i32) (local $dThen i32)');
   w(
     '(local $i i32) (local $a i32) (local $a0 i32) (local $u f64) (local $u32 v128) (local $tight i32) (local $jb i32)',
@@ -510,8 +472,7 @@ function elkan(): void {
 
 function standardize(): void {
   w(';; standardize: out[r * d + j] = (f64(x[r * d + j]) - mean[j]) * inv[j] for n rows (x f32, the rest f64).');
-  w('(func (export "standardize")');
-  w('(param $x i32) (param $n i32) (param $d i32) (param $mean i32) (param $inv i32) (param $out i32)');
+  header('standardize');
   w('(local $i i32) (local $end i32) (local $j i32)');
   w('(local.set $end (i32.mul (local.get $n) (local.get $d)))');
   w('(block $done');
@@ -533,9 +494,7 @@ function dense(): void {
   w(';; in_i * kernel[i]) in f64, the sum in input order per output (the order of StudentNet and its SQL).');
   w(';; kernel: inSize x outP f64 row-major, bias: outP f64, outP a multiple of 8 (zero padding); out: n x outP.');
   w(';; relu != 0 clamps at zero. Two rows by eight outputs per step.');
-  w('(func (export "dense")');
-  w('(param $in i32) (param $inStride i32) (param $n i32) (param $kernel i32) (param $bias i32)');
-  w('(param $inSize i32) (param $outP i32) (param $relu i32) (param $out i32)');
+  header('dense');
   w('(local $r i32) (local $rb i32) (local $ia i32) (local $ib i32) (local $oa i32) (local $ob i32)');
   w('(local $kb i32) (local $i i32) (local $wp i32) (local $wStride i32)');
   w('(local $za v128) (local $zb v128) (local $c v128) (local $zero v128)');
@@ -548,9 +507,11 @@ function dense(): void {
   w('(br_if $done (i32.ge_u (local.get $r) (local.get $n)))');
   w('(local.set $rb (select (i32.add (local.get $r) (i32.const 1)) (local.get $r)');
   w('(i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $n))))');
-  w('(local.set $ia (i32.add (local.get $in) (i32.shl (i32.mul (local.get $r) (local.get $inStride)) (i32.const 3))))');
   w(
-    '(local.set $ib (i32.add (local.get $in) (i32.shl (i32.mul (local.get $rb) (local.get $inStride)) (i32.const 3))))',
+    '(local.set $ia (i32.add (local.get $input) (i32.shl (i32.mul (local.get $r) (local.get $inStride)) (i32.const 3))))',
+  );
+  w(
+    '(local.set $ib (i32.add (local.get $input) (i32.shl (i32.mul (local.get $rb) (local.get $inStride)) (i32.const 3))))',
   );
   w('(local.set $oa (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $wStride))))');
   w('(local.set $ob (i32.add (local.get $out) (i32.mul (local.get $rb) (local.get $wStride))))');
@@ -601,13 +562,12 @@ function dense(): void {
 function argmax(): void {
   w(';; argmax: for n rows of f64 values (stride `stride` values, the first `k` used), the index of the largest');
   w(';; (the first on a tie), as i32 at `out`.');
-  w('(func (export "argmax")');
-  w('(param $in i32) (param $stride i32) (param $n i32) (param $k i32) (param $out i32)');
+  header('argmax');
   w('(local $r i32) (local $p i32) (local $j i32) (local $best i32) (local $top f64) (local $v f64)');
   w('(block $done');
   w('(loop $rowLoop');
   w('(br_if $done (i32.ge_u (local.get $r) (local.get $n)))');
-  w('(local.set $p (i32.add (local.get $in) (i32.shl (i32.mul (local.get $r) (local.get $stride)) (i32.const 3))))');
+  w('(local.set $p (i32.add (local.get $input) (i32.shl (i32.mul (local.get $r) (local.get $stride)) (i32.const 3))))');
   w('(local.set $top (f64.load (local.get $p)))');
   w('(local.set $best (i32.const 0))');
   w('(local.set $j (i32.const 1))');
@@ -632,9 +592,8 @@ export function kernelsWat(): string {
   w(';; Generated by scripts/wasm/kernels-wat.ts (npm run build:wasm). Do not edit by hand.');
   w('(module');
   w('(memory (export "memory") 1)');
-  nearest2('nearest2');
-  nearest2('lower');
-  nearest2('squared');
+  nearestScan(false);
+  nearestScan(true);
   hamerly();
   elkan();
   rowKernels();

@@ -1,5 +1,6 @@
 import { rowNorms, sqDist } from './distance.js';
-import type { DistanceEngine, ElkanState } from './engine.js';
+import type { ElkanState } from './elkan.js';
+import type { DistanceEngine } from './engine.js';
 
 /** Result of one k-means run. */
 export interface KMeansRun {
@@ -73,16 +74,7 @@ export function lloyd(
     const { shiftTotal, maxShift, maxShiftAt, secondShift } = moveCentroids(c, sums, counts, k, d, shift);
     cNorm = rowNorms(c, k, d);
     // Half the distance from each centroid to its nearest other centroid.
-    if (s.prune) {
-      half.fill(Number.POSITIVE_INFINITY);
-      for (let j = 0; j < k; j++) {
-        for (let q = j + 1; q < k; q++) {
-          const dist = 0.5 * Math.sqrt(sqDist(c, j, c, q, d));
-          if (dist < (half[j] as number)) half[j] = dist;
-          if (dist < (half[q] as number)) half[q] = dist;
-        }
-      }
-    }
+    if (s.prune) halfDistances(c, k, d, half);
     // E-step: bounds first; rows whose bounds overlap are rescanned together (one batch for the engine).
     let count = 0;
     const filtered = s.prune
@@ -178,6 +170,32 @@ function lloydElkan(
     }
   }
   return { centroids: c, labels: labels.slice(), inertia: state.inertia(c), iterations, converged };
+}
+
+/**
+ * Half the distance from each centroid to its nearest other centroid, into `half` (+inf for a lone centroid); with
+ * `pairs`, also half of every pairwise distance into `pairs.out[j * pairs.stride + q]` (the diagonal is left as it
+ * is).
+ */
+export function halfDistances(
+  c: Float32Array,
+  k: number,
+  d: number,
+  half: Float64Array,
+  pairs?: { readonly out: Float32Array; readonly stride: number },
+): void {
+  half.fill(Number.POSITIVE_INFINITY);
+  for (let j = 0; j < k; j++) {
+    for (let q = j + 1; q < k; q++) {
+      const h = 0.5 * Math.sqrt(sqDist(c, j, c, q, d));
+      if (pairs !== undefined) {
+        pairs.out[j * pairs.stride + q] = h;
+        pairs.out[q * pairs.stride + j] = h;
+      }
+      if (h < (half[j] as number)) half[j] = h;
+      if (h < (half[q] as number)) half[q] = h;
+    }
+  }
 }
 
 /** Sum of squared distances of the rows to their centroids. */

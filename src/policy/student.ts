@@ -373,23 +373,33 @@ class WasmStudent {
 
   argmax(X: Float32Array, from: number, n: number, groups: Int32Array): void {
     const { m, d } = this;
-    const e = m.exports;
+    const e = m.calls;
     const x = m.f32(this.xAt, WASM_BLOCK * d);
     const out = m.i32(this.outAt, WASM_BLOCK);
     for (let start = 0; start < n; start += WASM_BLOCK) {
       const rows = Math.min(WASM_BLOCK, n - start);
       x.set(X.subarray((from + start) * d, (from + start + rows) * d));
-      e.standardize(this.xAt, rows, d, this.meanAt, this.invAt, this.zAt);
+      e.standardize({ x: this.xAt, n: rows, d, mean: this.meanAt, inv: this.invAt, out: this.zAt });
       let input = this.zAt;
       let stride = d;
       let output = this.aAt;
       for (const l of this.layers) {
-        e.dense(input, stride, rows, l.at, l.biasAt, l.inSize, l.outP, l.relu ? 1 : 0, output);
+        e.dense({
+          input,
+          inStride: stride,
+          n: rows,
+          kernel: l.at,
+          bias: l.biasAt,
+          inSize: l.inSize,
+          outP: l.outP,
+          relu: l.relu,
+          out: output,
+        });
         input = output;
         stride = l.outP;
         output = output === this.aAt ? this.bAt : this.aAt;
       }
-      e.argmax(input, stride, rows, this.k, this.outAt);
+      e.argmax({ input, stride, n: rows, k: this.k, out: this.outAt });
       groups.set(rows === WASM_BLOCK ? out : out.subarray(0, rows), start);
     }
   }

@@ -1,78 +1,5 @@
 import { KERNELS_BASE64 } from './bytes.js';
-
-/** Arguments of the `nearest2` kernel (byte offsets and sizes; see src/wasm/kernels.wat). */
-type Nearest2Args = [
-  x: number,
-  d: number,
-  rows: number,
-  count: number,
-  ct: number,
-  cn: number,
-  kp: number,
-  lab: number,
-  o1: number,
-  o2: number,
-];
-
-/** The exports of the SIMD kernel module (src/wasm/kernels.wat). All pointers are byte offsets into `memory`. */
-export interface KernelExports {
-  readonly memory: WebAssembly.Memory;
-  nearest2(...args: Nearest2Args): void;
-  /** nearest2 that also writes every distance (Elkan's exact lower bounds); `xn`: squared row norms, `lb`: output. */
-  nearestAll(...args: [...Nearest2Args, xn: number, lb: number]): void;
-  /** nearestAll writing squared distances (no margin, no square root) into `sq`. */
-  nearestSq(...args: [...Nearest2Args, xn: number, sq: number]): void;
-  hamerly(
-    x: number,
-    d: number,
-    n: number,
-    c: number,
-    labels: number,
-    upper: number,
-    lower: number,
-    shift: number,
-    half: number,
-    maxAt: number,
-    maxShift: number,
-    secondShift: number,
-    rescan: number,
-  ): number;
-  elkan(
-    x: number,
-    d: number,
-    n: number,
-    c: number,
-    k: number,
-    kp: number,
-    labels: number,
-    ub: number,
-    lb: number,
-    drift: number,
-    stamp: number,
-    now: number,
-    shift: number,
-    s: number,
-    hcc: number,
-    sums: number,
-    counts: number,
-  ): number;
-  sqnorms(x: number, d: number, n: number, out: number): void;
-  accumulate(x: number, d: number, n: number, labels: number, sums: number, counts: number): void;
-  inertia(x: number, d: number, n: number, c: number, labels: number): number;
-  standardize(x: number, n: number, d: number, mean: number, inv: number, out: number): void;
-  dense(
-    input: number,
-    inStride: number,
-    n: number,
-    kernel: number,
-    bias: number,
-    inSize: number,
-    outP: number,
-    relu: number,
-    out: number,
-  ): void;
-  argmax(input: number, stride: number, n: number, k: number, out: number): void;
-}
+import { type KernelCalls, type KernelExports, kernelCalls } from './signatures.js';
 
 let compiled: WebAssembly.Module | null | undefined;
 let enabled = true;
@@ -154,7 +81,10 @@ export function setWasmKernels(on: boolean): boolean {
  * student) holds its own, so nothing is shared between callers.
  */
 export class KernelInstance {
+  /** The module's exports, positional (see src/wasm/signatures.ts). */
   readonly exports: KernelExports;
+  /** The kernels with named arguments: `calls.elkan({ x, d, n, ... })`. */
+  readonly calls: KernelCalls;
   private top = 0;
 
   private constructor(
@@ -162,6 +92,7 @@ export class KernelInstance {
     private readonly limitBytes: number,
   ) {
     this.exports = exports;
+    this.calls = kernelCalls(exports);
   }
 
   /**

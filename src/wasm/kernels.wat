@@ -7,8 +7,8 @@
   ;; Writes per r: label (i32 at lab), cn[j] - 2 x.c_j of the nearest (f32 at o1) and of the second (f32 at o2).
   ;; Strict comparisons in centroid order: the first centroid wins a tie, as in the TypeScript scan.
   (func (export "nearest2")
-    (param $x i32) (param $d i32) (param $rows i32) (param $count i32) (param $ct i32) (param $cn i32)
-    (param $kp i32) (param $lab i32) (param $o1 i32) (param $o2 i32)
+    (param $x i32) (param $d i32) (param $rows i32) (param $count i32) (param $ct i32) (param $cn i32) (param $kp i32)
+    (param $lab i32) (param $o1 i32) (param $o2 i32)
     (local $r i32) (local $pa i32) (local $pb i32) (local $ta i32) (local $tb i32) (local $te i32)
     (local $jb i32) (local $p i32) (local $stride i32) (local $rowBytes i32) (local $rb i32)
     (local $a1 f32) (local $a2 f32) (local $ai i32) (local $b1 f32) (local $b2 f32) (local $bi i32) (local $v f32)
@@ -490,16 +490,17 @@
         (br $rowLoop)))
     )
   ;; nearestAll: nearest2 over `count` consecutive rows (rows must be -1) that also writes every distance:
-  ;; lb[r * kp + j] = sqrt(max(xn[r] + cn[j] - 2 x.c_j, 0)) * (1 - 2^-20) (xn: count f32 squared row norms),
-  ;; lower bounds for Elkan with a margin for float32 rounding; padding lanes get +inf.
+  ;; dist[r * kp + j] = sqrt(max(xn[r] + cn[j] - 2 x.c_j, 0)) * (1 - 2^-20) (xn: count f32 squared row norms),
+  ;; lower bounds for Elkan with a margin for float32 rounding; padding lanes get +inf. With `squared` != 0,
+  ;; the squared distances instead: dist[r * kp + j] = max(xn[r] + cn[j] - 2 x.c_j, 0).
   ;; nearest2: for each of `count` rows (row-major f32, `d` per row, at byte offset `x`; row r is row
   ;; rows[r] when `rows` >= 0, else row r), the nearest and second-nearest of `kp` centroids. Centroids come
   ;; transposed (`ct`: d x kp f32, kp a multiple of 4) with their squared norms (`cn`: kp f32; padding +inf).
   ;; Writes per r: label (i32 at lab), cn[j] - 2 x.c_j of the nearest (f32 at o1) and of the second (f32 at o2).
   ;; Strict comparisons in centroid order: the first centroid wins a tie, as in the TypeScript scan.
   (func (export "nearestAll")
-    (param $x i32) (param $d i32) (param $rows i32) (param $count i32) (param $ct i32) (param $cn i32)
-    (param $kp i32) (param $lab i32) (param $o1 i32) (param $o2 i32) (param $xn i32) (param $lb i32)
+    (param $x i32) (param $d i32) (param $rows i32) (param $count i32) (param $ct i32) (param $cn i32) (param $kp i32)
+    (param $lab i32) (param $o1 i32) (param $o2 i32) (param $xn i32) (param $dist i32) (param $squared i32)
     (local $xna v128) (local $xnb v128) (local $lbp i32) (local $margin v128) (local $zero v128)
     (local $r i32) (local $pa i32) (local $pb i32) (local $ta i32) (local $tb i32) (local $te i32)
     (local $jb i32) (local $p i32) (local $stride i32) (local $rowBytes i32) (local $rb i32)
@@ -575,17 +576,25 @@
             (local.set $a3 (f32x4.sub (local.get $n) (f32x4.add (local.get $a3) (local.get $a3))))
             (local.set $b3 (f32x4.sub (local.get $n) (f32x4.add (local.get $b3) (local.get $b3))))
             (local.set $xna (v128.load32_splat (i32.add (local.get $xn) (i32.shl (local.get $r) (i32.const 2)))))
-            (local.set $lbp (i32.add (i32.add (local.get $lb) (i32.mul (local.get $r) (local.get $stride))) (i32.shl (local.get $jb) (i32.const 2))))
-            (v128.store offset=0 (local.get $lbp) (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a0))))))
-            (v128.store offset=16 (local.get $lbp) (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a1v))))))
-            (v128.store offset=32 (local.get $lbp) (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a2v))))))
-            (v128.store offset=48 (local.get $lbp) (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a3))))))
+            (local.set $lbp (i32.add (i32.add (local.get $dist) (i32.mul (local.get $r) (local.get $stride))) (i32.shl (local.get $jb) (i32.const 2))))
+            (v128.store offset=0 (local.get $lbp) (if (result v128) (local.get $squared) (then (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a0))))
+                (else (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a0))))))))
+            (v128.store offset=16 (local.get $lbp) (if (result v128) (local.get $squared) (then (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a1v))))
+                (else (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a1v))))))))
+            (v128.store offset=32 (local.get $lbp) (if (result v128) (local.get $squared) (then (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a2v))))
+                (else (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a2v))))))))
+            (v128.store offset=48 (local.get $lbp) (if (result v128) (local.get $squared) (then (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a3))))
+                (else (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a3))))))))
             (local.set $xnb (v128.load32_splat (i32.add (local.get $xn) (i32.shl (local.get $rb) (i32.const 2)))))
-            (local.set $lbp (i32.add (i32.add (local.get $lb) (i32.mul (local.get $rb) (local.get $stride))) (i32.shl (local.get $jb) (i32.const 2))))
-            (v128.store offset=0 (local.get $lbp) (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b0))))))
-            (v128.store offset=16 (local.get $lbp) (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b1v))))))
-            (v128.store offset=32 (local.get $lbp) (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b2v))))))
-            (v128.store offset=48 (local.get $lbp) (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b3))))))
+            (local.set $lbp (i32.add (i32.add (local.get $dist) (i32.mul (local.get $rb) (local.get $stride))) (i32.shl (local.get $jb) (i32.const 2))))
+            (v128.store offset=0 (local.get $lbp) (if (result v128) (local.get $squared) (then (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b0))))
+                (else (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b0))))))))
+            (v128.store offset=16 (local.get $lbp) (if (result v128) (local.get $squared) (then (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b1v))))
+                (else (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b1v))))))))
+            (v128.store offset=32 (local.get $lbp) (if (result v128) (local.get $squared) (then (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b2v))))
+                (else (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b2v))))))))
+            (v128.store offset=48 (local.get $lbp) (if (result v128) (local.get $squared) (then (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b3))))
+                (else (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b3))))))))
             (if (v128.any_true (f32x4.lt (f32x4.min (f32x4.min (local.get $a0) (local.get $a1v)) (f32x4.min (local.get $a2v) (local.get $a3))) (f32x4.splat (local.get $a2))))
               (then
                 (local.set $v (f32x4.extract_lane 0 (local.get $a0)))
@@ -906,523 +915,13 @@
             (local.set $a0 (f32x4.sub (local.get $n) (f32x4.add (local.get $a0) (local.get $a0))))
             (local.set $b0 (f32x4.sub (local.get $n) (f32x4.add (local.get $b0) (local.get $b0))))
             (local.set $xna (v128.load32_splat (i32.add (local.get $xn) (i32.shl (local.get $r) (i32.const 2)))))
-            (local.set $lbp (i32.add (i32.add (local.get $lb) (i32.mul (local.get $r) (local.get $stride))) (i32.shl (local.get $jb) (i32.const 2))))
-            (v128.store offset=0 (local.get $lbp) (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a0))))))
+            (local.set $lbp (i32.add (i32.add (local.get $dist) (i32.mul (local.get $r) (local.get $stride))) (i32.shl (local.get $jb) (i32.const 2))))
+            (v128.store offset=0 (local.get $lbp) (if (result v128) (local.get $squared) (then (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a0))))
+                (else (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a0))))))))
             (local.set $xnb (v128.load32_splat (i32.add (local.get $xn) (i32.shl (local.get $rb) (i32.const 2)))))
-            (local.set $lbp (i32.add (i32.add (local.get $lb) (i32.mul (local.get $rb) (local.get $stride))) (i32.shl (local.get $jb) (i32.const 2))))
-            (v128.store offset=0 (local.get $lbp) (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b0))))))
-            (if (v128.any_true (f32x4.lt (local.get $a0) (f32x4.splat (local.get $a2))))
-              (then
-                (local.set $v (f32x4.extract_lane 0 (local.get $a0)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 0))))
-                      (else (local.set $a2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 1 (local.get $a0)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 1))))
-                      (else (local.set $a2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 2 (local.get $a0)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 2))))
-                      (else (local.set $a2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 3 (local.get $a0)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 3))))
-                      (else (local.set $a2 (local.get $v))))))
-                ))
-            (if (v128.any_true (f32x4.lt (local.get $b0) (f32x4.splat (local.get $b2))))
-              (then
-                (local.set $v (f32x4.extract_lane 0 (local.get $b0)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 0))))
-                      (else (local.set $b2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 1 (local.get $b0)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 1))))
-                      (else (local.set $b2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 2 (local.get $b0)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 2))))
-                      (else (local.set $b2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 3 (local.get $b0)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 3))))
-                      (else (local.set $b2 (local.get $v))))))
-                ))
-            (local.set $jb (i32.add (local.get $jb) (i32.const 4)))
-            (br $jLoop4)))
-        (i32.store (i32.add (local.get $lab) (i32.shl (local.get $r) (i32.const 2))) (local.get $ai))
-        (f32.store (i32.add (local.get $o1) (i32.shl (local.get $r) (i32.const 2))) (local.get $a1))
-        (f32.store (i32.add (local.get $o2) (i32.shl (local.get $r) (i32.const 2))) (local.get $a2))
-        (i32.store (i32.add (local.get $lab) (i32.shl (local.get $rb) (i32.const 2))) (local.get $bi))
-        (f32.store (i32.add (local.get $o1) (i32.shl (local.get $rb) (i32.const 2))) (local.get $b1))
-        (f32.store (i32.add (local.get $o2) (i32.shl (local.get $rb) (i32.const 2))) (local.get $b2))
-        (local.set $r (i32.add (local.get $r) (i32.const 2)))
-        (br $rowLoop)))
-    )
-  ;; nearestSq: nearestAll writing squared distances instead: lb[r * kp + j] = max(xn[r] + cn[j] - 2 x.c_j, 0).
-  ;; nearestAll: nearest2 over `count` consecutive rows (rows must be -1) that also writes every distance:
-  ;; lb[r * kp + j] = sqrt(max(xn[r] + cn[j] - 2 x.c_j, 0)) * (1 - 2^-20) (xn: count f32 squared row norms),
-  ;; lower bounds for Elkan with a margin for float32 rounding; padding lanes get +inf.
-  ;; nearest2: for each of `count` rows (row-major f32, `d` per row, at byte offset `x`; row r is row
-  ;; rows[r] when `rows` >= 0, else row r), the nearest and second-nearest of `kp` centroids. Centroids come
-  ;; transposed (`ct`: d x kp f32, kp a multiple of 4) with their squared norms (`cn`: kp f32; padding +inf).
-  ;; Writes per r: label (i32 at lab), cn[j] - 2 x.c_j of the nearest (f32 at o1) and of the second (f32 at o2).
-  ;; Strict comparisons in centroid order: the first centroid wins a tie, as in the TypeScript scan.
-  (func (export "nearestSq")
-    (param $x i32) (param $d i32) (param $rows i32) (param $count i32) (param $ct i32) (param $cn i32)
-    (param $kp i32) (param $lab i32) (param $o1 i32) (param $o2 i32) (param $xn i32) (param $lb i32)
-    (local $xna v128) (local $xnb v128) (local $lbp i32) (local $margin v128) (local $zero v128)
-    (local $r i32) (local $pa i32) (local $pb i32) (local $ta i32) (local $tb i32) (local $te i32)
-    (local $jb i32) (local $p i32) (local $stride i32) (local $rowBytes i32) (local $rb i32)
-    (local $a1 f32) (local $a2 f32) (local $ai i32) (local $b1 f32) (local $b2 f32) (local $bi i32) (local $v f32)
-    (local $a0 v128) (local $a1v v128) (local $a2v v128) (local $a3 v128)
-    (local $b0 v128) (local $b1v v128) (local $b2v v128) (local $b3 v128)
-    (local $xa v128) (local $xb v128) (local $c v128) (local $n v128)
-    (local.set $stride (i32.shl (local.get $kp) (i32.const 2)))
-    (local.set $rowBytes (i32.shl (local.get $d) (i32.const 2)))
-    (local.set $margin (f32x4.splat (f32.const 0.9999990463256836)))
-    (block $done
-      (loop $rowLoop
-        (br_if $done (i32.ge_u (local.get $r) (local.get $count)))
-        (local.set $rb (select (i32.add (local.get $r) (i32.const 1)) (local.get $r)
-            (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $count))))
-        (if (i32.ge_s (local.get $rows) (i32.const 0))
-          (then
-            (local.set $pa (i32.add (local.get $x) (i32.mul (local.get $rowBytes)
-                  (i32.load (i32.add (local.get $rows) (i32.shl (local.get $r) (i32.const 2)))))))
-            (local.set $pb (i32.add (local.get $x) (i32.mul (local.get $rowBytes)
-                  (i32.load (i32.add (local.get $rows) (i32.shl (local.get $rb) (i32.const 2))))))))
-          (else
-            (local.set $pa (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (local.get $r))))
-            (local.set $pb (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (local.get $rb))))))
-        (local.set $a1 (f32.const inf)) (local.set $a2 (f32.const inf)) (local.set $ai (i32.const 0))
-        (local.set $b1 (f32.const inf)) (local.set $b2 (f32.const inf)) (local.set $bi (i32.const 0))
-        (local.set $jb (i32.const 0))
-        (block $jDone16
-          (loop $jLoop16
-            (br_if $jDone16 (i32.gt_u (i32.add (local.get $jb) (i32.const 16)) (local.get $kp)))
-            (local.set $a0 (v128.const i32x4 0 0 0 0))
-            (local.set $b0 (v128.const i32x4 0 0 0 0))
-            (local.set $a1v (v128.const i32x4 0 0 0 0))
-            (local.set $b1v (v128.const i32x4 0 0 0 0))
-            (local.set $a2v (v128.const i32x4 0 0 0 0))
-            (local.set $b2v (v128.const i32x4 0 0 0 0))
-            (local.set $a3 (v128.const i32x4 0 0 0 0))
-            (local.set $b3 (v128.const i32x4 0 0 0 0))
-            (local.set $p (i32.add (local.get $ct) (i32.shl (local.get $jb) (i32.const 2))))
-            (local.set $ta (local.get $pa)) (local.set $tb (local.get $pb))
-            (local.set $te (i32.add (local.get $pa) (local.get $rowBytes)))
-            (block $tDone16
-              (loop $tLoop16
-                (br_if $tDone16 (i32.ge_u (local.get $ta) (local.get $te)))
-                (local.set $xa (v128.load32_splat (local.get $ta)))
-                (local.set $xb (v128.load32_splat (local.get $tb)))
-                (local.set $c (v128.load offset=0 (local.get $p)))
-                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $xa) (local.get $c))))
-                (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $xb) (local.get $c))))
-                (local.set $c (v128.load offset=16 (local.get $p)))
-                (local.set $a1v (f32x4.add (local.get $a1v) (f32x4.mul (local.get $xa) (local.get $c))))
-                (local.set $b1v (f32x4.add (local.get $b1v) (f32x4.mul (local.get $xb) (local.get $c))))
-                (local.set $c (v128.load offset=32 (local.get $p)))
-                (local.set $a2v (f32x4.add (local.get $a2v) (f32x4.mul (local.get $xa) (local.get $c))))
-                (local.set $b2v (f32x4.add (local.get $b2v) (f32x4.mul (local.get $xb) (local.get $c))))
-                (local.set $c (v128.load offset=48 (local.get $p)))
-                (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $xa) (local.get $c))))
-                (local.set $b3 (f32x4.add (local.get $b3) (f32x4.mul (local.get $xb) (local.get $c))))
-                (local.set $p (i32.add (local.get $p) (local.get $stride)))
-                (local.set $ta (i32.add (local.get $ta) (i32.const 4)))
-                (local.set $tb (i32.add (local.get $tb) (i32.const 4)))
-                (br $tLoop16)))
-            (local.set $n (v128.load offset=0 (i32.add (local.get $cn) (i32.shl (local.get $jb) (i32.const 2)))))
-            (local.set $a0 (f32x4.sub (local.get $n) (f32x4.add (local.get $a0) (local.get $a0))))
-            (local.set $b0 (f32x4.sub (local.get $n) (f32x4.add (local.get $b0) (local.get $b0))))
-            (local.set $n (v128.load offset=16 (i32.add (local.get $cn) (i32.shl (local.get $jb) (i32.const 2)))))
-            (local.set $a1v (f32x4.sub (local.get $n) (f32x4.add (local.get $a1v) (local.get $a1v))))
-            (local.set $b1v (f32x4.sub (local.get $n) (f32x4.add (local.get $b1v) (local.get $b1v))))
-            (local.set $n (v128.load offset=32 (i32.add (local.get $cn) (i32.shl (local.get $jb) (i32.const 2)))))
-            (local.set $a2v (f32x4.sub (local.get $n) (f32x4.add (local.get $a2v) (local.get $a2v))))
-            (local.set $b2v (f32x4.sub (local.get $n) (f32x4.add (local.get $b2v) (local.get $b2v))))
-            (local.set $n (v128.load offset=48 (i32.add (local.get $cn) (i32.shl (local.get $jb) (i32.const 2)))))
-            (local.set $a3 (f32x4.sub (local.get $n) (f32x4.add (local.get $a3) (local.get $a3))))
-            (local.set $b3 (f32x4.sub (local.get $n) (f32x4.add (local.get $b3) (local.get $b3))))
-            (local.set $xna (v128.load32_splat (i32.add (local.get $xn) (i32.shl (local.get $r) (i32.const 2)))))
-            (local.set $lbp (i32.add (i32.add (local.get $lb) (i32.mul (local.get $r) (local.get $stride))) (i32.shl (local.get $jb) (i32.const 2))))
-            (v128.store offset=0 (local.get $lbp) (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a0))))
-            (v128.store offset=16 (local.get $lbp) (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a1v))))
-            (v128.store offset=32 (local.get $lbp) (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a2v))))
-            (v128.store offset=48 (local.get $lbp) (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a3))))
-            (local.set $xnb (v128.load32_splat (i32.add (local.get $xn) (i32.shl (local.get $rb) (i32.const 2)))))
-            (local.set $lbp (i32.add (i32.add (local.get $lb) (i32.mul (local.get $rb) (local.get $stride))) (i32.shl (local.get $jb) (i32.const 2))))
-            (v128.store offset=0 (local.get $lbp) (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b0))))
-            (v128.store offset=16 (local.get $lbp) (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b1v))))
-            (v128.store offset=32 (local.get $lbp) (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b2v))))
-            (v128.store offset=48 (local.get $lbp) (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b3))))
-            (if (v128.any_true (f32x4.lt (f32x4.min (f32x4.min (local.get $a0) (local.get $a1v)) (f32x4.min (local.get $a2v) (local.get $a3))) (f32x4.splat (local.get $a2))))
-              (then
-                (local.set $v (f32x4.extract_lane 0 (local.get $a0)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 0))))
-                      (else (local.set $a2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 1 (local.get $a0)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 1))))
-                      (else (local.set $a2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 2 (local.get $a0)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 2))))
-                      (else (local.set $a2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 3 (local.get $a0)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 3))))
-                      (else (local.set $a2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 0 (local.get $a1v)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 4))))
-                      (else (local.set $a2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 1 (local.get $a1v)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 5))))
-                      (else (local.set $a2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 2 (local.get $a1v)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 6))))
-                      (else (local.set $a2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 3 (local.get $a1v)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 7))))
-                      (else (local.set $a2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 0 (local.get $a2v)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 8))))
-                      (else (local.set $a2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 1 (local.get $a2v)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 9))))
-                      (else (local.set $a2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 2 (local.get $a2v)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 10))))
-                      (else (local.set $a2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 3 (local.get $a2v)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 11))))
-                      (else (local.set $a2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 0 (local.get $a3)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 12))))
-                      (else (local.set $a2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 1 (local.get $a3)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 13))))
-                      (else (local.set $a2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 2 (local.get $a3)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 14))))
-                      (else (local.set $a2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 3 (local.get $a3)))
-                (if (f32.lt (local.get $v) (local.get $a2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $a1))
-                      (then
-                        (local.set $a2 (local.get $a1))
-                        (local.set $a1 (local.get $v))
-                        (local.set $ai (i32.add (local.get $jb) (i32.const 15))))
-                      (else (local.set $a2 (local.get $v))))))
-                ))
-            (if (v128.any_true (f32x4.lt (f32x4.min (f32x4.min (local.get $b0) (local.get $b1v)) (f32x4.min (local.get $b2v) (local.get $b3))) (f32x4.splat (local.get $b2))))
-              (then
-                (local.set $v (f32x4.extract_lane 0 (local.get $b0)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 0))))
-                      (else (local.set $b2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 1 (local.get $b0)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 1))))
-                      (else (local.set $b2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 2 (local.get $b0)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 2))))
-                      (else (local.set $b2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 3 (local.get $b0)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 3))))
-                      (else (local.set $b2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 0 (local.get $b1v)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 4))))
-                      (else (local.set $b2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 1 (local.get $b1v)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 5))))
-                      (else (local.set $b2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 2 (local.get $b1v)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 6))))
-                      (else (local.set $b2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 3 (local.get $b1v)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 7))))
-                      (else (local.set $b2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 0 (local.get $b2v)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 8))))
-                      (else (local.set $b2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 1 (local.get $b2v)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 9))))
-                      (else (local.set $b2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 2 (local.get $b2v)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 10))))
-                      (else (local.set $b2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 3 (local.get $b2v)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 11))))
-                      (else (local.set $b2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 0 (local.get $b3)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 12))))
-                      (else (local.set $b2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 1 (local.get $b3)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 13))))
-                      (else (local.set $b2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 2 (local.get $b3)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 14))))
-                      (else (local.set $b2 (local.get $v))))))
-                (local.set $v (f32x4.extract_lane 3 (local.get $b3)))
-                (if (f32.lt (local.get $v) (local.get $b2))
-                  (then
-                    (if (f32.lt (local.get $v) (local.get $b1))
-                      (then
-                        (local.set $b2 (local.get $b1))
-                        (local.set $b1 (local.get $v))
-                        (local.set $bi (i32.add (local.get $jb) (i32.const 15))))
-                      (else (local.set $b2 (local.get $v))))))
-                ))
-            (local.set $jb (i32.add (local.get $jb) (i32.const 16)))
-            (br $jLoop16)))
-        (block $jDone4
-          (loop $jLoop4
-            (br_if $jDone4 (i32.gt_u (i32.add (local.get $jb) (i32.const 4)) (local.get $kp)))
-            (local.set $a0 (v128.const i32x4 0 0 0 0))
-            (local.set $b0 (v128.const i32x4 0 0 0 0))
-            (local.set $p (i32.add (local.get $ct) (i32.shl (local.get $jb) (i32.const 2))))
-            (local.set $ta (local.get $pa)) (local.set $tb (local.get $pb))
-            (local.set $te (i32.add (local.get $pa) (local.get $rowBytes)))
-            (block $tDone4
-              (loop $tLoop4
-                (br_if $tDone4 (i32.ge_u (local.get $ta) (local.get $te)))
-                (local.set $xa (v128.load32_splat (local.get $ta)))
-                (local.set $xb (v128.load32_splat (local.get $tb)))
-                (local.set $c (v128.load offset=0 (local.get $p)))
-                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $xa) (local.get $c))))
-                (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $xb) (local.get $c))))
-                (local.set $p (i32.add (local.get $p) (local.get $stride)))
-                (local.set $ta (i32.add (local.get $ta) (i32.const 4)))
-                (local.set $tb (i32.add (local.get $tb) (i32.const 4)))
-                (br $tLoop4)))
-            (local.set $n (v128.load offset=0 (i32.add (local.get $cn) (i32.shl (local.get $jb) (i32.const 2)))))
-            (local.set $a0 (f32x4.sub (local.get $n) (f32x4.add (local.get $a0) (local.get $a0))))
-            (local.set $b0 (f32x4.sub (local.get $n) (f32x4.add (local.get $b0) (local.get $b0))))
-            (local.set $xna (v128.load32_splat (i32.add (local.get $xn) (i32.shl (local.get $r) (i32.const 2)))))
-            (local.set $lbp (i32.add (i32.add (local.get $lb) (i32.mul (local.get $r) (local.get $stride))) (i32.shl (local.get $jb) (i32.const 2))))
-            (v128.store offset=0 (local.get $lbp) (f32x4.max (local.get $zero) (f32x4.add (local.get $xna) (local.get $a0))))
-            (local.set $xnb (v128.load32_splat (i32.add (local.get $xn) (i32.shl (local.get $rb) (i32.const 2)))))
-            (local.set $lbp (i32.add (i32.add (local.get $lb) (i32.mul (local.get $rb) (local.get $stride))) (i32.shl (local.get $jb) (i32.const 2))))
-            (v128.store offset=0 (local.get $lbp) (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b0))))
+            (local.set $lbp (i32.add (i32.add (local.get $dist) (i32.mul (local.get $rb) (local.get $stride))) (i32.shl (local.get $jb) (i32.const 2))))
+            (v128.store offset=0 (local.get $lbp) (if (result v128) (local.get $squared) (then (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b0))))
+                (else (f32x4.mul (local.get $margin) (f32x4.sqrt (f32x4.max (local.get $zero) (f32x4.add (local.get $xnb) (local.get $b0))))))))
             (if (v128.any_true (f32x4.lt (local.get $a0) (f32x4.splat (local.get $a2))))
               (then
                 (local.set $v (f32x4.extract_lane 0 (local.get $a0)))
@@ -1653,25 +1152,20 @@
                               (block $d16Done
                                 (loop $d16Loop
                                   (br_if $d16Done (i32.ge_u (local.get $t) (local.get $d16)))
-                                  (local.set $ev (f32x4.sub (v128.load offset=0 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load offset=0 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
-                                  (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e1 (f32x4.add (local.get $e1) (f32x4.mul (local.get $ev) (local.get $ev))))
-                                  (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e2 (f32x4.add (local.get $e2) (f32x4.mul (local.get $ev) (local.get $ev))))
-                                  (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e3 (f32x4.add (local.get $e3) (f32x4.mul (local.get $ev) (local.get $ev))))
                                   (local.set $t (i32.add (local.get $t) (i32.const 16)))
                                   (br $d16Loop)))
                               (block $d4Done
                                 (loop $d4Loop
                                   (br_if $d4Done (i32.ge_u (local.get $t) (local.get $d4)))
-                                  (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
                                   (local.set $t (i32.add (local.get $t) (i32.const 4)))
                                   (br $d4Loop)))
@@ -1681,8 +1175,7 @@
                               (block $d1Done
                                 (loop $d1Loop
                                   (br_if $d1Done (i32.ge_u (local.get $t) (local.get $d)))
-                                  (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $sx (f32.add (local.get $sx) (f32.mul (local.get $ex) (local.get $ex))))
                                   (local.set $t (i32.add (local.get $t) (i32.const 1)))
                                   (br $d1Loop)))
@@ -1697,25 +1190,20 @@
                           (block $d16Done
                             (loop $d16Loop
                               (br_if $d16Done (i32.ge_u (local.get $t) (local.get $d16)))
-                              (local.set $ev (f32x4.sub (v128.load offset=0 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load offset=0 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
-                              (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e1 (f32x4.add (local.get $e1) (f32x4.mul (local.get $ev) (local.get $ev))))
-                              (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e2 (f32x4.add (local.get $e2) (f32x4.mul (local.get $ev) (local.get $ev))))
-                              (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e3 (f32x4.add (local.get $e3) (f32x4.mul (local.get $ev) (local.get $ev))))
                               (local.set $t (i32.add (local.get $t) (i32.const 16)))
                               (br $d16Loop)))
                           (block $d4Done
                             (loop $d4Loop
                               (br_if $d4Done (i32.ge_u (local.get $t) (local.get $d4)))
-                              (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
                               (local.set $t (i32.add (local.get $t) (i32.const 4)))
                               (br $d4Loop)))
@@ -1725,8 +1213,7 @@
                           (block $d1Done
                             (loop $d1Loop
                               (br_if $d1Done (i32.ge_u (local.get $t) (local.get $d)))
-                              (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $sx (f32.add (local.get $sx) (f32.mul (local.get $ex) (local.get $ex))))
                               (local.set $t (i32.add (local.get $t) (i32.const 1)))
                               (br $d1Loop)))
@@ -1754,25 +1241,20 @@
                               (block $d16Done
                                 (loop $d16Loop
                                   (br_if $d16Done (i32.ge_u (local.get $t) (local.get $d16)))
-                                  (local.set $ev (f32x4.sub (v128.load offset=0 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load offset=0 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
-                                  (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e1 (f32x4.add (local.get $e1) (f32x4.mul (local.get $ev) (local.get $ev))))
-                                  (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e2 (f32x4.add (local.get $e2) (f32x4.mul (local.get $ev) (local.get $ev))))
-                                  (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e3 (f32x4.add (local.get $e3) (f32x4.mul (local.get $ev) (local.get $ev))))
                                   (local.set $t (i32.add (local.get $t) (i32.const 16)))
                                   (br $d16Loop)))
                               (block $d4Done
                                 (loop $d4Loop
                                   (br_if $d4Done (i32.ge_u (local.get $t) (local.get $d4)))
-                                  (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
                                   (local.set $t (i32.add (local.get $t) (i32.const 4)))
                                   (br $d4Loop)))
@@ -1782,8 +1264,7 @@
                               (block $d1Done
                                 (loop $d1Loop
                                   (br_if $d1Done (i32.ge_u (local.get $t) (local.get $d)))
-                                  (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $sx (f32.add (local.get $sx) (f32.mul (local.get $ex) (local.get $ex))))
                                   (local.set $t (i32.add (local.get $t) (i32.const 1)))
                                   (br $d1Loop)))
@@ -1798,25 +1279,20 @@
                           (block $d16Done
                             (loop $d16Loop
                               (br_if $d16Done (i32.ge_u (local.get $t) (local.get $d16)))
-                              (local.set $ev (f32x4.sub (v128.load offset=0 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load offset=0 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
-                              (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e1 (f32x4.add (local.get $e1) (f32x4.mul (local.get $ev) (local.get $ev))))
-                              (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e2 (f32x4.add (local.get $e2) (f32x4.mul (local.get $ev) (local.get $ev))))
-                              (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e3 (f32x4.add (local.get $e3) (f32x4.mul (local.get $ev) (local.get $ev))))
                               (local.set $t (i32.add (local.get $t) (i32.const 16)))
                               (br $d16Loop)))
                           (block $d4Done
                             (loop $d4Loop
                               (br_if $d4Done (i32.ge_u (local.get $t) (local.get $d4)))
-                              (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
                               (local.set $t (i32.add (local.get $t) (i32.const 4)))
                               (br $d4Loop)))
@@ -1826,8 +1302,7 @@
                           (block $d1Done
                             (loop $d1Loop
                               (br_if $d1Done (i32.ge_u (local.get $t) (local.get $d)))
-                              (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $sx (f32.add (local.get $sx) (f32.mul (local.get $ex) (local.get $ex))))
                               (local.set $t (i32.add (local.get $t) (i32.const 1)))
                               (br $d1Loop)))
@@ -1855,25 +1330,20 @@
                               (block $d16Done
                                 (loop $d16Loop
                                   (br_if $d16Done (i32.ge_u (local.get $t) (local.get $d16)))
-                                  (local.set $ev (f32x4.sub (v128.load offset=0 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load offset=0 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
-                                  (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e1 (f32x4.add (local.get $e1) (f32x4.mul (local.get $ev) (local.get $ev))))
-                                  (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e2 (f32x4.add (local.get $e2) (f32x4.mul (local.get $ev) (local.get $ev))))
-                                  (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e3 (f32x4.add (local.get $e3) (f32x4.mul (local.get $ev) (local.get $ev))))
                                   (local.set $t (i32.add (local.get $t) (i32.const 16)))
                                   (br $d16Loop)))
                               (block $d4Done
                                 (loop $d4Loop
                                   (br_if $d4Done (i32.ge_u (local.get $t) (local.get $d4)))
-                                  (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
                                   (local.set $t (i32.add (local.get $t) (i32.const 4)))
                                   (br $d4Loop)))
@@ -1883,8 +1353,7 @@
                               (block $d1Done
                                 (loop $d1Loop
                                   (br_if $d1Done (i32.ge_u (local.get $t) (local.get $d)))
-                                  (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $sx (f32.add (local.get $sx) (f32.mul (local.get $ex) (local.get $ex))))
                                   (local.set $t (i32.add (local.get $t) (i32.const 1)))
                                   (br $d1Loop)))
@@ -1899,25 +1368,20 @@
                           (block $d16Done
                             (loop $d16Loop
                               (br_if $d16Done (i32.ge_u (local.get $t) (local.get $d16)))
-                              (local.set $ev (f32x4.sub (v128.load offset=0 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load offset=0 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
-                              (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e1 (f32x4.add (local.get $e1) (f32x4.mul (local.get $ev) (local.get $ev))))
-                              (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e2 (f32x4.add (local.get $e2) (f32x4.mul (local.get $ev) (local.get $ev))))
-                              (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e3 (f32x4.add (local.get $e3) (f32x4.mul (local.get $ev) (local.get $ev))))
                               (local.set $t (i32.add (local.get $t) (i32.const 16)))
                               (br $d16Loop)))
                           (block $d4Done
                             (loop $d4Loop
                               (br_if $d4Done (i32.ge_u (local.get $t) (local.get $d4)))
-                              (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
                               (local.set $t (i32.add (local.get $t) (i32.const 4)))
                               (br $d4Loop)))
@@ -1927,8 +1391,7 @@
                           (block $d1Done
                             (loop $d1Loop
                               (br_if $d1Done (i32.ge_u (local.get $t) (local.get $d)))
-                              (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $sx (f32.add (local.get $sx) (f32.mul (local.get $ex) (local.get $ex))))
                               (local.set $t (i32.add (local.get $t) (i32.const 1)))
                               (br $d1Loop)))
@@ -1956,25 +1419,20 @@
                               (block $d16Done
                                 (loop $d16Loop
                                   (br_if $d16Done (i32.ge_u (local.get $t) (local.get $d16)))
-                                  (local.set $ev (f32x4.sub (v128.load offset=0 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load offset=0 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
-                                  (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e1 (f32x4.add (local.get $e1) (f32x4.mul (local.get $ev) (local.get $ev))))
-                                  (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e2 (f32x4.add (local.get $e2) (f32x4.mul (local.get $ev) (local.get $ev))))
-                                  (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e3 (f32x4.add (local.get $e3) (f32x4.mul (local.get $ev) (local.get $ev))))
                                   (local.set $t (i32.add (local.get $t) (i32.const 16)))
                                   (br $d16Loop)))
                               (block $d4Done
                                 (loop $d4Loop
                                   (br_if $d4Done (i32.ge_u (local.get $t) (local.get $d4)))
-                                  (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
                                   (local.set $t (i32.add (local.get $t) (i32.const 4)))
                                   (br $d4Loop)))
@@ -1984,8 +1442,7 @@
                               (block $d1Done
                                 (loop $d1Loop
                                   (br_if $d1Done (i32.ge_u (local.get $t) (local.get $d)))
-                                  (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                      (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                                  (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                                   (local.set $sx (f32.add (local.get $sx) (f32.mul (local.get $ex) (local.get $ex))))
                                   (local.set $t (i32.add (local.get $t) (i32.const 1)))
                                   (br $d1Loop)))
@@ -2000,25 +1457,20 @@
                           (block $d16Done
                             (loop $d16Loop
                               (br_if $d16Done (i32.ge_u (local.get $t) (local.get $d16)))
-                              (local.set $ev (f32x4.sub (v128.load offset=0 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load offset=0 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
-                              (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e1 (f32x4.add (local.get $e1) (f32x4.mul (local.get $ev) (local.get $ev))))
-                              (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e2 (f32x4.add (local.get $e2) (f32x4.mul (local.get $ev) (local.get $ev))))
-                              (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e3 (f32x4.add (local.get $e3) (f32x4.mul (local.get $ev) (local.get $ev))))
                               (local.set $t (i32.add (local.get $t) (i32.const 16)))
                               (br $d16Loop)))
                           (block $d4Done
                             (loop $d4Loop
                               (br_if $d4Done (i32.ge_u (local.get $t) (local.get $d4)))
-                              (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
                               (local.set $t (i32.add (local.get $t) (i32.const 4)))
                               (br $d4Loop)))
@@ -2028,8 +1480,7 @@
                           (block $d1Done
                             (loop $d1Loop
                               (br_if $d1Done (i32.ge_u (local.get $t) (local.get $d)))
-                              (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                                  (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+                              (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
                               (local.set $sx (f32.add (local.get $sx) (f32.mul (local.get $ex) (local.get $ex))))
                               (local.set $t (i32.add (local.get $t) (i32.const 1)))
                               (br $d1Loop)))
@@ -2083,10 +1534,10 @@
         (local.set $e0 (v128.const i32x4 0 0 0 0)) (local.set $e1 (v128.const i32x4 0 0 0 0))
         (local.set $e2 (v128.const i32x4 0 0 0 0)) (local.set $e3 (v128.const i32x4 0 0 0 0))
         (local.set $t (i32.const 0))
-        (block $n16Done
-          (loop $n16Loop
-            (br_if $n16Done (i32.ge_u (local.get $t) (local.get $d16)))
-            (local.set $ev (v128.load offset=0 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))
+        (block $d16Done
+          (loop $d16Loop
+            (br_if $d16Done (i32.ge_u (local.get $t) (local.get $d16)))
+            (local.set $ev (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))
             (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
             (local.set $ev (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))
             (local.set $e1 (f32x4.add (local.get $e1) (f32x4.mul (local.get $ev) (local.get $ev))))
@@ -2095,24 +1546,24 @@
             (local.set $ev (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))
             (local.set $e3 (f32x4.add (local.get $e3) (f32x4.mul (local.get $ev) (local.get $ev))))
             (local.set $t (i32.add (local.get $t) (i32.const 16)))
-            (br $n16Loop)))
-        (block $n4Done
-          (loop $n4Loop
-            (br_if $n4Done (i32.ge_u (local.get $t) (local.get $d4)))
+            (br $d16Loop)))
+        (block $d4Done
+          (loop $d4Loop
+            (br_if $d4Done (i32.ge_u (local.get $t) (local.get $d4)))
             (local.set $ev (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))
             (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
             (local.set $t (i32.add (local.get $t) (i32.const 4)))
-            (br $n4Loop)))
+            (br $d4Loop)))
         (local.set $e0 (f32x4.add (f32x4.add (local.get $e0) (local.get $e1)) (f32x4.add (local.get $e2) (local.get $e3))))
         (local.set $sx (f32.add (f32.add (f32x4.extract_lane 0 (local.get $e0)) (f32x4.extract_lane 1 (local.get $e0)))
             (f32.add (f32x4.extract_lane 2 (local.get $e0)) (f32x4.extract_lane 3 (local.get $e0)))))
-        (block $n1Done
-          (loop $n1Loop
-            (br_if $n1Done (i32.ge_u (local.get $t) (local.get $d)))
+        (block $d1Done
+          (loop $d1Loop
+            (br_if $d1Done (i32.ge_u (local.get $t) (local.get $d)))
             (local.set $ex (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))))
             (local.set $sx (f32.add (local.get $sx) (f32.mul (local.get $ex) (local.get $ex))))
             (local.set $t (i32.add (local.get $t) (i32.const 1)))
-            (br $n1Loop)))
+            (br $d1Loop)))
         (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))) (local.get $sx))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $loop)))
@@ -2160,25 +1611,20 @@
         (block $d16Done
           (loop $d16Loop
             (br_if $d16Done (i32.ge_u (local.get $t) (local.get $d16)))
-            (local.set $ev (f32x4.sub (v128.load offset=0 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                (v128.load offset=0 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+            (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
             (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
-            (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+            (local.set $ev (f32x4.sub (v128.load offset=16 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
             (local.set $e1 (f32x4.add (local.get $e1) (f32x4.mul (local.get $ev) (local.get $ev))))
-            (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+            (local.set $ev (f32x4.sub (v128.load offset=32 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=32 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
             (local.set $e2 (f32x4.add (local.get $e2) (f32x4.mul (local.get $ev) (local.get $ev))))
-            (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+            (local.set $ev (f32x4.sub (v128.load offset=48 (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load offset=48 (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
             (local.set $e3 (f32x4.add (local.get $e3) (f32x4.mul (local.get $ev) (local.get $ev))))
             (local.set $t (i32.add (local.get $t) (i32.const 16)))
             (br $d16Loop)))
         (block $d4Done
           (loop $d4Loop
             (br_if $d4Done (i32.ge_u (local.get $t) (local.get $d4)))
-            (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+            (local.set $ev (f32x4.sub (v128.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (v128.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
             (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $ev) (local.get $ev))))
             (local.set $t (i32.add (local.get $t) (i32.const 4)))
             (br $d4Loop)))
@@ -2188,8 +1634,7 @@
         (block $d1Done
           (loop $d1Loop
             (br_if $d1Done (i32.ge_u (local.get $t) (local.get $d)))
-            (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2))))
-                (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
+            (local.set $ex (f32.sub (f32.load (i32.add (local.get $px) (i32.shl (local.get $t) (i32.const 2)))) (f32.load (i32.add (local.get $pc) (i32.shl (local.get $t) (i32.const 2))))))
             (local.set $sx (f32.add (local.get $sx) (f32.mul (local.get $ex) (local.get $ex))))
             (local.set $t (i32.add (local.get $t) (i32.const 1)))
             (br $d1Loop)))
@@ -2221,8 +1666,8 @@
   ;; kernel: inSize x outP f64 row-major, bias: outP f64, outP a multiple of 8 (zero padding); out: n x outP.
   ;; relu != 0 clamps at zero. Two rows by eight outputs per step.
   (func (export "dense")
-    (param $in i32) (param $inStride i32) (param $n i32) (param $kernel i32) (param $bias i32)
-    (param $inSize i32) (param $outP i32) (param $relu i32) (param $out i32)
+    (param $input i32) (param $inStride i32) (param $n i32) (param $kernel i32) (param $bias i32) (param $inSize i32)
+    (param $outP i32) (param $relu i32) (param $out i32)
     (local $r i32) (local $rb i32) (local $ia i32) (local $ib i32) (local $oa i32) (local $ob i32)
     (local $kb i32) (local $i i32) (local $wp i32) (local $wStride i32)
     (local $za v128) (local $zb v128) (local $c v128) (local $zero v128)
@@ -2234,8 +1679,8 @@
         (br_if $done (i32.ge_u (local.get $r) (local.get $n)))
         (local.set $rb (select (i32.add (local.get $r) (i32.const 1)) (local.get $r)
             (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $n))))
-        (local.set $ia (i32.add (local.get $in) (i32.shl (i32.mul (local.get $r) (local.get $inStride)) (i32.const 3))))
-        (local.set $ib (i32.add (local.get $in) (i32.shl (i32.mul (local.get $rb) (local.get $inStride)) (i32.const 3))))
+        (local.set $ia (i32.add (local.get $input) (i32.shl (i32.mul (local.get $r) (local.get $inStride)) (i32.const 3))))
+        (local.set $ib (i32.add (local.get $input) (i32.shl (i32.mul (local.get $rb) (local.get $inStride)) (i32.const 3))))
         (local.set $oa (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $wStride))))
         (local.set $ob (i32.add (local.get $out) (i32.mul (local.get $rb) (local.get $wStride))))
         (local.set $kb (i32.const 0))
@@ -2299,12 +1744,12 @@
   ;; argmax: for n rows of f64 values (stride `stride` values, the first `k` used), the index of the largest
   ;; (the first on a tie), as i32 at `out`.
   (func (export "argmax")
-    (param $in i32) (param $stride i32) (param $n i32) (param $k i32) (param $out i32)
+    (param $input i32) (param $stride i32) (param $n i32) (param $k i32) (param $out i32)
     (local $r i32) (local $p i32) (local $j i32) (local $best i32) (local $top f64) (local $v f64)
     (block $done
       (loop $rowLoop
         (br_if $done (i32.ge_u (local.get $r) (local.get $n)))
-        (local.set $p (i32.add (local.get $in) (i32.shl (i32.mul (local.get $r) (local.get $stride)) (i32.const 3))))
+        (local.set $p (i32.add (local.get $input) (i32.shl (i32.mul (local.get $r) (local.get $stride)) (i32.const 3))))
         (local.set $top (f64.load (local.get $p)))
         (local.set $best (i32.const 0))
         (local.set $j (i32.const 1))

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/index.js';
 import { allSqDistances } from '../../src/clustering/distance.js';
+import type { ElkanState } from '../../src/clustering/elkan.js';
 import { distanceEngine } from '../../src/clustering/engine.js';
 import { HiddenClusterer } from '../../src/clustering/index.js';
 import { lloyd } from '../../src/clustering/lloyd.js';
@@ -150,6 +151,12 @@ describe('HiddenClusterer (fixed k)', () => {
     expect(() => wasmDistanceEngine({ memoryLimitBytes: 100_000 }).elkan?.(big, 40_000, 10, init, 15)).toThrow(
       RangeError,
     );
+    // A state is retired when its engine lays its memory out for another run.
+    const first = elkan.elkan?.(x, 5000, 10, init, 15) as ElkanState;
+    expect(first.step(init, new Float64Array(15))).toBeGreaterThanOrEqual(0);
+    elkan.elkan?.(x, 5000, 10, init, 15);
+    expect(() => first.step(init, new Float64Array(15))).toThrow(/another run/);
+    expect(() => first.inertia(init)).toThrow(/another run/);
     // The same on overlapping clusters in 64 dimensions, where the bounds prune least, over a fixed 12 iterations.
     const rng = new Rng(9);
     const n = 3000;
