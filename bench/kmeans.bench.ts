@@ -4,6 +4,7 @@ import { distanceEngine } from '../src/clustering/engine.js';
 import { HiddenClusterer } from '../src/clustering/index.js';
 import { lloyd } from '../src/clustering/lloyd.js';
 import { kmeansPlusPlus } from '../src/clustering/seeding.js';
+import { matrix } from '../src/core/matrix.js';
 import { Rng } from '../src/core/rng.js';
 import { median, type Report, time } from './harness.js';
 
@@ -76,7 +77,8 @@ export async function run(report: Report): Promise<void> {
       k: K,
     });
   }
-  const fit = await time(() => new HiddenClusterer({ k: K, seed: 3, standardize: false }).fit(x, { dim: D }));
+  const embeddings = matrix(x, D, 'embeddings');
+  const fit = await time(() => new HiddenClusterer({ k: K, seed: 3, standardize: false }).fit(embeddings));
   const peerFit = await time(() => mlKmeans(points, K, { seed: 3 }));
   report({
     bench: 'kmeans',

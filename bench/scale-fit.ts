@@ -40,7 +40,7 @@ const groups = hrc.trainGroups;
 const k = policy.table.k;
 const n = train.n;
 const one = performance.now();
-const whole = GroupStats.from(train, groups, k, { replicates: 200, seed: 5 });
+const whole = GroupStats.from(train, { groups, k, replicates: 200, seed: 5 });
 const oneSeconds = (performance.now() - one) / 1000;
 const shardStart = performance.now();
 let merged: GroupStats | undefined;
@@ -49,7 +49,12 @@ for (let s = 0; s < shards; s++) {
   const lo = Math.floor((s * n) / shards);
   const hi = Math.floor(((s + 1) * n) / shards);
   const idx = Int32Array.from({ length: hi - lo }, (_, i) => lo + i);
-  const part = GroupStats.from(subsetRows(train, idx), groups.subarray(lo, hi), k, { replicates: 200, seed: 5 + s });
+  const part = GroupStats.from(subsetRows(train, idx), {
+    groups: groups.subarray(lo, hi),
+    k,
+    replicates: 200,
+    seed: 5 + s,
+  });
   merged = merged === undefined ? part : merged.merge(part);
 }
 const shardSeconds = (performance.now() - shardStart) / 1000;

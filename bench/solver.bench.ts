@@ -28,7 +28,7 @@ function groupStats(): GroupStats {
   const groups = Int32Array.from({ length: train.n }, (_, i) =>
     cols.reduce((g, c, a) => g * 10 + decile(train.features[i * train.d + c] as number, cuts[a] as Float64Array), 0),
   );
-  return GroupStats.from(train, groups, K);
+  return GroupStats.from(train, { groups, k: K });
 }
 
 async function solveAll(solver: MipSolver, problems: MipProblem[]): Promise<{ seconds: number; sols: MipSolution[] }> {

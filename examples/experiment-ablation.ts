@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { useBackend } from '../src/backend/index.js';
 import { type MethodName, makeAllocator } from '../src/cli/methods.js';
 import { schemaFromArgs } from '../src/cli/schema-args.js';
+import { matrix } from '../src/core/matrix.js';
 import { subsetRows } from '../src/data/dataset.js';
 import { splitIndices } from '../src/data/split.js';
 import {
@@ -107,7 +108,7 @@ if (a.experiment === 'starbucks') {
       folds >= 2
         ? (await crossFitNets(train, folds, design, seed)).nets
         : [await new RepresentationNet({ ...design, seed }).fit(train)];
-    const p = ensemblePredict(nets, test.features);
+    const p = ensemblePredict(nets, matrix(test.features, test.d, 'features'));
     for (const n of nets) n.dispose();
     const up = Float64Array.from(
       { length: test.n },

@@ -1,7 +1,7 @@
 // Training and scoring speed of the tfjs backend in use, the same code in a page (bench.html) and under Node
 // (npx tsx examples/browser/bench-node.ts). Figures are in docs/backends.md.
 import * as tf from '@tensorflow/tfjs';
-import { type AllocationPolicy, HRCPipeline, RepresentationNet, simulateCouponTrial } from '../../src/index.js';
+import { type AllocationPolicy, HRCPipeline, matrix, RepresentationNet, simulateCouponTrial } from '../../src/index.js';
 
 /** One backend's figures. */
 export interface BenchResult {
@@ -49,6 +49,7 @@ async function time(repeats: number, f: () => unknown): Promise<number> {
 export async function runBench(backend: string, options: BenchOptions = {}): Promise<BenchResult> {
   const { nTrain = 4000, nScore = 20_000, epochs = 3, repeats = 3 } = options;
   const { train, test } = simulateCouponTrial({ nTrain, nTest: nScore, seed: 3 });
+  const x = matrix(test.features, test.d, 'features');
   const trainRowsPerSecond: Record<string, number> = {};
   const embedRowsPerSecond: Record<string, number> = {};
   for (const [name, hiddenUnits] of Object.entries(SIZES)) {
@@ -56,7 +57,7 @@ export async function runBench(backend: string, options: BenchOptions = {}): Pro
     try {
       const fit = await time(repeats, () => net.fit(train));
       trainRowsPerSecond[name] = (nTrain * 0.9 * epochs) / fit;
-      const embed = await time(repeats, () => net.embed(test.features));
+      const embed = await time(repeats, () => net.embed(x));
       embedRowsPerSecond[name] = nScore / embed;
     } finally {
       net.dispose();

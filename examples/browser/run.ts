@@ -2,6 +2,7 @@
 import {
   HRCPipeline,
   type HRCPipelineOptions,
+  matrix,
   oracleAssign,
   type PipelineStage,
   paperHRCOptions,
@@ -90,8 +91,9 @@ export async function runDemo(backend: string, options: DemoOptions = {}): Promi
     await pipeline.fit(train);
     const fit = (performance.now() - t) / 1000;
     const net = pipeline.representation;
+    const x = matrix(test.features, test.d, 'features');
     t = performance.now();
-    net?.embed(test.features);
+    net?.embed(x);
     const embed = (performance.now() - t) / 1000;
     const policy = pipeline.policy;
     t = performance.now();

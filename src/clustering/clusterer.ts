@@ -1,8 +1,11 @@
 import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
+import { checkMatrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
+import type { Matrix } from '../core/types.js';
 import { describe } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
 import { applyStandardizer, checkStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
+import type { GroupClusterer } from '../pipeline/types.js';
 import { wasmKernelsEnabled } from '../wasm/kernels.js';
 import { type KSelection, selectK } from './auto.js';
 import { allSqDistances, rowNorms } from './distance.js';
@@ -40,16 +43,17 @@ const KIND = 'HiddenClusterer';
  * Step 2 of HRC: k-means on (standardized) hidden representations. Greedy k-means++ seeding, Lloyd iterations with
  * Hamerly pruning (or mini-batch for large n), nearest-centroid scans in JS or as tfjs matrix products. With
  * `k: 'auto'` the number of groups is chosen by the held-out value of the group-level plan (see `selectK`).
+ * Implements the pipeline's {@link GroupClusterer} interface.
  *
  * @example
  * ```ts
- * const h = net.embed(train.features);
- * const clusterer = await new HiddenClusterer({ k: 'auto' }).fit(h, { dim: net.embeddingDim, data: train });
+ * const h = net.embed(matrix(train.features, train.d));
+ * const clusterer = await new HiddenClusterer({ k: 'auto' }).fit(h, { data: train });
  * console.log(clusterer.selection?.candidates);
- * const groups = clusterer.predict(net.embed(test.features));
+ * const groups = clusterer.predict(net.embed(matrix(test.features, test.d)));
  * ```
  */
-export class HiddenClusterer {
+export class HiddenClusterer implements GroupClusterer {
   readonly options: HiddenClustererOptions;
   private fitted: ClustererState | undefined;
   private params: ClustererParams | undefined;
@@ -59,27 +63,24 @@ export class HiddenClusterer {
   }
 
   /**
-   * Clusters row-major `embeddings` of `dim` columns. With `k: 'auto'`, `data` (the trial rows the embeddings
-   * belong to, in the same order) is required. Refitting starts over. Returns `this`.
+   * Clusters the rows of `embeddings`. With `k: 'auto'`, `data` (the trial rows the embeddings belong to, in the
+   * same order) is required. Refitting starts over. Returns `this`.
    */
-  async fit(embeddings: Float32Array, opts: { dim: number; data?: RctDataset }): Promise<this> {
+  async fit(embeddings: Matrix, opts: { data?: RctDataset } = {}): Promise<this> {
     const p = resolveClustererOptions(this.options);
-    const dim = opts?.dim;
-    if (!Number.isInteger(dim) || dim < 1) {
-      throw new ValidationError({ path: ['dim'], message: `expected a positive integer, got ${describe(dim)}` });
-    }
-    const n = checkEmbeddings(embeddings, dim);
-    const standardizer = p.standardize ? fitStandardizer(embeddings, dim) : null;
-    const x = standardizer !== null ? applyStandardizer(standardizer, embeddings) : embeddings;
+    const n = checkMatrix(embeddings, 'embeddings', { minRows: 1 });
+    const dim = embeddings.cols;
+    const standardizer = p.standardize ? fitStandardizer(embeddings.data, dim) : null;
+    const x = standardizer !== null ? applyStandardizer(standardizer, embeddings.data) : embeddings.data;
     const engine = distanceEngine(p.engine);
     let k: number;
     let selection: KSelection | undefined;
     if (p.k === 'auto') {
-      const data = opts.data;
+      const data = opts?.data;
       if (data === undefined) {
         throw new ValidationError({
           path: ['k'],
-          message: "k: 'auto' scores candidates on trial outcomes: call fit(embeddings, { dim, data })",
+          message: "k: 'auto' scores candidates on trial outcomes: call fit(embeddings, { data })",
         });
       }
       if (typeof data !== 'object' || data === null || data.n !== n) {
@@ -115,8 +116,8 @@ export class HiddenClusterer {
     return this.need('k').state.k;
   }
 
-  /** `k x dim` centroids in the embedding space (standardization undone). */
-  get centroids(): Float32Array {
+  /** The `k x dim` centroids in the embedding space (standardization undone). */
+  get centroids(): Matrix {
     const { state } = this.need('centroids');
     const out = state.centroids.slice();
     const s = state.standardizer;
@@ -127,7 +128,7 @@ export class HiddenClusterer {
         }
       }
     }
-    return out;
+    return { data: out, rows: state.k, cols: state.dim };
   }
 
   /** The record of the automatic choice of K, if any. */
@@ -140,11 +141,10 @@ export class HiddenClusterer {
     return this.need('state').state;
   }
 
-  /** The nearest centroid of each row. */
-  predict(embeddings: Float32Array): Int32Array {
+  /** The nearest centroid of each row of `embeddings` (`dim` columns as in fit). */
+  predict(embeddings: Matrix): Int32Array {
     const { state, params } = this.need('predict');
-    const n = checkEmbeddings(embeddings, state.dim);
-    const x = state.standardizer !== null ? applyStandardizer(state.standardizer, embeddings) : embeddings;
+    const { n, x } = this.space(embeddings, state);
     const labels = new Int32Array(n);
     const best = new Float64Array(n);
     const second = new Float64Array(n);
@@ -165,19 +165,25 @@ export class HiddenClusterer {
   }
 
   /**
-   * Squared distances of each row to each centroid in the clustering space, row-major `n x k` (for soft labels):
-   * on the WebAssembly kernels (float32 sums) with the `auto` and `wasm` engines where they are available, else in
-   * TypeScript (float64 sums).
+   * Squared distances of each row of `embeddings` to each centroid in the clustering space: an `n x k` matrix (for
+   * soft labels), on the WebAssembly kernels (float32 sums) with the `auto` and `wasm` engines where they are
+   * available, else in TypeScript (float64 sums).
    */
-  distances(embeddings: Float32Array): Float32Array {
-    const { state, params } = this.need('distances');
-    const n = checkEmbeddings(embeddings, state.dim);
-    const x = state.standardizer !== null ? applyStandardizer(state.standardizer, embeddings) : embeddings;
+  sqDistances(embeddings: Matrix): Matrix {
+    const { state, params } = this.need('sqDistances');
+    const { n, x } = this.space(embeddings, state);
     const useWasm = params.engine === 'wasm' || (params.engine === 'auto' && wasmKernelsEnabled());
-    return (
+    const data =
       (useWasm ? wasmSqDistances(x, n, state.dim, state.centroids, state.k) : null) ??
-      allSqDistances(x, n, state.dim, state.centroids, state.k)
-    );
+      allSqDistances(x, n, state.dim, state.centroids, state.k);
+    return { data, rows: n, cols: state.k };
+  }
+
+  /** Checks `embeddings` against the fitted width and maps them to the clustering space (standardized or not). */
+  private space(embeddings: Matrix, state: ClustererState): { n: number; x: Float32Array } {
+    const n = checkMatrix(embeddings, 'embeddings', { cols: state.dim, minRows: 1 });
+    const x = state.standardizer !== null ? applyStandardizer(state.standardizer, embeddings.data) : embeddings.data;
+    return { n, x };
   }
 
   /** The versioned JSON form. The scorer function is not serialized. */
@@ -236,25 +242,4 @@ export class HiddenClusterer {
     if (this.fitted === undefined || this.params === undefined) throw new NotFittedError(KIND, method);
     return { state: this.fitted, params: this.params };
   }
-}
-
-function checkEmbeddings(x: unknown, dim: number): number {
-  if (!(x instanceof Float32Array) || x.length === 0 || x.length % dim !== 0) {
-    throw new ValidationError({
-      path: ['embeddings'],
-      message: `expected a non-empty row-major Float32Array with ${dim} columns, got ${describe(x)}${
-        x instanceof Float32Array ? ` of length ${x.length}` : ''
-      }`,
-    });
-  }
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i] as number;
-    if (!Number.isFinite(v)) {
-      throw new ValidationError({
-        path: ['embeddings', 'row', Math.floor(i / dim), 'column', i % dim],
-        message: `expected a finite number, got ${v}`,
-      });
-    }
-  }
-  return x.length / dim;
 }

@@ -24,7 +24,7 @@ export function makeIpwPlanScorer(solverOptions: StochasticBudgetSolverOptions =
     const { k, train, valid, trainGroups, validGroups, budgets } = ctx;
     if (budgets.length === 0) throw new ValidationError({ path: ['budgets'], message: 'expected at least one budget' });
     const m = train.treatmentNames.length;
-    const stats = GroupStats.from(train, trainGroups, k);
+    const stats = GroupStats.from(train, { groups: trainGroups, k });
     const plans: Int32Array[] = [];
     for (const b of budgets) {
       try {

@@ -8,7 +8,8 @@ export {
   SolverError,
   ValidationError,
 } from './errors.js';
+export { checkMatrix, matrix } from './matrix.js';
 export { DEFAULT_SEED, deriveSeed, Rng } from './rng.js';
-export type { Budget, BudgetAllocator, ProfitAllocator, ProgressEvent } from './types.js';
+export type { Budget, BudgetAllocator, Matrix, ProfitAllocator, ProgressEvent } from './types.js';
 export { budgetTotal } from './types.js';
 export { checkBudget, checkFeatures, checkNumber, checkOneOf, describe } from './validate.js';

@@ -1,6 +1,18 @@
 import type { RctDataset } from '../data/dataset.js';
 
 /**
+ * A row-major matrix of float32 values: row `i`, column `j` is `data[i * cols + j]`, and `data.length` is
+ * `rows * cols`. Every feature, embedding and distance matrix crosses the components' API in this form
+ * (`RepresentationNet.embed`, `HiddenClusterer.fit/predict/sqDistances`, `Distiller.fit/predict`). Build one with
+ * {@link matrix}, which checks the shape and the values.
+ */
+export interface Matrix {
+  readonly data: Float32Array;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/**
  * A budget: either an average cost per user (`perUser`) or a total over the users being assigned (`total`).
  * Costs are incremental over control when the control arm costs nothing, as in every built-in loader.
  */

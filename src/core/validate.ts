@@ -79,16 +79,21 @@ export function checkFeatures(features: unknown, d: number, name = 'features'): 
       message: `length ${features.length} is not a multiple of the ${d} feature columns the model was trained on`,
     });
   }
-  for (let i = 0; i < features.length; i++) {
-    const v = features[i] as number;
+  checkFiniteCells(features, d, name);
+  return features.length / d;
+}
+
+/** Throws a ValidationError naming the row and column of the first non-finite value of a row-major `cols`-wide array. */
+export function checkFiniteCells(data: Float32Array, cols: number, name: string): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i] as number;
     if (!Number.isFinite(v)) {
       throw new ValidationError({
-        path: [name, 'row', Math.floor(i / d), 'column', i % d],
+        path: [name, 'row', Math.floor(i / cols), 'column', i % cols],
         message: `expected a finite number, got ${v}`,
       });
     }
   }
-  return features.length / d;
 }
 
 /** A short description of a value for error messages. */

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
+import { checkMatrix } from '../core/matrix.js';
 import { DEFAULT_SEED, Rng } from '../core/rng.js';
+import type { Matrix } from '../core/types.js';
 import { checkNumber, checkOptionKeys } from '../core/validate.js';
 import type { LossFn } from '../nn/losses.js';
 import { DenseNet } from '../nn/net.js';
@@ -53,12 +55,10 @@ export const distillerOptionKeys: readonly string[] = [...Object.keys(defaultDis
 
 /** What the teacher (representation + clustering) says about each training row. */
 export interface DistillTeacher {
-  /** Number of groups. */
-  readonly k: number;
-  /** The teacher's group of each row. */
+  /** The teacher's group of each row, in 0..k-1. */
   readonly groups: Int32Array;
-  /** Squared distance of each row to each centroid (row-major `n * k`), for soft targets. */
-  readonly sqDistances: Float32Array;
+  /** Squared distance of each row to each of the `k` group centres (`n x k`), for soft targets. */
+  readonly sqDistances: Matrix;
 }
 
 /**
@@ -68,7 +68,12 @@ export interface DistillTeacher {
  *
  * @example
  * ```ts
- * const d = await new Distiller({ seed: 1 }).fit(train.features, train.d, { k, groups, sqDistances });
+ * const h = net.embed(matrix(train.features, train.d));
+ * const clusterer = await new HiddenClusterer({ k: 8 }).fit(h);
+ * const d = await new Distiller({ seed: 1 }).fit(matrix(train.features, train.d), {
+ *   groups: clusterer.predict(h),
+ *   sqDistances: clusterer.sqDistances(h),
+ * });
  * console.log(d.agreement); // top-1 agreement with the teacher on held-out rows
  * ```
  */
@@ -80,42 +85,50 @@ export class Distiller {
     this.options = options;
   }
 
-  /** Trains the student. Refitting starts over. */
-  async fit(features: Float32Array, d: number, teacher: DistillTeacher): Promise<this> {
+  /**
+   * Trains the student to map the rows of `features` (raw encoded features, one row per trial user) to the
+   * teacher's groups. Refitting starts over. Returns `this`.
+   */
+  async fit(features: Matrix, teacher: DistillTeacher): Promise<this> {
     checkOptionKeys(this.options, distillerOptionKeys);
     const o = { ...defaultDistillerOptions, ...this.options };
     checkOptions(o);
-    if (!Number.isInteger(d) || d <= 0 || features.length % d !== 0) {
-      throw new ValidationError({
-        path: ['d'],
-        message: `expected the feature width (features.length ${features.length} must be a multiple)`,
-      });
+    const n = checkMatrix(features, 'features', { minRows: 10 });
+    const d = features.cols;
+    if (typeof teacher !== 'object' || teacher === null) {
+      throw new ValidationError({ path: ['teacher'], message: 'expected { groups, sqDistances }' });
     }
-    const n = features.length / d;
-    const { k } = teacher;
-    if (!Number.isInteger(k) || k < 1)
-      throw new ValidationError({ path: ['teacher', 'k'], message: `expected a positive integer, got ${k}` });
-    if (teacher.groups.length !== n)
+    if (!(teacher.groups instanceof Int32Array) || teacher.groups.length !== n)
       throw new ValidationError({
         path: ['teacher', 'groups'],
-        message: `expected ${n} groups, got ${teacher.groups.length}`,
+        message: `expected an Int32Array of ${n} groups (one per row of features), got ${teacher.groups?.length}`,
       });
-    if (teacher.sqDistances.length !== n * k) {
+    checkMatrix(teacher.sqDistances, 'teacher.sqDistances');
+    const k = teacher.sqDistances.cols;
+    if (teacher.sqDistances.rows !== n) {
       throw new ValidationError({
-        path: ['teacher', 'sqDistances'],
-        message: `expected n*k = ${n * k} values, got ${teacher.sqDistances.length}`,
+        path: ['teacher', 'sqDistances', 'rows'],
+        message: `expected ${n} rows (one per row of features), got ${teacher.sqDistances.rows}`,
       });
     }
-    if (n < 10) throw new ValidationError({ path: ['features'], message: `expected at least 10 rows, got ${n}` });
+    for (let i = 0; i < n; i++) {
+      const g = teacher.groups[i] as number;
+      if (!(g >= 0 && g < k)) {
+        throw new ValidationError({
+          path: ['teacher', 'groups', i],
+          message: `expected a group in 0..${k - 1} (the columns of sqDistances), got ${g}`,
+        });
+      }
+    }
     this.fitted = undefined;
     const rng = new Rng(o.seed);
     const perm = new Rng(rng.child('holdout')).permutation(n);
     const nHold = Math.max(1, Math.floor(n * o.holdoutFraction));
     const holdRows = perm.slice(0, nHold).sort();
     const trainRows = perm.slice(nHold).sort();
-    const std = fitStandardizer(features, d);
-    const z = applyStandardizer(std, features);
-    const soft = softTargets(teacher.sqDistances, n, k, o.temperature);
+    const std = fitStandardizer(features.data, d);
+    const z = applyStandardizer(std, features.data);
+    const soft = softTargets(teacher.sqDistances.data, n, k, o.temperature);
     const pick = (rows: Int32Array) => {
       const x = new Float32Array(rows.length * d);
       const labels: Record<string, Float32Array> = {};
@@ -160,7 +173,7 @@ export class Distiller {
       const student = new StudentNet(layers, Float32Array.from(std.mean), Float32Array.from(std.std));
       const scratch = new Float32Array(k);
       let agree = 0;
-      for (const i of holdRows) if (student.argmax(features, i * d, scratch) === teacher.groups[i]) agree++;
+      for (const i of holdRows) if (student.argmax(features.data, i * d, scratch) === teacher.groups[i]) agree++;
       this.fitted = { student, agreement: agree / holdRows.length, k };
     } finally {
       net.dispose();
@@ -178,20 +191,14 @@ export class Distiller {
     return this.state('student').student;
   }
 
-  /** The student's group for each row of `features` (row-major, the training feature layout). */
-  predict(features: Float32Array): Int32Array {
+  /** The student's group for each row of `features` (the training feature layout). */
+  predict(features: Matrix): Int32Array {
     const { student, k } = this.state('predict');
     const d = student.inputSize;
-    if (features.length % d !== 0) {
-      throw new ValidationError({
-        path: ['features'],
-        message: `length ${features.length} is not a multiple of ${d} columns`,
-      });
-    }
-    const n = features.length / d;
+    const n = checkMatrix(features, 'features', { cols: d });
     const out = new Int32Array(n);
     const scratch = new Float32Array(k);
-    for (let i = 0; i < n; i++) out[i] = student.argmax(features, i * d, scratch);
+    for (let i = 0; i < n; i++) out[i] = student.argmax(features.data, i * d, scratch);
     return out;
   }
 

@@ -1,5 +1,7 @@
 import { ValidationError } from '../core/errors.js';
+import { matrix } from '../core/matrix.js';
 import { deriveSeed, Rng } from '../core/rng.js';
+import type { Matrix } from '../core/types.js';
 import { type RctDataset, subsetRows } from '../data/dataset.js';
 import type { RepresentationNetOptions } from '../representation/options.js';
 import { RepresentationNet } from '../representation/representation.js';
@@ -63,7 +65,7 @@ export async function crossFitNets(
       nets.push(net);
       await net.fit(subsetRows(train, inRows));
       const held = subsetRows(train, outRows);
-      const p = net.predict(held.features);
+      const p = net.predict(matrix(held.features, held.d, 'features'));
       for (let r = 0; r < outRows.length; r++) {
         const i = outRows[r] as number;
         response.set(p.response.subarray(r * m, r * m + m), i * m);
@@ -80,7 +82,7 @@ export async function crossFitNets(
 /** The mean of the fold networks' per-arm predictions for new rows (the teacher of users outside the trial). */
 export function ensemblePredict(
   nets: readonly RepresentationNet[],
-  features: Float32Array,
+  features: Matrix,
 ): { response: Float32Array; cost: Float32Array } {
   let response: Float32Array | undefined;
   let cost: Float32Array | undefined;
@@ -104,14 +106,14 @@ export function ensemblePredict(
 
 /**
  * The uplift space the groups are formed in: for every arm j >= 1, the predicted response uplift over control and,
- * unless cost is fixed per arm in the trial, the predicted cost uplift (row-major, `upliftSpaceDim` columns).
- * The clusterer standardizes the columns.
+ * unless cost is fixed per arm in the trial, the predicted cost uplift: an `n x (m - 1)` matrix, `n x 2(m - 1)`
+ * with costs. The clusterer standardizes the columns.
  */
 export function upliftSpace(
   pred: { response: Float32Array; cost: Float32Array },
   m: number,
   withCost: boolean,
-): { x: Float32Array; dim: number } {
+): Matrix {
   const n = pred.response.length / m;
   const dim = (m - 1) * (withCost ? 2 : 1);
   const x = new Float32Array(n * dim);
@@ -124,7 +126,7 @@ export function upliftSpace(
       if (withCost) x[o++] = (pred.cost[i * m + j] as number) - c0;
     }
   }
-  return { x, dim };
+  return { data: x, rows: n, cols: dim };
 }
 
 /** Whether the trial's cost varies within some arm (if not, arm costs are fixed and carry no per-user signal). */

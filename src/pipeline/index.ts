@@ -1,11 +1,9 @@
-export type { DefaultClustererOptions } from './clusterer.js';
-export { defaultClusterer, HiddenGroupClusterer } from './clusterer.js';
 export type { CrossFit } from './crossfit.js';
 export { crossFitNets, ensemblePredict, stratifiedFolds, upliftSpace } from './crossfit.js';
 export { defaultBudgetGrid } from './grid.js';
 export { mergeSmallGroups } from './merge.js';
-export type { HRCPipelineOptions } from './options.js';
-export { defaultHRCPipelineOptions, defaultK, paperHRCOptions } from './options.js';
+export type { DefaultClustererOptions, HRCPipelineOptions } from './options.js';
+export { defaultClusterer, defaultHRCPipelineOptions, defaultK, paperHRCOptions } from './options.js';
 export { HRCPaperPipeline, HRCPipeline } from './pipeline.js';
 export type { ShrinkageFit, ShrinkagePrior } from './shrinkage.js';
 export { groupPredictedUplift, shrinkGroupUplift } from './shrinkage.js';

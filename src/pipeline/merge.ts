@@ -1,17 +1,27 @@
+import { ValidationError } from '../core/errors.js';
+import type { Matrix } from '../core/types.js';
+
 /**
  * Folds groups with too few control rows into their nearest group, so every group's uplift over control can be
- * estimated. `sq` holds each row's squared distance to each of the `k` original centres (row-major `n * k`); a
- * group goes to the group whose centre its rows are closest to on average. Returns the map from original to new
- * group (new groups numbered 0..k'-1 in order of their first original group).
+ * estimated. `sqDistances` holds each row's squared distance to each of the `k` original centres (`n x k`); a
+ * group goes to the group whose centre its rows are closest to on average. `treatment` is each row's arm (0 =
+ * control). Returns the map from original to new group (new groups numbered 0..k'-1 in order of their first
+ * original group).
  */
 export function mergeSmallGroups(
   groups: Int32Array,
-  k: number,
-  sq: Float32Array,
-  treatment: Int32Array,
-  minControl: number,
+  sqDistances: Matrix,
+  opts: { treatment: Int32Array; minControl: number },
 ): Int32Array {
   const n = groups.length;
+  const { treatment, minControl } = opts;
+  if (sqDistances.rows !== n || treatment.length !== n) {
+    throw new ValidationError({
+      path: ['sqDistances'],
+      message: `expected ${n} rows of distances and treatments (one per group label), got ${sqDistances.rows} and ${treatment.length}`,
+    });
+  }
+  const { data: sq, cols: k } = sqDistances;
   const target = Int32Array.from({ length: k }, (_, g) => g);
   const find = (g: number): number => {
     let r = g;
@@ -75,7 +85,8 @@ export function remapGroups(groups: Int32Array, map: Int32Array): Int32Array {
 }
 
 /** Squared distances to merged groups: the smallest distance to any of a merged group's original centres. */
-export function remapDistances(sq: Float32Array, n: number, k: number, map: Int32Array, k2: number): Float32Array {
+export function remapDistances(sqDistances: Matrix, map: Int32Array, k2: number): Matrix {
+  const { data: sq, rows: n, cols: k } = sqDistances;
   const out = new Float32Array(n * k2).fill(Number.POSITIVE_INFINITY);
   for (let i = 0; i < n; i++) {
     for (let g = 0; g < k; g++) {
@@ -84,5 +95,5 @@ export function remapDistances(sq: Float32Array, n: number, k: number, map: Int3
       if (v < (out[o] as number)) out[o] = v;
     }
   }
-  return out;
+  return { data: out, rows: n, cols: k2 };
 }

@@ -1,4 +1,5 @@
-import { clustererOptionKeys } from '../clustering/options.js';
+import { HiddenClusterer } from '../clustering/clusterer.js';
+import { clustererOptionKeys, type HiddenClustererOptions } from '../clustering/options.js';
 import { ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED } from '../core/rng.js';
 import type { ProgressEvent } from '../core/types.js';
@@ -7,7 +8,6 @@ import { type DistillerOptions, distillerOptionKeys } from '../distill/distiller
 import { type RepresentationNetOptions, representationOptionKeys } from '../representation/options.js';
 import { defaultGroupStatsOptions, type GroupStatsOptions } from '../solver/group-stats.js';
 import { type StochasticBudgetSolverOptions, solverOptionKeys } from '../solver/stochastic-solver.js';
-import type { DefaultClustererOptions } from './clusterer.js';
 import type { ShrinkagePrior, ShrinkageVariance } from './shrinkage.js';
 import type { GroupClusterer, PipelineStage } from './types.js';
 
@@ -145,4 +145,12 @@ export function checkPipelineOptions(o: HRCPipelineOptions): void {
  */
 export function defaultK(n: number, m: number): number {
   return Math.min(32, Math.max(4, Math.round(n / (250 * m))));
+}
+
+/** Options of the pipeline's built-in clusterer: those of {@link HiddenClusterer}. */
+export type DefaultClustererOptions = HiddenClustererOptions;
+
+/** The pipeline's default clusterer: a {@link HiddenClusterer} (which implements {@link GroupClusterer}). */
+export function defaultClusterer(options: DefaultClustererOptions = {}): HiddenClusterer {
+  return new HiddenClusterer(options);
 }

@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
+import { matrix } from '../core/matrix.js';
 import { DEFAULT_SEED, deriveSeed } from '../core/rng.js';
-import { type Budget, type BudgetAllocator, budgetTotal, type ProfitAllocator } from '../core/types.js';
+import { type Budget, type BudgetAllocator, budgetTotal, type Matrix, type ProfitAllocator } from '../core/types.js';
 import { checkBudget, checkFeatures } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
 import { Distiller } from '../distill/distiller.js';
@@ -12,12 +13,12 @@ import { RepresentationNet } from '../representation/representation.js';
 import { checkTrainingData } from '../representation/validate.js';
 import { checkJson } from '../solver/schema.js';
 import type { StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
-import { defaultClusterer } from './clusterer.js';
 import { costVariesWithinArms, crossFitNets, upliftSpace } from './crossfit.js';
 import { defaultBudgetGrid } from './grid.js';
 import { mergeSmallGroups, remapDistances, remapGroups } from './merge.js';
 import {
   checkPipelineOptions,
+  defaultClusterer,
   defaultHRCPipelineOptions,
   defaultK,
   type HRCPipelineOptions,
@@ -85,10 +86,10 @@ export class HRCPipeline implements ProfitAllocator {
       seed: deriveSeed(seed, 'representation'),
       ...this.options.representation,
     };
+    const x = matrix(train.features, train.d, 'features');
     let teacher: Teacher;
     let rowPred: { response: Float32Array; cost: Float32Array };
-    let z: Float32Array;
-    let ed: number;
+    let z: Matrix;
     if (design.crossFit >= 2) {
       progress('representation', `training ${design.crossFit} cross-fitted networks on ${train.n} rows`);
       const cf = await crossFitNets(train, design.crossFit, repOptions, deriveSeed(seed, 'representation'), (f) =>
@@ -96,7 +97,7 @@ export class HRCPipeline implements ProfitAllocator {
       );
       teacher = { nets: cf.nets, space: 'uplift', withCost: costVariesWithinArms(train) };
       rowPred = cf;
-      ({ x: z, dim: ed } = upliftSpace(cf, m, teacher.withCost));
+      z = upliftSpace(cf, m, teacher.withCost);
     } else {
       progress('representation', `training on ${train.n} rows`);
       const net = new RepresentationNet(repOptions);
@@ -104,9 +105,9 @@ export class HRCPipeline implements ProfitAllocator {
       teacher = { nets: [net], space: design.groupOn, withCost: costVariesWithinArms(train) };
       rowPred =
         design.shrinkage === 'model'
-          ? net.predict(train.features)
+          ? net.predict(x)
           : { response: new Float32Array(train.n * m), cost: new Float32Array(train.n * m) };
-      ({ x: z, dim: ed } = teacherSpace(teacher, train.features));
+      z = teacherSpace(teacher, x);
     }
     try {
       progress('clustering');
@@ -117,7 +118,7 @@ export class HRCPipeline implements ProfitAllocator {
           k: defaultK(train.n, train.treatmentNames.length),
           ...this.options.clustering,
         });
-      await clusterer.fit(z, ed, train);
+      await clusterer.fit(z, { data: train });
       const solverOptions: StochasticBudgetSolverOptions = {
         ...defaultHRCPipelineOptions.solver,
         seed: deriveSeed(seed, 'solver'),
@@ -126,22 +127,20 @@ export class HRCPipeline implements ProfitAllocator {
       const k0 = clusterer.k;
       const sq0 = clusterer.sqDistances(z);
       const clusters = clusterer.predict(z);
-      const groupMap = mergeSmallGroups(clusters, k0, sq0, train.treatment, solverOptions.minCount ?? 1);
+      const groupMap = mergeSmallGroups(clusters, sq0, {
+        treatment: train.treatment,
+        minControl: solverOptions.minCount ?? 1,
+      });
       const k = Math.max(...groupMap) + 1;
       const teacherGroups = remapGroups(clusters, groupMap);
       progress('distill', k === k0 ? `${k} groups` : `${k} groups (${k0 - k} with too few control rows merged)`);
-      const distiller = await new Distiller({ seed: deriveSeed(seed, 'distiller'), ...this.options.distiller }).fit(
-        train.features,
-        train.d,
-        {
-          k,
-          groups: teacherGroups,
-          sqDistances: k === k0 ? sq0 : remapDistances(sq0, train.n, k0, groupMap, k),
-        },
-      );
+      const distiller = await new Distiller({ seed: deriveSeed(seed, 'distiller'), ...this.options.distiller }).fit(x, {
+        groups: teacherGroups,
+        sqDistances: k === k0 ? sq0 : remapDistances(sq0, groupMap, k),
+      });
       // The plan is solved on the statistics of the grouping that is served: the student's groups of the trial rows
       // (or the teacher's, as the paper does).
-      const groups = design.statsFrom === 'student' ? distiller.predict(train.features) : teacherGroups;
+      const groups = design.statsFrom === 'student' ? distiller.predict(x) : teacherGroups;
       progress('stats');
       const rawStats = servedStats(train, groups, teacherGroups, k, solverOptions.minCount ?? 1, {
         ...defaultHRCPipelineOptions.stats,
@@ -267,7 +266,7 @@ export class HRCPipeline implements ProfitAllocator {
     const n = checkFeatures(features, d);
     const perUser = budgetTotal(checkBudget(budget), n) / Math.max(1, n);
     const p = await policy.atBudget(perUser);
-    const groups = remapGroups(clusterer.predict(teacherSpace(teacher, features).x), groupMap);
+    const groups = remapGroups(clusterer.predict(teacherSpace(teacher, matrix(features, d, 'features'))), groupMap);
     const plan = p.planFor({ perUser });
     const arms = new Int32Array(n);
     for (let i = 0; i < n; i++) arms[i] = p.table.armFor(plan, groups[i] as number);

@@ -18,7 +18,7 @@ export function servedStats(
   minControl: number,
   options: GroupStatsOptions,
 ): GroupStats {
-  if (served === teacher) return GroupStats.from(train, served, k, options);
+  if (served === teacher) return GroupStats.from(train, { ...options, groups: served, k });
   const control = new Float64Array(k);
   for (let i = 0; i < train.n; i++)
     if (train.treatment[i] === 0) control[served[i] as number] = (control[served[i] as number] as number) + 1;
@@ -29,14 +29,21 @@ export function servedStats(
     if (!thin(served[i] as number)) a.push(i);
     if (thin(teacher[i] as number)) b.push(i);
   }
-  if (b.length === 0) return GroupStats.from(train, served, k, options);
+  if (b.length === 0) return GroupStats.from(train, { ...options, groups: served, k });
   const pick = (rows: number[], g: Int32Array) => Int32Array.from(rows, (i) => g[i] as number);
   const seed = options.seed ?? DEFAULT_SEED;
-  return GroupStats.from(subsetRows(train, a), pick(a, served), k, {
+  return GroupStats.from(subsetRows(train, a), {
     ...options,
+    groups: pick(a, served),
+    k,
     seed: deriveSeed(seed, 'served'),
   }).merge(
-    GroupStats.from(subsetRows(train, b), pick(b, teacher), k, { ...options, seed: deriveSeed(seed, 'teacher') }),
+    GroupStats.from(subsetRows(train, b), {
+      ...options,
+      groups: pick(b, teacher),
+      k,
+      seed: deriveSeed(seed, 'teacher'),
+    }),
   );
 }
 

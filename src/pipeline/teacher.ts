@@ -1,3 +1,4 @@
+import type { Matrix } from '../core/types.js';
 import type { RepresentationNet } from '../representation/representation.js';
 import { ensemblePredict, upliftSpace } from './crossfit.js';
 
@@ -9,11 +10,8 @@ export interface Teacher {
 }
 
 /** The teacher's coordinates of some rows: h(x) of the single network, or the ensemble's predicted uplifts. */
-export function teacherSpace(t: Teacher, features: Float32Array): { x: Float32Array; dim: number } {
-  if (t.space === 'hidden') {
-    const net = t.nets[0] as RepresentationNet;
-    return { x: net.embed(features), dim: net.embeddingDim };
-  }
+export function teacherSpace(t: Teacher, features: Matrix): Matrix {
+  if (t.space === 'hidden') return (t.nets[0] as RepresentationNet).embed(features);
   const m = (t.nets[0] as RepresentationNet).state.m;
   return upliftSpace(ensemblePredict(t.nets, features), m, t.withCost);
 }

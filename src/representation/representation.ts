@@ -1,6 +1,8 @@
 import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
+import { checkMatrix } from '../core/matrix.js';
 import { deriveSeed } from '../core/rng.js';
-import { checkFeatures, describe } from '../core/validate.js';
+import type { Matrix } from '../core/types.js';
+import { describe } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
 import { headLosses } from '../nn/losses.js';
 import { DenseNet, type NetWeights } from '../nn/net.js';
@@ -52,8 +54,9 @@ const KIND = 'RepresentationNet';
  * ```ts
  * const { train, test } = simulateCouponTrial({ nTrain: 50_000 });
  * const net = await new RepresentationNet({ seed: 1 }).fit(train);
- * const h = net.embed(test.features);          // n x 128
- * const { response, cost } = net.predict(test.features); // n x m each
+ * const x = matrix(test.features, test.d);
+ * const h = net.embed(x);                  // Matrix: n x 128
+ * const { response, cost } = net.predict(x); // n x m each
  * net.dispose();
  * ```
  */
@@ -143,13 +146,18 @@ export class RepresentationNet {
   }
 
   /**
-   * The hidden representation h(x) of each row (row-major, `embeddingDim` columns): the second trunk layer's
-   * output, or both trunk layers side by side with `embedding: 'concat'`. Batched; never holds all rows in tensors.
+   * The hidden representation h(x) of each row of `features` (`d` columns as in training): an `n x embeddingDim`
+   * matrix, the second trunk layer's output, or both trunk layers side by side with `embedding: 'concat'`.
+   * Batched; never holds all rows in tensors.
    */
-  embed(features: Float32Array): Float32Array {
-    const { net, state, params } = this.need('embed');
-    checkFeatures(features, state.d);
-    const x = expandCodes(applyStandardizer(state.standardizer, features), features, state.d, state.codes);
+  embed(features: Matrix): Matrix {
+    const data = this.hidden(features);
+    return { data, rows: features.rows, cols: this.embeddingDim };
+  }
+
+  private hidden(features: Matrix): Float32Array {
+    const { net, params } = this.need('embed');
+    const x = this.inputs(features, 'embed');
     if (params.embedding === 'last') {
       return net.predict(x, { heads: [], hidden: [1], batchSize: params.predictBatchSize }).hidden[0] as Float32Array;
     }
@@ -167,11 +175,13 @@ export class RepresentationNet {
     return out;
   }
 
-  /** Expected response, cost (and extra outcomes) of every arm for every row: row-major `n x m` each. */
-  predict(features: Float32Array): ArmPredictions {
+  /**
+   * Expected response, cost (and extra outcomes) of every arm for every row of `features` (`d` columns as in
+   * training): row-major `n x m` each.
+   */
+  predict(features: Matrix): ArmPredictions {
     const { net, state, params } = this.need('predict');
-    checkFeatures(features, state.d);
-    const x = expandCodes(applyStandardizer(state.standardizer, features), features, state.d, state.codes);
+    const x = this.inputs(features, 'predict');
     const { heads } = net.predict(x, { batchSize: params.predictBatchSize });
     const outcomes: Record<string, Float32Array> = {};
     for (const t of state.targets) {
@@ -179,6 +189,13 @@ export class RepresentationNet {
       if (t.name !== 'response' && t.name !== 'cost') outcomes[t.name] = v;
     }
     return { response: heads.response as Float32Array, cost: heads.cost as Float32Array, outcomes };
+  }
+
+  /** The network's inputs for `features`: standardized, integer codes expanded to indicators. */
+  private inputs(features: Matrix, method: string): Float32Array {
+    const { state } = this.need(method);
+    checkMatrix(features, 'features', { cols: state.d });
+    return expandCodes(applyStandardizer(state.standardizer, features.data), features.data, state.d, state.codes);
   }
 
   /** The versioned JSON form (options, standardization, target scalings and weights). */

@@ -21,6 +21,14 @@ export interface GroupStatsOptions {
 
 export const defaultGroupStatsOptions: Required<GroupStatsOptions> = { replicates: 0, seed: DEFAULT_SEED, ipw: true };
 
+/** The argument of {@link GroupStats.from}: each row's group and the number of groups, with the options. */
+export interface GroupStatsFromOptions extends GroupStatsOptions {
+  /** The group of each row of the data, in 0..k-1. */
+  readonly groups: Int32Array;
+  /** Number of groups. */
+  readonly k: number;
+}
+
 /** Per-capita estimates of one (group, arm) cell. Means are IPW-weighted (Hájek). */
 export interface CellEstimate {
   readonly count: number;
@@ -56,7 +64,7 @@ const MOMENTS: readonly Moment[] = ['count', 'weight', 'weight2', 'sumY', 'sumYY
  *
  * @example
  * ```ts
- * const stats = GroupStats.from(train, groups, k);
+ * const stats = GroupStats.from(train, { groups, k, replicates: 200 });
  * const u = stats.uplift(3, 2); // arm 2 vs control in group 3
  * ```
  */
@@ -89,7 +97,11 @@ export class GroupStats {
   }
 
   /** Accumulates the statistics of `data` with rows assigned to `groups` (values in 0..k-1). */
-  static from(data: RctDataset, groups: Int32Array, k: number, options: GroupStatsOptions = {}): GroupStats {
+  static from(data: RctDataset, opts: GroupStatsFromOptions): GroupStats {
+    if (typeof opts !== 'object' || opts === null) {
+      throw new ValidationError({ path: ['options'], message: 'expected { groups, k } and the GroupStats options' });
+    }
+    const { groups, k, ...options } = opts;
     checkOptionKeys(options, Object.keys(defaultGroupStatsOptions), ['options']);
     const o = { ...defaultGroupStatsOptions, ...options };
     const m = data.treatmentNames.length;

@@ -5,7 +5,7 @@ export type { MckpStructure } from './exact.js';
 export { detectMckp, ExactMckpSolver } from './exact.js';
 export type { FormulationSettings, ProblemLayout } from './formulation.js';
 export { GlpkSolver, mapGlpkStatus, toGlpkLp } from './glpk.js';
-export type { CellEstimate, GroupStatsOptions, Moment, UpliftEstimate } from './group-stats.js';
+export type { CellEstimate, GroupStatsFromOptions, GroupStatsOptions, Moment, UpliftEstimate } from './group-stats.js';
 export { defaultGroupStatsOptions, GroupStats } from './group-stats.js';
 export { HighsSolver, mapHighsStatus } from './highs.js';
 export type { MckpPath } from './mckp.js';

@@ -6,6 +6,7 @@ import { DRP } from '../../src/baselines/drp.js';
 import { RDRP } from '../../src/baselines/rdrp.js';
 import { RandomAllocator, UniformBest } from '../../src/baselines/references.js';
 import { TpmSL, TpmTARNet } from '../../src/baselines/tpm.js';
+import { HiddenClusterer } from '../../src/clustering/index.js';
 import { NotFittedError, SerializationError, ValidationError } from '../../src/core/errors.js';
 import { type Budget, budgetTotal, type ProfitAllocator } from '../../src/core/types.js';
 import type { RctDataset } from '../../src/data/dataset.js';
@@ -88,6 +89,17 @@ const cases: AllocatorCase[] = [
       new HRCPipeline({
         seed,
         representation: { hiddenUnits: [16, 8], epochs: 3, patience: 2 },
+        distiller: { epochs: 3 },
+      }),
+    fromJSON: HRCPipeline.fromJSON,
+  },
+  {
+    name: 'HRCPipeline with a HiddenClusterer as its GroupClusterer',
+    make: (seed) =>
+      new HRCPipeline({
+        seed,
+        representation: { hiddenUnits: [16, 8], epochs: 3, patience: 2 },
+        clusterer: new HiddenClusterer({ k: 4, seed }),
         distiller: { epochs: 3 },
       }),
     fromJSON: HRCPipeline.fromJSON,

@@ -40,7 +40,7 @@ async function setup(n: number) {
     id: 'uid',
   });
   const student = linearStudent(data.d, 4, 3);
-  const stats = GroupStats.from(data, studentGroups(student, data.features, data.d), 4);
+  const stats = GroupStats.from(data, { groups: studentGroups(student, data.features, data.d), k: 4 });
   const table = await new StochasticBudgetSolver().solve(stats, { budgets: [0.2, 0.5, 1], armNames: arms });
   const policy = new AllocationPolicy({
     student,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HiddenClusterer, type KScorerContext } from '../../src/clustering/index.js';
 import { ValidationError } from '../../src/core/errors.js';
+import { matrix } from '../../src/core/matrix.js';
 import { createDataset } from '../../src/data/dataset.js';
 import { simulateCouponTrial } from '../../src/sim/index.js';
 import { mixture } from './helpers.js';
@@ -33,13 +34,13 @@ describe("HiddenClusterer with k: 'auto'", () => {
       return { score: table[ctx.k] as number, se: 0.05 };
     };
     const base = { k: 'auto' as const, candidates: [16, 2, 8, 4], minCellCount: 5, engine: 'js' as const, scoreK };
-    const c = await new HiddenClusterer(base).fit(x, { dim: 4, data });
+    const c = await new HiddenClusterer(base).fit(matrix(x, 4), { data });
     expect(seen).toEqual([2, 4, 8, 16]);
     expect(c.k).toBe(8);
     expect(c.selection?.rule).toBe('oneSE');
     expect(c.selection?.best).toBe(16);
     expect(c.selection?.candidates.map((k) => k.score)).toEqual([1.0, 1.5, 1.58, 1.6]);
-    const best = await new HiddenClusterer({ ...base, selection: 'best' }).fit(x, { dim: 4, data });
+    const best = await new HiddenClusterer({ ...base, selection: 'best' }).fit(matrix(x, 4), { data });
     expect(best.k).toBe(16);
   });
 
@@ -56,16 +57,18 @@ describe("HiddenClusterer with k: 'auto'", () => {
         scored.push(ctx.k);
         return { score: ctx.k, se: 0 };
       },
-    }).fit(x, { dim: 3, data });
+    }).fit(matrix(x, 3), { data });
     const big = c.selection?.candidates.find((k) => k.k === 40);
     expect(big?.feasible).toBe(false);
     expect(big?.minCell).toBeLessThan(10);
     expect(scored).toEqual([2]);
     expect(c.k).toBe(2);
-    const none = await new HiddenClusterer({ k: 'auto', candidates: [40, 60], minCellCount: 10, engine: 'js' }).fit(x, {
-      dim: 3,
-      data,
-    });
+    const none = await new HiddenClusterer({ k: 'auto', candidates: [40, 60], minCellCount: 10, engine: 'js' }).fit(
+      matrix(x, 3),
+      {
+        data,
+      },
+    );
     expect(none.selection?.rule).toBe('fallback-smallest');
     expect(none.k).toBe(40);
   });
@@ -73,8 +76,8 @@ describe("HiddenClusterer with k: 'auto'", () => {
   it('scores candidates by the held-out IPW value of group plans on the simulator (default scorer: GroupStats + StochasticBudgetSolver)', async () => {
     const { train } = simulateCouponTrial({ nTrain: 12_000, nTest: 10, seed: 4 });
     const c = await new HiddenClusterer({ k: 'auto', candidates: [1, 4, 8], engine: 'js', seed: 2 }).fit(
-      train.features,
-      { dim: train.d, data: train },
+      matrix(train.features, train.d),
+      { data: train },
     );
     const sel = c.selection;
     expect(sel).toBeDefined();
@@ -91,16 +94,12 @@ describe("HiddenClusterer with k: 'auto'", () => {
   });
 
   it('requires the trial rows for auto and rejects bad options', async () => {
-    const { x } = mixture(100, 2, 2, 3, 9);
-    await expect(new HiddenClusterer({ k: 'auto' }).fit(x, { dim: 2 })).rejects.toThrow(ValidationError);
-    await expect(new HiddenClusterer({ k: 'auto' }).fit(x, { dim: 2, data: trialFor(99, 2) })).rejects.toThrow(
+    const x = matrix(mixture(100, 2, 2, 3, 9).x, 2);
+    await expect(new HiddenClusterer({ k: 'auto' }).fit(x)).rejects.toThrow(ValidationError);
+    await expect(new HiddenClusterer({ k: 'auto' }).fit(x, { data: trialFor(99, 2) })).rejects.toThrow(ValidationError);
+    await expect(new HiddenClusterer({ candidates: [] }).fit(x, { data: trialFor(100, 2) })).rejects.toThrow(
       ValidationError,
     );
-    await expect(new HiddenClusterer({ candidates: [] }).fit(x, { dim: 2, data: trialFor(100, 2) })).rejects.toThrow(
-      ValidationError,
-    );
-    await expect(new HiddenClusterer({ selection: 'median' as never }).fit(x, { dim: 2 })).rejects.toThrow(
-      ValidationError,
-    );
+    await expect(new HiddenClusterer({ selection: 'median' as never }).fit(x)).rejects.toThrow(ValidationError);
   });
 });

@@ -9,6 +9,7 @@ import { lloyd } from '../../src/clustering/lloyd.js';
 import { kmeansPlusPlus } from '../../src/clustering/seeding.js';
 import { wasmDistanceEngine, wasmSqDistances } from '../../src/clustering/wasm-engine.js';
 import { NotFittedError, SerializationError, ValidationError } from '../../src/core/errors.js';
+import { matrix } from '../../src/core/matrix.js';
 import { Rng } from '../../src/core/rng.js';
 import { adjustedRandIndex, mixture } from './helpers.js';
 
@@ -19,14 +20,15 @@ afterAll(async () => {
 describe('HiddenClusterer (fixed k)', () => {
   it('recovers planted clusters (ARI > 0.9) with Lloyd, mini-batch, and both distance engines', async () => {
     await useBackend('wasm');
-    const { x, truth } = mixture(6000, 12, 8, 3, 1);
+    const { x: raw, truth } = mixture(6000, 12, 8, 3, 1);
+    const x = matrix(raw, 12);
     for (const opts of [
       { engine: 'js' as const },
       { engine: 'tfjs' as const },
       { engine: 'wasm' as const },
       { algorithm: 'minibatch' as const, miniBatchSize: 512 },
     ]) {
-      const c = await new HiddenClusterer({ k: 8, seed: 3, nInit: 2, ...opts }).fit(x, { dim: 12 });
+      const c = await new HiddenClusterer({ k: 8, seed: 3, nInit: 2, ...opts }).fit(x);
       const ari = adjustedRandIndex(c.predict(x), truth);
       expect(ari, JSON.stringify(opts)).toBeGreaterThan(0.9);
       expect(c.state.algorithm).toBe(opts.algorithm ?? 'lloyd');
@@ -34,14 +36,15 @@ describe('HiddenClusterer (fixed k)', () => {
   });
 
   it('gives the same clusters for the same seed and different starts for another', async () => {
-    const { x } = mixture(3000, 6, 10, 1.2, 2);
-    const cluster = async (seed: number) => new HiddenClusterer({ k: 10, seed, engine: 'js' }).fit(x, { dim: 6 });
+    const x = matrix(mixture(3000, 6, 10, 1.2, 2).x, 6);
+    const cluster = async (seed: number) => new HiddenClusterer({ k: 10, seed, engine: 'js' }).fit(x);
     const a = await cluster(5);
     const b = await cluster(5);
     expect(Array.from(b.predict(x))).toEqual(Array.from(a.predict(x)));
-    expect(Array.from(b.centroids)).toEqual(Array.from(a.centroids));
+    expect(Array.from(b.centroids.data)).toEqual(Array.from(a.centroids.data));
+    expect([a.centroids.rows, a.centroids.cols]).toEqual([10, 6]);
     const c = await cluster(6);
-    expect(Array.from(c.centroids)).not.toEqual(Array.from(a.centroids));
+    expect(Array.from(c.centroids.data)).not.toEqual(Array.from(a.centroids.data));
   });
 
   it('prunes with Hamerly bounds without changing the result of plain Lloyd', () => {
@@ -204,25 +207,28 @@ describe('HiddenClusterer (fixed k)', () => {
       // Squared distances here are about 2d; float32 sums of d products stay within a few units in the 6th digit.
       expect(worst, `n=${n} d=${d} k=${k}`).toBeLessThan(2e-4 * 2 * d);
     }
-    const { x } = mixture(2000, 6, 4, 3, 8);
+    const h = matrix(mixture(2000, 6, 4, 3, 8).x, 6);
     const viaWasm = new HiddenClusterer({ k: 4, seed: 1 });
-    return viaWasm.fit(x, { dim: 6 }).then((fitted) => {
-      const a = fitted.distances(x);
+    return viaWasm.fit(h).then((fitted) => {
+      const a = fitted.sqDistances(h);
+      expect([a.rows, a.cols]).toEqual([2000, 4]);
       const b = HiddenClusterer.fromJSON({ ...fitted.toJSON(), params: { ...fitted.toJSON().params, engine: 'js' } });
-      const ref = b.distances(x);
-      for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(ref[i] as number, 3);
+      const ref = b.sqDistances(h).data;
+      for (let i = 0; i < a.data.length; i++) expect(a.data[i]).toBeCloseTo(ref[i] as number, 3);
     });
   });
 
   it('round-trips through JSON and keeps its assignments and distances', async () => {
     const { x } = mixture(1000, 5, 4, 3, 4);
-    const c = await new HiddenClusterer({ k: 4, engine: 'js' }).fit(x, { dim: 5 });
+    const h = matrix(x, 5);
+    const c = await new HiddenClusterer({ k: 4, engine: 'js' }).fit(h);
     const copy = HiddenClusterer.fromJSON(JSON.parse(JSON.stringify(c.toJSON())));
-    expect(Array.from(copy.predict(x))).toEqual(Array.from(c.predict(x)));
-    expect(Array.from(copy.distances(x.subarray(0, 50)))).toEqual(Array.from(c.distances(x.subarray(0, 50))));
+    expect(Array.from(copy.predict(h))).toEqual(Array.from(c.predict(h)));
+    const first50 = matrix(x.subarray(0, 50 * 5), 5);
+    expect(Array.from(copy.sqDistances(first50).data)).toEqual(Array.from(c.sqDistances(first50).data));
     expect(copy.k).toBe(4);
     // Centroids come back in embedding space: each is near the mean of its rows.
-    const labels = c.predict(x);
+    const labels = c.predict(h);
     const mean = new Float64Array(5);
     let count = 0;
     for (let i = 0; i < 1000; i++) {
@@ -230,34 +236,38 @@ describe('HiddenClusterer (fixed k)', () => {
       count++;
       for (let t = 0; t < 5; t++) mean[t] = (mean[t] as number) + (x[i * 5 + t] as number);
     }
-    for (let t = 0; t < 5; t++) expect((mean[t] as number) / count).toBeCloseTo(c.centroids[t] as number, 3);
+    for (let t = 0; t < 5; t++) expect((mean[t] as number) / count).toBeCloseTo(c.centroids.data[t] as number, 3);
   });
 
   it('leaks no tensors with the tfjs engine', async () => {
     await useBackend('wasm');
-    const { x } = mixture(2000, 8, 5, 2, 5);
+    const x = matrix(mixture(2000, 8, 5, 2, 5).x, 8);
     const before = tf.memory().numTensors;
-    const c = await new HiddenClusterer({ k: 5, engine: 'tfjs' }).fit(x, { dim: 8 });
+    const c = await new HiddenClusterer({ k: 5, engine: 'tfjs' }).fit(x);
     c.predict(x);
+    c.sqDistances(x);
     expect(tf.memory().numTensors).toBe(before);
   });
 
   it('throws NotFittedError before fit, ValidationError on bad input and SerializationError on bad JSON', async () => {
     const c = new HiddenClusterer({ k: 3 });
-    expect(() => c.predict(new Float32Array(6))).toThrow(NotFittedError);
+    expect(() => c.predict(matrix(new Float32Array(6), 2))).toThrow(NotFittedError);
+    expect(() => c.sqDistances(matrix(new Float32Array(6), 2))).toThrow(NotFittedError);
     expect(() => c.toJSON()).toThrow(NotFittedError);
-    await expect(c.fit(new Float32Array(7), { dim: 2 })).rejects.toThrow(ValidationError);
-    await expect(c.fit(Float32Array.from([1, Number.NaN]), { dim: 1 })).rejects.toThrow(ValidationError);
-    await expect(new HiddenClusterer({ k: 5 }).fit(new Float32Array(4), { dim: 1 })).rejects.toThrow(ValidationError);
-    await expect(new HiddenClusterer({ k: 0 }).fit(new Float32Array(4), { dim: 1 })).rejects.toThrow(ValidationError);
-    await expect(new HiddenClusterer().fit(new Float32Array(40), { dim: 2 })).rejects.toThrow(/data/);
-    const fitted = await new HiddenClusterer({ k: 2, engine: 'js' }).fit(
-      Float32Array.from([0, 0, 1, 1, 9, 9, 10, 10]),
-      {
-        dim: 2,
-      },
+    // A hand-made Matrix whose shape disagrees with its data, and one holding NaN.
+    await expect(c.fit({ data: new Float32Array(7), rows: 3, cols: 2 })).rejects.toThrow(ValidationError);
+    await expect(c.fit({ data: Float32Array.from([1, Number.NaN]), rows: 2, cols: 1 })).rejects.toThrow(
+      ValidationError,
     );
-    expect(() => fitted.predict(new Float32Array(3))).toThrow(ValidationError);
+    await expect(c.fit(new Float32Array(8) as never)).rejects.toThrow(/expected a Matrix/);
+    await expect(new HiddenClusterer({ k: 5 }).fit(matrix(new Float32Array(4), 1))).rejects.toThrow(ValidationError);
+    await expect(new HiddenClusterer({ k: 0 }).fit(matrix(new Float32Array(4), 1))).rejects.toThrow(ValidationError);
+    await expect(new HiddenClusterer().fit(matrix(new Float32Array(40), 2))).rejects.toThrow(/data/);
+    const fitted = await new HiddenClusterer({ k: 2, engine: 'js' }).fit(
+      matrix(Float32Array.from([0, 0, 1, 1, 9, 9, 10, 10]), 2),
+    );
+    expect(() => fitted.predict(matrix(new Float32Array(3), 3))).toThrow(ValidationError);
+    expect(() => fitted.sqDistances(matrix(new Float32Array(3), 3))).toThrow(/expected 2 columns, got 3/);
     const json = fitted.toJSON();
     expect(() => HiddenClusterer.fromJSON({ ...json, kind: 'X' })).toThrow(SerializationError);
     expect(() => HiddenClusterer.fromJSON({ ...json, formatVersion: 9 })).toThrow(SerializationError);

@@ -28,7 +28,7 @@ describe('decideRows and StudentNet.argmaxBatch', () => {
     const k = 7;
     const s = student(train.d, k);
     const groups = s.argmaxBatch(train.features, new Int32Array(train.n));
-    const stats = GroupStats.from(train, groups, k);
+    const stats = GroupStats.from(train, { groups, k });
     const table = await new StochasticBudgetSolver().solve(stats, {
       budgets: [0.5, 1, 2],
       armNames: train.treatmentNames,

@@ -38,7 +38,7 @@ async function setup(n: number) {
   const groups = new Int32Array(data.n);
   const scratch = new Float32Array(k);
   for (let i = 0; i < data.n; i++) groups[i] = s.argmax(data.features, i * data.d, scratch);
-  const stats = GroupStats.from(data, groups, k);
+  const stats = GroupStats.from(data, { groups, k });
   const table = await new StochasticBudgetSolver().solve(stats, {
     budgets: [0.2, 0.5, 1.0],
     armNames: data.treatmentNames,

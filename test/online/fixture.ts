@@ -9,7 +9,7 @@ export async function onlinePolicy(seed = 3, k = 8): Promise<AllocationPolicy> {
   const { train } = simulateCouponTrial({ nTrain: 30_000, nTest: 10, seed });
   const student = linearStudent(train.d, k, seed + 2);
   const groups = studentGroups(student, train.features, train.d);
-  const stats = GroupStats.from(train, groups, k);
+  const stats = GroupStats.from(train, { groups, k });
   const table = await new StochasticBudgetSolver().solve(stats, {
     budgets: defaultBudgetGrid(stats),
     armNames: train.treatmentNames,

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/index.js';
 import { ValidationError } from '../../src/core/errors.js';
+import { matrix } from '../../src/core/matrix.js';
 import { createDataset } from '../../src/data/dataset.js';
 import {
   costVariesWithinArms,
@@ -31,10 +32,11 @@ describe('stratifiedFolds', () => {
 describe('upliftSpace and costVariesWithinArms', () => {
   it('takes differences to control, with or without costs', () => {
     const pred = { response: Float32Array.from([1, 3, 6, 2, 2, 5]), cost: Float32Array.from([0, 1, 2, 0, 1, 4]) };
-    expect(Array.from(upliftSpace(pred, 3, false).x)).toEqual([2, 5, 0, 3]);
+    expect(Array.from(upliftSpace(pred, 3, false).data)).toEqual([2, 5, 0, 3]);
     const w = upliftSpace(pred, 3, true);
-    expect(w.dim).toBe(4);
-    expect(Array.from(w.x)).toEqual([2, 1, 5, 2, 0, 1, 3, 4]);
+    expect(w.cols).toBe(4);
+    expect(w.rows).toBe(2);
+    expect(Array.from(w.data)).toEqual([2, 1, 5, 2, 0, 1, 3, 4]);
   });
 
   it('tells fixed arm costs from costs that vary by user', () => {
@@ -66,7 +68,10 @@ describe('crossFitNets', () => {
         .filter((i) => cf.fold[i] === 0)
         .slice(0, 50);
       const other = cf.nets[1]?.predict(
-        Float32Array.from(rows.flatMap((i) => Array.from(train.features.subarray(i * train.d, (i + 1) * train.d)))),
+        matrix(
+          Float32Array.from(rows.flatMap((i) => Array.from(train.features.subarray(i * train.d, (i + 1) * train.d)))),
+          train.d,
+        ),
       );
       let diff = 0;
       rows.forEach((i, r) => {
@@ -74,7 +79,7 @@ describe('crossFitNets', () => {
       });
       expect(diff).toBeGreaterThan(0);
       // The ensemble's predicted uplift of the most generous arm correlates with the truth on new users.
-      const p = ensemblePredict(cf.nets, test.features);
+      const p = ensemblePredict(cf.nets, matrix(test.features, test.d));
       const j = m - 1;
       const a = Array.from(
         { length: test.n },

@@ -70,7 +70,7 @@ describe('HRCPipeline misuse', () => {
       armCost: { none: 0, mail: 1 },
     });
     const student = linearStudent(data.d, 2, 1);
-    const stats = GroupStats.from(data, studentGroups(student, data.features, data.d), 2);
+    const stats = GroupStats.from(data, { groups: studentGroups(student, data.features, data.d), k: 2 });
     const table = await new StochasticBudgetSolver().solve(stats, { budgets: [1], armNames: data.treatmentNames });
     const policy = new AllocationPolicy({
       student,

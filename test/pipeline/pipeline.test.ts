@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/index.js';
+import { HiddenClusterer } from '../../src/clustering/index.js';
 import { NotFittedError, ValidationError } from '../../src/core/errors.js';
+import { matrix } from '../../src/core/matrix.js';
+import type { Matrix } from '../../src/core/types.js';
+import type { RctDataset } from '../../src/data/dataset.js';
 import {
   type GroupClusterer,
   HRCPaperPipeline,
@@ -129,38 +133,54 @@ describe('HRCPipeline', () => {
     await expect(new HRCPipeline({ shrinkage: 'some' as never }).fit(small.train)).rejects.toThrow(ValidationError);
   }, 120_000);
 
-  it('accepts a user clusterer', async () => {
-    // Groups by the sign of the first embedding column: a deliberately crude clusterer.
+  it('accepts a user clusterer, and a HiddenClusterer as one directly', async () => {
+    // Groups by the first embedding column against 0.5: a deliberately crude clusterer.
+    const seen: { rows: number; cols: number; data: RctDataset }[] = [];
     const mine: GroupClusterer & { fitted: boolean } = {
       k: 2,
       fitted: false,
-      fit() {
+      fit(e: Matrix, opts: { data: RctDataset }) {
+        seen.push({ rows: e.rows, cols: e.cols, data: opts.data });
         this.fitted = true;
       },
-      // The embedding has 32 columns (the second trunk layer of hiddenUnits [32, 32]).
-      predict: (e) => Int32Array.from({ length: e.length / 32 }, (_, i) => ((e[i * 32] as number) > 0.5 ? 1 : 0)),
+      predict: (e) => Int32Array.from({ length: e.rows }, (_, i) => ((e.data[i * e.cols] as number) > 0.5 ? 1 : 0)),
       sqDistances: (e) => {
-        const n = e.length / 32;
-        const out = new Float32Array(n * 2);
-        for (let i = 0; i < n; i++) {
-          const v = e[i * 32] as number;
+        const out = new Float32Array(e.rows * 2);
+        for (let i = 0; i < e.rows; i++) {
+          const v = e.data[i * e.cols] as number;
           out[i * 2] = (v - 0) ** 2;
           out[i * 2 + 1] = (v - 1) ** 2;
         }
-        return out;
+        return matrix(out, 2);
       },
     };
     const small = simulateCouponTrial({ nTrain: 3000, nTest: 500, seed: 4 });
-    const p = await new HRCPipeline({
+    const options = {
       ...fast,
       ...paperHRCOptions,
-      representation: { hiddenUnits: [32, 32], epochs: 3 },
-      clusterer: mine,
+      representation: { hiddenUnits: [32, 32] as const, epochs: 3 },
       distiller: { epochs: 3 },
-    }).fit(small.train);
+    };
+    const p = await new HRCPipeline({ ...options, clusterer: mine }).fit(small.train);
     expect(mine.fitted).toBe(true);
+    // The embedding has 32 columns (the second trunk layer of hiddenUnits [32, 32]), one row per trial row.
+    expect(seen).toEqual([{ rows: 3000, cols: 32, data: small.train }]);
     expect(p.policy.table.k).toBeLessThanOrEqual(2);
+    // The teacher's groups are the user clusterer's.
+    const h = p.representation?.embed(matrix(small.train.features, small.train.d)) as Matrix;
+    expect(Array.from(p.trainGroups)).toEqual(Array.from(mine.predict(h)));
     p.dispose();
+    const own = new HiddenClusterer({ k: 3, seed: 2, engine: 'js' });
+    const q = await new HRCPipeline({ ...options, clusterer: own }).fit(small.train);
+    try {
+      expect(own.k).toBe(3);
+      expect(own.state.dim).toBe(32);
+      expect(q.policy.table.k).toBeLessThanOrEqual(3);
+      const hq = q.representation?.embed(matrix(small.train.features, small.train.d)) as Matrix;
+      expect(Array.from(q.trainGroups).every((g, i) => g <= (own.predict(hq)[i] as number))).toBe(true);
+    } finally {
+      q.dispose();
+    }
   }, 120_000);
 });
 
@@ -174,7 +194,11 @@ describe('mergeSmallGroups', () => {
       const g = groups[i] as number;
       for (let h = 0; h < 3; h++) sq[i * 3 + h] = g === h ? 0 : g === 2 && h === 0 ? 1 : 5;
     }
-    expect(Array.from(mergeSmallGroups(groups, 3, sq, treatment, 1))).toEqual([0, 1, 0]);
-    expect(Array.from(mergeSmallGroups(groups, 3, sq, treatment, 0))).toEqual([0, 1, 2]);
+    const sqDistances = matrix(sq, 3);
+    expect(Array.from(mergeSmallGroups(groups, sqDistances, { treatment, minControl: 1 }))).toEqual([0, 1, 0]);
+    expect(Array.from(mergeSmallGroups(groups, sqDistances, { treatment, minControl: 0 }))).toEqual([0, 1, 2]);
+    expect(() => mergeSmallGroups(groups, matrix(sq.subarray(0, 9), 3), { treatment, minControl: 1 })).toThrow(
+      ValidationError,
+    );
   });
 });

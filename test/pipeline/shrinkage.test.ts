@@ -29,7 +29,7 @@ const upliftOf = (s: GroupStats, g: number) => s.uplift(g, 1).response;
 describe('GroupStats.withPseudoRows', () => {
   it('moves a cell mean by the pseudo-rows weight and keeps real row counts', () => {
     const { data, groups } = trial([0.1, 0.2], 400, 1);
-    const s = GroupStats.from(data, groups, 2, { ipw: false, replicates: 4 });
+    const s = GroupStats.from(data, { groups, k: 2, ipw: false, replicates: 4 });
     const before = s.cell(1, 1);
     const out = s.withPseudoRows([{ group: 1, arm: 1, weight: before.weight, response: 1, cost: 0.5 }]);
     const after = out.cell(1, 1);
@@ -55,7 +55,7 @@ describe('shrinkGroupUplift', () => {
     let slope = 0;
     for (let seed = 1; seed <= 6; seed++) {
       const { data, groups } = trial(truth, 600, seed);
-      const s = GroupStats.from(data, groups, truth.length, { ipw: false });
+      const s = GroupStats.from(data, { groups, k: truth.length, ipw: false });
       // A model that knows the ranking but not the scale: predicted uplift 2 x truth - 0.05.
       const pred = { response: new Float32Array(data.n * 2), cost: new Float32Array(data.n * 2) };
       for (let i = 0; i < data.n; i++) pred.response[i * 2 + 1] = 2 * (truth[groups[i] as number] as number) - 0.05;
@@ -79,7 +79,7 @@ describe('shrinkGroupUplift', () => {
   it('leaves well-measured, truly different groups almost as they are', () => {
     const truth = [0, 0.1, 0.2, 0.3];
     const { data, groups } = trial(truth, 20_000, 3);
-    const s = GroupStats.from(data, groups, 4, { ipw: false });
+    const s = GroupStats.from(data, { groups, k: 4, ipw: false });
     const pred = { response: new Float32Array(data.n * 2), cost: new Float32Array(data.n * 2) };
     const { stats, fits } = shrinkGroupUplift(s, groupPredictedUplift(pred, 2, groups, 4), 'pooled', 1);
     expect(fits.find((f) => f.outcome === 'response')?.meanShrink).toBeLessThan(0.02);
@@ -93,7 +93,7 @@ describe('shrinkGroupUplift', () => {
       t === 1 && (groups[i] as number) >= 2 && i % 3 === 0 ? 1 : 0,
     );
     const d2 = { ...data, cost };
-    const s = GroupStats.from(d2, groups, 4, { ipw: false });
+    const s = GroupStats.from(d2, { groups, k: 4, ipw: false });
     // A model whose predicted cost uplift would pull groups 0 and 1 far below zero.
     const pred = { response: new Float32Array(data.n * 2), cost: new Float32Array(data.n * 2) };
     for (let i = 0; i < data.n; i++) pred.cost[i * 2 + 1] = (groups[i] as number) >= 2 ? 1 : -5;
@@ -106,7 +106,7 @@ describe('shrinkGroupUplift', () => {
 
   it("is the identity with 'none' and skips arms with fewer than three groups", () => {
     const { data, groups } = trial([0.1, 0.2], 400, 2);
-    const s = GroupStats.from(data, groups, 2, { ipw: false });
+    const s = GroupStats.from(data, { groups, k: 2, ipw: false });
     const pred = { response: new Float32Array(data.n * 2), cost: new Float32Array(data.n * 2) };
     const predicted = groupPredictedUplift(pred, 2, groups, 2);
     expect(shrinkGroupUplift(s, predicted, 'none', 1).stats).toBe(s);

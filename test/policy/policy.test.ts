@@ -14,7 +14,7 @@ async function makePolicy(budgets: number[], k = 6) {
   const groups = new Int32Array(train.n);
   const scratch = new Float32Array(k);
   for (let i = 0; i < train.n; i++) groups[i] = student.argmax(train.features, i * train.d, scratch);
-  const stats = GroupStats.from(train, groups, k);
+  const stats = GroupStats.from(train, { groups, k });
   const table = await new StochasticBudgetSolver({ formulation: 'expected' }).solve(stats, {
     budgets: budgets.map((perUser) => ({ perUser })),
     armNames: train.treatmentNames,
@@ -233,7 +233,7 @@ describe('AllocationPolicy', () => {
     const groups = new Int32Array(data.n);
     const scratch = new Float32Array(k);
     for (let i = 0; i < data.n; i++) groups[i] = student.argmax(data.features, i * data.d, scratch);
-    const stats = GroupStats.from(data, groups, k);
+    const stats = GroupStats.from(data, { groups, k });
     const table = await new StochasticBudgetSolver().solve(stats, { budgets: [0.5], armNames: data.treatmentNames });
     const policy = new AllocationPolicy({
       student,
@@ -287,7 +287,7 @@ describe('AllocationPolicy with group shares', () => {
     const groups = new Int32Array(train.n);
     const scratch = new Float32Array(k);
     for (let i = 0; i < train.n; i++) groups[i] = student.argmax(train.features, i * train.d, scratch);
-    const stats = GroupStats.from(train, groups, k);
+    const stats = GroupStats.from(train, { groups, k });
     const table = await new StochasticBudgetSolver({ shares: 10 }).solve(stats, {
       budgets: [0.3],
       armNames: train.treatmentNames,

@@ -40,7 +40,7 @@ export async function policyWith(table?: AllocationTable): Promise<AllocationPol
   const { train } = simulateCouponTrial({ nTrain: 6000, nTest: 10, seed: 5 });
   const r = new Rng(9);
   const groups = Int32Array.from({ length: train.n }, () => r.int(K));
-  const stats = GroupStats.from(train, groups, K);
+  const stats = GroupStats.from(train, { groups, k: K });
   const solved =
     table ??
     (await new StochasticBudgetSolver({ formulation: 'expected' }).solve(stats, {

@@ -207,11 +207,7 @@ describe('AllocationPolicy.toSQL with an (other) column', () => {
       activation: 'linear' as const,
     };
     const s = new StudentNet([layer], new Float32Array(4), new Float32Array(4).fill(1));
-    const stats = GroupStats.from(
-      train,
-      Int32Array.from({ length: train.n }, () => r.int(k)),
-      k,
-    );
+    const stats = GroupStats.from(train, { groups: Int32Array.from({ length: train.n }, () => r.int(k)), k });
     const table = await new StochasticBudgetSolver().solve(stats, { budgets: [1, 2], armNames: train.treatmentNames });
     const p = new AllocationPolicy({
       student: s,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/index.js';
 import { SerializationError } from '../../src/core/errors.js';
+import { matrix } from '../../src/core/matrix.js';
 import { createDataset } from '../../src/data/dataset.js';
 import { checkCodeColumns, detectCodeColumns, expandCodes, expandedWidth } from '../../src/representation/codes.js';
 import { RepresentationNet } from '../../src/representation/index.js';
@@ -46,7 +47,9 @@ describe('integer-code inputs', () => {
     const back = RepresentationNet.fromJSON(JSON.parse(JSON.stringify(net)));
     try {
       expect(net.state.codes).toEqual([{ column: 0, values: [1, 2, 3, 4] }]);
-      expect(Array.from(back.predict(data.features).response)).toEqual(Array.from(net.predict(data.features).response));
+      expect(Array.from(back.predict(matrix(data.features, data.d)).response)).toEqual(
+        Array.from(net.predict(matrix(data.features, data.d)).response),
+      );
       const off = await new RepresentationNet({ hiddenUnits: [8, 4], epochs: 1, codeLevels: 0 }).fit(data);
       expect(off.state.codes).toEqual([]);
       off.dispose();

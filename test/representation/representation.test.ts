@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/index.js';
 import { NotFittedError, SerializationError, ValidationError } from '../../src/core/errors.js';
+import { matrix } from '../../src/core/matrix.js';
 import { createDataset } from '../../src/data/dataset.js';
 import { RepresentationNet } from '../../src/representation/index.js';
 import { simulateCouponTrial } from '../../src/sim/index.js';
@@ -43,7 +44,7 @@ describe('RepresentationNet', () => {
     const { train, test, truth } = simulateCouponTrial({ nTrain: 30_000, nTest: 4000, seed: 11 });
     const net = await new RepresentationNet({ hiddenUnits: [128, 64], epochs: 20, seed: 2 }).fit(train);
     console.log(`epochs run: ${net.state.history.length}`);
-    const p = net.predict(test.features);
+    const p = net.predict(matrix(test.features, test.d));
     const m = truth.m;
     // The feature-less model predicts every user's uplift by the trial's arm means.
     const armMean = new Float64Array(m);
@@ -86,14 +87,15 @@ describe('RepresentationNet', () => {
     const { train, test } = simulateCouponTrial({ nTrain: 1500, nTest: 200, seed: 5 });
     const run = async (seed: number) => {
       const net = await new RepresentationNet({ ...small, seed }).fit(train);
-      const h = net.embed(test.features);
+      const h = net.embed(matrix(test.features, test.d));
       net.dispose();
       return h;
     };
     const a = await run(7);
-    expect(a.length).toBe(200 * 16);
-    expect(Array.from(await run(7))).toEqual(Array.from(a));
-    expect(Array.from(await run(8))).not.toEqual(Array.from(a));
+    expect(a.data.length).toBe(200 * 16);
+    expect([a.rows, a.cols]).toEqual([200, 16]);
+    expect(Array.from((await run(7)).data)).toEqual(Array.from(a.data));
+    expect(Array.from((await run(8)).data)).not.toEqual(Array.from(a.data));
     await useBackend('wasm');
   });
 
@@ -111,15 +113,16 @@ describe('RepresentationNet', () => {
       ['cost', 'mse'],
       ['gmv', 'huber'],
     ]);
-    const h = net.embed(test.features);
-    expect(h.length).toBe(300 * 48);
-    const p = net.predict(test.features);
+    const h = net.embed(matrix(test.features, test.d));
+    expect(h.data.length).toBe(300 * 48);
+    expect([h.rows, h.cols]).toEqual([300, 48]);
+    const p = net.predict(matrix(test.features, test.d));
     expect(p.response.length).toBe(300 * 5);
     expect(p.outcomes.gmv?.length).toBe(300 * 5);
     expect(p.response.every((v) => v > 0 && v < 1)).toBe(true);
     const copy = RepresentationNet.fromJSON(JSON.parse(JSON.stringify(net.toJSON())));
-    expect(Array.from(copy.embed(test.features))).toEqual(Array.from(h));
-    expect(Array.from(copy.predict(test.features).cost)).toEqual(Array.from(p.cost));
+    expect(Array.from(copy.embed(matrix(test.features, test.d)).data)).toEqual(Array.from(h.data));
+    expect(Array.from(copy.predict(matrix(test.features, test.d)).cost)).toEqual(Array.from(p.cost));
     copy.dispose();
     net.dispose();
   });
@@ -129,8 +132,8 @@ describe('RepresentationNet', () => {
     const before = tf.memory().numTensors;
     const net = await new RepresentationNet({ ...small, epochs: 2 }).fit(train);
     await net.fit(train); // refit frees the previous weights
-    net.embed(test.features);
-    net.predict(test.features);
+    net.embed(matrix(test.features, test.d));
+    net.predict(matrix(test.features, test.d));
     const copy = RepresentationNet.fromJSON(net.toJSON());
     copy.dispose();
     net.dispose();
@@ -139,8 +142,8 @@ describe('RepresentationNet', () => {
 
   it('throws NotFittedError before fit and ValidationError / SerializationError on bad input', async () => {
     const net = new RepresentationNet(small);
-    expect(() => net.embed(new Float32Array(10))).toThrow(NotFittedError);
-    expect(() => net.predict(new Float32Array(10))).toThrow(NotFittedError);
+    expect(() => net.embed(matrix(new Float32Array(10), 1))).toThrow(NotFittedError);
+    expect(() => net.predict(matrix(new Float32Array(10), 1))).toThrow(NotFittedError);
     expect(() => net.toJSON()).toThrow(NotFittedError);
     const data = createDataset({
       features: [[0], [1], [2], [3]],
@@ -156,9 +159,8 @@ describe('RepresentationNet', () => {
       ValidationError,
     );
     const fitted = await new RepresentationNet({ ...small, epochs: 1 }).fit(data);
-    expect(() => fitted.embed(new Float32Array([1, Number.NaN]).subarray(0, 1).map(() => Number.NaN))).toThrow(
-      ValidationError,
-    );
+    expect(() => fitted.embed({ data: Float32Array.of(Number.NaN), rows: 1, cols: 1 })).toThrow(ValidationError);
+    expect(() => fitted.embed(matrix(new Float32Array(4), 2))).toThrow(/expected 1 column, got 2/);
     expect(() => RepresentationNet.fromJSON({ kind: 'Other' })).toThrow(SerializationError);
     const json = fitted.toJSON();
     expect(() => RepresentationNet.fromJSON({ ...json, formatVersion: 2 })).toThrow(SerializationError);

@@ -22,7 +22,7 @@ beforeAll(() => {
     const x = (train.features[i * train.d] as number) + 0.3 * r.normal();
     return Math.max(0, Math.min(K - 1, Math.floor((x + 3) / (6 / K))));
   });
-  stats = GroupStats.from(train, groups, K);
+  stats = GroupStats.from(train, { groups, k: K });
 });
 
 const BUDGETS = [0.3, 0.6, 1.0];

@@ -29,12 +29,7 @@ const shard = (m: number) =>
 function statsOf(rows: { t: number; y: number; c: number; g: number }[], m: number): GroupStats {
   // Every arm needs a row in createDataset: pad with one row per arm in group 0.
   const all = [...rows, ...Array.from({ length: m }, (_, t) => ({ t, y: 0, c: 0, g: 0 }))];
-  return GroupStats.from(
-    dataset(all, m),
-    Int32Array.from(all, (r) => r.g),
-    3,
-    { ipw: false },
-  );
+  return GroupStats.from(dataset(all, m), { groups: Int32Array.from(all, (r) => r.g), k: 3, ipw: false });
 }
 
 describe('GroupStats', () => {
@@ -46,7 +41,7 @@ describe('GroupStats', () => {
       { t: 1, y: 6, c: 2 },
       { t: 1, y: 8, c: 2 },
     ];
-    const s = GroupStats.from(dataset(rows, 2), new Int32Array(5), 1, { ipw: false });
+    const s = GroupStats.from(dataset(rows, 2), { groups: new Int32Array(5), k: 1, ipw: false });
     expect(s.cell(0, 0).response).toBeCloseTo(2);
     expect(s.cell(0, 1).response).toBeCloseTo(6);
     // sample variance of 4,6,8 is 4; se = sqrt(4/3)
@@ -65,7 +60,7 @@ describe('GroupStats', () => {
       { t: 1, y: 1, c: 1 },
       { t: 1, y: 3, c: 1 },
     ];
-    const s = GroupStats.from(dataset(rows, 2, [0.5, 0.25, 0.5]), new Int32Array(3), 1);
+    const s = GroupStats.from(dataset(rows, 2, [0.5, 0.25, 0.5]), { groups: new Int32Array(3), k: 1 });
     // weights 4 and 2: (4*1 + 2*3) / 6
     expect(s.cell(0, 1).response).toBeCloseTo(10 / 6);
     expect(s.cell(0, 1).weight).toBeCloseTo(6);
@@ -111,8 +106,8 @@ describe('GroupStats', () => {
     const rows = Array.from({ length: 200 }, (_, i) => ({ t: i % 2, y: i % 7, c: i % 2 }));
     const d = dataset(rows, 2);
     const g = new Int32Array(200);
-    const s1 = GroupStats.from(d, g, 1, { replicates: 50, seed: 7 });
-    const s2 = GroupStats.from(d, g, 1, { replicates: 50, seed: 7 });
+    const s1 = GroupStats.from(d, { groups: g, k: 1, replicates: 50, seed: 7 });
+    const s2 = GroupStats.from(d, { groups: g, k: 1, replicates: 50, seed: 7 });
     expect(Array.from(s1.replicateMeans(3).response)).toEqual(Array.from(s2.replicateMeans(3).response));
     const means = Array.from({ length: 50 }, (_, r) => s1.replicateMeans(r).response[1] as number);
     const avg = means.reduce((x, y) => x + y, 0) / 50;
@@ -125,12 +120,11 @@ describe('GroupStats', () => {
 
   it('round-trips through JSON and rejects corrupted JSON with SerializationError', () => {
     const rows = Array.from({ length: 40 }, (_, i) => ({ t: i % 3, y: i % 5, c: i % 3 }));
-    const s = GroupStats.from(
-      dataset(rows, 3),
-      Int32Array.from(rows, (_, i) => i % 2),
-      2,
-      { replicates: 3 },
-    );
+    const s = GroupStats.from(dataset(rows, 3), {
+      groups: Int32Array.from(rows, (_, i) => i % 2),
+      k: 2,
+      replicates: 3,
+    });
     const json = JSON.parse(JSON.stringify(s));
     const back = GroupStats.fromJSON(json);
     expect(back.cell(1, 2)).toEqual(s.cell(1, 2));

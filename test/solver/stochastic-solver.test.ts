@@ -18,7 +18,7 @@ const groups = Int32Array.from({ length: train.n }, (_, i) => {
     ((f[i * d] as number) > 0 ? 1 : 0) + ((f[i * d + 1] as number) > 0 ? 2 : 0) + ((f[i * d + 2] as number) > 0 ? 4 : 0)
   );
 });
-const stats = GroupStats.from(train, groups, K, { replicates: 40, seed: 5 });
+const stats = GroupStats.from(train, { groups, k: K, replicates: 40, seed: 5 });
 const budgets = [0, 0.1, 0.2, 0.35, 0.5, 0.8, 1.2];
 
 describe('StochasticBudgetSolver', () => {
