@@ -144,7 +144,7 @@ describe('shrinkGroupUplift variance', () => {
     let pooledShrink = 0;
     for (let seed = 1; seed <= 6; seed++) {
       const { data, groups } = heavyTrial(k, 800, seed);
-      const s = GroupStats.from(data, groups, k, { ipw: false });
+      const s = GroupStats.from(data, { groups, k, ipw: false });
       const zero = groupPredictedUplift(
         { response: new Float32Array(data.n * 2), cost: new Float32Array(data.n * 2) },
         2,
