@@ -8,16 +8,7 @@ import { applyStandardizer, checkStandardizer, fitStandardizer, type Standardize
 import { trainNet } from '../nn/train.js';
 import { armMeans, propensities } from './common.js';
 import { roiLoss } from './losses.js';
-import {
-  applyWithDropout,
-  balancingWeights,
-  type NetOptions,
-  type NetState,
-  netState,
-  restoreNet,
-  rms,
-  trainOptions,
-} from './nets.js';
+import { balancingWeights, type NetOptions, type NetState, netState, restoreNet, rms, trainOptions } from './nets.js';
 
 /**
  * Which ROI a {@link RoiNet} learns: `'control'`, each treatment arm against control (rDRP), or `'ladder'`, each arm
@@ -90,10 +81,9 @@ export class RoiNet {
     const p = propensities(train);
     const ip = Float32Array.from(p, (v) => 1 / v);
     const c = Float32Array.from(train.cost, (v) => v / model.costScale);
-    let step = 0;
-    const dropSeed = deriveSeed(seed, 'dropout');
+    // `out` is the step's forward pass, with dropout in training steps and without for the validation loss.
     const loss = (out: NetOutput, batch: LossBatch): tf.Scalar => {
-      const heads = o.dropout > 0 ? applyWithDropout(net, batch.x, o.dropout, dropSeed + 7919 * step++) : out.heads;
+      const heads = out.heads;
       const roi = model.roi(heads.factor as tf.Tensor2D);
       const t = batch.treatment as tf.Tensor2D;
       const inv = batch.labels.invPropensity as tf.Tensor1D;
@@ -120,7 +110,7 @@ export class RoiNet {
           weights: balancingWeights(p),
         },
         loss,
-        trainOptions(o, seed),
+        trainOptions(o, seed, { dropout: o.dropout }),
       );
     } catch (e) {
       net.dispose();
@@ -152,7 +142,7 @@ export class RoiNet {
       const end = Math.min(n, start + bs);
       tf.tidy(() => {
         const xt = tf.tensor2d(x.subarray(start * d, end * d), [end - start, d]);
-        const heads = dropout > 0 ? applyWithDropout(this.net, xt, dropout, seed) : this.net.apply(xt).heads;
+        const { heads } = this.net.apply(xt, dropout > 0 ? { dropout: { rate: dropout, seed } } : {});
         roi.set(this.roi(heads.factor as tf.Tensor2D).dataSync(), start * (m - 1));
         const c = (heads.cost as tf.Tensor2D).dataSync();
         for (let r = 0; r < end - start; r++) {
