@@ -3,6 +3,7 @@ import { checkNumber } from '../core/validate.js';
 import { DenseNet, type DenseNetSpec, type NetWeights } from '../nn/net.js';
 import type { TrainOptions } from '../nn/train.js';
 import { checkLayers } from './common.js';
+import { netStateSchema, readModel } from './schema.js';
 
 /** Network and training options shared by the neural baselines. All optional. */
 export interface NetOptions {
@@ -103,18 +104,12 @@ export function netState(net: DenseNet): NetState {
   return { spec: { inputDim, trunk, heads, activation, initializer, seed }, weights: net.getWeights() };
 }
 
-/** Rebuilds a net from untrusted JSON, checking its input width; throws {@link SerializationError}. */
+/** Rebuilds a net from untrusted JSON ({@link netStateSchema}), checking its input width; throws {@link SerializationError}. */
 export function restoreNet(value: unknown, inputDim: number, where: string): DenseNet {
-  const v = value as NetState | null;
-  if (typeof v !== 'object' || v === null || typeof v.spec !== 'object' || v.spec === null) {
-    throw new SerializationError(`${where}: expected { spec, weights }`);
-  }
-  if (v.spec.inputDim !== inputDim) {
-    throw new SerializationError(`${where}: expected a net with ${inputDim} inputs, got ${String(v.spec.inputDim)}`);
-  }
+  const v = readModel(netStateSchema(inputDim), value, where);
   let net: DenseNet;
   try {
-    net = DenseNet.create(v.spec);
+    net = DenseNet.create(v.spec as DenseNetSpec);
   } catch (e) {
     throw new SerializationError(`${where}: bad net spec (${(e as Error).message})`, { cause: e });
   }

@@ -4,11 +4,12 @@ import { deriveSeed } from '../core/rng.js';
 import type { RctDataset } from '../data/dataset.js';
 import { type LossBatch, maskedRowLoss, weightedMean } from '../nn/losses.js';
 import { DenseNet, type NetOutput } from '../nn/net.js';
-import { applyStandardizer, checkStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
+import { applyStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
 import { trainNet } from '../nn/train.js';
 import { armMeans, propensities } from './common.js';
 import { roiLoss } from './losses.js';
 import { balancingWeights, type NetOptions, type NetState, netState, restoreNet, rms, trainOptions } from './nets.js';
+import { readModel, roiNetSchema } from './schema.js';
 
 /**
  * Which ROI a {@link RoiNet} learns: `'control'`, each treatment arm against control (rDRP), or `'ladder'`, each arm
@@ -159,24 +160,11 @@ export class RoiNet {
     return { mode, ladder, roiMax, costScale, standardizer, net: netState(this.net) };
   }
 
+  /** Rebuilds a RoiNet from untrusted JSON ({@link roiNetSchema}); throws {@link SerializationError}. */
   static fromJSON(value: unknown, d: number, m: number, where: string): RoiNet {
-    const v = value as RoiNetState | null;
-    if (typeof v !== 'object' || v === null || (v.mode !== 'control' && v.mode !== 'ladder')) {
-      throw new SerializationError(`${where}: expected a RoiNet state with mode 'control' or 'ladder'`);
-    }
+    const v = readModel(roiNetSchema(d, m), value, where);
     const ladder = v.ladder;
-    if (
-      !Array.isArray(ladder) ||
-      ladder.length !== m ||
-      ladder[0] !== 0 ||
-      [...ladder].sort((a, b) => a - b).some((a, j) => a !== j)
-    ) {
-      throw new SerializationError(`${where}.ladder: expected a permutation of 0..${m - 1} starting with 0`);
-    }
-    if (!(v.roiMax > 0 && Number.isFinite(v.roiMax) && v.costScale > 0 && Number.isFinite(v.costScale))) {
-      throw new SerializationError(`${where}: expected positive finite roiMax and costScale`);
-    }
-    const standardizer = checkStandardizer(v.standardizer, d, `${where}.standardizer`);
+    const standardizer = { mean: [...v.standardizer.mean], std: [...v.standardizer.std] };
     const net = restoreNet(v.net, d, `${where}.net`);
     const h = net.spec.heads;
     if (
