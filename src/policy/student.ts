@@ -21,6 +21,8 @@ interface ServingLayer {
   readonly inSize: number;
   readonly outSize: number;
   readonly kernelT: Float64Array;
+  /** The kernel row-major `[inSize, outSize]`, for one row at a time (zero inputs skipped). */
+  readonly kernel: Float64Array;
   readonly bias: Float64Array;
   readonly relu: boolean;
 }
@@ -88,6 +90,7 @@ export class StudentNet {
         inSize: l.inSize,
         outSize: l.outSize,
         kernelT,
+        kernel: Float64Array.from(l.kernel),
         bias: Float64Array.from(l.bias),
         relu: l.activation === 'relu',
       };
@@ -123,7 +126,23 @@ export class StudentNet {
     const W3 = 3 * W;
     const layers = this.serving;
     for (let li = 0; li < layers.length; li++) {
-      const { inSize, outSize, kernelT: T, bias, relu } = layers[li] as ServingLayer;
+      const { inSize, outSize, kernelT: T, kernel, bias, relu } = layers[li] as ServingLayer;
+      if (rows === 1) {
+        // One row: input by input over the row-major kernel, skipping zero inputs (ReLU zeros); each output's sum
+        // still runs from the bias in input order (a skipped input adds an exact zero).
+        for (let k = 0; k < outSize; k++) B[k] = bias[k] as number;
+        for (let i = 0; i < inSize; i++) {
+          const a = A[i] as number;
+          if (a === 0) continue;
+          const row = i * outSize;
+          for (let k = 0; k < outSize; k++) B[k] = (B[k] as number) + a * (kernel[row + k] as number);
+        }
+        if (relu) for (let k = 0; k < outSize; k++) if ((B[k] as number) < 0) B[k] = 0;
+        const t = A;
+        A = B;
+        B = t;
+        continue;
+      }
       for (let k = 0; k < outSize; k++) {
         const w = k * inSize;
         const b = bias[k] as number;
