@@ -211,7 +211,10 @@ export {
 } from './eval/index.js';
 export type {
   Activation,
+  ApplyOptions,
+  DenseLayerWeights,
   DenseNetSpec,
+  DropoutSpec,
   EpochLog,
   HeadLossSpec,
   HeadSpec,

@@ -1,5 +1,5 @@
-import { SerializationError } from '../core/errors.js';
 import { isotonic } from './calibration.js';
+import { effectMapSchema, readModel } from './schema.js';
 
 /**
  * A monotone map from a ranking score to effects, fitted on trial rows: rows are cut into score quantile bins; in
@@ -79,16 +79,8 @@ export function effectAt(map: EffectMap, score: number): { roi: number; cost: nu
   return { roi: lerp(map.roi), cost: lerp(map.cost) };
 }
 
-/** Validates an untrusted {@link EffectMap}. */
+/** Validates an untrusted {@link EffectMap} ({@link effectMapSchema}). */
 export function checkEffectMap(value: unknown, where: string): EffectMap {
-  const v = value as EffectMap | null;
-  const arr = (a: unknown) =>
-    Array.isArray(a) && a.length > 0 && a.every((x) => typeof x === 'number' && Number.isFinite(x));
-  if (typeof v !== 'object' || v === null || !arr(v.centre) || !arr(v.roi) || !arr(v.cost)) {
-    throw new SerializationError(`${where}: expected { centre, roi, cost } arrays of finite numbers`);
-  }
-  if (v.roi.length !== v.centre.length || v.cost.length !== v.centre.length) {
-    throw new SerializationError(`${where}: centre, roi and cost must have the same length`);
-  }
+  const v = readModel(effectMapSchema, value, where);
   return { centre: [...v.centre], roi: [...v.roi], cost: [...v.cost] };
 }

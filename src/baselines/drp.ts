@@ -4,10 +4,10 @@ import { deriveSeed } from '../core/rng.js';
 import type { RctDataset } from '../data/dataset.js';
 import type { LossBatch } from '../nn/losses.js';
 import { DenseNet, type NetOutput } from '../nn/net.js';
-import { applyStandardizer, checkStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
+import { applyStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
 import { trainNet } from '../nn/train.js';
 import { type ArmPredictions, type BaselineJSON, PathAllocator, readEnvelope } from './allocator.js';
-import { checkEffectMap, type EffectMap, effectAt, fitEffectMap } from './bins.js';
+import { type EffectMap, effectAt, fitEffectMap } from './bins.js';
 import {
   type BaselineOptions,
   checkBaselineOptions,
@@ -16,16 +16,9 @@ import {
   propensities,
 } from './common.js';
 import { drpRankingLoss } from './losses.js';
-import {
-  checkNetOptions,
-  defaultNetOptions,
-  type NetOptions,
-  type NetState,
-  netState,
-  restoreNet,
-  trainOptions,
-} from './nets.js';
+import { checkNetOptions, defaultNetOptions, type NetOptions, netState, restoreNet, trainOptions } from './nets.js';
 import { lagrangianPath } from './path.js';
+import { drpModelSchema, readModel } from './schema.js';
 
 /** Options of {@link DRP}. All optional. */
 export interface DrpOptions extends BaselineOptions, NetOptions {
@@ -163,12 +156,9 @@ export class DRP extends PathAllocator {
   }
 
   protected restoreModel(state: unknown, d: number, m: number): void {
-    const s = state as { standardizer: unknown; maps: unknown; net: NetState } | null;
-    if (typeof s !== 'object' || s === null || !Array.isArray(s.maps) || s.maps.length !== m - 1) {
-      throw new SerializationError(`DRP.state.model: expected { standardizer, maps (${m - 1}), net }`);
-    }
-    const standardizer = checkStandardizer(s.standardizer, d, 'DRP.state.model.standardizer');
-    const maps = s.maps.map((v, a) => checkEffectMap(v, `DRP.state.model.maps[${a}]`));
+    const s = readModel(drpModelSchema(d, m), state, 'DRP.state.model');
+    const standardizer = { mean: [...s.standardizer.mean], std: [...s.standardizer.std] };
+    const maps = s.maps.map((v) => ({ centre: [...v.centre], roi: [...v.roi], cost: [...v.cost] }));
     const net = restoreNet(s.net, d, 'DRP.state.model.net');
     if (net.spec.heads.length !== 1 || net.spec.heads[0]?.name !== 'score' || net.spec.heads[0]?.units !== m - 1) {
       net.dispose();

@@ -1,10 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
 import { SerializationError } from '../core/errors.js';
 import { checkNumber } from '../core/validate.js';
-import { activate } from '../nn/dense.js';
 import { DenseNet, type DenseNetSpec, type NetWeights } from '../nn/net.js';
 import type { TrainOptions } from '../nn/train.js';
 import { checkLayers } from './common.js';
+import { netStateSchema, readModel } from './schema.js';
 
 /** Network and training options shared by the neural baselines. All optional. */
 export interface NetOptions {
@@ -105,18 +104,12 @@ export function netState(net: DenseNet): NetState {
   return { spec: { inputDim, trunk, heads, activation, initializer, seed }, weights: net.getWeights() };
 }
 
-/** Rebuilds a net from untrusted JSON, checking its input width; throws {@link SerializationError}. */
+/** Rebuilds a net from untrusted JSON ({@link netStateSchema}), checking its input width; throws {@link SerializationError}. */
 export function restoreNet(value: unknown, inputDim: number, where: string): DenseNet {
-  const v = value as NetState | null;
-  if (typeof v !== 'object' || v === null || typeof v.spec !== 'object' || v.spec === null) {
-    throw new SerializationError(`${where}: expected { spec, weights }`);
-  }
-  if (v.spec.inputDim !== inputDim) {
-    throw new SerializationError(`${where}: expected a net with ${inputDim} inputs, got ${String(v.spec.inputDim)}`);
-  }
+  const v = readModel(netStateSchema(inputDim), value, where);
   let net: DenseNet;
   try {
-    net = DenseNet.create(v.spec);
+    net = DenseNet.create(v.spec as DenseNetSpec);
   } catch (e) {
     throw new SerializationError(`${where}: bad net spec (${(e as Error).message})`, { cause: e });
   }
@@ -129,41 +122,4 @@ export function restoreNet(value: unknown, inputDim: number, where: string): Den
       : new SerializationError(`${where}: ${(e as Error).message}`, { cause: e });
   }
   return net;
-}
-
-/**
- * A forward pass of `net` with dropout (inverted, rate `rate`) after every trunk layer: the same layers and
- * activations as `DenseNet.apply`, read from the net's variables (trunk first, then heads, weight before bias).
- * Used for Monte Carlo dropout, in training and at prediction time. Call inside `tf.tidy`.
- */
-export function applyWithDropout(
-  net: DenseNet,
-  x: tf.Tensor2D,
-  rate: number,
-  seed: number,
-): Record<string, tf.Tensor2D> {
-  const vars = net.variables;
-  let v = 0;
-  const act = (z: tf.Tensor2D): tf.Tensor2D => activate(z, net.spec.activation);
-  const layer = (h: tf.Tensor2D, linear: boolean): tf.Tensor2D => {
-    const w = vars[v++] as tf.Variable as unknown as tf.Tensor2D;
-    const b = vars[v++] as tf.Variable as unknown as tf.Tensor1D;
-    const z = tf.add(tf.matMul(h, w), b) as tf.Tensor2D;
-    return linear ? z : act(z);
-  };
-  let h = x;
-  net.spec.trunk.forEach((_units, i) => {
-    h = layer(h, false);
-    if (rate > 0) {
-      const keep = tf.greaterEqual(tf.randomUniform(h.shape, 0, 1, 'float32', seed + i), rate);
-      h = tf.div(tf.mul(h, tf.cast(keep, 'float32')), 1 - rate) as tf.Tensor2D;
-    }
-  });
-  const out: Record<string, tf.Tensor2D> = {};
-  for (const head of net.spec.heads) {
-    let z = h;
-    for (const _ of head.hidden ?? []) z = layer(z, false);
-    out[head.name] = layer(z, true);
-  }
-  return out;
 }

@@ -1,4 +1,3 @@
-import { SerializationError } from '../core/errors.js';
 import { deriveSeed } from '../core/rng.js';
 import { checkNumber } from '../core/validate.js';
 import { type RctDataset, subsetRows } from '../data/dataset.js';
@@ -15,6 +14,7 @@ import {
 import { checkNetOptions, defaultNetOptions, type NetOptions } from './nets.js';
 import { type AllocationPath, armsAtPrefix, lagrangianPath, prefixWithinBudget } from './path.js';
 import { RoiNet } from './roinet.js';
+import { rdrpModelSchema, readModel } from './schema.js';
 
 /** Options of {@link RDRP}. All optional. */
 export interface RdrpOptions extends BaselineOptions, NetOptions {
@@ -193,20 +193,9 @@ export class RDRP extends PathAllocator {
   }
 
   protected restoreModel(state: unknown, d: number, m: number): void {
-    const s = state as { q: unknown; beta: unknown; net: unknown } | null;
-    const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x >= 0;
-    if (
-      typeof s !== 'object' ||
-      s === null ||
-      !Array.isArray(s.q) ||
-      s.q.length !== m - 1 ||
-      !s.q.every(finite) ||
-      !finite(s.beta)
-    ) {
-      throw new SerializationError(`RDRP.state.model: expected { q (${m - 1} numbers >= 0), beta >= 0, net }`);
-    }
+    const s = readModel(rdrpModelSchema(m), state, 'RDRP.state.model');
     const net = RoiNet.fromJSON(s.net, d, m, 'RDRP.state.model.net');
-    this.model = { net, q: [...(s.q as number[])], beta: s.beta as number };
+    this.model = { net, q: [...s.q], beta: s.beta };
   }
 
   protected params(): Record<string, unknown> {

@@ -4,20 +4,12 @@ import { deriveSeed } from '../core/rng.js';
 import type { RctDataset } from '../data/dataset.js';
 import { type LossBatch, maskedRowLoss, weightedMean } from '../nn/losses.js';
 import { DenseNet, type NetOutput } from '../nn/net.js';
-import { applyStandardizer, checkStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
+import { applyStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
 import { trainNet } from '../nn/train.js';
 import { armMeans, propensities } from './common.js';
 import { roiLoss } from './losses.js';
-import {
-  applyWithDropout,
-  balancingWeights,
-  type NetOptions,
-  type NetState,
-  netState,
-  restoreNet,
-  rms,
-  trainOptions,
-} from './nets.js';
+import { balancingWeights, type NetOptions, type NetState, netState, restoreNet, rms, trainOptions } from './nets.js';
+import { readModel, roiNetSchema } from './schema.js';
 
 /**
  * Which ROI a {@link RoiNet} learns: `'control'`, each treatment arm against control (rDRP), or `'ladder'`, each arm
@@ -90,10 +82,9 @@ export class RoiNet {
     const p = propensities(train);
     const ip = Float32Array.from(p, (v) => 1 / v);
     const c = Float32Array.from(train.cost, (v) => v / model.costScale);
-    let step = 0;
-    const dropSeed = deriveSeed(seed, 'dropout');
+    // `out` is the step's forward pass, with dropout in training steps and without for the validation loss.
     const loss = (out: NetOutput, batch: LossBatch): tf.Scalar => {
-      const heads = o.dropout > 0 ? applyWithDropout(net, batch.x, o.dropout, dropSeed + 7919 * step++) : out.heads;
+      const heads = out.heads;
       const roi = model.roi(heads.factor as tf.Tensor2D);
       const t = batch.treatment as tf.Tensor2D;
       const inv = batch.labels.invPropensity as tf.Tensor1D;
@@ -120,7 +111,7 @@ export class RoiNet {
           weights: balancingWeights(p),
         },
         loss,
-        trainOptions(o, seed),
+        trainOptions(o, seed, { dropout: o.dropout }),
       );
     } catch (e) {
       net.dispose();
@@ -152,7 +143,7 @@ export class RoiNet {
       const end = Math.min(n, start + bs);
       tf.tidy(() => {
         const xt = tf.tensor2d(x.subarray(start * d, end * d), [end - start, d]);
-        const heads = dropout > 0 ? applyWithDropout(this.net, xt, dropout, seed) : this.net.apply(xt).heads;
+        const { heads } = this.net.apply(xt, dropout > 0 ? { dropout: { rate: dropout, seed } } : {});
         roi.set(this.roi(heads.factor as tf.Tensor2D).dataSync(), start * (m - 1));
         const c = (heads.cost as tf.Tensor2D).dataSync();
         for (let r = 0; r < end - start; r++) {
@@ -169,24 +160,11 @@ export class RoiNet {
     return { mode, ladder, roiMax, costScale, standardizer, net: netState(this.net) };
   }
 
+  /** Rebuilds a RoiNet from untrusted JSON ({@link roiNetSchema}); throws {@link SerializationError}. */
   static fromJSON(value: unknown, d: number, m: number, where: string): RoiNet {
-    const v = value as RoiNetState | null;
-    if (typeof v !== 'object' || v === null || (v.mode !== 'control' && v.mode !== 'ladder')) {
-      throw new SerializationError(`${where}: expected a RoiNet state with mode 'control' or 'ladder'`);
-    }
+    const v = readModel(roiNetSchema(d, m), value, where);
     const ladder = v.ladder;
-    if (
-      !Array.isArray(ladder) ||
-      ladder.length !== m ||
-      ladder[0] !== 0 ||
-      [...ladder].sort((a, b) => a - b).some((a, j) => a !== j)
-    ) {
-      throw new SerializationError(`${where}.ladder: expected a permutation of 0..${m - 1} starting with 0`);
-    }
-    if (!(v.roiMax > 0 && Number.isFinite(v.roiMax) && v.costScale > 0 && Number.isFinite(v.costScale))) {
-      throw new SerializationError(`${where}: expected positive finite roiMax and costScale`);
-    }
-    const standardizer = checkStandardizer(v.standardizer, d, `${where}.standardizer`);
+    const standardizer = { mean: [...v.standardizer.mean], std: [...v.standardizer.std] };
     const net = restoreNet(v.net, d, `${where}.net`);
     const h = net.spec.heads;
     if (

@@ -5,7 +5,7 @@ import { checkNumber, checkOneOf } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
 import { headLosses, type LossBatch, type LossFn, maskedRowLoss, weightedMean } from '../nn/losses.js';
 import { DenseNet, type NetOutput } from '../nn/net.js';
-import { applyStandardizer, checkStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
+import { applyStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
 import { type TrainData, trainNet } from '../nn/train.js';
 import { checkLayers, propensities } from './common.js';
 import {
@@ -20,6 +20,7 @@ import {
   rms,
   trainOptions,
 } from './nets.js';
+import { readModel, twoPhaseSchema } from './schema.js';
 
 /** Network architecture of a two-phase model. */
 export type TwoPhaseArchitecture = 'slearner' | 'tarnet';
@@ -234,24 +235,11 @@ export class TwoPhaseNet {
     };
   }
 
-  /** Rebuilds the model from untrusted JSON. */
+  /** Rebuilds the model from untrusted JSON ({@link twoPhaseSchema}). */
   static fromJSON(value: unknown, d: number, m: number, where: string): TwoPhaseNet {
-    const v = value as ReturnType<TwoPhaseNet['toJSON']> | null;
-    if (typeof v !== 'object' || v === null) throw new SerializationError(`${where}: expected an object`);
-    if (v.architecture !== 'slearner' && v.architecture !== 'tarnet') {
-      throw new SerializationError(`${where}.architecture: expected 'slearner' or 'tarnet'`);
-    }
+    const v = readModel(twoPhaseSchema(d), value, where);
     const s = v.scales;
-    if (
-      typeof s !== 'object' ||
-      s === null ||
-      typeof s.binary !== 'boolean' ||
-      !(s.response > 0 && Number.isFinite(s.response)) ||
-      !(s.cost > 0 && Number.isFinite(s.cost))
-    ) {
-      throw new SerializationError(`${where}.scales: expected { binary, response > 0, cost > 0 }`);
-    }
-    const standardizer = checkStandardizer(v.standardizer, d, `${where}.standardizer`);
+    const standardizer = { mean: [...v.standardizer.mean], std: [...v.standardizer.std] };
     const net = restoreNet(v.net, v.architecture === 'slearner' ? d + m : d, `${where}.net`);
     const heads = net.spec.heads;
     const ok =

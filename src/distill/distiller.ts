@@ -4,11 +4,12 @@ import { checkMatrix } from '../core/matrix.js';
 import { DEFAULT_SEED, Rng } from '../core/rng.js';
 import type { Matrix } from '../core/types.js';
 import { checkNumber, checkOptionKeys } from '../core/validate.js';
+import type { Activation } from '../nn/dense.js';
 import type { LossFn } from '../nn/losses.js';
 import { DenseNet } from '../nn/net.js';
 import { applyStandardizer, fitStandardizer } from '../nn/standardize.js';
 import { trainNet } from '../nn/train.js';
-import { StudentNet } from '../policy/student.js';
+import { type StudentActivation, StudentNet } from '../policy/student.js';
 import { softTargets } from './soft.js';
 
 /** Options of {@link Distiller}. All optional. */
@@ -158,18 +159,9 @@ export class Distiller {
         seed: rng.child('train'),
         ...(o.onEpochEnd !== undefined ? { onEpochEnd: o.onEpochEnd } : {}),
       });
-      const w = net.getWeights();
-      const layers = [];
-      for (let li = 0; li < w.values.length; li += 2) {
-        const shape = w.shapes[li] as readonly number[];
-        layers.push({
-          inSize: shape[0] as number,
-          outSize: shape[1] as number,
-          kernel: Float32Array.from(w.values[li] as number[]),
-          bias: Float32Array.from(w.values[li + 1] as number[]),
-          activation: li + 2 < w.values.length ? ('relu' as const) : ('linear' as const),
-        });
-      }
+      const layers = net
+        .layerChain('group')
+        .map(({ name: _name, ...l }) => ({ ...l, activation: servingActivation(l.activation) }));
       const student = new StudentNet(layers, Float32Array.from(std.mean), Float32Array.from(std.std));
       const scratch = new Float32Array(k);
       let agree = 0;
@@ -274,4 +266,12 @@ function checkOptions(o: typeof defaultDistillerOptions): void {
   checkNumber('batchSize', o.batchSize, { min: 1, integer: true });
   checkNumber('learningRate', o.learningRate, { min: 1e-9 });
   checkNumber('patience', o.patience, { min: 1, integer: true });
+}
+
+/** The serving student evaluates ReLU and linear layers; the student net is built with those only. */
+function servingActivation(a: Activation): StudentActivation {
+  if (a !== 'relu' && a !== 'linear') {
+    throw new ValidationError({ path: ['activation'], message: `the serving student has no '${a}' layers` });
+  }
+  return a;
 }

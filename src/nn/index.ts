@@ -4,7 +4,15 @@ export type { Initializer } from './init.js';
 export { initWeights } from './init.js';
 export type { HeadLossSpec, LossBatch, LossFn, LossKind } from './losses.js';
 export { headLosses, LOSS_KINDS, maskedRowLoss, weightedMean } from './losses.js';
-export type { DenseNetSpec, HeadSpec, NetOutput, NetWeights } from './net.js';
+export type {
+  ApplyOptions,
+  DenseLayerWeights,
+  DenseNetSpec,
+  DropoutSpec,
+  HeadSpec,
+  NetOutput,
+  NetWeights,
+} from './net.js';
 export { DenseNet } from './net.js';
 export type { StandardizerState } from './standardize.js';
 export { applyStandardizer, checkStandardizer, fitStandardizer } from './standardize.js';

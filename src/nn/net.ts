@@ -38,6 +38,36 @@ export interface NetOutput {
   readonly heads: Readonly<Record<string, tf.Tensor2D>>;
 }
 
+/** Inverted dropout after every trunk layer: each unit is zeroed with probability `rate`, the rest scaled up. */
+export interface DropoutSpec {
+  /** Share of trunk units dropped, in [0, 1). 0 is no dropout. */
+  readonly rate: number;
+  /** Seed of the masks; trunk layer `i` draws its mask from `seed + i`. */
+  readonly seed: number;
+}
+
+/** Options of {@link DenseNet.apply}. All optional. */
+export interface ApplyOptions {
+  /** Heads to compute. @default every head */
+  readonly heads?: readonly string[];
+  /** Dropout after every trunk layer (training, Monte Carlo dropout). @default none */
+  readonly dropout?: DropoutSpec;
+}
+
+/**
+ * One dense layer with its weights copied out of the net: `activation(x · kernel + bias)`, `kernel` row-major
+ * `[inSize, outSize]` (tfjs layout). What a forward pass outside tfjs (the serving student) is built from.
+ */
+export interface DenseLayerWeights {
+  /** The layer's name in the net (`trunk0`, `group/hidden0`, `group/out`, ...). */
+  readonly name: string;
+  readonly inSize: number;
+  readonly outSize: number;
+  readonly kernel: Float32Array;
+  readonly bias: Float32Array;
+  readonly activation: Activation;
+}
+
 /** Weights as plain arrays, JSON-ready: one entry per variable, in the net's fixed order. */
 export interface NetWeights {
   readonly names: readonly string[];
@@ -134,14 +164,33 @@ export class DenseNet {
     return this.allLayers().map((l) => l.w);
   }
 
-  /** Forward pass on a tensor of `n x inputDim`. Call inside `tf.tidy` (or dispose the outputs yourself). */
-  apply(x: tf.Tensor2D, only?: readonly string[]): NetOutput {
+  /**
+   * The training forward pass, on a tensor of `n x inputDim`: every trunk layer (then dropout, when asked for), then
+   * each requested head's layers. Call inside `tf.tidy` (or dispose the outputs yourself). Its plain-TypeScript
+   * counterpart for serving is {@link layerPlan} evaluated by `StudentNet`.
+   */
+  apply(x: tf.Tensor2D, options: ApplyOptions = {}): NetOutput {
     this.assertAlive();
+    const { heads: only, dropout } = options;
+    const rate = dropout?.rate ?? 0;
+    if (!(rate >= 0 && rate < 1)) {
+      throw new ValidationError({
+        path: ['dropout', 'rate'],
+        message: `expected a rate in [0, 1), got ${describe(rate)}`,
+      });
+    }
     const layer = this.spec.fastGradients ? denseLayer : denseLayerStock;
     const hidden: tf.Tensor2D[] = [];
     let h = x;
     this.trunkLayers.forEach((l, i) => {
       h = layer(h, l.w, l.b, l.act, i > 0);
+      if (rate > 0) {
+        const keep = tf.greaterEqual(
+          tf.randomUniform(h.shape, 0, 1, 'float32', (dropout as DropoutSpec).seed + i),
+          rate,
+        );
+        h = tf.div(tf.mul(h, tf.cast(keep, 'float32')), 1 - rate) as tf.Tensor2D;
+      }
       hidden.push(h);
     });
     const heads: Record<string, tf.Tensor2D> = {};
@@ -184,7 +233,7 @@ export class DenseNet {
       const end = Math.min(n, start + bs);
       tf.tidy(() => {
         const x = tf.tensor2d(features.subarray(start * d, end * d), [end - start, d]);
-        const out = this.apply(x, headNames);
+        const out = this.apply(x, { heads: headNames });
         for (const name of headNames) {
           const units = this.headUnits(name);
           (heads[name] as Float32Array).set((out.heads[name] as tf.Tensor2D).dataSync(), start * units);
@@ -216,6 +265,29 @@ export class DenseNet {
       });
     }
     return u;
+  }
+
+  /**
+   * The layers {@link DenseNet.apply} runs from the input to head `head`'s output (the trunk's, then the head's
+   * own), in order, with their weights copied out: the same forward pass, ready to be evaluated without tfjs.
+   */
+  layerChain(head: string): DenseLayerWeights[] {
+    this.assertAlive();
+    const own = this.headLayers.get(head);
+    if (own === undefined) {
+      throw new ValidationError({ path: ['head'], message: `no head named ${describe(head)}` });
+    }
+    return [...this.trunkLayers, ...own].map((l) => {
+      const [inSize, outSize] = l.w.shape;
+      return {
+        name: l.name,
+        inSize,
+        outSize,
+        kernel: (l.w.dataSync() as Float32Array).slice(),
+        bias: (l.b.dataSync() as Float32Array).slice(),
+        activation: l.act,
+      };
+    });
   }
 
   /** Copies the weights out as plain arrays (for JSON). */

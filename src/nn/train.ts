@@ -54,7 +54,13 @@ export interface TrainOptions {
   minDelta?: number;
   /** Put back the weights of the best validation epoch at the end. @default true */
   restoreBest?: boolean;
-  /** Seed of the validation split and of the batch order (our own Fisher-Yates, never Math.random). @default 42 */
+  /**
+   * Dropout rate after every trunk layer in the training steps (inverted dropout, a fresh seeded mask per step).
+   * The validation loss is always computed without dropout, so early stopping compares the same function of the
+   * weights from epoch to epoch. @default 0
+   */
+  dropout?: number;
+  /** Seed of the validation split, the batch order (our own Fisher-Yates, never Math.random) and the dropout masks. @default 42 */
   seed?: number;
   /** Called after each epoch (awaited when it returns a promise); return or resolve `'stop'` to end training. */
   onEpochEnd?: (log: EpochLog) => unknown;
@@ -69,6 +75,7 @@ export const defaultTrainOptions = {
   patience: 3,
   minDelta: 0,
   restoreBest: true,
+  dropout: 0,
   seed: DEFAULT_SEED,
 } satisfies Omit<Required<TrainOptions>, 'validation' | 'onEpochEnd'>;
 
@@ -82,7 +89,8 @@ export interface TrainResult {
 
 /**
  * Trains a {@link DenseNet} with Adam on `loss`, with our own seeded batch order, an optional validation split
- * with early stopping and best-weights restore. Tensors live only within a step; none leak.
+ * with early stopping and best-weights restore. Each step runs the forward pass once ({@link DenseNet.apply}, with
+ * the `dropout` of the options) and hands its output to `loss`. Tensors live only within a step; none leak.
  *
  * @example
  * ```ts
@@ -125,8 +133,14 @@ export async function trainNet(
   let bestWeights: Float32Array[] | undefined;
   let stale = 0;
   let stoppedEarly = false;
+  const dropSeed = rng.child('dropout');
+  let step = 0;
   const objective = (batch: LossBatch): tf.Scalar => {
-    const base = loss(net.apply(batch.x), batch);
+    const out =
+      o.dropout > 0
+        ? net.apply(batch.x, { dropout: { rate: o.dropout, seed: dropSeed + 7919 * step } })
+        : net.apply(batch.x);
+    const base = loss(out, batch);
     if (o.l2 <= 0) return base;
     return tf.add(base, tf.mul(o.l2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
   };
@@ -141,6 +155,7 @@ export async function trainNet(
           const batch = makeBatch(data, rows, d, arms);
           return optimizer.minimize(() => objective(batch), true, vars) as tf.Scalar;
         });
+        step += 1;
         // Row-weighted mean over the epoch: weight each batch mean by its size.
         sum += (cost.dataSync()[0] as number) * rows.length;
         cost.dispose();
@@ -180,7 +195,10 @@ export async function trainNet(
   return { history, bestEpoch: held, stoppedEarly };
 }
 
-/** The loss of `data` restricted to `rows` (no gradient), averaged over batches of up to 8192 rows. */
+/**
+ * The loss of `data` restricted to `rows` (no gradient, no dropout), averaged over batches of up to 8192 rows: the
+ * validation loss of {@link trainNet}.
+ */
 export function evaluateLoss(net: DenseNet, data: TrainData, rows: Int32Array, loss: LossFn, arms: number): number {
   const bs = 8192;
   let sum = 0;
@@ -259,6 +277,7 @@ function checkData(data: TrainData, d: number, path: string): number {
 }
 
 function checkTrainOptions(o: Omit<Required<TrainOptions>, 'validation' | 'onEpochEnd'>): void {
+  checkNumber('dropout', o.dropout, { min: 0, max: 0.9 });
   checkNumber('epochs', o.epochs, { min: 1, integer: true });
   checkNumber('batchSize', o.batchSize, { min: 1, integer: true });
   checkNumber('learningRate', o.learningRate, { min: 0 });

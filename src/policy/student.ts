@@ -13,9 +13,15 @@ export interface StudentLayer {
   readonly activation: StudentActivation;
 }
 
-interface FastLayer {
+/**
+ * A layer as the plain forward pass reads it: float64 parameters (no conversion per multiply), the kernel
+ * transposed to `[outSize, inSize]` so that each output's weights are contiguous and in input order.
+ */
+interface ServingLayer {
   readonly inSize: number;
   readonly outSize: number;
+  readonly kernelT: Float64Array;
+  /** The kernel row-major `[inSize, outSize]`, for one row at a time (zero inputs skipped). */
   readonly kernel: Float64Array;
   readonly bias: Float64Array;
   readonly relu: boolean;
@@ -41,14 +47,11 @@ export class StudentNet {
   private readonly mean: Float32Array;
   private readonly invScale: Float32Array;
   private readonly layers: readonly StudentLayer[];
-  /** The same parameters in float64, as the evaluation reads them (no conversion per multiply). */
-  private readonly fast: readonly FastLayer[];
+  /** The same layers in the form {@link StudentNet.forwardBlock} reads. */
+  private readonly serving: readonly ServingLayer[];
   private readonly mean64: Float64Array;
   private readonly invScale64: Float64Array;
-  private readonly bufA: Float64Array;
-  private readonly bufB: Float64Array;
-  /** Kernels transposed to `[outSize, inSize]`, for the four-rows-at-a-time batch path. */
-  private readonly kernelsT: readonly Float64Array[];
+  /** Widest layer (or input): the stride of one row in the block buffers. */
   private readonly width: number;
   private readonly blockA: Float64Array;
   private readonly blockB: Float64Array;
@@ -79,172 +82,142 @@ export class StudentNet {
     this.layers = layers;
     this.mean = mean;
     this.invScale = scale.map((s) => (s > 0 ? 1 / s : 1));
-    this.fast = layers.map((l) => ({
-      inSize: l.inSize,
-      outSize: l.outSize,
-      kernel: Float64Array.from(l.kernel),
-      bias: Float64Array.from(l.bias),
-      relu: l.activation === 'relu',
-    }));
+    this.serving = layers.map((l) => {
+      const kernelT = new Float64Array(l.inSize * l.outSize);
+      for (let i = 0; i < l.inSize; i++)
+        for (let k = 0; k < l.outSize; k++) kernelT[k * l.inSize + i] = l.kernel[i * l.outSize + k] as number;
+      return {
+        inSize: l.inSize,
+        outSize: l.outSize,
+        kernelT,
+        kernel: Float64Array.from(l.kernel),
+        bias: Float64Array.from(l.bias),
+        relu: l.activation === 'relu',
+      };
+    });
     this.mean64 = Float64Array.from(this.mean);
     this.invScale64 = Float64Array.from(this.invScale);
-    this.bufA = new Float64Array(widest);
-    this.bufB = new Float64Array(widest);
-    this.kernelsT = layers.map((l) => {
-      const t = new Float64Array(l.inSize * l.outSize);
-      for (let i = 0; i < l.inSize; i++)
-        for (let k = 0; k < l.outSize; k++) t[k * l.inSize + i] = l.kernel[i * l.outSize + k] as number;
-      return t;
-    });
     this.width = widest;
-    this.blockA = new Float64Array(4 * widest);
-    this.blockB = new Float64Array(4 * widest);
+    this.blockA = new Float64Array(BLOCK_ROWS * widest);
+    this.blockB = new Float64Array(BLOCK_ROWS * widest);
   }
 
   /**
-   * Logits of one row in float64, left in (and returned as) an internal buffer that the next call overwrites.
-   * Per output: `bias + w0 * z0 + w1 * z1 + ...` in input order over the standardized inputs
-   * `z = (x - mean) * invScale`, the very arithmetic of {@link AllocationPolicy.toSQL}, so SQL engines in double
-   * precision give the same groups.
+   * The serving forward pass: the logits of `rows` consecutive rows (1 to {@link BLOCK_ROWS}) of `X` from offset
+   * `at`, left in (and returned as) an internal buffer that the next call overwrites, row `r`'s logits from
+   * `r * width`. In float64, per output: `bias + w0 * z0 + w1 * z1 + ...` in input order over the standardized
+   * inputs `z = (x - mean) * invScale`, the very arithmetic of {@link AllocationPolicy.toSQL} and of the
+   * WebAssembly kernel, so SQL engines in double precision give the same groups. With four rows each weight is
+   * loaded once for the four (about twice the speed of one row at a time); every row's sums are the same either way.
    */
-  private forward(x: ArrayLike<number>, at: number): Float64Array {
-    let cur = this.bufA;
-    let nxt = this.bufB;
+  private forwardBlock(X: ArrayLike<number>, at: number, rows: number): Float64Array {
+    const W = this.width;
     const d = this.inputSize;
     const mean = this.mean64;
     const inv = this.invScale64;
-    for (let j = 0; j < d; j++) cur[j] = ((x[at + j] as number) - (mean[j] as number)) * (inv[j] as number);
-    const layers = this.fast;
-    for (let li = 0; li < layers.length; li++) {
-      const { inSize, outSize, kernel, bias, relu } = layers[li] as FastLayer;
-      for (let k = 0; k < outSize; k++) nxt[k] = bias[k] as number;
-      for (let i = 0; i < inSize; i++) {
-        const v = cur[i] as number;
-        if (v === 0) continue;
-        const row = i * outSize;
-        for (let k = 0; k < outSize; k++) nxt[k] = (nxt[k] as number) + v * (kernel[row + k] as number);
-      }
-      if (relu) for (let k = 0; k < outSize; k++) if ((nxt[k] as number) < 0) nxt[k] = 0;
-      const t = cur;
-      cur = nxt;
-      nxt = t;
+    let A = this.blockA;
+    let B = this.blockB;
+    for (let r = 0; r < rows; r++) {
+      const o = r * W;
+      const xo = at + r * d;
+      for (let j = 0; j < d; j++) A[o + j] = ((X[xo + j] as number) - (mean[j] as number)) * (inv[j] as number);
     }
-    return cur;
+    const W2 = 2 * W;
+    const W3 = 3 * W;
+    const layers = this.serving;
+    for (let li = 0; li < layers.length; li++) {
+      const { inSize, outSize, kernelT: T, kernel, bias, relu } = layers[li] as ServingLayer;
+      if (rows === 1) {
+        // One row: input by input over the row-major kernel, skipping zero inputs (ReLU zeros); each output's sum
+        // still runs from the bias in input order (a skipped input adds an exact zero).
+        for (let k = 0; k < outSize; k++) B[k] = bias[k] as number;
+        for (let i = 0; i < inSize; i++) {
+          const a = A[i] as number;
+          if (a === 0) continue;
+          const row = i * outSize;
+          for (let k = 0; k < outSize; k++) B[k] = (B[k] as number) + a * (kernel[row + k] as number);
+        }
+        if (relu) for (let k = 0; k < outSize; k++) if ((B[k] as number) < 0) B[k] = 0;
+        const t = A;
+        A = B;
+        B = t;
+        continue;
+      }
+      for (let k = 0; k < outSize; k++) {
+        const w = k * inSize;
+        const b = bias[k] as number;
+        if (rows === BLOCK_ROWS) {
+          let s0 = b;
+          let s1 = b;
+          let s2 = b;
+          let s3 = b;
+          for (let i = 0; i < inSize; i++) {
+            const wi = T[w + i] as number;
+            s0 += (A[i] as number) * wi;
+            s1 += (A[W + i] as number) * wi;
+            s2 += (A[W2 + i] as number) * wi;
+            s3 += (A[W3 + i] as number) * wi;
+          }
+          B[k] = relu && s0 < 0 ? 0 : s0;
+          B[W + k] = relu && s1 < 0 ? 0 : s1;
+          B[W2 + k] = relu && s2 < 0 ? 0 : s2;
+          B[W3 + k] = relu && s3 < 0 ? 0 : s3;
+        } else {
+          for (let r = 0; r < rows; r++) {
+            const o = r * W;
+            let s = b;
+            for (let i = 0; i < inSize; i++) s += (A[o + i] as number) * (T[w + i] as number);
+            B[o + k] = relu && s < 0 ? 0 : s;
+          }
+        }
+      }
+      const t = A;
+      A = B;
+      B = t;
+    }
+    return A;
   }
 
   /** Logits of one row (`x` from offset `at`, `inputSize` values) into `out`. */
   logits(x: ArrayLike<number>, at: number, out: Float32Array): Float32Array {
-    const z = this.forward(x, at);
+    const z = this.forwardBlock(x, at, 1);
     for (let k = 0; k < this.outputSize; k++) out[k] = z[k] as number;
     return out;
   }
 
   /** The most likely group of one row (the first one on a tie). `scratch` is kept for compatibility; unused. */
   argmax(x: ArrayLike<number>, at: number, _scratch?: Float32Array): number {
-    const z = this.forward(x, at);
-    let best = 0;
-    let top = z[0] as number;
-    for (let k = 1; k < this.outputSize; k++) {
-      const v = z[k] as number;
-      if (v > top) {
-        top = v;
-        best = k;
-      }
-    }
-    return best;
+    return firstMax(this.forwardBlock(x, at, 1), 0, this.outputSize);
   }
 
   /**
    * The group of each of `n` rows of `X` (row-major, `inputSize` columns, from row `from`) into `groups`; the same
    * result as {@link argmax} row by row. Batches of 64 rows or more run in the library's WebAssembly SIMD kernel
    * (float64, every sum in the same order, so the same groups and the same SQL agreement) where available; see
-   * `setWasmKernels`.
+   * `setWasmKernels`. Otherwise {@link BLOCK_ROWS} rows at a time in plain TypeScript.
    */
   argmaxBatch(X: Float32Array, groups: Int32Array, from = 0, n = groups.length): Int32Array {
     const d = this.inputSize;
     if (n >= WASM_MIN_ROWS && KernelInstance.enabled()) {
-      if (this.wasm === undefined) this.wasm = WasmStudent.create(this.fast, this.mean64, this.invScale64);
+      if (this.wasm === undefined) this.wasm = WasmStudent.create(this.layers, this.mean64, this.invScale64);
       if (this.wasm !== null) {
         this.wasm.argmax(X, from, n, groups);
         return groups;
       }
     }
-    let r = 0;
-    for (; r + 4 <= n; r += 4) this.argmax4(X, (from + r) * d, groups, r);
-    for (; r < n; r++) groups[r] = this.argmax(X, (from + r) * d);
-    return groups;
-  }
-
-  /**
-   * Four rows at a time: each weight is loaded once for four rows, about twice the speed of one row at a time.
-   * Every row's sums run in the same order as {@link forward}'s (zero inputs add exact zeros), so the groups are
-   * the same.
-   */
-  private argmax4(X: Float32Array, at: number, groups: Int32Array, r0: number): void {
     const W = this.width;
-    const W2 = 2 * W;
-    const W3 = 3 * W;
-    const d = this.inputSize;
-    const mean = this.mean64;
-    const inv = this.invScale64;
-    let A = this.blockA;
-    let B = this.blockB;
-    for (let r = 0; r < 4; r++) {
-      const o = r * W;
-      const xo = at + r * d;
-      for (let j = 0; j < d; j++) A[o + j] = ((X[xo + j] as number) - (mean[j] as number)) * (inv[j] as number);
-    }
-    const layers = this.fast;
-    for (let li = 0; li < layers.length; li++) {
-      const { inSize, outSize, bias, relu } = layers[li] as FastLayer;
-      const T = this.kernelsT[li] as Float64Array;
-      for (let k = 0; k < outSize; k++) {
-        const w = k * inSize;
-        let s0 = bias[k] as number;
-        let s1 = s0;
-        let s2 = s0;
-        let s3 = s0;
-        for (let i = 0; i < inSize; i++) {
-          const wi = T[w + i] as number;
-          s0 += (A[i] as number) * wi;
-          s1 += (A[W + i] as number) * wi;
-          s2 += (A[W2 + i] as number) * wi;
-          s3 += (A[W3 + i] as number) * wi;
-        }
-        if (relu) {
-          if (s0 < 0) s0 = 0;
-          if (s1 < 0) s1 = 0;
-          if (s2 < 0) s2 = 0;
-          if (s3 < 0) s3 = 0;
-        }
-        B[k] = s0;
-        B[W + k] = s1;
-        B[W2 + k] = s2;
-        B[W3 + k] = s3;
-      }
-      const t = A;
-      A = B;
-      B = t;
-    }
     const K = this.outputSize;
-    for (let r = 0; r < 4; r++) {
-      const o = r * W;
-      let best = 0;
-      let top = A[o] as number;
-      for (let k = 1; k < K; k++) {
-        const v = A[o + k] as number;
-        if (v > top) {
-          top = v;
-          best = k;
-        }
-      }
-      groups[r0 + r] = best;
+    for (let r = 0; r < n; r += BLOCK_ROWS) {
+      const rows = Math.min(BLOCK_ROWS, n - r);
+      const z = this.forwardBlock(X, (from + r) * d, rows);
+      for (let q = 0; q < rows; q++) groups[r + q] = firstMax(z, q * W, K);
     }
+    return groups;
   }
 
   /** Group probabilities of one row (softmax of the logits). */
   probabilities(x: ArrayLike<number>, at = 0): Float64Array {
-    const z = this.forward(x, at);
+    const z = this.forwardBlock(x, at, 1);
     let mx = -Infinity;
     for (let k = 0; k < this.outputSize; k++) mx = Math.max(mx, z[k] as number);
     const p = new Float64Array(this.outputSize);
@@ -317,6 +290,8 @@ export class StudentNet {
   }
 }
 
+/** Rows of one pass of the plain forward ({@link StudentNet.forwardBlock}). */
+const BLOCK_ROWS = 4;
 /** Smallest batch sent to the WebAssembly scorer. */
 const WASM_MIN_ROWS = 64;
 /** Rows per kernel pass (activations of a pass stay in cache). */
@@ -342,7 +317,7 @@ class WasmStudent {
     private readonly outAt: number,
   ) {}
 
-  static create(layers: readonly FastLayer[], mean: Float64Array, inv: Float64Array): WasmStudent | null {
+  static create(layers: readonly StudentLayer[], mean: Float64Array, inv: Float64Array): WasmStudent | null {
     const m = KernelInstance.create();
     if (m === null) return null;
     const d = mean.length;
@@ -352,7 +327,8 @@ class WasmStudent {
     const invAt = m.alloc(d * 8);
     const placed = layers.map((l) => {
       const outP = pad(l.outSize);
-      return { at: m.alloc(l.inSize * outP * 8), biasAt: m.alloc(outP * 8), inSize: l.inSize, outP, relu: l.relu };
+      const relu = l.activation === 'relu';
+      return { at: m.alloc(l.inSize * outP * 8), biasAt: m.alloc(outP * 8), inSize: l.inSize, outP, relu };
     });
     const xAt = m.alloc(WASM_BLOCK * d * 4);
     const zAt = m.alloc(WASM_BLOCK * d * 8);
@@ -367,7 +343,7 @@ class WasmStudent {
       for (let i = 0; i < l.inSize; i++) kernel.set(l.kernel.subarray(i * l.outSize, (i + 1) * l.outSize), i * p.outP);
       m.f64(p.biasAt, p.outP).set(l.bias);
     });
-    const k = (layers[layers.length - 1] as FastLayer).outSize;
+    const k = (layers[layers.length - 1] as StudentLayer).outSize;
     return new WasmStudent(m, d, k, meanAt, invAt, placed, xAt, zAt, aAt, bAt, outAt);
   }
 
@@ -403,6 +379,20 @@ class WasmStudent {
       groups.set(rows === WASM_BLOCK ? out : out.subarray(0, rows), start);
     }
   }
+}
+
+/** Index of the first largest of `k` values of `z` from `at`. */
+function firstMax(z: Float64Array, at: number, k: number): number {
+  let best = 0;
+  let top = z[at] as number;
+  for (let j = 1; j < k; j++) {
+    const v = z[at + j] as number;
+    if (v > top) {
+      top = v;
+      best = j;
+    }
+  }
+  return best;
 }
 
 function isCount(v: unknown): v is number {
