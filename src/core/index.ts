@@ -7,6 +7,7 @@ export {
   SerializationError,
   SolverError,
   ValidationError,
+  WorkerError,
 } from './errors.js';
 export { DEFAULT_SEED, deriveSeed, Rng } from './rng.js';
 export type { Budget, BudgetAllocator, ProfitAllocator, ProgressEvent } from './types.js';

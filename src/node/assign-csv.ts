@@ -16,7 +16,7 @@ import { AtomicFile } from './atomic.js';
 import { csvChunks } from './chunks.js';
 import { WorkerPool } from './pool.js';
 import type { CsvLayout, CsvResult, CsvTask } from './score-worker.js';
-import { scoreWorkerUrl } from './worker-url.js';
+import { scoreWorkerScript } from './worker-url.js';
 
 /** Options of {@link assignCsv}. */
 export interface AssignCsvOptions {
@@ -103,7 +103,7 @@ export async function assignCsv(policy: AllocationPolicy, options: AssignCsvOpti
     for await (const piece of csvChunks(options.input, options.chunkBytes ?? 4 << 20)) {
       if ('header' in piece) {
         const layout = csvLayout(policy, piece.header, options.idColumn, delimiter, encoding, onUnknown);
-        pool = new WorkerPool(scoreWorkerUrl(), { policy: policy.toJSON(), layout }, workers);
+        pool = new WorkerPool(scoreWorkerScript(), { policy: policy.toJSON(), layout }, workers);
         await out.write(`${options.idColumn ?? 'id'},treatment\n`);
         continue;
       }

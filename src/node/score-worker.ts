@@ -30,6 +30,11 @@ export interface CsvTask {
   budget: Budget;
 }
 
+/** Asks the worker which module it runs (its `import.meta.url`). */
+export interface InfoTask {
+  type: 'info';
+}
+
 /** Layout of the CSV being scored, fixed for the whole file. */
 export interface CsvLayout {
   /** Number of fields per record. */
@@ -104,11 +109,12 @@ function runCsv(t: CsvTask): CsvResult {
   return { ok: true, count: n, counts, text: encoder.encode(lines.join('')) };
 }
 
-parentPort?.on('message', (msg: { id: number; task: RangeTask | CsvTask }) => {
+parentPort?.on('message', (msg: { id: number; task: RangeTask | CsvTask | InfoTask }) => {
   try {
-    const result = msg.task.type === 'range' ? runRange(msg.task) : runCsv(msg.task);
+    const t = msg.task;
+    const result = t.type === 'info' ? { url: import.meta.url } : t.type === 'range' ? runRange(t) : runCsv(t);
     const transfer: ArrayBuffer[] = [];
-    if (typeof result === 'object' && result.ok) {
+    if (typeof result === 'object' && 'ok' in result && result.ok) {
       if (result.text !== undefined) transfer.push(result.text.buffer as ArrayBuffer);
       if (result.arms !== undefined) transfer.push(result.arms.buffer as ArrayBuffer);
     }
