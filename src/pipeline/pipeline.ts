@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
+import { readEnvelope } from '../core/envelope.js';
+import { NotFittedError, ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, deriveSeed } from '../core/rng.js';
 import { type Budget, type BudgetAllocator, budgetTotal, type ProfitAllocator } from '../core/types.js';
 import { checkBudget, checkFeatures } from '../core/validate.js';
@@ -10,7 +11,6 @@ import { AllocationPolicy, policyMetadata } from '../policy/policy.js';
 import type { RepresentationNetOptions } from '../representation/options.js';
 import { RepresentationNet } from '../representation/representation.js';
 import { checkTrainingData } from '../representation/validate.js';
-import { checkJson } from '../solver/schema.js';
 import type { StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
 import { defaultClusterer } from './clusterer.js';
 import { costVariesWithinArms, crossFitNets, upliftSpace } from './crossfit.js';
@@ -302,9 +302,7 @@ export class HRCPipeline implements ProfitAllocator {
       params?: { seed?: unknown };
       state?: { policy?: unknown };
     };
-    if (typeof json !== 'object' || json === null || j.kind !== 'HRCPipeline')
-      throw new SerializationError("expected kind 'HRCPipeline'");
-    checkJson(pipelineSchema, json, 'HRCPipeline');
+    readEnvelope(json, 'HRCPipeline', 1, pipelineSchema);
     const policy = AllocationPolicy.fromJSON(j.state?.policy);
     const seed = typeof j.params?.seed === 'number' ? j.params.seed : DEFAULT_SEED;
     const p = new HRCPipeline({ seed });
