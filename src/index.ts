@@ -105,6 +105,7 @@ export {
   SerializationError,
   SolverError,
   ValidationError,
+  WorkerError,
 } from './core/index.js';
 export type {
   ArmSummary,

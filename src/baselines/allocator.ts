@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+import { readEnvelope } from '../core/envelope.js';
 import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { deriveSeed } from '../core/rng.js';
 import { type Budget, budgetTotal, type ProfitAllocator } from '../core/types.js';
@@ -5,6 +7,7 @@ import { checkBudget, checkFeatures, checkNetValue, checkOptionKeys } from '../c
 import type { RctDataset } from '../data/dataset.js';
 import { subsetRows } from '../data/dataset.js';
 import { splitIndices } from '../data/split.js';
+import { size, uniqueNames } from '../solver/schema.js';
 import {
   calibratedThreshold,
   checkSpendCalibration,
@@ -211,11 +214,6 @@ export abstract class PathAllocator implements ProfitAllocator {
   protected restore(json: BaselineJSON): this {
     const s = json.state;
     const names = s.treatmentNames;
-    if (!(Number.isInteger(s.d) && s.d > 0))
-      throw new SerializationError(`${this.kind}: state.d must be a positive integer`);
-    if (!Array.isArray(names) || names.length < 2 || !names.every((x) => typeof x === 'string')) {
-      throw new SerializationError(`${this.kind}: state.treatmentNames must list at least two arm names`);
-    }
     const calibration =
       s.calibration === null ? undefined : checkSpendCalibration(s.calibration, `${this.kind}.state.calibration`);
     this.restoreModel(s.model, s.d, names.length);
@@ -230,18 +228,21 @@ export abstract class PathAllocator implements ProfitAllocator {
   }
 }
 
-/** Checks the envelope of untrusted JSON for `kind` and returns it typed; throws {@link SerializationError}. */
-export function readEnvelope(json: unknown, kind: string): BaselineJSON {
-  if (typeof json !== 'object' || json === null) throw new SerializationError(`${kind}.fromJSON: expected an object`);
-  const j = json as Record<string, unknown>;
-  if (j.kind !== kind) throw new SerializationError(`${kind}.fromJSON: expected kind '${kind}', got ${String(j.kind)}`);
-  if (j.formatVersion !== BASELINE_FORMAT_VERSION) {
-    throw new SerializationError(
-      `${kind}.fromJSON: unsupported formatVersion ${String(j.formatVersion)} (this version reads ${BASELINE_FORMAT_VERSION})`,
-    );
-  }
-  if (typeof j.params !== 'object' || j.params === null || typeof j.state !== 'object' || j.state === null) {
-    throw new SerializationError(`${kind}.fromJSON: expected params and state objects`);
-  }
-  return json as BaselineJSON;
+/**
+ * Schema of the part every baseline's JSON shares: the feature width, at least two unique arm names, the spend
+ * calibration (or null) and the model, which the subclass's `restoreModel` checks against `d` and the arm count.
+ */
+const baselineSchema = v.object({
+  params: v.record(v.string(), v.unknown()),
+  state: v.object({
+    d: size,
+    treatmentNames: v.pipe(uniqueNames('arm'), v.minLength(2, 'expected at least two arm names')),
+    calibration: v.nullable(v.unknown()),
+    model: v.unknown(),
+  }),
+});
+
+/** Reads the JSON of the baseline `kind` (see {@link readEnvelope}); throws {@link SerializationError}. */
+export function readBaselineJSON(json: unknown, kind: string): BaselineJSON {
+  return readEnvelope(json, kind, BASELINE_FORMAT_VERSION, baselineSchema) as unknown as BaselineJSON;
 }

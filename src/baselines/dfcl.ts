@@ -6,7 +6,7 @@ import type { RctDataset } from '../data/dataset.js';
 import type { LossBatch } from '../nn/losses.js';
 import type { NetOutput } from '../nn/net.js';
 import { trainNet } from '../nn/train.js';
-import { type BaselineJSON, readEnvelope } from './allocator.js';
+import { type BaselineJSON, readBaselineJSON } from './allocator.js';
 import { propensities } from './common.js';
 import { dualDecisionLoss } from './losses.js';
 import { trainOptions } from './nets.js';
@@ -209,7 +209,7 @@ export class DFCL extends TwoPhaseAllocator {
 
   /** Rebuilds a fitted DFCL from {@link DFCL.toJSON} output (untrusted input is validated). */
   static fromJSON(json: unknown): DFCL {
-    const env = readEnvelope(json, 'DFCL');
+    const env = readBaselineJSON(json, 'DFCL');
     const a = new DFCL(env.params as DfclOptions);
     a.checkOptions();
     return a.restore(env as BaselineJSON);

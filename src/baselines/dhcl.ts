@@ -1,6 +1,6 @@
 import { checkNumber } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
-import { type ArmPredictions, type BaselineJSON, PathAllocator, readEnvelope } from './allocator.js';
+import { type ArmPredictions, type BaselineJSON, PathAllocator, readBaselineJSON } from './allocator.js';
 import { type BaselineOptions, checkBaselineOptions, defaultBaselineOptions } from './common.js';
 import { checkNetOptions, defaultNetOptions, type NetOptions } from './nets.js';
 import { ladderPath } from './path.js';
@@ -111,7 +111,7 @@ export class DHCL extends PathAllocator {
 
   /** Rebuilds a fitted DHCL from {@link DHCL.toJSON} output (untrusted input is validated). */
   static fromJSON(json: unknown): DHCL {
-    const env = readEnvelope(json, 'DHCL');
+    const env = readBaselineJSON(json, 'DHCL');
     const a = new DHCL(env.params as DhclOptions);
     a.checkOptions();
     return a.restore(env as BaselineJSON);

@@ -6,8 +6,8 @@ import type { LossBatch } from '../nn/losses.js';
 import { DenseNet, type NetOutput } from '../nn/net.js';
 import { applyStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
 import { trainNet } from '../nn/train.js';
-import { type ArmPredictions, type BaselineJSON, PathAllocator, readEnvelope } from './allocator.js';
-import { type EffectMap, effectAt, fitEffectMap } from './bins.js';
+import { type ArmPredictions, type BaselineJSON, PathAllocator, readBaselineJSON } from './allocator.js';
+import { checkEffectMap, type EffectMap, effectAt, fitEffectMap } from './bins.js';
 import {
   type BaselineOptions,
   checkBaselineOptions,
@@ -178,7 +178,7 @@ export class DRP extends PathAllocator {
 
   /** Rebuilds a fitted DRP from {@link DRP.toJSON} output (untrusted input is validated). */
   static fromJSON(json: unknown): DRP {
-    const env = readEnvelope(json, 'DRP');
+    const env = readBaselineJSON(json, 'DRP');
     const a = new DRP(env.params as DrpOptions);
     a.checkOptions();
     return a.restore(env as BaselineJSON);

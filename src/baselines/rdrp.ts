@@ -2,7 +2,7 @@ import { deriveSeed } from '../core/rng.js';
 import { checkNumber } from '../core/validate.js';
 import { type RctDataset, subsetRows } from '../data/dataset.js';
 import { splitIndices } from '../data/split.js';
-import { type ArmPredictions, type BaselineJSON, PathAllocator, readEnvelope } from './allocator.js';
+import { type ArmPredictions, type BaselineJSON, PathAllocator, readBaselineJSON } from './allocator.js';
 import { effectAt, fitEffectMap } from './bins.js';
 import {
   type BaselineOptions,
@@ -209,7 +209,7 @@ export class RDRP extends PathAllocator {
 
   /** Rebuilds a fitted RDRP from {@link RDRP.toJSON} output (untrusted input is validated). */
   static fromJSON(json: unknown): RDRP {
-    const env = readEnvelope(json, 'RDRP');
+    const env = readBaselineJSON(json, 'RDRP');
     const a = new RDRP(env.params as RdrpOptions);
     a.checkOptions();
     return a.restore(env as BaselineJSON);

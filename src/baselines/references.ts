@@ -1,7 +1,7 @@
 import { NotFittedError, SerializationError } from '../core/errors.js';
 import { deriveSeed, Rng } from '../core/rng.js';
 import type { RctDataset } from '../data/dataset.js';
-import { type ArmPredictions, type BaselineJSON, PathAllocator, readEnvelope } from './allocator.js';
+import { type ArmPredictions, type BaselineJSON, PathAllocator, readBaselineJSON } from './allocator.js';
 import { armMeans, type BaselineOptions, checkBaselineOptions, defaultBaselineOptions } from './common.js';
 import type { AllocationPath } from './path.js';
 
@@ -142,7 +142,7 @@ export class UniformBest extends PathAllocator {
 
   /** Rebuilds a fitted UniformBest from {@link UniformBest.toJSON} output (untrusted input is validated). */
   static fromJSON(json: unknown): UniformBest {
-    const env = readEnvelope(json, 'UniformBest');
+    const env = readBaselineJSON(json, 'UniformBest');
     const a = new UniformBest(env.params as ReferenceOptions);
     checkBaselineOptions('UniformBest', a.common);
     return a.restore(env as BaselineJSON);
@@ -216,7 +216,7 @@ export class RandomAllocator extends PathAllocator {
 
   /** Rebuilds a fitted RandomAllocator from {@link RandomAllocator.toJSON} output (validated). */
   static fromJSON(json: unknown): RandomAllocator {
-    const env = readEnvelope(json, 'RandomAllocator');
+    const env = readBaselineJSON(json, 'RandomAllocator');
     const a = new RandomAllocator(env.params as ReferenceOptions);
     checkBaselineOptions('RandomAllocator', a.common);
     return a.restore(env as BaselineJSON);

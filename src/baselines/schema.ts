@@ -1,6 +1,7 @@
 import * as v from 'valibot';
+import { checkSchema } from '../core/envelope.js';
 import { ACTIVATIONS } from '../nn/dense.js';
-import { checkJson, f32, finite, name, size } from '../solver/schema.js';
+import { f32, finite, name, size } from '../solver/schema.js';
 
 /**
  * valibot schemas of the baselines' serialized models (checked before anything is built from them): strict objects,
@@ -156,6 +157,6 @@ export function rdrpModelSchema(m: number) {
 
 /** Checks untrusted model JSON against `schema` and returns it typed; throws SerializationError naming the paths. */
 export function readModel<S extends v.GenericSchema>(schema: S, value: unknown, where: string): v.InferOutput<S> {
-  checkJson(schema, value, where);
+  checkSchema(schema, value, where);
   return value as v.InferOutput<S>;
 }

@@ -1,6 +1,6 @@
 import { checkFeatures } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
-import { type ArmPredictions, type BaselineJSON, PathAllocator, readEnvelope } from './allocator.js';
+import { type ArmPredictions, type BaselineJSON, PathAllocator, readBaselineJSON } from './allocator.js';
 import { type BaselineOptions, checkBaselineOptions, defaultBaselineOptions } from './common.js';
 import { lagrangianPath } from './path.js';
 import {
@@ -132,7 +132,7 @@ export class TpmSL extends TwoPhaseAllocator {
 
   /** Rebuilds a fitted TpmSL from {@link TpmSL.toJSON} output (untrusted input is validated). */
   static fromJSON(json: unknown): TpmSL {
-    const env = readEnvelope(json, 'TpmSL');
+    const env = readBaselineJSON(json, 'TpmSL');
     const a = new TpmSL(env.params as TpmOptions);
     a.checkOptions();
     return a.restore(env as BaselineJSON);
@@ -154,7 +154,7 @@ export class TpmTARNet extends TwoPhaseAllocator {
 
   /** Rebuilds a fitted TpmTARNet from {@link TpmTARNet.toJSON} output (validated). */
   static fromJSON(json: unknown): TpmTARNet {
-    const env = readEnvelope(json, 'TpmTARNet');
+    const env = readBaselineJSON(json, 'TpmTARNet');
     const a = new TpmTARNet(env.params as TpmOptions);
     a.checkOptions();
     return a.restore(env as BaselineJSON);

@@ -4,6 +4,7 @@ import type { BudgetAllocator } from '../core/types.js';
 import { formatSummary, summarize } from '../data/summary.js';
 import { type ComparisonResult, compare } from '../eval/compare.js';
 import { summarizeResults } from '../eval/summary.js';
+import { writeFileAtomic } from '../node/atomic.js';
 import { HRCPipeline } from '../pipeline/index.js';
 import { type DecisionSummary, decisionSummary } from '../report/decision.js';
 import { decisionSentences, sourceText } from '../report/decision-words.js';
@@ -12,7 +13,6 @@ import { writeReport } from '../report/write.js';
 import { type SimulatedTrial as CouponTrial, simulateCouponTrial } from '../sim/simulator.js';
 import { hrcOptions } from './commands/fit.js';
 import { distillationSummary } from './commands/report-parts.js';
-import { writeAtomic } from './io.js';
 import { type MethodName, makeAllocator } from './methods.js';
 import type { Progress } from './progress.js';
 import { comparisonTable } from './table.js';
@@ -148,7 +148,7 @@ export async function runDemo(a: DemoArgs, progress: Progress, print: (line: str
       print(comparisonTable(parts[0] as ComparisonResult, TRUTH_METRICS));
       const files = await report(parts[0] as ComparisonResult);
       const policyPath = join(a.out, 'policy.json');
-      await writeAtomic(policyPath, JSON.stringify(policy));
+      await writeFileAtomic(policyPath, JSON.stringify(policy), '--out');
       print(`wrote ${files.html} (HRC only for now; rewritten with the baselines when they finish) and ${policyPath}`);
     }
   }

@@ -3,13 +3,7 @@ import { access, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SerializationError, ValidationError } from '../core/errors.js';
 import { type CsvEncoding, checkCsvEncoding } from '../data/csv-grammar.js';
-import { writeFileAtomic } from '../node/atomic.js';
 import { POLICY_LIMITS } from '../policy/policy.js';
-
-/** Writes a file atomically (temporary file + rename); errors name the option `label`. */
-export async function writeAtomic(path: string, text: string, label = '--out'): Promise<void> {
-  await writeFileAtomic(path, text, label);
-}
 
 /** Reads and parses a JSON model file, refusing oversized or malformed ones. */
 export async function readModelFile(path: string): Promise<unknown> {

@@ -1,11 +1,11 @@
 import { DFCL, DHCL, DRP, RandomAllocator, RDRP, TpmSL, TpmTARNet, UniformBest } from '../baselines/index.js';
+import { readEnvelope } from '../core/envelope.js';
 import { SerializationError, ValidationError } from '../core/errors.js';
 import type { ProfitAllocator } from '../core/types.js';
 import type { FeatureEncoding } from '../data/encoding.js';
 import { HRCPaperPipeline, HRCPipeline, type HRCPipelineOptions } from '../pipeline/index.js';
 import { AllocationPolicy } from '../policy/policy.js';
 import { baselineModelSchema } from '../policy/schema.js';
-import { checkJson } from '../solver/schema.js';
 
 /** Method names accepted by `--method` / `--methods`. */
 export const METHOD_NAMES = [
@@ -107,7 +107,7 @@ export function loadModel(json: unknown): LoadedModel {
   const kind = (json as { kind?: unknown })?.kind;
   if (kind === 'AllocationPolicy') return { kind: 'policy', policy: AllocationPolicy.fromJSON(json) };
   if (kind === 'BaselineModel') {
-    checkJson(baselineModelSchema(Object.keys(BASELINE_LOADERS)), json, 'BaselineModel');
+    readEnvelope(json, 'BaselineModel', 1, baselineModelSchema(Object.keys(BASELINE_LOADERS)));
     const j = json as {
       params: { method: string; featureNames: string[]; treatmentNames: string[]; encoding?: FeatureEncoding };
       state: { model: { kind: string } };

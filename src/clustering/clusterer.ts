@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+import { readEnvelope } from '../core/envelope.js';
 import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { checkMatrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
@@ -6,6 +8,7 @@ import { describe } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
 import { applyStandardizer, checkStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
 import type { GroupClusterer } from '../pipeline/types.js';
+import { finite, size } from '../solver/schema.js';
 import { wasmKernelsEnabled } from '../wasm/kernels.js';
 import { type KSelection, selectK } from './auto.js';
 import { allSqDistances, rowNorms } from './distance.js';
@@ -38,6 +41,19 @@ export interface HiddenClustererJSON {
 }
 
 const KIND = 'HiddenClusterer';
+
+/** Schema of the clusterer's JSON: `k * dim` finite centroid coordinates, checked before any allocation. */
+const clustererSchema = v.pipe(
+  v.object({
+    state: v.object({ k: size, dim: size, centroids: v.array(finite), standardizer: v.nullable(v.unknown()) }),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const { k, dim, centroids } = dataset.value.state;
+    if (centroids.length !== k * dim)
+      addIssue({ message: `state.centroids: expected ${k * dim} finite numbers (k x dim), got ${centroids.length}` });
+  }),
+);
 
 /**
  * Step 2 of HRC: k-means on (standardized) hidden representations. Greedy k-means++ seeding, Lloyd iterations with
@@ -194,13 +210,8 @@ export class HiddenClusterer implements GroupClusterer {
 
   /** Rebuilds a fitted clusterer; throws {@link SerializationError} when malformed. */
   static fromJSON(json: unknown): HiddenClusterer {
+    readEnvelope(json, KIND, 1, clustererSchema);
     const j = json as HiddenClustererJSON;
-    if (typeof j !== 'object' || j === null || j.kind !== KIND) {
-      throw new SerializationError(`expected kind '${KIND}', got ${describe((j as { kind?: unknown } | null)?.kind)}`);
-    }
-    if (j.formatVersion !== 1) {
-      throw new SerializationError(`unsupported ${KIND} formatVersion ${describe(j.formatVersion)}; expected 1`);
-    }
     let params: ClustererParams;
     try {
       params = resolveClustererOptions(j.params ?? {});
@@ -208,23 +219,6 @@ export class HiddenClusterer implements GroupClusterer {
       throw new SerializationError(`${KIND}.params: ${(e as Error).message}`, { cause: e });
     }
     const s = j.state;
-    if (
-      typeof s !== 'object' ||
-      s === null ||
-      !Number.isInteger(s.k) ||
-      s.k < 1 ||
-      !Number.isInteger(s.dim) ||
-      s.dim < 1
-    ) {
-      throw new SerializationError(`${KIND}.state: expected integer k >= 1 and dim >= 1`);
-    }
-    if (
-      !Array.isArray(s.centroids) ||
-      s.centroids.length !== s.k * s.dim ||
-      !s.centroids.every((v) => typeof v === 'number' && Number.isFinite(v))
-    ) {
-      throw new SerializationError(`${KIND}.state.centroids: expected ${s.k * s.dim} finite numbers (k x dim)`);
-    }
     const standardizer =
       s.standardizer === null ? null : checkStandardizer(s.standardizer, s.dim, `${KIND}.state.standardizer`);
     const out = new HiddenClusterer(j.params);

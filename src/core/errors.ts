@@ -10,7 +10,8 @@ export type HrcErrorCode =
   | 'INFEASIBLE_BUDGET'
   | 'SOLVER'
   | 'BACKEND_UNAVAILABLE'
-  | 'SERIALIZATION';
+  | 'SERIALIZATION'
+  | 'WORKER';
 
 /** Base class of every error the library throws on purpose. */
 export class HrcError extends Error {
@@ -145,5 +146,28 @@ export class BackendUnavailableError extends HrcError {
 export class SerializationError extends HrcError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('SERIALIZATION', message, options);
+  }
+}
+
+/**
+ * A worker thread failed outright: an uncaught exception, an exit (`process.exit`, out of memory) or an error while
+ * loading its module. `file` and `line` say where, when the worker's error carried a stack; `exitCode` is set when
+ * the worker exited.
+ */
+export class WorkerError extends HrcError {
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  readonly exitCode: number | undefined;
+
+  constructor(
+    message: string,
+    where: { readonly file?: string; readonly line?: number; readonly exitCode?: number } = {},
+    options?: { cause?: unknown },
+  ) {
+    const at = where.file !== undefined ? ` (${where.file}${where.line !== undefined ? `:${where.line}` : ''})` : '';
+    super('WORKER', `${message}${at}`, options);
+    this.file = where.file;
+    this.line = where.line;
+    this.exitCode = where.exitCode;
   }
 }

@@ -7,6 +7,7 @@ export {
   SerializationError,
   SolverError,
   ValidationError,
+  WorkerError,
 } from './errors.js';
 export { checkMatrix, matrix } from './matrix.js';
 export { DEFAULT_SEED, deriveSeed, Rng } from './rng.js';

@@ -351,6 +351,16 @@ export function checkHeader(header: readonly string[]): void {
   });
 }
 
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * One field of CSV output by the same grammar: quoted (inner quotes doubled) when it holds a comma, a quote or a
+ * line end, else as is. Every CSV writer of the library (decisions files, worker output) goes through it.
+ */
+export function csvField(value: string): string {
+  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
 /** Parses a complete CSV text into records with their line numbers, the first starting on `firstLine`. */
 export function parseCsvRecords(text: string, delimiter = ',', firstLine = 1): CsvRecord[] {
   const tokenizer = new CsvTokenizer(delimiter, firstLine);

@@ -27,6 +27,13 @@ export const OTHER_CATEGORY = '(other)';
 /** What to do with a categorical value the encoding does not know (and has no `(other)` column for). */
 export type UnknownCategory = 'error' | 'zero';
 
+/** Checks an `onUnknown` option (`undefined` is `'error'`). */
+export function checkUnknownCategory(value: unknown, path: readonly (string | number)[]): UnknownCategory {
+  if (value === undefined || value === 'error') return 'error';
+  if (value === 'zero') return 'zero';
+  throw new ValidationError({ path, message: `expected 'error' or 'zero', got ${JSON.stringify(value)}` });
+}
+
 /** Number of encoded columns of one raw column. */
 export function columnWidth(c: ColumnEncoding): number {
   return c.kind === 'numeric' ? 1 : c.categories.length + (c.other === true ? 1 : 0);
@@ -79,42 +86,52 @@ export function encodeRecord(
   options: EncodeRecordOptions = {},
 ): Float32Array {
   const names = encoding.columns;
-  const onUnknown = options.onUnknown ?? 'error';
-  if (onUnknown !== 'error' && onUnknown !== 'zero')
-    throw new ValidationError({
-      path: ['onUnknown'],
-      message: `expected 'error' or 'zero', got ${JSON.stringify(onUnknown)}`,
-    });
+  const onUnknown = checkUnknownCategory(options.onUnknown, ['onUnknown']);
   let width = 0;
   for (const c of names) width += columnWidth(c);
   const x = out ?? new Float32Array(width);
   let k = 0;
-  for (const c of names) {
-    const raw = Object.hasOwn(record, c.name) ? record[c.name] : undefined;
-    if (c.kind === 'numeric') {
-      const v = toNumber(raw);
-      if (v === undefined) {
-        if (c.fill === undefined) {
-          throw new ValidationError({
-            path: ['record', c.name],
-            message: `expected a finite number, got ${raw === undefined || raw === null || raw === '' ? 'a missing value' : shownValue(raw)}`,
-          });
-        }
-        x[k++] = c.fill;
-      } else x[k++] = v;
-    } else {
-      const s = raw === undefined || raw === null ? '' : String(raw).trim();
-      let hit = false;
-      for (const cat of c.categories) {
-        const on = cat === s;
-        hit ||= on;
-        x[k++] = on ? 1 : 0;
-      }
-      if (c.other === true) x[k++] = hit ? 0 : 1;
-      else if (!hit && onUnknown === 'error') throw unknownCategory(c.name, s, c.categories, ['record', c.name]);
-    }
-  }
+  for (const c of names)
+    k = encodeColumn(c, Object.hasOwn(record, c.name) ? record[c.name] : undefined, x, k, onUnknown);
   return x;
+}
+
+/**
+ * The one value encoder, used by {@link encodeRecord} and the CSV scoring workers: writes the encoded columns of
+ * one raw value of column `c` into `out` from `at` and returns the offset after them. A numeric value that is
+ * missing or not a finite number takes the column's `fill`, else is a ValidationError; a categorical value (trimmed)
+ * sets its category's column, else the `(other)` column, else is a ValidationError (all zeros with
+ * `onUnknown: 'zero'`). Errors have the path `['record', column]`.
+ */
+export function encodeColumn(
+  c: ColumnEncoding,
+  raw: RawValue,
+  out: Float32Array,
+  at: number,
+  onUnknown: UnknownCategory,
+): number {
+  let k = at;
+  if (c.kind === 'numeric') {
+    const v = toNumber(raw);
+    if (v !== undefined) out[k++] = v;
+    else if (c.fill !== undefined) out[k++] = c.fill;
+    else
+      throw new ValidationError({
+        path: ['record', c.name],
+        message: `expected a finite number, got ${raw === undefined || raw === null || raw === '' ? 'a missing value' : shownValue(raw)}`,
+      });
+    return k;
+  }
+  const s = raw === undefined || raw === null ? '' : String(raw).trim();
+  let hit = false;
+  for (const cat of c.categories) {
+    const on = cat === s;
+    hit ||= on;
+    out[k++] = on ? 1 : 0;
+  }
+  if (c.other === true) out[k++] = hit ? 0 : 1;
+  else if (!hit && onUnknown === 'error') throw unknownCategory(c.name, s, c.categories, ['record', c.name]);
+  return k;
 }
 
 /** The error for a categorical value not in the encoding. */

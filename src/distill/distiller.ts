@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import * as v from 'valibot';
+import { readEnvelope } from '../core/envelope.js';
 import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { checkMatrix } from '../core/matrix.js';
 import { DEFAULT_SEED, Rng } from '../core/rng.js';
@@ -10,7 +12,13 @@ import { DenseNet } from '../nn/net.js';
 import { applyStandardizer, fitStandardizer } from '../nn/standardize.js';
 import { trainNet } from '../nn/train.js';
 import { type StudentActivation, StudentNet } from '../policy/student.js';
+import { finite, size } from '../solver/schema.js';
 import { softTargets } from './soft.js';
+
+/** Schema of the distiller's JSON (the student's own `fromJSON` checks its weights). */
+const distillerSchema = v.object({
+  state: v.object({ k: size, agreement: v.pipe(finite, v.minValue(0), v.maxValue(1)), student: v.unknown() }),
+});
 
 /** Options of {@link Distiller}. All optional. */
 export interface DistillerOptions {
@@ -214,14 +222,8 @@ export class Distiller {
       params?: unknown;
       state?: { k?: unknown; agreement?: unknown; student?: unknown };
     };
-    if (typeof json !== 'object' || json === null || j.kind !== 'Distiller')
-      throw new SerializationError("expected kind 'Distiller'");
-    if (j.formatVersion !== 1)
-      throw new SerializationError(`unsupported Distiller formatVersion ${String(j.formatVersion)}; expected 1`);
-    const s = j.state;
-    if (typeof s !== 'object' || s === null || typeof s.k !== 'number' || typeof s.agreement !== 'number') {
-      throw new SerializationError('Distiller.state: expected { k, agreement, student }');
-    }
+    readEnvelope(json, 'Distiller', 1, distillerSchema);
+    const s = j.state as { k: number; agreement: number; student: unknown };
     const student = StudentNet.fromJSON(s.student);
     if (student.outputSize !== s.k)
       throw new SerializationError(`Distiller.state: student has ${student.outputSize} outputs, expected k = ${s.k}`);

@@ -1,6 +1,13 @@
-import { checkNumber, checkOneOf } from '../core/validate.js';
+import { checkNumber, checkOneOf, checkOptionKeys } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
-import { cumulateByScore, defaultRankingOptions, type RankingOptions, type RankingPoint, thin } from './ranking.js';
+import {
+  cumulateByScore,
+  defaultRankingOptions,
+  RANKING_OPTION_KEYS,
+  type RankingOptions,
+  type RankingPoint,
+  thin,
+} from './ranking.js';
 import { trapezoid } from './stats.js';
 
 /**
@@ -66,6 +73,7 @@ export interface AuccResult {
  * ```
  */
 export function aucc(scores: ArrayLike<number>, test: RctDataset, options: AuccOptions = {}): AuccResult {
+  checkOptionKeys(options, [...RANKING_OPTION_KEYS, 'definition', 'quantiles']);
   const definition = checkOneOf('definition', options.definition ?? defaultAuccOptions.definition, [
     'library',
     'dfcl',

@@ -1,6 +1,6 @@
 import { HrcError, ValidationError } from '../core/errors.js';
 import { type Budget, type BudgetAllocator, budgetTotal } from '../core/types.js';
-import { checkBudget, checkNumber, checkOneOf } from '../core/validate.js';
+import { checkBudget, checkNumber, checkOneOf, checkOptionKeys } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
 import { type EomEstimator, evaluatePolicy } from './ipw.js';
 
@@ -24,6 +24,16 @@ export interface CalibrateSpendOptions {
   /** Weight normalization of the IPW spend estimate. @default 'hajek' */
   estimator?: EomEstimator;
 }
+
+const CALIBRATE_OPTION_KEYS: readonly string[] = Object.keys({
+  lo: 1,
+  hi: 1,
+  direction: 1,
+  tolerance: 1,
+  maxIterations: 1,
+  maxExpansions: 1,
+  estimator: 1,
+} satisfies Record<keyof CalibrateSpendOptions, 1>);
 
 export const defaultCalibrateSpendOptions = {
   lo: 0,
@@ -70,6 +80,7 @@ export async function calibrateSpend(
   target: Budget | number,
   options: CalibrateSpendOptions,
 ): Promise<SpendCalibrationResult> {
+  checkOptionKeys(options, CALIBRATE_OPTION_KEYS);
   const o = { ...defaultCalibrateSpendOptions, ...options };
   if (typeof assign !== 'function') throw new ValidationError({ path: ['assign'], message: 'expected a function' });
   const b = typeof target === 'number' ? checkBudget({ perUser: target }, 'target') : checkBudget(target, 'target');
@@ -142,6 +153,10 @@ export function withSpendCalibration(
   calibration: RctDataset,
   options: WithSpendCalibrationOptions = {},
 ): BudgetAllocator & { readonly calibrations: ReadonlyMap<number, SpendCalibrationResult> } {
+  checkOptionKeys(
+    options,
+    CALIBRATE_OPTION_KEYS.filter((k) => k !== 'direction'),
+  );
   const cache = new Map<number, SpendCalibrationResult>();
   const wrapper = {
     name: `${allocator.name}+cal`,

@@ -1,9 +1,9 @@
 import { ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED } from '../core/rng.js';
-import { checkNumber, describe } from '../core/validate.js';
+import { checkNumber, checkOptionKeys, describe } from '../core/validate.js';
 import type { CompareOptions, ComparisonTrial } from './compare.js';
 import { toBudgets } from './costcurve.js';
-import type { EvaluateOptions } from './ipw.js';
+import { EVALUATE_OPTION_KEYS, type EvaluateOptions } from './ipw.js';
 
 /** Defaults of {@link CompareOptions} (the reference defaults to `'hrc'` when it is among the methods). */
 export const defaultCompareOptions = {
@@ -14,7 +14,31 @@ export const defaultCompareOptions = {
 };
 
 /** Validates the options of `compare` and resolves the defaults: names, budgets, seeds, reference, level, trials. */
+const COMPARE_OPTION_KEYS: readonly string[] = Object.keys({
+  methods: 1,
+  train: 1,
+  test: 1,
+  truth: 1,
+  trial: 1,
+  calibration: 1,
+  calibrate: 1,
+  calibrationOptions: 1,
+  budgets: 1,
+  seeds: 1,
+  reference: 1,
+  evaluation: 1,
+  level: 1,
+  onFailure: 1,
+  onProgress: 1,
+} satisfies Record<keyof CompareOptions, 1>);
+
 export function checkCompareOptions(o: CompareOptions) {
+  checkOptionKeys(o, COMPARE_OPTION_KEYS);
+  checkOptionKeys(
+    o.evaluation,
+    EVALUATE_OPTION_KEYS.filter((k) => k !== 'seed'),
+    ['evaluation'],
+  );
   const methods = o.methods;
   if (typeof methods !== 'object' || methods === null || Object.keys(methods).length === 0) {
     throw new ValidationError({

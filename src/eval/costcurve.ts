@@ -1,8 +1,8 @@
 import { ValidationError } from '../core/errors.js';
 import { type Budget, budgetTotal } from '../core/types.js';
-import { checkBudget } from '../core/validate.js';
+import { checkBudget, checkOptionKeys } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
-import { type EvaluateOptions, evaluatePolicies } from './ipw.js';
+import { EVALUATE_OPTION_KEYS, type EvaluateOptions, evaluatePolicies } from './ipw.js';
 import { type Interval, trapezoid } from './stats.js';
 
 /** Assigns arms to the test rows at a budget (e.g. `(b) => allocator.assign(test.features, b)`). */
@@ -57,6 +57,7 @@ export async function costCurve(
   if (typeof assign !== 'function') {
     throw new ValidationError({ path: ['assign'], message: 'expected a function (budget) => Int32Array' });
   }
+  checkOptionKeys(options, [...EVALUATE_OPTION_KEYS, 'budgets']);
   const budgets = toBudgets(options.budgets);
   const assignments: Int32Array[] = [];
   for (const b of budgets) assignments.push(await assign(b));

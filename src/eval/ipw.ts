@@ -1,6 +1,6 @@
 import { ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, Rng } from '../core/rng.js';
-import { checkNumber, checkOneOf, describe } from '../core/validate.js';
+import { checkNumber, checkOneOf, checkOptionKeys, describe } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
 import { crossFitOutcomes, type OutcomePredictions, outcomeColumn } from './outcome-model.js';
 import { type Interval, percentileInterval } from './stats.js';
@@ -52,6 +52,18 @@ export interface EvaluateOptions {
    */
   outcomePredictions?: OutcomePredictions;
 }
+
+/** The keys of {@link EvaluateOptions} (unknown keys are a ValidationError). @internal */
+export const EVALUATE_OPTION_KEYS: readonly string[] = Object.keys({
+  estimator: 1,
+  resamples: 1,
+  level: 1,
+  seed: 1,
+  outcome: 1,
+  folds: 1,
+  ridge: 1,
+  outcomePredictions: 1,
+} satisfies Record<keyof EvaluateOptions, 1>);
 
 export const defaultEvaluateOptions = {
   estimator: 'hajek' as PolicyValueEstimator,
@@ -143,6 +155,7 @@ export function evaluatePolicies(
   test: RctDataset,
   options: EvaluateOptions = {},
 ): PolicySetEvaluation {
+  checkOptionKeys(options, EVALUATE_OPTION_KEYS);
   const o = { ...defaultEvaluateOptions, ...options };
   checkOneOf('estimator', o.estimator, ['hajek', 'ipw', 'stratified', 'dr'] as const);
   checkNumber('resamples', o.resamples, { min: 0, integer: true });

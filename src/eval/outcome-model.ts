@@ -1,7 +1,7 @@
 import { CholeskyDecomposition, Matrix, solve } from 'ml-matrix';
 import { ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, deriveSeed, Rng } from '../core/rng.js';
-import { checkNumber, describe } from '../core/validate.js';
+import { checkNumber, checkOptionKeys, describe } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
 
 /** Options of {@link crossFitOutcomes}. All optional. */
@@ -53,6 +53,10 @@ export interface CrossFitOutcomes extends OutcomePredictions {
  * ```
  */
 export function crossFitOutcomes(data: RctDataset, options: CrossFitOptions = {}): CrossFitOutcomes {
+  checkOptionKeys(
+    options,
+    Object.keys({ folds: 1, ridge: 1, seed: 1, outcome: 1 } satisfies Record<keyof CrossFitOptions, 1>),
+  );
   const o = { ...defaultCrossFitOptions, ...options };
   if (typeof data !== 'object' || data === null || !(data.treatment instanceof Int32Array)) {
     throw new ValidationError({ path: ['test'], message: `expected an RctDataset, got ${describe(data)}` });

@@ -1,10 +1,11 @@
 import { ValidationError } from '../core/errors.js';
-import { describe } from '../core/validate.js';
+import { checkOptionKeys, describe } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
 import {
   checkBinaryResponse,
   cumulateByScore,
   defaultRankingOptions,
+  RANKING_OPTION_KEYS,
   type RankingOptions,
   type RankingPoint,
   thin,
@@ -53,6 +54,7 @@ export interface QiniResult {
  * ```
  */
 export function qini(scores: ArrayLike<number>, test: RctDataset, options: QiniOptions = {}): QiniResult {
+  checkOptionKeys(options, [...RANKING_OPTION_KEYS, 'negativeEffect']);
   const negativeEffect = options.negativeEffect ?? defaultQiniOptions.negativeEffect;
   if (typeof negativeEffect !== 'boolean') {
     throw new ValidationError({

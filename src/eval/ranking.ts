@@ -16,6 +16,12 @@ export interface RankingOptions {
 export const defaultRankingOptions = { arm: 1, points: 101 } satisfies Required<RankingOptions>;
 
 /** One point of a ranking curve: the top `fraction` of users by score. */
+/** The keys of {@link RankingOptions} (unknown keys are a ValidationError). @internal */
+export const RANKING_OPTION_KEYS: readonly string[] = Object.keys({ arm: 1, points: 1 } satisfies Record<
+  keyof RankingOptions,
+  1
+>);
+
 export interface RankingPoint {
   readonly fraction: number;
   readonly x: number;

@@ -1,8 +1,10 @@
+import { checkOptionKeys } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
 import {
   checkBinaryResponse,
   cumulateByScore,
   defaultRankingOptions,
+  RANKING_OPTION_KEYS,
   type RankingOptions,
   type RankingPoint,
   thin,
@@ -39,6 +41,7 @@ export interface UpliftAucResult {
  * ```
  */
 export function upliftAuc(scores: ArrayLike<number>, test: RctDataset, options: RankingOptions = {}): UpliftAucResult {
+  checkOptionKeys(options, RANKING_OPTION_KEYS);
   const model = upliftPoints(cumulateByScore(scores, test, options));
   const arm = options.arm ?? defaultRankingOptions.arm;
   checkBinaryResponse(test, arm, 'upliftAuc');

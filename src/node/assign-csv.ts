@@ -2,14 +2,21 @@ import { availableParallelism } from 'node:os';
 import { shownNames, ValidationError } from '../core/errors.js';
 import type { Budget } from '../core/types.js';
 import { checkBudget } from '../core/validate.js';
-import { CsvDecoder, type CsvEncoding, checkCsvEncoding, checkHeader, parseCsvRecords } from '../data/csv-grammar.js';
-import type { UnknownCategory } from '../data/encoding.js';
+import {
+  CsvDecoder,
+  type CsvEncoding,
+  checkCsvEncoding,
+  checkHeader,
+  csvField,
+  parseCsvRecords,
+} from '../data/csv-grammar.js';
+import { checkUnknownCategory, type UnknownCategory } from '../data/encoding.js';
 import type { AllocationPolicy } from '../policy/policy.js';
 import { AtomicFile } from './atomic.js';
 import { csvChunks } from './chunks.js';
 import { WorkerPool } from './pool.js';
 import type { CsvLayout, CsvResult, CsvTask } from './score-worker.js';
-import { scoreWorkerUrl } from './worker-url.js';
+import { scoreWorkerScript } from './worker-url.js';
 
 /** Options of {@link assignCsv}. */
 export interface AssignCsvOptions {
@@ -64,10 +71,11 @@ export async function assignCsv(policy: AllocationPolicy, options: AssignCsvOpti
   const workers = options.workers ?? Math.max(1, availableParallelism());
   const delimiter = options.delimiter ?? ',';
   const encoding = checkCsvEncoding(options.encoding, ['encoding']);
+  const onUnknown = checkUnknownCategory(options.onUnknown, ['onUnknown']);
   const out = await AtomicFile.open(options.output, options.outputLabel ?? 'output');
   let pool: WorkerPool | undefined;
   const counts = new Array<number>(policy.treatmentNames.length).fill(0);
-  const names = policy.treatmentNames.map((s) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s));
+  const names = policy.treatmentNames.map(csvField);
   let rows = 0;
   const inFlight: Promise<CsvResult>[] = [];
   try {
@@ -94,15 +102,8 @@ export async function assignCsv(policy: AllocationPolicy, options: AssignCsvOpti
     };
     for await (const piece of csvChunks(options.input, options.chunkBytes ?? 4 << 20)) {
       if ('header' in piece) {
-        const layout = csvLayout(
-          policy,
-          piece.header,
-          options.idColumn,
-          delimiter,
-          encoding,
-          options.onUnknown ?? 'error',
-        );
-        pool = new WorkerPool(scoreWorkerUrl(), { policy: policy.toJSON(), layout }, workers);
+        const layout = csvLayout(policy, piece.header, options.idColumn, delimiter, encoding, onUnknown);
+        pool = new WorkerPool(scoreWorkerScript(), { policy: policy.toJSON(), layout }, workers);
         await out.write(`${options.idColumn ?? 'id'},treatment\n`);
         continue;
       }
@@ -137,11 +138,6 @@ function csvLayout(
   encoding: CsvEncoding,
   onUnknown: UnknownCategory,
 ): CsvLayout {
-  if (onUnknown !== 'error' && onUnknown !== 'zero')
-    throw new ValidationError({
-      path: ['onUnknown'],
-      message: `expected 'error' or 'zero', got ${JSON.stringify(onUnknown)}`,
-    });
   const text = new CsvDecoder(encoding).decode(headerBytes, 1, false, false).replace(/^\uFEFF/, '');
   const header = (parseCsvRecords(text, delimiter)[0]?.values ?? []).map((h) => h.trim());
   checkHeader(header);

@@ -73,6 +73,17 @@ function writeError(path: string, label: string, e: unknown): ValidationError {
   return new ValidationError({ path: [label, path], message: `cannot be written: ${reason}` }, { cause: e });
 }
 
+/** Resolves at the first of `events` on `ws`, removing its listeners from every one of them. */
+function first(ws: WriteStream, events: readonly string[]): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const e of events) ws.off(e, done);
+      resolve();
+    };
+    for (const e of events) ws.on(e, done);
+  });
+}
+
 /** A file being written atomically: `write` chunks, then `commit` (rename into place) or `abort`. */
 export class AtomicFile {
   private readonly ws: WriteStream;
@@ -100,7 +111,7 @@ export class AtomicFile {
     const tmp = tempPathOf(path);
     const f = new AtomicFile(path, tmp, label);
     live.add(tmp);
-    await Promise.race([once(f.ws, 'open'), once(f.ws, 'error')]).catch(() => undefined);
+    await first(f.ws, ['open', 'error']);
     if (f.streamError !== undefined) {
       const e = f.streamError;
       await f.abort();
@@ -112,7 +123,7 @@ export class AtomicFile {
   /** Writes a chunk, waiting for the stream to drain when its buffer is full. */
   async write(chunk: string | Uint8Array): Promise<void> {
     if (this.streamError !== undefined) throw writeError(this.path, this.label, this.streamError);
-    if (!this.ws.write(chunk)) await Promise.race([once(this.ws, 'drain'), once(this.ws, 'close')]);
+    if (!this.ws.write(chunk)) await first(this.ws, ['drain', 'close']);
     if (this.streamError !== undefined) throw writeError(this.path, this.label, this.streamError);
   }
 
@@ -121,7 +132,7 @@ export class AtomicFile {
     try {
       if (this.streamError === undefined) {
         this.ws.end();
-        await Promise.race([once(this.ws, 'finish'), once(this.ws, 'close')]);
+        await first(this.ws, ['finish', 'close']);
       }
       if (this.streamError !== undefined) throw writeError(this.path, this.label, this.streamError);
       try {

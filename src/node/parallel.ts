@@ -5,7 +5,7 @@ import { checkBudget } from '../core/validate.js';
 import type { AllocationPolicy } from '../policy/policy.js';
 import { WorkerPool } from './pool.js';
 import type { RangeTask } from './score-worker.js';
-import { scoreWorkerUrl } from './worker-url.js';
+import { scoreWorkerScript } from './worker-url.js';
 
 /** Options of {@link ParallelScorer.create}. */
 export interface ParallelScorerOptions {
@@ -41,7 +41,7 @@ export class ParallelScorer {
       throw new ValidationError({ path: ['workers'], message: `expected a positive integer, got ${workers}` });
     }
     const taskRows = options.taskRows ?? 262_144;
-    const pool = new WorkerPool(scoreWorkerUrl(), { policy: policy.toJSON() }, workers);
+    const pool = new WorkerPool(scoreWorkerScript(), { policy: policy.toJSON() }, workers);
     return new ParallelScorer(pool, policy.d, taskRows);
   }
 

@@ -1,5 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { HrcError, ValidationError } from '../core/errors.js';
+import { HrcError, ValidationError, WorkerError } from '../core/errors.js';
+import type { WorkerScript } from './worker-url.js';
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -40,6 +42,27 @@ function reviveError(s: SerializedError): Error {
   return e;
 }
 
+/** The first stack frame of `stack` with a file and line: where a worker's error was thrown. */
+export function whereThrown(stack: string | undefined): { file?: string; line?: number } {
+  for (const frame of (stack ?? '').split('\n').slice(1)) {
+    const m = /\(?((?:file|node):[^\s()]+|\/[^\s():]+):(\d+):\d+\)?\s*$/.exec(frame);
+    if (m === null || (m[1] as string).startsWith('node:')) continue;
+    const f = m[1] as string;
+    return { file: f.startsWith('file:') ? fileURLToPath(f) : f, line: Number(m[2]) };
+  }
+  return {};
+}
+
+/** A worker's crash as a {@link WorkerError}. */
+function crashError(e: unknown): WorkerError {
+  const err = e as Error & { code?: string };
+  if (err?.code === 'ERR_WORKER_OUT_OF_MEMORY')
+    return new WorkerError('a scoring worker ran out of memory', {}, { cause: e });
+  return new WorkerError(`a scoring worker failed: ${err?.message ?? String(e)}`, whereThrown(err?.stack), {
+    cause: e,
+  });
+}
+
 /**
  * A fixed set of worker threads running one script. Tasks go to the worker with the fewest tasks in flight;
  * each task's promise settles with that task's reply, so callers can keep results in submission order by awaiting
@@ -53,9 +76,11 @@ export class WorkerPool {
   private failure: Error | undefined;
   private closing = false;
 
-  constructor(script: URL, workerData: unknown, size: number) {
+  /** `script`: a module URL, or a {@link WorkerScript} (see `scoreWorkerScript`). */
+  constructor(script: URL | WorkerScript, workerData: unknown, size: number) {
+    const s: WorkerScript = script instanceof URL ? { script, eval: false, module: script } : script;
     for (let w = 0; w < size; w++) {
-      const worker = new Worker(script, { workerData });
+      const worker = new Worker(s.script, { workerData, eval: s.eval });
       this.inFlight.push(0);
       worker.on('message', (msg: WorkerReply) => {
         this.inFlight[w] = (this.inFlight[w] as number) - 1;
@@ -65,12 +90,20 @@ export class WorkerPool {
         if (msg.ok) p.resolve(msg.result);
         else p.reject(reviveError(msg.error));
       });
-      worker.on('error', (e) => this.fail(e));
+      worker.on('error', (e) => this.fail(crashError(e)));
       worker.on('exit', (code) => {
-        if (code !== 0 && !this.closing) this.fail(new Error(`a scoring worker exited with code ${code}`));
+        if (!this.closing)
+          this.fail(
+            new WorkerError(`a scoring worker exited with code ${code} before its tasks were done`, { exitCode: code }),
+          );
       });
       this.workers.push(worker);
     }
+  }
+
+  /** Why the pool stopped working, if it did (every later task is rejected with it). */
+  get error(): Error | undefined {
+    return this.failure;
   }
 
   private fail(e: Error): void {

@@ -3,10 +3,10 @@
  * Started by {@link ParallelScorer} and {@link assignCsv}; not meant to be imported.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { shownValue } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
 import type { Budget } from '../core/types.js';
-import { CsvDecoder, type CsvEncoding, parseCsvRecords } from '../data/csv-grammar.js';
-import { type ColumnEncoding, type UnknownCategory, unknownCategory } from '../data/encoding.js';
+import { CsvDecoder, type CsvEncoding, csvField, parseCsvRecords } from '../data/csv-grammar.js';
+import { type ColumnEncoding, encodeColumn, type UnknownCategory } from '../data/encoding.js';
 import { AllocationPolicy } from '../policy/policy.js';
 import { decideRows } from './decide-rows.js';
 import { serializeError } from './pool.js';
@@ -28,6 +28,11 @@ export interface CsvTask {
   /** File line number of the chunk's first byte. */
   line: number;
   budget: Budget;
+}
+
+/** Asks the worker which module it runs (its `import.meta.url`). */
+export interface InfoTask {
+  type: 'info';
 }
 
 /** Layout of the CSV being scored, fixed for the whole file. */
@@ -57,10 +62,6 @@ const columns: readonly ColumnEncoding[] =
 const encoder = new TextEncoder();
 const quotedNames = policy.treatmentNames.map(csvField);
 
-function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
 function runRange(t: RangeTask): number {
   const d = policy.d;
   const x = new Float32Array(t.features, t.start * d * 4, (t.end - t.start) * d);
@@ -79,40 +80,24 @@ function runCsv(t: CsvTask): CsvResult {
   const lineOf = (r: number) => (parsed[r] as { line: number }).line;
   const d = policy.d;
   const x = new Float32Array(n * d);
-  for (let r = 0; r < n; r++) {
-    const rec = records[r] as string[];
-    if (rec.length !== L.width)
-      return { ok: false, line: lineOf(r), message: `expected ${L.width} fields as in the header, got ${rec.length}` };
-    let k = r * d;
-    for (let c = 0; c < columns.length; c++) {
-      const col = columns[c] as ColumnEncoding;
-      const raw = (rec[L.columnIndex[c] as number] as string).trim();
-      if (col.kind === 'numeric') {
-        const v = raw === '' ? Number.NaN : Number(raw);
-        if (Number.isFinite(v)) x[k++] = v;
-        else if (raw === '' && col.fill !== undefined) x[k++] = col.fill;
-        else
-          return {
-            ok: false,
-            line: lineOf(r),
-            column: col.name,
-            message:
-              raw === '' ? 'missing value; expected a number' : `expected a finite number, got ${shownValue(raw)}`,
-          };
-      } else {
-        let hit = false;
-        for (const cat of col.categories) {
-          const on = cat === raw;
-          hit ||= on;
-          x[k++] = on ? 1 : 0;
-        }
-        if (col.other === true) x[k++] = hit ? 0 : 1;
-        else if (!hit && L.onUnknown === 'error') {
-          const e = unknownCategory(col.name, raw, col.categories, []);
-          return { ok: false, line: lineOf(r), column: col.name, message: e.message };
-        }
-      }
+  let r = 0;
+  try {
+    for (; r < n; r++) {
+      const rec = records[r] as string[];
+      if (rec.length !== L.width)
+        return {
+          ok: false,
+          line: lineOf(r),
+          message: `expected ${L.width} fields as in the header, got ${rec.length}`,
+        };
+      let k = r * d;
+      for (let c = 0; c < columns.length; c++)
+        k = encodeColumn(columns[c] as ColumnEncoding, rec[L.columnIndex[c] as number], x, k, L.onUnknown);
     }
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    const issue = e.issues[0];
+    return { ok: false, line: lineOf(r), column: String(issue?.path[1]), message: issue?.message ?? e.message };
   }
   const arms = decideRows(policy, x, t.budget, new Int32Array(n));
   const counts = new Array<number>(policy.treatmentNames.length).fill(0);
@@ -124,11 +109,12 @@ function runCsv(t: CsvTask): CsvResult {
   return { ok: true, count: n, counts, text: encoder.encode(lines.join('')) };
 }
 
-parentPort?.on('message', (msg: { id: number; task: RangeTask | CsvTask }) => {
+parentPort?.on('message', (msg: { id: number; task: RangeTask | CsvTask | InfoTask }) => {
   try {
-    const result = msg.task.type === 'range' ? runRange(msg.task) : runCsv(msg.task);
+    const t = msg.task;
+    const result = t.type === 'info' ? { url: import.meta.url } : t.type === 'range' ? runRange(t) : runCsv(t);
     const transfer: ArrayBuffer[] = [];
-    if (typeof result === 'object' && result.ok) {
+    if (typeof result === 'object' && 'ok' in result && result.ok) {
       if (result.text !== undefined) transfer.push(result.text.buffer as ArrayBuffer);
       if (result.arms !== undefined) transfer.push(result.arms.buffer as ArrayBuffer);
     }

@@ -1,9 +1,43 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+/** How to start a scoring worker: the script (a module URL, or bootstrap code with `eval`) and its worker options. */
+export interface WorkerScript {
+  readonly script: URL | string;
+  readonly eval: boolean;
+  /** The worker module's URL (what `script` runs in the end). */
+  readonly module: URL;
+}
+
+/** tsx's ESM registration API, when tsx is installed (it is a devDependency: tests, benchmarks). */
+function tsxApi(): string | undefined {
+  try {
+    const resolve = (import.meta as { resolve?: (s: string) => string }).resolve;
+    if (typeof resolve === 'function') return resolve('tsx/esm/api');
+    return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Location of the compiled scoring worker. From the built package it sits next to this module; when this module
- * runs from TypeScript sources (tests, tsx), the compiled copy in dist/ is used, so build first (`npm run build`).
+ * How to start the scoring worker. From the built package it is the compiled `score-worker.js` next to this module.
+ * When this module runs from TypeScript sources (vitest, tsx), the worker runs the sources too, through tsx's
+ * loader registered by a small bootstrap, so an edit to the policy, tokenizer or kernels is seen without a rebuild;
+ * without tsx installed it falls back to the compiled copy in dist/.
  */
-export function scoreWorkerUrl(): URL {
+export function scoreWorkerScript(): WorkerScript {
   const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL('../../dist/node/score-worker.js', here);
-  return new URL('./score-worker.js', here);
+  if (!here.endsWith('.ts')) {
+    const module = new URL('./score-worker.js', here);
+    return { script: module, eval: false, module };
+  }
+  const module = new URL('./score-worker.ts', here);
+  const api = tsxApi();
+  if (api === undefined) {
+    const dist = new URL('../../dist/node/score-worker.js', here);
+    return { script: dist, eval: false, module: dist };
+  }
+  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(module.href)}); });`;
+  return { script: code, eval: true, module };
 }

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { checkSchema, readEnvelope } from '../core/envelope.js';
 import { SerializationError } from '../core/errors.js';
 import { parseJsonInput } from '../core/validate.js';
 import type { AllocationPolicy } from '../policy/policy.js';
@@ -103,19 +104,15 @@ export function readPacerJSON(
   fingerprintOf: (p: AllocationPolicy) => string,
 ): PacerJSON {
   const value = parseJsonInput(json, 'pacer state', PACER_LIMITS.maxJsonChars);
-  const r = v.safeParse(pacerSchema, value);
-  if (!r.success) {
-    const issue = r.issues[0];
-    const path = v.getDotPath(issue);
-    throw new SerializationError(`BudgetPacer${path !== null ? `.${path}` : ''}: ${issue.message}`);
-  }
+  readEnvelope(value, 'BudgetPacer', 1);
+  const out = checkSchema(pacerSchema, value, 'BudgetPacer');
   const fp = fingerprintOf(policy);
-  if (r.output.params.fingerprint !== fp) {
+  if (out.params.fingerprint !== fp) {
     throw new SerializationError(
-      `BudgetPacer: the state belongs to the policy with fingerprint ${r.output.params.fingerprint}, not to the given policy (${fp})`,
+      `BudgetPacer: the state belongs to the policy with fingerprint ${out.params.fingerprint}, not to the given policy (${fp})`,
     );
   }
-  return r.output as PacerJSON;
+  return out as PacerJSON;
 }
 
 /** The params part of a pacer's JSON: its resolved options (caps by arm name, callbacks left out). */

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { readEnvelope } from '../core/envelope.js';
 import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { matrix } from '../core/matrix.js';
 import { DEFAULT_SEED, deriveSeed } from '../core/rng.js';
@@ -11,7 +12,6 @@ import { AllocationPolicy, policyMetadata } from '../policy/policy.js';
 import type { RepresentationNetOptions } from '../representation/options.js';
 import { RepresentationNet } from '../representation/representation.js';
 import { checkTrainingData } from '../representation/validate.js';
-import { checkJson } from '../solver/schema.js';
 import type { StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
 import { costVariesWithinArms, crossFitNets, upliftSpace } from './crossfit.js';
 import { defaultBudgetGrid } from './grid.js';
@@ -302,9 +302,7 @@ export class HRCPipeline implements ProfitAllocator {
       params?: { seed?: unknown };
       state?: { policy?: unknown };
     };
-    if (typeof json !== 'object' || json === null || j.kind !== 'HRCPipeline')
-      throw new SerializationError("expected kind 'HRCPipeline'");
-    checkJson(pipelineSchema, json, 'HRCPipeline');
+    readEnvelope(json, 'HRCPipeline', 1, pipelineSchema);
     const policy = AllocationPolicy.fromJSON(j.state?.policy);
     const seed = typeof j.params?.seed === 'number' ? j.params.seed : DEFAULT_SEED;
     const p = new HRCPipeline({ seed });

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
+import { readEnvelope } from '../core/envelope.js';
 import { encodedNames, type FeatureEncoding } from '../data/encoding.js';
 import {
-  checkJson,
   f32,
   finite,
   name,
@@ -142,7 +142,7 @@ export function policySchema(maxStudentParams: number) {
 
 /** Checks untrusted policy JSON against {@link policySchema}; throws SerializationError naming the paths. */
 export function checkPolicyJson(value: unknown, maxStudentParams: number): void {
-  checkJson(policySchema(maxStudentParams), value, 'AllocationPolicy');
+  readEnvelope(value, 'AllocationPolicy', 1, policySchema(maxStudentParams));
 }
 
 /**

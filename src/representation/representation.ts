@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+import { readEnvelope } from '../core/envelope.js';
 import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { checkMatrix } from '../core/matrix.js';
 import { deriveSeed } from '../core/rng.js';
@@ -8,6 +10,7 @@ import { headLosses } from '../nn/losses.js';
 import { DenseNet, type NetWeights } from '../nn/net.js';
 import { applyStandardizer, checkStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
 import { type EpochLog, trainNet } from '../nn/train.js';
+import { name, size } from '../solver/schema.js';
 import { type CodeColumn, checkCodeColumns, detectCodeColumns, expandCodes, expandedWidth } from './codes.js';
 import { type RepresentationNetOptions, type RepresentationParams, resolveOptions } from './options.js';
 import { checkTarget, decodeTarget, encodeTarget, fitTarget, type TargetTransform } from './targets.js';
@@ -44,6 +47,27 @@ export interface RepresentationNetJSON {
 }
 
 const KIND = 'RepresentationNet';
+
+/**
+ * Schema of the network's JSON: the sizes and names (the targets, standardizer, codes and weights are checked
+ * against them by their own readers before the network is built).
+ */
+const representationSchema = v.pipe(
+  v.object({
+    state: v.object({
+      d: size,
+      m: v.pipe(size, v.minValue(2)),
+      treatmentNames: v.array(name),
+      featureNames: v.array(name),
+      targets: v.pipe(v.array(v.unknown()), v.minLength(2, 'expected at least the response and cost heads')),
+    }),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const s = dataset.value.state;
+    if (s.treatmentNames.length !== s.m) addIssue({ message: `state.treatmentNames: expected ${s.m} names` });
+  }),
+);
 
 /**
  * Step 1 of HRC: a multi-task network, a shared trunk of two dense layers then one head per outcome (response,
@@ -206,13 +230,8 @@ export class RepresentationNet {
 
   /** Rebuilds a fitted net from {@link RepresentationNet.toJSON}; throws {@link SerializationError} if malformed. */
   static fromJSON(json: unknown): RepresentationNet {
+    readEnvelope(json, KIND, 1, representationSchema);
     const j = json as RepresentationNetJSON;
-    if (typeof j !== 'object' || j === null || j.kind !== KIND) {
-      throw new SerializationError(`expected kind '${KIND}', got ${describe((j as { kind?: unknown } | null)?.kind)}`);
-    }
-    if (j.formatVersion !== 1) {
-      throw new SerializationError(`unsupported ${KIND} formatVersion ${describe(j.formatVersion)}; expected 1`);
-    }
     let params: RepresentationParams;
     try {
       params = resolveOptions(j.params ?? {});
@@ -220,15 +239,6 @@ export class RepresentationNet {
       throw new SerializationError(`${KIND}.params: ${(e as Error).message}`, { cause: e });
     }
     const s = j.state;
-    if (typeof s !== 'object' || s === null || !Number.isInteger(s.d) || !Number.isInteger(s.m) || s.m < 2) {
-      throw new SerializationError(`${KIND}.state: expected integer d and m >= 2`);
-    }
-    if (!Array.isArray(s.treatmentNames) || s.treatmentNames.length !== s.m || !Array.isArray(s.featureNames)) {
-      throw new SerializationError(`${KIND}.state: expected ${s.m} treatment names and the feature names`);
-    }
-    if (!Array.isArray(s.targets) || s.targets.length < 2) {
-      throw new SerializationError(`${KIND}.state.targets: expected at least the response and cost heads`);
-    }
     const targets = s.targets.map((t, i) => checkTarget(t, `${KIND}.state.targets[${i}]`));
     const standardizer = checkStandardizer(s.standardizer, s.d, `${KIND}.state.standardizer`);
     const codes = checkCodeColumns(s.codes, s.d, `${KIND}.state.codes`);

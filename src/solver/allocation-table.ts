@@ -1,7 +1,8 @@
+import { readEnvelope } from '../core/envelope.js';
 import { InfeasibleBudgetError, SerializationError, ValidationError } from '../core/errors.js';
 import type { Budget } from '../core/types.js';
-import { readEnvelope, readInt, readNumber, readNumbers, readStrings, toPlain } from './json-util.js';
-import { checkJson, tableSchema } from './schema.js';
+import { readInt, readNumber, readNumbers, readStrings, toPlain } from './json-util.js';
+import { tableSchema } from './schema.js';
 
 /** Solver status of one plan: proved optimal, or the best found when a time limit stopped the search. */
 export type PlanStatus = 'optimal' | 'feasible';
@@ -209,8 +210,7 @@ export class AllocationTable implements AllocationTableData {
 
   /** Restores a table from {@link toJSON}, validating untrusted input; throws SerializationError. */
   static fromJSON(json: unknown): AllocationTable {
-    checkJson(tableSchema, json, 'AllocationTable');
-    const { params: p, state: s } = readEnvelope(json, 'AllocationTable', 1);
+    const { params: p, state: s } = readEnvelope(json, 'AllocationTable', 1, tableSchema);
     const k = readInt(p.k, 'AllocationTable.params.k', 1);
     const m = readInt(p.m, 'AllocationTable.params.m', 1);
     const formulation = p.formulation;

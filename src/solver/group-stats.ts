@@ -1,9 +1,10 @@
+import { readEnvelope } from '../core/envelope.js';
 import { SerializationError, ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, Rng } from '../core/rng.js';
 import { checkOptionKeys } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
-import { readEnvelope, readInt, readNumbers, readStrings } from './json-util.js';
-import { checkJson, statsSchema } from './schema.js';
+import { readInt, readNumbers, readStrings } from './json-util.js';
+import { statsSchema } from './schema.js';
 
 /** Options of {@link GroupStats.from}. All optional. */
 export interface GroupStatsOptions {
@@ -345,8 +346,7 @@ export class GroupStats {
   /** Restores from {@link toJSON}; validates untrusted input and throws SerializationError. */
   static fromJSON(json: unknown): GroupStats {
     // The schema checks every declared size against the stored arrays before anything is allocated.
-    checkJson(statsSchema, json, 'GroupStats');
-    const { params, state } = readEnvelope(json, 'GroupStats', 1);
+    const { params, state } = readEnvelope(json, 'GroupStats', 1, statsSchema);
     const k = readInt(params.k, 'GroupStats.params.k', 1);
     const m = readInt(params.m, 'GroupStats.params.m', 1);
     const R = readInt(params.replicates, 'GroupStats.params.replicates', 0);

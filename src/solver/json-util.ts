@@ -1,22 +1,6 @@
 import { SerializationError } from '../core/errors.js';
 import { describe } from '../core/validate.js';
 
-/** Checks the `{ kind, formatVersion, params, state }` envelope and returns params and state as records. */
-export function readEnvelope(
-  json: unknown,
-  kind: string,
-  version: number,
-): { params: Record<string, unknown>; state: Record<string, unknown> } {
-  const o = asRecord(json, kind);
-  if (o.kind !== kind) throw new SerializationError(`expected kind '${kind}', got ${describe(o.kind)}`);
-  if (o.formatVersion !== version) {
-    throw new SerializationError(
-      `${kind}: unsupported formatVersion ${describe(o.formatVersion)}, expected ${version}`,
-    );
-  }
-  return { params: asRecord(o.params, `${kind}.params`), state: asRecord(o.state, `${kind}.state`) };
-}
-
 export function asRecord(v: unknown, where: string): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     throw new SerializationError(`${where}: expected an object, got ${describe(v)}`);

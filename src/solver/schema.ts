@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { SerializationError } from '../core/errors.js';
 
 /**
  * valibot schemas of the solver's serialized artifacts (AllocationTable, GroupStats) and the number schemas shared
@@ -140,16 +139,3 @@ export const statsSchema = v.pipe(
         addIssue({ message: `state.replicates.${key}: expected ${p.replicates * km} entries, got ${r[key].length}` });
   }),
 );
-
-/** Checks untrusted JSON against a schema; throws SerializationError naming the paths of the first problems. */
-export function checkJson(schema: v.GenericSchema, value: unknown, kind: string): void {
-  const r = v.safeParse(schema, value, { abortPipeEarly: true });
-  if (r.success) return;
-  const shown = r.issues.slice(0, 3).map((i) => {
-    const path = v.getDotPath(i);
-    return `${path !== null ? `${path}: ` : ''}${i.message}`;
-  });
-  throw new SerializationError(
-    `${kind}: ${shown.join('; ')}${r.issues.length > 3 ? ` (and ${r.issues.length - 3} more)` : ''}`,
-  );
-}

@@ -1,10 +1,8 @@
-import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { HrcError, ValidationError } from '../../core/errors.js';
 import { readCsvRecords } from '../../data/csv.js';
+import { csvField } from '../../data/csv-grammar.js';
 import type { FeatureEncoding, RawValue, UnknownCategory } from '../../data/encoding.js';
+import { AtomicFile } from '../../node/atomic.js';
 import { defaultDriftMonitorOptions } from '../../online/drift.js';
 import { BudgetPacer } from '../../online/pacer.js';
 import type { AllocationPolicy } from '../../policy/policy.js';
@@ -54,29 +52,6 @@ export function parseCaps(raw: readonly string[] | undefined): Record<string, nu
   return caps;
 }
 
-/** Writes lines to a temporary file renamed into place on success, removed on failure. */
-class AtomicLines {
-  private readonly tmp: string;
-  private readonly ws: WriteStream;
-  constructor(private readonly path: string) {
-    this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-    this.ws = createWriteStream(this.tmp);
-    this.ws.on('error', () => undefined);
-  }
-  async write(line: string): Promise<void> {
-    if (!this.ws.write(line)) await once(this.ws, 'drain');
-  }
-  async commit(): Promise<void> {
-    this.ws.end();
-    await once(this.ws, 'finish');
-    await rename(this.tmp, this.path);
-  }
-  async abort(): Promise<void> {
-    this.ws.destroy();
-    await unlink(this.tmp).catch(() => undefined);
-  }
-}
-
 async function countRows(file: string): Promise<number> {
   let n = 0;
   for await (const _ of readCsvRecords(file, () => undefined)) n++;
@@ -113,11 +88,16 @@ export async function runOnlineAssign(
     columns: policy.featureNames.map((name) => ({ name, kind: 'numeric' as const })),
   };
   const buf = new Float32Array(policy.d);
-  const out = new AtomicLines(a.out);
-  const log = a.log !== undefined ? new AtomicLines(a.log) : undefined;
+  const out = await AtomicFile.open(a.out, '--out');
+  let log: AtomicFile | undefined;
+  try {
+    log = a.log !== undefined ? await AtomicFile.open(a.log, '--log') : undefined;
+  } catch (e) {
+    await out.abort();
+    throw e;
+  }
   const names = policy.treatmentNames;
   const counts = new Array<number>(names.length).fill(0);
-  const q = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
   let rows = 0;
   let held = 0;
   try {
@@ -142,7 +122,7 @@ export async function runOnlineAssign(
       const d = pacer.decision(buf, id);
       counts[d.arm] = (counts[d.arm] as number) + 1;
       if (d.holdout) held++;
-      await out.write(`${q(String(id))},${q(names[d.arm] as string)}\n`);
+      await out.write(`${csvField(String(id))},${csvField(names[d.arm] as string)}\n`);
       if (log !== undefined) {
         await log.write(
           `${JSON.stringify({

@@ -2,6 +2,7 @@ import { shownNames, ValidationError } from '../../core/errors.js';
 import type { Budget } from '../../core/types.js';
 import { checkNetValue } from '../../core/validate.js';
 import { type CsvEncoding, readCsvRecords } from '../../data/csv.js';
+import { csvField } from '../../data/csv-grammar.js';
 import type { FeatureEncoding, RawValue } from '../../data/encoding.js';
 import { Growable } from '../../data/growable.js';
 import { assignCsv } from '../../node/assign-csv.js';
@@ -196,12 +197,11 @@ async function assignInMemory(
   const out = await AtomicFile.open(a.out, '--out');
   try {
     await out.write(`${a.id ?? 'id'},treatment\n`);
-    const q = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
     const lines: string[] = [];
     for (let i = 0; i < arms.length; i++) {
       const arm = arms[i] as number;
       counts[arm] = (counts[arm] as number) + 1;
-      lines.push(`${q(ids[i] as string)},${q(model.treatmentNames[arm] as string)}\n`);
+      lines.push(`${csvField(ids[i] as string)},${csvField(model.treatmentNames[arm] as string)}\n`);
       if (lines.length >= 4096) await out.write(lines.splice(0).join(''));
     }
     await out.write(lines.join(''));

@@ -4,6 +4,7 @@ import { alignTreatments } from '../../data/dataset.js';
 import { encodedNames, reencodeFeatures, type UnknownCategory } from '../../data/encoding.js';
 import type { TrialSchema } from '../../data/schema.js';
 import { evaluatePolicy } from '../../eval/ipw.js';
+import { writeFileAtomic } from '../../node/atomic.js';
 import { datasetFingerprint } from '../../policy/fingerprint.js';
 import { decisionSummary } from '../../report/decision.js';
 import {
@@ -13,7 +14,7 @@ import {
   decisionTable,
   sourceText,
 } from '../../report/decision-words.js';
-import { checkOutput, encodingOption, readModelFile, writeAtomic } from '../io.js';
+import { checkOutput, encodingOption, readModelFile } from '../io.js';
 import { loadModel } from '../methods.js';
 import type { Progress } from '../progress.js';
 import { type SchemaArgs, schemaFromArgs } from '../schema-args.js';
@@ -124,12 +125,12 @@ export async function runEvaluate(a: EvaluateArgs, progress: Progress, print: (s
     ),
   );
   if (a.out !== undefined) {
-    await writeAtomic(a.out, JSON.stringify(results, null, 2));
+    await writeFileAtomic(a.out, JSON.stringify(results, null, 2), '--out');
     print(`wrote ${a.out}`);
   }
   if (a.summary !== undefined) {
-    await writeAtomic(`${a.summary}.md`, decisionMarkdown(summary));
-    await writeAtomic(`${a.summary}.json`, decisionJson(summary));
+    await writeFileAtomic(`${a.summary}.md`, decisionMarkdown(summary), '--summary');
+    await writeFileAtomic(`${a.summary}.json`, decisionJson(summary), '--summary');
     print(`wrote ${a.summary}.md and ${a.summary}.json`);
   }
 }

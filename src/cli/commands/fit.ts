@@ -6,11 +6,12 @@ import type { RctDataset } from '../../data/dataset.js';
 import { trainTestSplit } from '../../data/split.js';
 import { formatSummary, summarize } from '../../data/summary.js';
 import { evaluatePolicies } from '../../eval/ipw.js';
+import { writeFileAtomic } from '../../node/atomic.js';
 import type { HRCPipelineOptions } from '../../pipeline/index.js';
 import { HRCPipeline } from '../../pipeline/index.js';
 import type { AllocationPolicy, HoldoutEstimate } from '../../policy/policy.js';
 import type { Formulation } from '../../solver/allocation-table.js';
-import { checkOutput, encodingOption, writeAtomic } from '../io.js';
+import { checkOutput, encodingOption } from '../io.js';
 import { type MethodName, makeAllocator } from '../methods.js';
 import type { Progress } from '../progress.js';
 import { type SchemaArgs, schemaFromArgs } from '../schema-args.js';
@@ -143,6 +144,6 @@ export async function runFit(a: FitArgs, progress: Progress, print: (s: string) 
     };
     (allocator as unknown as { dispose?: () => void }).dispose?.();
   }
-  await writeAtomic(a.out, JSON.stringify(json));
+  await writeFileAtomic(a.out, JSON.stringify(json), '--out');
   print(`wrote ${a.out}`);
 }
