@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { HrcError, ValidationError } from '../core/errors.js';
+import { HRCError, ValidationError } from '../core/errors.js';
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -31,7 +31,7 @@ export function serializeError(e: unknown): SerializedError {
 function reviveError(s: SerializedError): Error {
   if (s.code === 'VALIDATION' && s.issues !== undefined) return new ValidationError(s.issues);
   if (s.code !== undefined) {
-    const e = new HrcError(s.code as HrcError['code'], s.message);
+    const e = new HRCError(s.code as HRCError['code'], s.message);
     e.name = s.name;
     return e;
   }

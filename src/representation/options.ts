@@ -1,7 +1,7 @@
 import { ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED } from '../core/rng.js';
 import { checkNumber, checkOneOf, checkOptionKeys, describe } from '../core/validate.js';
-import { ACTIVATIONS, type Activation } from '../nn/dense.js';
+import { ACTIVATIONS, type Activation } from '../nn/spec.js';
 import type { EpochLog } from '../nn/train.js';
 
 /** How an outcome head is fitted. `auto`: binary cross-entropy when every label is 0 or 1, else MSE. */

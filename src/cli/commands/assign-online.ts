@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { HrcError, ValidationError } from '../../core/errors.js';
+import { HRCError, ValidationError } from '../../core/errors.js';
 import { readCsvRecords } from '../../data/csv.js';
 import type { FeatureEncoding, RawValue, UnknownCategory } from '../../data/encoding.js';
 import { defaultDriftMonitorOptions } from '../../online/drift.js';
@@ -29,7 +29,7 @@ export interface OnlineAssignArgs {
 }
 
 /** Thrown by `assign --fail-on-drift` when the drift monitor fired; the CLI exits with code 3. */
-export class DriftDetectedError extends HrcError {
+export class DriftDetectedError extends HRCError {
   constructor(message: string) {
     super('VALIDATION', message);
     this.name = 'DriftDetectedError';
