@@ -239,4 +239,4 @@ export type { ScenarioMethod } from './solver/scenarios.js';
 export type { SolveRequest, SolverBackend, StochasticBudgetSolverOptions } from './solver/stochastic-solver.js';
 export { defaultStochasticBudgetSolverOptions, StochasticBudgetSolver } from './solver/stochastic-solver.js';
 export { VERSION } from './version.js';
-export { setWasmKernels, wasmKernelsEnabled, wasmKernelsReady } from './wasm/kernels.js';
+export { setWasmKernels, wasmKernelsEnabled, wasmKernelsReady } from './wasm/switches.js';

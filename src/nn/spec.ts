@@ -48,3 +48,15 @@ export type LossKind = 'bce' | 'mse' | 'huber';
 
 /** The loss kinds, for validation messages. */
 export const LOSS_KINDS: readonly LossKind[] = ['bce', 'mse', 'huber'];
+
+/** One epoch's figures, passed to `trainNet`'s `onEpochEnd` and kept in the history. */
+export interface EpochLog {
+  readonly epoch: number;
+  /** Mean training loss over the epoch's batches (row-weighted). */
+  readonly loss: number;
+  /** Validation loss after the epoch, when there is a validation set. */
+  readonly valLoss?: number;
+  readonly seconds: number;
+  /** Training rows processed per second in this epoch (forward + backward + update). */
+  readonly rowsPerSecond: number;
+}
