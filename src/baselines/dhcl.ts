@@ -26,7 +26,7 @@ export const defaultDHCLOptions = {
  * decision factors chosen so that the allocation needs only sorting. For the multi-treatment budget problem with
  * arms ordered by cost and diminishing marginal returns, the Lagrangian solution gives a user arm j exactly when the
  * marginal ROI of every step up to j (arm j-1 -> j) is at least the multiplier; the decision factors are these
- * marginal ROIs, learned directly by the loss whose minimizer is the ratio of the step's effects ({@link roiLoss},
+ * marginal ROIs, learned directly by the loss whose minimizer is the ratio of the step's effects (`roiLoss`,
  * signed IPW weights of the two arms of the step). A cumulative product of sigmoids makes them non-increasing along
  * the ladder, as the theory requires. A cost head (factual MSE) gives each arm's expected cost, so the budget can be
  * filled: all steps are sorted by their factor and taken until the budget is spent.

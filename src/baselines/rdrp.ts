@@ -60,7 +60,7 @@ interface RdrpModel {
 
 /**
  * Robust direct ROI prediction (Ai et al., "Improve ROI with Causal Learning and Conformal Prediction", 2024). The
- * base model predicts each user's ROI directly (the direct ROI loss, {@link roiLoss}, whose minimizer is the ratio of
+ * base model predicts each user's ROI directly (the direct ROI loss, `roiLoss`, whose minimizer is the ratio of
  * incremental response to incremental cost) and is trained with dropout. At prediction time Monte Carlo dropout gives
  * a mean `mu` and spread `sigma` per user; split conformal prediction on held-out rows calibrates the interval
  * `mu +- q * sigma` (nonconformity `|ROI_label - mu| / sigma`, where a held-out row's label is the empirical ROI of
