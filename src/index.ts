@@ -13,27 +13,42 @@
 
 export type { BackendName, UseBackendOptions } from './backend/index.js';
 export { currentBackend, useBackend } from './backend/index.js';
-export type { BaselineJSON } from './baselines/allocator.js';
-export { BASELINE_FORMAT_VERSION } from './baselines/allocator.js';
-export type { SpendEstimator } from './baselines/calibration.js';
-export type { BaselineOptions } from './baselines/common.js';
-export { defaultBaselineOptions } from './baselines/common.js';
-export type { DFCLDecisionLoss, DFCLOptions } from './baselines/dfcl.js';
-export { DFCL, defaultDFCLOptions } from './baselines/dfcl.js';
-export type { DHCLOptions } from './baselines/dhcl.js';
-export { DHCL, defaultDHCLOptions } from './baselines/dhcl.js';
-export type { DRPOptions } from './baselines/drp.js';
-export { DRP, defaultDRPOptions } from './baselines/drp.js';
-export type { NetOptions } from './baselines/net-options.js';
-export { defaultNetOptions } from './baselines/net-options.js';
-export type { RDRPOptions } from './baselines/rdrp.js';
-export { defaultRDRPOptions, RDRP } from './baselines/rdrp.js';
-export type { ReferenceOptions } from './baselines/references.js';
-export { defaultReferenceOptions, RandomAllocator, UniformBest } from './baselines/references.js';
-export type { TPMOptions } from './baselines/tpm.js';
-export { defaultTPMOptions, TPMSL, TPMTARNet } from './baselines/tpm.js';
-export type { ArmOutcomes, TwoPhaseArchitecture, TwoPhaseNetOptions } from './baselines/twophase-options.js';
-export { defaultTwoPhaseNetOptions } from './baselines/twophase-options.js';
+export type {
+  ArmOutcomes,
+  BaselineJSON,
+  BaselineOptions,
+  DFCLDecisionLoss,
+  DFCLOptions,
+  DHCLOptions,
+  DRPOptions,
+  NetOptions,
+  RDRPOptions,
+  ReferenceOptions,
+  SpendEstimator,
+  TPMOptions,
+  TwoPhaseArchitecture,
+  TwoPhaseNetOptions,
+} from './baselines/index.js';
+export {
+  BASELINE_FORMAT_VERSION,
+  DFCL,
+  DHCL,
+  DRP,
+  defaultBaselineOptions,
+  defaultDFCLOptions,
+  defaultDHCLOptions,
+  defaultDRPOptions,
+  defaultNetOptions,
+  defaultRDRPOptions,
+  defaultReferenceOptions,
+  defaultTPMOptions,
+  defaultTwoPhaseNetOptions,
+  RandomAllocator,
+  RDRP,
+  TPMSL,
+  TPMTARNet,
+  UniformBest,
+} from './baselines/index.js';
 export type { KCandidate, KSelection } from './clustering/auto.js';
 export type { ClustererState, HiddenClustererJSON } from './clustering/clusterer.js';
 export { HiddenClusterer } from './clustering/clusterer.js';
