@@ -101,8 +101,8 @@ export type LoadedModel =
     };
 
 const BASELINE_LOADERS: Record<string, (json: unknown) => ProfitAllocator> = {
-  TPMSL: (j) => TPMSL.fromJSON(j),
-  TPMTARNet: (j) => TPMTARNet.fromJSON(j),
+  TpmSL: (j) => TPMSL.fromJSON(j),
+  TpmTARNet: (j) => TPMTARNet.fromJSON(j),
   DRP: (j) => DRP.fromJSON(j),
   RDRP: (j) => RDRP.fromJSON(j),
   DHCL: (j) => DHCL.fromJSON(j),
