@@ -1,15 +1,7 @@
 // Plugging your own MIP solver into HRC. Any object with `name` and `solve(problem)` is a MipSolver: here a
 // solver that logs each problem's size and delegates to glpk.js. Run: npx tsx examples/custom-solver.ts
-import {
-  GlpkSolver,
-  HRCPipeline,
-  type MipProblem,
-  type MipSolution,
-  type MipSolveOptions,
-  type MipSolver,
-  simulateCouponTrial,
-  useBackend,
-} from '../src/index.js';
+import { HRCPipeline, simulateCouponTrial, useBackend } from '../src/index.js';
+import { GlpkSolver, type MipProblem, type MipSolution, type MipSolveOptions, type MipSolver } from '../src/solver.js';
 
 class LoggingSolver implements MipSolver {
   readonly name = 'logging-glpk';

@@ -17,24 +17,25 @@
 //   per test customer and spend, with `--response visit` for the visit outcome.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { useBackend } from '../src/backend/index.js';
 import { type MethodName, makeAllocator } from '../src/cli/methods.js';
 import { schemaFromArgs } from '../src/cli/schema-args.js';
 import { matrix } from '../src/core/matrix.js';
-import { subsetRows } from '../src/data/dataset.js';
-import { splitIndices } from '../src/data/split.js';
 import {
   type BudgetAllocator,
+  crossFitNets,
+  ensemblePredict,
   evaluatePolicy,
   HRCPipeline,
   loadCsv,
   type RctDataset,
+  RepresentationNet,
   simulateCouponTrial,
+  splitIndices,
+  subsetRows,
   trainTestSplit,
   truthMetrics,
+  useBackend,
 } from '../src/index.js';
-import { crossFitNets, ensemblePredict } from '../src/pipeline/crossfit.js';
-import { RepresentationNet } from '../src/representation/representation.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -59,7 +60,7 @@ function make(seed: number): BudgetAllocator {
     ? new HRCPipeline({ ...design, seed })
     : makeAllocator(a.method as MethodName, seed, design);
 }
-const release = (x: BudgetAllocator) => (x as { dispose?: () => void }).dispose?.();
+const release = (x: BudgetAllocator) => x.dispose();
 const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
 const print = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
 

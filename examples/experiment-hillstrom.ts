@@ -11,11 +11,11 @@
 //         --methods all --budgets 0.1,0.3,0.5 --seeds 1,2,3 --test-fraction 0.3 --out out/hillstrom-cli
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { BackendName } from '../src/backend/index.js';
 import { distillationSummary, groupSummaries } from '../src/cli/commands/report-parts.js';
 import { schemaFromArgs } from '../src/cli/schema-args.js';
+import type { BackendName } from '../src/index.js';
 import { writeFileAtomic } from '../src/node/atomic.js';
-import { writeReport } from '../src/report/write.js';
+import { writeReport } from '../src/node.js';
 import {
   eomSections,
   fitSeconds,

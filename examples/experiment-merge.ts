@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { type ComparisonResult, type ResultRow, summarizeResults } from '../src/index.js';
-import { type WrittenReport, writeReport } from '../src/report/write.js';
+import { type WrittenReport, writeReport } from '../src/node.js';
 import { isMain, printLine } from './experiment-shared.js';
 
 interface StoredReport {

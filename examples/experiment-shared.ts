@@ -3,11 +3,17 @@
 import { realpathSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BackendName, useBackend } from '../src/backend/index.js';
 import { METHOD_NAMES, type MethodName, makeAllocator, parseMethods } from '../src/cli/methods.js';
-import { subsetRows } from '../src/data/dataset.js';
 import type { BudgetAllocator, ComparisonResult, HRCPipeline, RctDataset, TrialSchema } from '../src/index.js';
-import { compare, HRCPipeline as HRC, loadCsv, trainTestSplit } from '../src/index.js';
+import {
+  type BackendName,
+  compare,
+  HRCPipeline as HRC,
+  loadCsv,
+  subsetRows,
+  trainTestSplit,
+  useBackend,
+} from '../src/index.js';
 
 export type { MethodName };
 export { parseMethods };

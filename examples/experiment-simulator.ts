@@ -7,12 +7,18 @@
 //         [--settings 0,0.2,0.4,0.2h] [--budgets 0.1,0.3,0.6] [--methods all] [--calibrate] [--backend wasm]
 // A setting is a label-noise share; a trailing "h" turns heavy tails on.
 import { parseArgs } from 'node:util';
-import { type BackendName, useBackend } from '../src/backend/index.js';
 import { distillationSummary, groupSummaries } from '../src/cli/commands/report-parts.js';
-import { subsetRows } from '../src/data/dataset.js';
-import { type ComparisonResult, compare, type HRCPipeline, simulateCouponTrial } from '../src/index.js';
+import {
+  type BackendName,
+  type ComparisonResult,
+  compare,
+  type HRCPipeline,
+  simulateCouponTrial,
+  subsetRows,
+  useBackend,
+} from '../src/index.js';
 import { writeFileAtomic } from '../src/node/atomic.js';
-import { writeReport } from '../src/report/write.js';
+import { writeReport } from '../src/node.js';
 import {
   ALL_METHODS,
   fitSeconds,

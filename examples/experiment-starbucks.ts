@@ -15,12 +15,12 @@
 //         --response-scale 10 --methods all --budgets 0.0075,0.015,0.03,0.075 --seeds 1,2,3 --out out/starbucks-cli
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { BackendName } from '../src/backend/index.js';
 import { distillationSummary, groupSummaries } from '../src/cli/commands/report-parts.js';
 import { schemaFromArgs } from '../src/cli/schema-args.js';
+import type { BackendName } from '../src/index.js';
 import { evaluatePolicy, type HRCPipeline, type RctDataset } from '../src/index.js';
 import { writeFileAtomic } from '../src/node/atomic.js';
-import { writeReport } from '../src/report/write.js';
+import { writeReport } from '../src/node.js';
 import {
   eomSections,
   fitSeconds,

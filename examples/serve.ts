@@ -4,7 +4,7 @@
 // Try: curl -s localhost:8080/decide -d '{"features":{"x0":0.1,"x1":1,"x2":0,"x3":0,"x4":0,"x5":0,"x6":0,"x7":0,"x8":0,"x9":0},"budgetPerUser":0.3}'
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { AllocationPolicy, HrcError } from '../src/index.js';
+import { AllocationPolicy, HRCError } from '../src/index.js';
 
 const policy = AllocationPolicy.fromJSON(readFileSync(process.argv[2] ?? 'hrc-demo/policy.json', 'utf8'));
 const port = Number(process.argv[3] ?? 8080);
@@ -34,7 +34,7 @@ const server = createServer((req, res) => {
       const e = policy.explain(x, { perUser: budgetPerUser });
       reply(200, { treatment: e.armName, group: e.group, expectedUplift: e.expectedUplift, planBudget: e.planBudget });
     } catch (err) {
-      reply(err instanceof HrcError || err instanceof SyntaxError ? 400 : 500, { error: (err as Error).message });
+      reply(err instanceof HRCError || err instanceof SyntaxError ? 400 : 500, { error: (err as Error).message });
     }
   });
 });

@@ -1,112 +1,73 @@
 /**
  * hrc-budget: robust marketing budget allocation from randomized trials.
  *
+ * The root entry holds what an application composes: the HRC components and pipelines, the baselines, data
+ * loading, evaluation, the simulator, serving and the online pacer, with their options and errors. Extension
+ * points live under subpaths: `hrc-budget/solver` (MIP backends and LP writers), `hrc-budget/clustering` (your own
+ * clusterer or K scorer), `hrc-budget/baselines` (building blocks of an allocator), `hrc-budget/nn` (the tfjs
+ * network toolkit), `hrc-budget/report` (the HTML report) and `hrc-budget/node` (files and worker threads).
+ * The root's declarations reference no tfjs type: the API takes and returns typed arrays.
+ *
  * @packageDocumentation
  */
 
 export type { BackendName, UseBackendOptions } from './backend/index.js';
 export { currentBackend, useBackend } from './backend/index.js';
 export type {
-  AllocationPath,
   ArmOutcomes,
-  ArmPredictions as BaselinesArmPredictions,
   BaselineJSON,
   BaselineOptions,
-  DecisionLossInput,
-  DfclDecisionLoss,
-  DfclOptions,
-  DhclOptions,
-  DrpOptions,
-  EffectMap,
-  HeldOutRows,
+  DFCLDecisionLoss,
+  DFCLOptions,
+  DHCLOptions,
+  DRPOptions,
   NetOptions,
-  RdrpOptions,
+  RDRPOptions,
   ReferenceOptions,
-  SpendCalibration,
   SpendEstimator,
-  TpmOptions,
+  TPMOptions,
   TwoPhaseArchitecture,
   TwoPhaseNetOptions,
 } from './baselines/index.js';
 export {
-  armsAtPrefix,
   BASELINE_FORMAT_VERSION,
-  calibratedThreshold,
   DFCL,
   DHCL,
   DRP,
   defaultBaselineOptions,
-  defaultDfclOptions,
-  defaultDhclOptions,
-  defaultDrpOptions,
+  defaultDFCLOptions,
+  defaultDHCLOptions,
+  defaultDRPOptions,
   defaultNetOptions,
-  defaultRdrpOptions,
+  defaultRDRPOptions,
   defaultReferenceOptions,
-  defaultTpmOptions,
+  defaultTPMOptions,
   defaultTwoPhaseNetOptions,
-  drpRankingLoss,
-  dualDecisionLoss,
-  fitSpendCalibration,
-  ladderPath,
-  lagrangianPath,
-  PathAllocator,
-  prefixAtKey,
-  prefixWithinBudget,
   RandomAllocator,
   RDRP,
-  roiLoss,
-  TpmSL,
-  TpmTARNet,
+  TPMSL,
+  TPMTARNet,
   UniformBest,
 } from './baselines/index.js';
-export type {
-  ClustererParams,
-  ClustererState,
-  DistanceEngineName,
-  HiddenClustererJSON,
-  HiddenClustererOptions,
-  KCandidate,
-  KScore,
-  KScorer,
-  KScorerContext,
-  KSelection,
-} from './clustering/index.js';
-export {
-  defaultBudgets,
-  defaultHiddenClustererOptions,
-  HiddenClusterer,
-  ipwPlanScorer,
-  makeIpwPlanScorer,
-} from './clustering/index.js';
-export type {
-  Budget,
-  BudgetAllocator,
-  HrcErrorCode,
-  Matrix,
-  ProfitAllocator,
-  ProgressEvent,
-  ValidationIssue,
-} from './core/index.js';
+export type { KCandidate, KSelection } from './clustering/auto.js';
+export type { ClustererState, HiddenClustererJSON } from './clustering/clusterer.js';
+export { HiddenClusterer } from './clustering/clusterer.js';
+export type { DistanceEngineName } from './clustering/engine.js';
+export type { ClustererParams, HiddenClustererOptions } from './clustering/options.js';
+export { defaultHiddenClustererOptions } from './clustering/options.js';
+export type { HRCErrorCode, ValidationIssue } from './core/errors.js';
 export {
   BackendUnavailableError,
-  budgetTotal,
-  checkBudget,
-  checkFeatures,
-  checkNumber,
-  checkOneOf,
-  DEFAULT_SEED,
-  deriveSeed,
-  describe,
-  HrcError,
+  HRCError,
   InfeasibleBudgetError,
-  matrix,
   NotFittedError,
-  Rng,
   SerializationError,
   SolverError,
   ValidationError,
   WorkerError,
-} from './core/index.js';
+} from './core/errors.js';
+export { matrix } from './core/matrix.js';
+export type { Budget, BudgetAllocator, Matrix, ProfitAllocator, ProgressEvent } from './core/types.js';
 export type {
   ArmSummary,
   ColumnEncoding,
@@ -147,8 +108,27 @@ export {
   summarize,
   trainTestSplit,
 } from './data/index.js';
-export type { DistillerOptions, DistillTeacher } from './distill/index.js';
-export { Distiller, defaultDistillerOptions, softTargets } from './distill/index.js';
+export type {
+  DfclDecisionLoss,
+  DfclOptions,
+  DhclOptions,
+  DrpOptions,
+  HrcErrorCode,
+  RdrpOptions,
+  TpmOptions,
+} from './deprecated.js';
+export {
+  defaultDfclOptions,
+  defaultDhclOptions,
+  defaultDrpOptions,
+  defaultRdrpOptions,
+  defaultTpmOptions,
+  HrcError,
+  TpmSL,
+  TpmTARNet,
+} from './deprecated.js';
+export type { DistillerOptions, DistillTeacher } from './distill/distiller.js';
+export { Distiller, defaultDistillerOptions } from './distill/distiller.js';
 export type {
   AllocatorFactory,
   AssignAtBudget,
@@ -211,47 +191,10 @@ export {
   withSpendCalibration,
 } from './eval/index.js';
 export type {
-  Activation,
-  ApplyOptions,
-  DenseLayerWeights,
-  DenseNetSpec,
-  DropoutSpec,
-  EpochLog,
-  HeadLossSpec,
-  HeadSpec,
-  Initializer,
-  LossBatch,
-  LossFn,
-  LossKind,
-  NetOutput,
-  NetWeights,
-  StandardizerState,
-  TrainData,
-  TrainOptions,
-  TrainResult,
-} from './nn/index.js';
-export {
-  ACTIVATIONS,
-  applyStandardizer,
-  checkStandardizer,
-  DenseNet,
-  defaultTrainOptions,
-  denseLayer,
-  denseLayerStock,
-  evaluateLoss,
-  fitStandardizer,
-  headLosses,
-  initWeights,
-  LOSS_KINDS,
-  makeBatch,
-  maskedRowLoss,
-  trainNet,
-  weightedMean,
-} from './nn/index.js';
-export type {
   ArmCostDrift,
   BudgetPacerOptions,
   CostObservation,
+  DecisionOutcomes,
   DriftEvent,
   DriftMonitorOptions,
   DriftSummary,
@@ -266,6 +209,7 @@ export type {
 export {
   BudgetPacer,
   DriftMonitor,
+  datasetFromDecisions,
   defaultBudgetPacerOptions,
   defaultDriftMonitorOptions,
   hashUniform,
@@ -273,84 +217,21 @@ export {
   policyFingerprint,
   populationStability,
 } from './online/index.js';
-export type {
-  CrossFit,
-  DefaultClustererOptions,
-  GroupClusterer,
-  HRCPipelineOptions,
-  PipelineStage,
-  ShrinkageFit,
-  ShrinkagePrior,
-} from './pipeline/index.js';
-export {
-  crossFitNets,
-  defaultBudgetGrid,
-  defaultClusterer,
-  defaultHRCPipelineOptions,
-  defaultK,
-  ensemblePredict,
-  groupPredictedUplift,
-  HRCPaperPipeline,
-  HRCPipeline,
-  mergeSmallGroups,
-  paperHRCOptions,
-  shrinkGroupUplift,
-  stratifiedFolds,
-  upliftSpace,
-} from './pipeline/index.js';
-export type {
-  AllocationPolicyParts,
-  Explanation,
-  HoldoutEstimate,
-  PolicyMetadata,
-  SqlDialect,
-  StudentActivation,
-  StudentLayer,
-  StudentLayerJSON,
-  ToSqlOptions,
-} from './policy/index.js';
-export {
-  AllocationPolicy,
-  datasetFingerprint,
-  finiteArray,
-  POLICY_LIMITS,
-  policyMetadata,
-  rowUniform,
-  StudentNet,
-} from './policy/index.js';
-export type {
-  Alternative,
-  ArmShare,
-  CostCurveSeries,
-  DecisionAtBudget,
-  DecisionSummary,
-  DecisionSummaryOptions,
-  DistillationSummary,
-  Estimate,
-  GroupSummary,
-  KSelectionSummary,
-  PlanGroup,
-  PlanView,
-  ProfitSummary,
-  RenderedChart,
-  RenderedReport,
-  ReportInput,
-  ReportOptions,
-  VegaLiteSpec,
-} from './report/index.js';
-export {
-  decisionJson,
-  decisionMarkdown,
-  decisionSentences,
-  decisionSummary,
-  defaultDecisionSummaryOptions,
-  defaultReportOptions,
-  defaultValueMetrics,
-  metricLabels,
-  planView,
-  renderReport,
-  renderSvg,
-} from './report/index.js';
+export type { CrossFit } from './pipeline/crossfit.js';
+export { crossFitNets, ensemblePredict, stratifiedFolds, upliftSpace } from './pipeline/crossfit.js';
+export { defaultBudgetGrid } from './pipeline/grid.js';
+export type { DefaultClustererOptions, HRCPipelineOptions } from './pipeline/options.js';
+export { defaultHRCPipelineOptions, defaultK, paperHRCOptions } from './pipeline/options.js';
+export { HRCPaperPipeline, HRCPipeline } from './pipeline/pipeline.js';
+export type { ShrinkageFit, ShrinkagePrior, ShrinkageVariance } from './pipeline/shrinkage.js';
+export { groupPredictedUplift, shrinkGroupUplift } from './pipeline/shrinkage.js';
+export type { PipelineStage } from './pipeline/types.js';
+export { datasetFingerprint } from './policy/fingerprint.js';
+export type { AllocationPolicyParts, Explanation, HoldoutEstimate, PolicyMetadata } from './policy/policy.js';
+export { AllocationPolicy, POLICY_LIMITS, policyMetadata } from './policy/policy.js';
+export type { SqlDialect, ToSqlOptions } from './policy/sql.js';
+export type { StudentActivation, StudentLayer, StudentLayerJSON } from './policy/student.js';
+export { StudentNet } from './policy/student.js';
 export type {
   ArmPredictions,
   CodeColumn,
@@ -365,55 +246,19 @@ export type {
 export { defaultRepresentationNetOptions, RepresentationNet } from './representation/index.js';
 export type { CouponTrialOptions, SimulatedTrial, TrialTruth, TrueValue } from './sim/index.js';
 export { defaultCouponTrialOptions, oracleAssign, simulateCouponTrial, trueValue } from './sim/index.js';
+export type { AllocationPlan, AllocationTableData, Formulation, PlanStatus } from './solver/allocation-table.js';
+export { AllocationTable } from './solver/allocation-table.js';
+export type { ArmLimit, GroupConstraints } from './solver/constraints.js';
 export type {
-  AllocationPlan,
-  AllocationTableData,
-  ArmLimit,
   CellEstimate,
-  CellScenarios,
-  Formulation,
-  FormulationSettings,
-  GroupConstraints,
   GroupStatsFromOptions,
   GroupStatsOptions,
-  MckpPath,
-  MckpStructure,
-  MipProblem,
-  MipRow,
-  MipSolution,
-  MipSolveOptions,
-  MipSolver,
-  MipStatus,
   Moment,
-  PlanStatus,
-  ProblemLayout,
-  ScenarioMethod,
-  SolveRequest,
-  SolverBackend,
-  StochasticBudgetSolverOptions,
   UpliftEstimate,
-} from './solver/index.js';
-export {
-  AllocationTable,
-  assignAtBudget,
-  checkMipProblem,
-  defaultGroupStatsOptions,
-  defaultMipSolveOptions,
-  defaultStochasticBudgetSolverOptions,
-  detectMckp,
-  ExactMckpSolver,
-  evaluateObjective,
-  GlpkSolver,
-  GroupStats,
-  HighsSolver,
-  mapGlpkStatus,
-  mapHighsStatus,
-  maxViolation,
-  mckpPath,
-  relativeGap,
-  StochasticBudgetSolver,
-  toGlpkLp,
-  upgradesWithin,
-} from './solver/index.js';
+} from './solver/group-stats.js';
+export { defaultGroupStatsOptions, GroupStats } from './solver/group-stats.js';
+export type { ScenarioMethod } from './solver/scenarios.js';
+export type { SolveRequest, SolverBackend, StochasticBudgetSolverOptions } from './solver/stochastic-solver.js';
+export { defaultStochasticBudgetSolverOptions, StochasticBudgetSolver } from './solver/stochastic-solver.js';
 export { VERSION } from './version.js';
-export { setWasmKernels, wasmKernelsEnabled, wasmKernelsReady } from './wasm/index.js';
+export { setWasmKernels, wasmKernelsEnabled, wasmKernelsReady } from './wasm/switches.js';

@@ -9,12 +9,11 @@ import {
   AllocationPolicy,
   type BackendName,
   currentBackend,
-  GlpkSolver,
-  type MipSolution,
   useBackend,
   wasmKernelsEnabled,
   wasmKernelsReady,
 } from '../../src/index.js';
+import { GlpkSolver, type MipSolution } from '../../src/solver.js';
 import { lineChart } from './chart.js';
 import { type DemoResult, runDemo } from './run.js';
 

@@ -27,6 +27,10 @@ export interface UseBackendOptions {
  * `tensorflow` needs `@tensorflow/tfjs-node`. Throws {@link BackendUnavailableError} naming the package to install
  * when it is missing or the backend cannot start here.
  *
+ * It is not named `setBackend` because it does more than tfjs's `tf.setBackend`: it loads the backend's optional
+ * package, enables software WebGL on request, switches, and awaits `tf.ready()`, so the backend is usable (or has
+ * failed with a typed error) once the promise settles.
+ *
  * In a bundled browser app, import `@tensorflow/tfjs-backend-wasm` yourself (and point `setWasmPaths` at its
  * `.wasm` files) so that the bundler includes it; `webgl` needs nothing extra.
  *

@@ -18,7 +18,7 @@ import { type BaselineOptions, checkTrainData, propensities } from './common.js'
 import { type AllocationPath, armsAtPrefix, assignmentCost, prefixAtKey, prefixWithinBudget } from './path.js';
 
 /** A model's view of some users: its expected cost of every arm (row-major `n * m`) and its allocation path. */
-export interface ArmPredictions {
+export interface PathPrediction {
   readonly costs: Float64Array;
   readonly path: AllocationPath;
 }
@@ -63,7 +63,7 @@ export abstract class PathAllocator implements ProfitAllocator {
   /** Validates options and fits the model to `train` (its arm count and feature width are known by then). */
   protected abstract fitModel(train: RctDataset): Promise<void>;
   /** Costs and path for validated raw features of `n` users (`perUserBudget` for budget-dependent rules). */
-  protected abstract predictArms(features: Float32Array, n: number, perUserBudget: number): ArmPredictions;
+  protected abstract predictArms(features: Float32Array, n: number, perUserBudget: number): PathPrediction;
   /** The fitted model as plain JSON. */
   protected abstract modelState(): unknown;
   /** Restores the model from untrusted JSON (throw SerializationError on a bad value). */
@@ -141,7 +141,7 @@ export abstract class PathAllocator implements ProfitAllocator {
    *
    * @example
    * ```ts
-   * const tpm = await new TpmSL({ seed: 1 }).fit(train);
+   * const tpm = await new TPMSL({ seed: 1 }).fit(train);
    * const arms = await tpm.profitAssign(test.features, 10); // a unit of response is worth 10 cost units
    * ```
    */

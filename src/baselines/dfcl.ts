@@ -11,16 +11,16 @@ import { propensities } from './common.js';
 import { dualDecisionLoss } from './losses.js';
 import { trainOptions } from './nets.js';
 import { lagrangianPath } from './path.js';
-import { defaultTpmOptions, incrementsOverControl, type TpmOptions, TwoPhaseAllocator } from './tpm.js';
+import { defaultTPMOptions, incrementsOverControl, type TPMOptions, TwoPhaseAllocator } from './tpm.js';
 import { TwoPhaseNet } from './twophase.js';
 
 /** DFCL's decision loss: the policy-learning loss or its maximum-entropy regularized variant. */
-export type DfclDecisionLoss = 'policy' | 'maxEntropy';
+export type DFCLDecisionLoss = 'policy' | 'maxEntropy';
 
-/** Options of {@link DFCL}. All optional; the network and pre-training options are those of {@link TpmTARNet}. */
-export interface DfclOptions extends TpmOptions {
+/** Options of {@link DFCL}. All optional; the network and pre-training options are those of {@link TPMTARNet}. */
+export interface DFCLOptions extends TPMOptions {
   /** @default 'policy' */
-  decisionLoss?: DfclDecisionLoss;
+  decisionLoss?: DFCLDecisionLoss;
   /** Weight of the decision loss in fine-tuning. @default 1 */
   decisionWeight?: number;
   /** Weight of the prediction (MSE/cross-entropy) loss kept in fine-tuning, against drifting predictions. @default 1 */
@@ -51,9 +51,9 @@ export interface DfclOptions extends TpmOptions {
   fineTuneLearningRate?: number;
 }
 
-export const defaultDfclOptions = {
-  ...defaultTpmOptions,
-  decisionLoss: 'policy' as DfclDecisionLoss,
+export const defaultDFCLOptions = {
+  ...defaultTPMOptions,
+  decisionLoss: 'policy' as DFCLDecisionLoss,
   decisionWeight: 1,
   predictionWeight: 1,
   temperature: 'auto' as number | 'auto',
@@ -61,7 +61,7 @@ export const defaultDfclOptions = {
   decisionThroughCost: false,
   fineTuneEpochs: 10,
   fineTuneLearningRate: 0.001,
-} satisfies Required<DfclOptions>;
+} satisfies Required<DFCLOptions>;
 
 /**
  * Decision-focused causal learning (Zhou et al., "Decision Focused Causal Learning for Direct Counterfactual
@@ -70,7 +70,7 @@ export const defaultDfclOptions = {
  * multiplier lambda of a range of budgets, the softmax relaxation of the per-user dual decision
  * `argmax_j r_ij - lambda c_ij` is scored by the trial's IPW estimate of its true `r - lambda c`, so the predictions
  * are pushed toward the decisions that pay rather than toward accuracy. The multipliers are those at which the
- * pre-trained model meets each budget share. Decisions are then made as in TpmTARNet (per-user Lagrangian knapsack).
+ * pre-trained model meets each budget share. Decisions are then made as in TPMTARNet (per-user Lagrangian knapsack).
  *
  * @example
  * ```ts
@@ -82,18 +82,18 @@ export class DFCL extends TwoPhaseAllocator {
   readonly name = 'dfcl';
   protected readonly kind = 'DFCL';
   protected readonly architecture = 'tarnet';
-  private readonly dfcl: Required<DfclOptions>;
+  private readonly dfcl: Required<DFCLOptions>;
   private tuned: { lambdas: number[]; temperature: number } | undefined;
 
-  constructor(options: DfclOptions = {}) {
-    const full = { ...defaultDfclOptions, ...options };
+  constructor(options: DFCLOptions = {}) {
+    const full = { ...defaultDFCLOptions, ...options };
     super(full);
     this.dfcl = full;
   }
 
   /** @internal */
   protected override optionKeys(): readonly string[] {
-    return Object.keys(defaultDfclOptions);
+    return Object.keys(defaultDFCLOptions);
   }
 
   protected override checkOptions(): void {
@@ -210,7 +210,7 @@ export class DFCL extends TwoPhaseAllocator {
   /** Rebuilds a fitted DFCL from {@link DFCL.toJSON} output (untrusted input is validated). */
   static fromJSON(json: unknown): DFCL {
     const env = readBaselineJSON(json, 'DFCL');
-    const a = new DFCL(env.params as DfclOptions);
+    const a = new DFCL(env.params as DFCLOptions);
     a.checkOptions();
     return a.restore(env as BaselineJSON);
   }

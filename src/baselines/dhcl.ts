@@ -1,23 +1,24 @@
 import { checkNumber } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
-import { type ArmPredictions, type BaselineJSON, PathAllocator, readBaselineJSON } from './allocator.js';
+import { type BaselineJSON, PathAllocator, type PathPrediction, readBaselineJSON } from './allocator.js';
 import { type BaselineOptions, checkBaselineOptions, defaultBaselineOptions } from './common.js';
-import { checkNetOptions, defaultNetOptions, type NetOptions } from './nets.js';
+import { defaultNetOptions, type NetOptions } from './net-options.js';
+import { checkNetOptions } from './nets.js';
 import { ladderPath } from './path.js';
 import { RoiNet } from './roinet.js';
 
 /** Options of {@link DHCL}. All optional. */
-export interface DhclOptions extends BaselineOptions, NetOptions {
+export interface DHCLOptions extends BaselineOptions, NetOptions {
   /** Weight of the cost head's loss next to the decision-factor loss. @default 1 */
   costWeight?: number;
 }
 
-export const defaultDhclOptions = {
+export const defaultDHCLOptions = {
   ...defaultBaselineOptions,
   ...defaultNetOptions,
   batchSize: 512,
   costWeight: 1,
-} satisfies Required<DhclOptions>;
+} satisfies Required<DHCLOptions>;
 
 /**
  * Direct heterogeneous causal learning (Zhou et al., "Direct Heterogeneous Causal Learning for Resource Allocation
@@ -25,7 +26,7 @@ export const defaultDhclOptions = {
  * decision factors chosen so that the allocation needs only sorting. For the multi-treatment budget problem with
  * arms ordered by cost and diminishing marginal returns, the Lagrangian solution gives a user arm j exactly when the
  * marginal ROI of every step up to j (arm j-1 -> j) is at least the multiplier; the decision factors are these
- * marginal ROIs, learned directly by the loss whose minimizer is the ratio of the step's effects ({@link roiLoss},
+ * marginal ROIs, learned directly by the loss whose minimizer is the ratio of the step's effects (`roiLoss`,
  * signed IPW weights of the two arms of the step). A cumulative product of sigmoids makes them non-increasing along
  * the ladder, as the theory requires. A cost head (factual MSE) gives each arm's expected cost, so the budget can be
  * filled: all steps are sorted by their factor and taken until the budget is spent.
@@ -39,17 +40,17 @@ export const defaultDhclOptions = {
 export class DHCL extends PathAllocator {
   readonly name = 'dhcl';
   protected readonly kind = 'DHCL';
-  protected readonly common: Required<DhclOptions>;
+  protected readonly common: Required<DHCLOptions>;
   private model: RoiNet | undefined;
 
-  constructor(options: DhclOptions = {}) {
+  constructor(options: DHCLOptions = {}) {
     super();
-    this.common = { ...defaultDhclOptions, ...options };
+    this.common = { ...defaultDHCLOptions, ...options };
   }
 
   /** @internal */
   protected optionKeys(): readonly string[] {
-    return Object.keys(defaultDhclOptions);
+    return Object.keys(defaultDHCLOptions);
   }
 
   private checkOptions(): void {
@@ -70,7 +71,7 @@ export class DHCL extends PathAllocator {
     return { factors: model.predict(features).roi, ladder: model.ladder };
   }
 
-  protected predictArms(features: Float32Array, n: number): ArmPredictions {
+  protected predictArms(features: Float32Array, n: number): PathPrediction {
     const model = this.model as RoiNet;
     const m = model.m;
     const ladder = model.ladder;
@@ -112,7 +113,7 @@ export class DHCL extends PathAllocator {
   /** Rebuilds a fitted DHCL from {@link DHCL.toJSON} output (untrusted input is validated). */
   static fromJSON(json: unknown): DHCL {
     const env = readBaselineJSON(json, 'DHCL');
-    const a = new DHCL(env.params as DhclOptions);
+    const a = new DHCL(env.params as DHCLOptions);
     a.checkOptions();
     return a.restore(env as BaselineJSON);
   }

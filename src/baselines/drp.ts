@@ -6,7 +6,7 @@ import type { LossBatch } from '../nn/losses.js';
 import { DenseNet, type NetOutput } from '../nn/net.js';
 import { applyStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
 import { trainNet } from '../nn/train.js';
-import { type ArmPredictions, type BaselineJSON, PathAllocator, readBaselineJSON } from './allocator.js';
+import { type BaselineJSON, PathAllocator, type PathPrediction, readBaselineJSON } from './allocator.js';
 import { checkEffectMap, type EffectMap, effectAt, fitEffectMap } from './bins.js';
 import {
   type BaselineOptions,
@@ -16,12 +16,13 @@ import {
   propensities,
 } from './common.js';
 import { drpRankingLoss } from './losses.js';
-import { checkNetOptions, defaultNetOptions, type NetOptions, netState, restoreNet, trainOptions } from './nets.js';
+import { defaultNetOptions, type NetOptions } from './net-options.js';
+import { checkNetOptions, type NetState, netState, restoreNet, trainOptions } from './nets.js';
 import { lagrangianPath } from './path.js';
 import { drpModelSchema, readModel } from './schema.js';
 
 /** Options of {@link DRP}. All optional. */
-export interface DrpOptions extends BaselineOptions, NetOptions {
+export interface DRPOptions extends BaselineOptions, NetOptions {
   /** Score quantile bins of the score-to-effect map (per arm). @default 10 */
   bins?: number;
   /** Floor of the ranking loss's denominator (the soft incremental outcome). @default 1e-4 */
@@ -29,13 +30,13 @@ export interface DrpOptions extends BaselineOptions, NetOptions {
 }
 
 /** Batches are large because the ranking loss compares softmax-weighted treated and control groups within a batch. */
-export const defaultDrpOptions = {
+export const defaultDRPOptions = {
   ...defaultBaselineOptions,
   ...defaultNetOptions,
   batchSize: 1024,
   bins: 10,
   eps: 1e-4,
-} satisfies Required<DrpOptions>;
+} satisfies Required<DRPOptions>;
 
 interface DrpModel {
   readonly net: DenseNet;
@@ -57,17 +58,17 @@ interface DrpModel {
 export class DRP extends PathAllocator {
   readonly name = 'drp';
   protected readonly kind = 'DRP';
-  protected readonly common: Required<DrpOptions>;
+  protected readonly common: Required<DRPOptions>;
   private model: DrpModel | undefined;
 
-  constructor(options: DrpOptions = {}) {
+  constructor(options: DRPOptions = {}) {
     super();
-    this.common = { ...defaultDrpOptions, ...options };
+    this.common = { ...defaultDRPOptions, ...options };
   }
 
   /** @internal */
   protected optionKeys(): readonly string[] {
-    return Object.keys(defaultDrpOptions);
+    return Object.keys(defaultDRPOptions);
   }
 
   private checkOptions(): void {
@@ -133,7 +134,7 @@ export class DRP extends PathAllocator {
     return model.net.predict(applyStandardizer(model.standardizer, features)).heads.score as Float32Array;
   }
 
-  protected predictArms(features: Float32Array, n: number): ArmPredictions {
+  protected predictArms(features: Float32Array, n: number): PathPrediction {
     const model = this.model as DrpModel;
     const k = model.maps.length;
     const m = k + 1;
@@ -179,7 +180,7 @@ export class DRP extends PathAllocator {
   /** Rebuilds a fitted DRP from {@link DRP.toJSON} output (untrusted input is validated). */
   static fromJSON(json: unknown): DRP {
     const env = readBaselineJSON(json, 'DRP');
-    const a = new DRP(env.params as DrpOptions);
+    const a = new DRP(env.params as DRPOptions);
     a.checkOptions();
     return a.restore(env as BaselineJSON);
   }

@@ -2,7 +2,7 @@ import { deriveSeed } from '../core/rng.js';
 import { checkNumber } from '../core/validate.js';
 import { type RctDataset, subsetRows } from '../data/dataset.js';
 import { splitIndices } from '../data/split.js';
-import { type ArmPredictions, type BaselineJSON, PathAllocator, readBaselineJSON } from './allocator.js';
+import { type BaselineJSON, PathAllocator, type PathPrediction, readBaselineJSON } from './allocator.js';
 import { effectAt, fitEffectMap } from './bins.js';
 import {
   type BaselineOptions,
@@ -11,13 +11,14 @@ import {
   defaultBaselineOptions,
   propensities,
 } from './common.js';
-import { checkNetOptions, defaultNetOptions, type NetOptions } from './nets.js';
+import { defaultNetOptions, type NetOptions } from './net-options.js';
+import { checkNetOptions } from './nets.js';
 import { type AllocationPath, armsAtPrefix, lagrangianPath, prefixWithinBudget } from './path.js';
 import { RoiNet } from './roinet.js';
 import { rdrpModelSchema, readModel } from './schema.js';
 
 /** Options of {@link RDRP}. All optional. */
-export interface RdrpOptions extends BaselineOptions, NetOptions {
+export interface RDRPOptions extends BaselineOptions, NetOptions {
   /** Dropout rate after every trunk layer, in training and for Monte Carlo dropout. @default 0.1 */
   dropout?: number;
   /** Monte Carlo dropout passes per prediction. @default 20 */
@@ -37,7 +38,7 @@ export interface RdrpOptions extends BaselineOptions, NetOptions {
   costWeight?: number;
 }
 
-export const defaultRdrpOptions = {
+export const defaultRDRPOptions = {
   ...defaultBaselineOptions,
   ...defaultNetOptions,
   batchSize: 512,
@@ -48,7 +49,7 @@ export const defaultRdrpOptions = {
   conformalBins: 10,
   beta: 'auto' as number | 'auto',
   costWeight: 1,
-} satisfies Required<RdrpOptions>;
+} satisfies Required<RDRPOptions>;
 
 interface RdrpModel {
   readonly net: RoiNet;
@@ -59,7 +60,7 @@ interface RdrpModel {
 
 /**
  * Robust direct ROI prediction (Ai et al., "Improve ROI with Causal Learning and Conformal Prediction", 2024). The
- * base model predicts each user's ROI directly (the direct ROI loss, {@link roiLoss}, whose minimizer is the ratio of
+ * base model predicts each user's ROI directly (the direct ROI loss, `roiLoss`, whose minimizer is the ratio of
  * incremental response to incremental cost) and is trained with dropout. At prediction time Monte Carlo dropout gives
  * a mean `mu` and spread `sigma` per user; split conformal prediction on held-out rows calibrates the interval
  * `mu +- q * sigma` (nonconformity `|ROI_label - mu| / sigma`, where a held-out row's label is the empirical ROI of
@@ -72,17 +73,17 @@ interface RdrpModel {
 export class RDRP extends PathAllocator {
   readonly name = 'rdrp';
   protected readonly kind = 'RDRP';
-  protected readonly common: Required<RdrpOptions>;
+  protected readonly common: Required<RDRPOptions>;
   private model: RdrpModel | undefined;
 
-  constructor(options: RdrpOptions = {}) {
+  constructor(options: RDRPOptions = {}) {
     super();
-    this.common = { ...defaultRdrpOptions, ...options };
+    this.common = { ...defaultRDRPOptions, ...options };
   }
 
   /** @internal */
   protected optionKeys(): readonly string[] {
-    return Object.keys(defaultRdrpOptions);
+    return Object.keys(defaultRDRPOptions);
   }
 
   private checkOptions(): void {
@@ -181,7 +182,7 @@ export class RDRP extends PathAllocator {
     return { score, beta: model.beta };
   }
 
-  protected predictArms(features: Float32Array, n: number): ArmPredictions {
+  protected predictArms(features: Float32Array, n: number): PathPrediction {
     const model = this.model as RdrpModel;
     const { mu, sigma, cost } = this.monteCarlo(model.net, features);
     return { costs: cost, path: robustPath(mu, sigma, cost, model.q, model.beta, n, model.net.m) };
@@ -210,7 +211,7 @@ export class RDRP extends PathAllocator {
   /** Rebuilds a fitted RDRP from {@link RDRP.toJSON} output (untrusted input is validated). */
   static fromJSON(json: unknown): RDRP {
     const env = readBaselineJSON(json, 'RDRP');
-    const a = new RDRP(env.params as RdrpOptions);
+    const a = new RDRP(env.params as RDRPOptions);
     a.checkOptions();
     return a.restore(env as BaselineJSON);
   }

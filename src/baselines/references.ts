@@ -1,7 +1,7 @@
 import { NotFittedError, SerializationError } from '../core/errors.js';
 import { deriveSeed, Rng } from '../core/rng.js';
 import type { RctDataset } from '../data/dataset.js';
-import { type ArmPredictions, type BaselineJSON, PathAllocator, readBaselineJSON } from './allocator.js';
+import { type BaselineJSON, PathAllocator, type PathPrediction, readBaselineJSON } from './allocator.js';
 import { armMeans, type BaselineOptions, checkBaselineOptions, defaultBaselineOptions } from './common.js';
 import type { AllocationPath } from './path.js';
 
@@ -109,7 +109,7 @@ export class UniformBest extends PathAllocator {
     this.model = { uplift, upcost };
   }
 
-  protected predictArms(_features: Float32Array, n: number, perUserBudget: number): ArmPredictions {
+  protected predictArms(_features: Float32Array, n: number, perUserBudget: number): PathPrediction {
     const model = this.model as ArmModel;
     const arms = new Int32Array(n).fill(this.bestArm(perUserBudget));
     const rng = new Rng(deriveSeed(this.common.seed, 'uniform-best:order'));
@@ -176,7 +176,7 @@ export class RandomAllocator extends PathAllocator {
     this.model = { uplift, upcost };
   }
 
-  protected predictArms(_features: Float32Array, n: number): ArmPredictions {
+  protected predictArms(_features: Float32Array, n: number): PathPrediction {
     const model = this.model as ArmModel;
     const m = model.upcost.length;
     const draw = new Rng(deriveSeed(this.common.seed, 'random:arms'));

@@ -1,24 +1,24 @@
 import { checkFeatures } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
-import { type ArmPredictions, type BaselineJSON, PathAllocator, readBaselineJSON } from './allocator.js';
+import { type BaselineJSON, PathAllocator, type PathPrediction, readBaselineJSON } from './allocator.js';
 import { type BaselineOptions, checkBaselineOptions, defaultBaselineOptions } from './common.js';
 import { lagrangianPath } from './path.js';
+import { checkTwoPhaseNetOptions, TwoPhaseNet } from './twophase.js';
 import {
   type ArmOutcomes,
-  checkTwoPhaseNetOptions,
   defaultTwoPhaseNetOptions,
   type TwoPhaseArchitecture,
-  TwoPhaseNet,
+  type TwoPhaseModel,
   type TwoPhaseNetOptions,
-} from './twophase.js';
+} from './twophase-options.js';
 
-/** Options of {@link TpmSL} and {@link TpmTARNet}. All optional. */
-export interface TpmOptions extends BaselineOptions, TwoPhaseNetOptions {}
+/** Options of {@link TPMSL} and {@link TPMTARNet}. All optional. */
+export interface TPMOptions extends BaselineOptions, TwoPhaseNetOptions {}
 
-export const defaultTpmOptions = {
+export const defaultTPMOptions = {
   ...defaultBaselineOptions,
   ...defaultTwoPhaseNetOptions,
-} satisfies Required<TpmOptions>;
+} satisfies Required<TPMOptions>;
 
 /**
  * Per-arm increments over control: values and costs for the per-user Lagrangian knapsack, and the costs as the
@@ -45,12 +45,12 @@ export function incrementsOverControl(out: ArmOutcomes, m: number): { values: Fl
  * `lambda` falls until the budget is spent), i.e. the {@link lagrangianPath} of the predicted increments.
  */
 export abstract class TwoPhaseAllocator extends PathAllocator {
-  protected readonly options: Required<TpmOptions>;
+  protected readonly options: Required<TPMOptions>;
   /** @internal */
-  protected model: TwoPhaseNet | undefined;
+  protected model: TwoPhaseModel | undefined;
   protected abstract readonly architecture: TwoPhaseArchitecture;
 
-  constructor(options: Required<TpmOptions>) {
+  constructor(options: Required<TPMOptions>) {
     super();
     this.options = options;
   }
@@ -61,7 +61,7 @@ export abstract class TwoPhaseAllocator extends PathAllocator {
 
   /** @internal */
   protected optionKeys(): readonly string[] {
-    return Object.keys(defaultTpmOptions);
+    return Object.keys(defaultTPMOptions);
   }
 
   protected checkOptions(): void {
@@ -78,17 +78,17 @@ export abstract class TwoPhaseAllocator extends PathAllocator {
   async predictOutcomes(features: Float32Array): Promise<ArmOutcomes> {
     const shape = this.requireFitted('predictOutcomes');
     checkFeatures(features, shape.d);
-    return (this.model as TwoPhaseNet).predict(features);
+    return (this.model as TwoPhaseModel).predict(features);
   }
 
-  protected predictArms(features: Float32Array, n: number): ArmPredictions {
-    const model = this.model as TwoPhaseNet;
+  protected predictArms(features: Float32Array, n: number): PathPrediction {
+    const model = this.model as TwoPhaseModel;
     const { values, costs } = incrementsOverControl(model.predict(features), model.m);
     return { costs, path: lagrangianPath(values, costs, n, model.m) };
   }
 
   protected modelState(): unknown {
-    return (this.model as TwoPhaseNet).toJSON();
+    return (this.model as TwoPhaseModel).toJSON();
   }
 
   protected restoreModel(state: unknown, d: number, m: number): void {
@@ -116,24 +116,24 @@ export abstract class TwoPhaseAllocator extends PathAllocator {
  *
  * @example
  * ```ts
- * const tpm = await new TpmSL({ seed: 1, epochs: 20 }).fit(train);
+ * const tpm = await new TPMSL({ seed: 1, epochs: 20 }).fit(train);
  * const arms = await tpm.assign(test.features, { perUser: 0.5 });
  * tpm.dispose();
  * ```
  */
-export class TpmSL extends TwoPhaseAllocator {
+export class TPMSL extends TwoPhaseAllocator {
   readonly name = 'tpm-sl';
   protected readonly kind = 'TpmSL';
   protected readonly architecture = 'slearner';
 
-  constructor(options: TpmOptions = {}) {
-    super({ ...defaultTpmOptions, ...options });
+  constructor(options: TPMOptions = {}) {
+    super({ ...defaultTPMOptions, ...options });
   }
 
-  /** Rebuilds a fitted TpmSL from {@link TpmSL.toJSON} output (untrusted input is validated). */
-  static fromJSON(json: unknown): TpmSL {
+  /** Rebuilds a fitted TPMSL from {@link TPMSL.toJSON} output (untrusted input is validated). */
+  static fromJSON(json: unknown): TPMSL {
     const env = readBaselineJSON(json, 'TpmSL');
-    const a = new TpmSL(env.params as TpmOptions);
+    const a = new TPMSL(env.params as TPMOptions);
     a.checkOptions();
     return a.restore(env as BaselineJSON);
   }
@@ -143,19 +143,19 @@ export class TpmSL extends TwoPhaseAllocator {
  * Two-phase method with a TARNet: a shared trunk, then one head per arm (its own hidden layer, a response and a cost
  * output), trained on the received arm's head only; then the per-user Lagrangian knapsack.
  */
-export class TpmTARNet extends TwoPhaseAllocator {
+export class TPMTARNet extends TwoPhaseAllocator {
   readonly name = 'tpm-tarnet';
   protected readonly kind = 'TpmTARNet';
   protected readonly architecture = 'tarnet';
 
-  constructor(options: TpmOptions = {}) {
-    super({ ...defaultTpmOptions, ...options });
+  constructor(options: TPMOptions = {}) {
+    super({ ...defaultTPMOptions, ...options });
   }
 
-  /** Rebuilds a fitted TpmTARNet from {@link TpmTARNet.toJSON} output (validated). */
-  static fromJSON(json: unknown): TpmTARNet {
+  /** Rebuilds a fitted TPMTARNet from {@link TPMTARNet.toJSON} output (validated). */
+  static fromJSON(json: unknown): TPMTARNet {
     const env = readBaselineJSON(json, 'TpmTARNet');
-    const a = new TpmTARNet(env.params as TpmOptions);
+    const a = new TPMTARNet(env.params as TPMOptions);
     a.checkOptions();
     return a.restore(env as BaselineJSON);
   }

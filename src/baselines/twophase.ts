@@ -11,9 +11,7 @@ import { checkLayers, propensities } from './common.js';
 import {
   balancingWeights,
   checkNetOptions,
-  defaultNetOptions,
   isBinary,
-  type NetOptions,
   type NetState,
   netState,
   restoreNet,
@@ -21,26 +19,10 @@ import {
   trainOptions,
 } from './nets.js';
 import { readModel, twoPhaseSchema } from './schema.js';
+import type { ArmOutcomes, TwoPhaseArchitecture, TwoPhaseModel, TwoPhaseNetOptions } from './twophase-options.js';
 
-/** Network architecture of a two-phase model. */
-export type TwoPhaseArchitecture = 'slearner' | 'tarnet';
-
-/** Options of the two-phase outcome model (first phase of TpmSL, TpmTARNet and DFCL). All optional. */
-export interface TwoPhaseNetOptions extends NetOptions {
-  /** Hidden units of each arm's own head (TARNet). @default [32] */
-  headHidden?: number[];
-  /** Response loss; `'auto'` is cross-entropy for a 0/1 response and MSE otherwise. @default 'auto' */
-  responseLoss?: 'auto' | 'bce' | 'mse' | 'huber';
-  /** Weight of the cost loss (cost labels are scaled by their RMS, so 1 balances the two heads). @default 1 */
-  costWeight?: number;
-}
-
-export const defaultTwoPhaseNetOptions = {
-  ...defaultNetOptions,
-  headHidden: [32],
-  responseLoss: 'auto' as const,
-  costWeight: 1,
-} satisfies Required<TwoPhaseNetOptions>;
+export type { ArmOutcomes, TwoPhaseArchitecture, TwoPhaseModel, TwoPhaseNetOptions } from './twophase-options.js';
+export { defaultTwoPhaseNetOptions } from './twophase-options.js';
 
 /** Validates {@link TwoPhaseNetOptions}. */
 export function checkTwoPhaseNetOptions(who: string, o: Required<TwoPhaseNetOptions>): void {
@@ -48,12 +30,6 @@ export function checkTwoPhaseNetOptions(who: string, o: Required<TwoPhaseNetOpti
   checkLayers(`${who}.headHidden`, o.headHidden);
   checkOneOf(`${who}.responseLoss`, o.responseLoss, ['auto', 'bce', 'mse', 'huber'] as const);
   checkNumber(`${who}.costWeight`, o.costWeight, { min: 0 });
-}
-
-/** Per-arm predictions, row-major `n * m`, in label units. */
-export interface ArmOutcomes {
-  readonly response: Float64Array;
-  readonly cost: Float64Array;
 }
 
 interface Scales {
@@ -67,7 +43,7 @@ interface Scales {
  * TARNet (shared trunk, then one head per arm with a response and a cost output), trained on the factual arm with
  * balancing inverse-propensity weights. Holds tensors: call {@link TwoPhaseNet.dispose}.
  */
-export class TwoPhaseNet {
+export class TwoPhaseNet implements TwoPhaseModel {
   private constructor(
     readonly architecture: TwoPhaseArchitecture,
     readonly net: DenseNet,

@@ -1,4 +1,4 @@
-import { DFCL, DHCL, DRP, RandomAllocator, RDRP, TpmSL, TpmTARNet, UniformBest } from '../baselines/index.js';
+import { DFCL, DHCL, DRP, RandomAllocator, RDRP, TPMSL, TPMTARNet, UniformBest } from '../baselines/index.js';
 import { readEnvelope } from '../core/envelope.js';
 import { SerializationError, ValidationError } from '../core/errors.js';
 import type { ProfitAllocator } from '../core/types.js';
@@ -17,10 +17,18 @@ export const METHOD_NAMES = [
   'rdrp',
   'dhcl',
   'dfcl',
-  'uniform',
+  'uniform-best',
   'random',
 ] as const;
-export type MethodName = (typeof METHOD_NAMES)[number];
+
+/** Other spellings `--method` / `--methods` accept: `uniform` is `uniform-best` (UniformBest's `name`). */
+export const METHOD_ALIASES = { uniform: 'uniform-best' } as const satisfies Record<
+  string,
+  (typeof METHOD_NAMES)[number]
+>;
+
+/** A method name or an alias of one; a method keeps the spelling it was given in reports. */
+export type MethodName = (typeof METHOD_NAMES)[number] | keyof typeof METHOD_ALIASES;
 
 /** A fresh allocator of a method. */
 export function makeAllocator(name: MethodName, seed: number, hrc: HRCPipelineOptions = {}): ProfitAllocator {
@@ -30,9 +38,9 @@ export function makeAllocator(name: MethodName, seed: number, hrc: HRCPipelineOp
     case 'hrc-paper':
       return new HRCPaperPipeline({ ...hrc, seed });
     case 'tpm-sl':
-      return new TpmSL({ seed });
+      return new TPMSL({ seed });
     case 'tpm-tarnet':
-      return new TpmTARNet({ seed });
+      return new TPMTARNet({ seed });
     case 'drp':
       return new DRP({ seed });
     case 'rdrp':
@@ -41,6 +49,7 @@ export function makeAllocator(name: MethodName, seed: number, hrc: HRCPipelineOp
       return new DHCL({ seed });
     case 'dfcl':
       return new DFCL({ seed });
+    case 'uniform-best':
     case 'uniform':
       return new UniformBest({ seed });
     case 'random':
@@ -70,10 +79,10 @@ export function parseMethods(raw: string): MethodName[] {
 
 /** Checks one method name. */
 export function checkMethod(name: string, option = '--method'): MethodName {
-  if (!(METHOD_NAMES as readonly string[]).includes(name)) {
+  if (!(METHOD_NAMES as readonly string[]).includes(name) && !Object.hasOwn(METHOD_ALIASES, name)) {
     throw new ValidationError({
       path: [option],
-      message: `unknown method '${name}'; expected one of ${METHOD_NAMES.join(', ')}`,
+      message: `unknown method '${name}'; expected one of ${METHOD_NAMES.join(', ')} (or uniform for uniform-best)`,
     });
   }
   return name as MethodName;
@@ -92,8 +101,8 @@ export type LoadedModel =
     };
 
 const BASELINE_LOADERS: Record<string, (json: unknown) => ProfitAllocator> = {
-  TpmSL: (j) => TpmSL.fromJSON(j),
-  TpmTARNet: (j) => TpmTARNet.fromJSON(j),
+  TpmSL: (j) => TPMSL.fromJSON(j),
+  TpmTARNet: (j) => TPMTARNet.fromJSON(j),
   DRP: (j) => DRP.fromJSON(j),
   RDRP: (j) => RDRP.fromJSON(j),
   DHCL: (j) => DHCL.fromJSON(j),

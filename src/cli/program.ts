@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { BackendName } from '../backend/index.js';
-import { HrcError, ValidationError } from '../core/errors.js';
+import { HRCError, ValidationError } from '../core/errors.js';
 import type { Formulation } from '../solver/allocation-table.js';
 import { VERSION } from '../version.js';
 import { runAssign } from './commands/assign.js';
@@ -281,7 +281,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       return 3;
     }
     const cause = (e as { cause?: unknown }).cause;
-    const err = e instanceof HrcError ? e : cause instanceof HrcError ? cause : undefined;
+    const err = e instanceof HRCError ? e : cause instanceof HRCError ? cause : undefined;
     if (err !== undefined && err.code !== 'SOLVER') {
       process.stderr.write(`hrc-budget: ${err.message}\n`);
       if (verbose) process.stderr.write(`${err.stack}\n`);

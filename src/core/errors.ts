@@ -1,10 +1,10 @@
 /**
- * Typed errors. Every error the library throws on purpose is an {@link HrcError} with a literal `code`,
+ * Typed errors. Every error the library throws on purpose is an {@link HRCError} with a literal `code`,
  * so callers can branch on `err.code` instead of parsing messages.
  */
 
 /** The codes of all library errors. */
-export type HrcErrorCode =
+export type HRCErrorCode =
   | 'VALIDATION'
   | 'NOT_FITTED'
   | 'INFEASIBLE_BUDGET'
@@ -14,11 +14,11 @@ export type HrcErrorCode =
   | 'WORKER';
 
 /** Base class of every error the library throws on purpose. */
-export class HrcError extends Error {
+export class HRCError extends Error {
   /** Stable machine-readable code. */
-  readonly code: HrcErrorCode;
+  readonly code: HRCErrorCode;
 
-  constructor(code: HrcErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: HRCErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
     this.name = new.target.name;
@@ -41,7 +41,7 @@ export interface ValidationIssue {
  * catch (e) { if (e instanceof ValidationError) console.error(e.issues); }
  * ```
  */
-export class ValidationError extends HrcError {
+export class ValidationError extends HRCError {
   readonly issues: readonly ValidationIssue[];
 
   constructor(issues: ValidationIssue | readonly ValidationIssue[], options?: { cause?: unknown }) {
@@ -74,7 +74,7 @@ function formatIssues(issues: readonly ValidationIssue[]): string {
 }
 
 /** A method that needs a fitted model was called before `fit`. */
-export class NotFittedError extends HrcError {
+export class NotFittedError extends HRCError {
   /** `disposed`: the model was fitted, then freed with `dispose()`. */
   constructor(component: string, method: string, disposed = false) {
     super(
@@ -91,7 +91,7 @@ export class NotFittedError extends HrcError {
  * `constraint` names what cannot be met: `'budget'` by default, or another constraint (an arm cap, a minimum share,
  * a group mask) given with its own message.
  */
-export class InfeasibleBudgetError extends HrcError {
+export class InfeasibleBudgetError extends HRCError {
   readonly budget: number;
   readonly minimum: number;
   readonly constraint: string;
@@ -115,7 +115,7 @@ export class InfeasibleBudgetError extends HrcError {
 }
 
 /** A MIP/LP solver failed, ran out of time without a feasible point, or reported an unexpected status. */
-export class SolverError extends HrcError {
+export class SolverError extends HRCError {
   readonly solver: string;
   readonly status: string;
 
@@ -126,8 +126,11 @@ export class SolverError extends HrcError {
   }
 }
 
-/** An optional backend or solver package is not installed or failed to initialise. */
-export class BackendUnavailableError extends HrcError {
+/**
+ * An optional package is not installed or failed to initialise: a tfjs backend, a MIP solver (`highs`), or the
+ * report's vega and vega-lite (backend `'report'`).
+ */
+export class BackendUnavailableError extends HRCError {
   readonly backend: string;
   readonly packageName: string;
 
@@ -143,7 +146,7 @@ export class BackendUnavailableError extends HrcError {
 }
 
 /** A serialized artifact is malformed, of the wrong kind or version, or has inconsistent sizes. */
-export class SerializationError extends HrcError {
+export class SerializationError extends HRCError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('SERIALIZATION', message, options);
   }
@@ -154,7 +157,7 @@ export class SerializationError extends HrcError {
  * loading its module. `file` and `line` say where, when the worker's error carried a stack; `exitCode` is set when
  * the worker exited.
  */
-export class WorkerError extends HrcError {
+export class WorkerError extends HRCError {
   readonly file: string | undefined;
   readonly line: number | undefined;
   readonly exitCode: number | undefined;

@@ -1,7 +1,7 @@
-export type { HrcErrorCode, ValidationIssue } from './errors.js';
+export type { HRCErrorCode, ValidationIssue } from './errors.js';
 export {
   BackendUnavailableError,
-  HrcError,
+  HRCError,
   InfeasibleBudgetError,
   NotFittedError,
   SerializationError,

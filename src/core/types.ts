@@ -36,6 +36,13 @@ export interface BudgetAllocator {
    * so that the expected total cost stays within `budget`.
    */
   assign(features: Float32Array, budget: Budget): Promise<Int32Array>;
+  /**
+   * The fitted allocator as versioned JSON (`{ kind, formatVersion, params, state }` for the library's allocators),
+   * which the class's `static fromJSON` reads back. Throws NotFittedError before `fit`.
+   */
+  toJSON(): unknown;
+  /** Frees what the allocator holds (tfjs tensors, wasm memory); a no-op where it holds none. Idempotent. */
+  dispose(): void;
 }
 
 /**

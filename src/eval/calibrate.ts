@@ -1,4 +1,4 @@
-import { HrcError, ValidationError } from '../core/errors.js';
+import { HRCError, ValidationError } from '../core/errors.js';
 import { type Budget, type BudgetAllocator, budgetTotal } from '../core/types.js';
 import { checkBudget, checkNumber, checkOneOf, checkOptionKeys } from '../core/validate.js';
 import type { RctDataset } from '../data/dataset.js';
@@ -98,7 +98,7 @@ export async function calibrateSpend(
       const arms = await assign(parameter);
       spend = evaluatePolicy(arms, calibration, { estimator: o.estimator, resamples: 0 }).cost.estimate;
     } catch (e) {
-      if (e instanceof HrcError && e.code === 'INFEASIBLE_BUDGET') spend = Number.POSITIVE_INFINITY;
+      if (e instanceof HRCError && e.code === 'INFEASIBLE_BUDGET') spend = Number.POSITIVE_INFINITY;
       else throw e;
     }
     history.push({ parameter, spend });
@@ -139,7 +139,8 @@ export type WithSpendCalibrationOptions = Omit<CalibrateSpendOptions, 'hi' | 'di
 /**
  * Wraps an allocator so that `assign(features, budget)` first calibrates, on held-out randomized rows, the budget
  * handed to the allocator until its IPW-estimated spend meets `budget`, then assigns at that calibrated budget.
- * Calibrations are cached per budget until the next `fit`. The wrapper's name is the inner name plus `'+cal'`.
+ * Calibrations are cached per budget until the next `fit`. The wrapper's name is the inner name plus `'+cal'`; its
+ * `toJSON` and `dispose` are the inner allocator's (the calibrations are not serialized).
  *
  * @example
  * ```ts
@@ -185,6 +186,8 @@ export function withSpendCalibration(
       }
       return allocator.assign(features, { perUser: cal.parameter });
     },
+    toJSON: () => allocator.toJSON(),
+    dispose: () => allocator.dispose(),
   };
   return wrapper;
 }

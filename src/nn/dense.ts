@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Activation } from './spec.js';
 
-/** Activation of a dense layer. `linear` is the identity (used by output heads). */
-export type Activation = 'relu' | 'elu' | 'tanh' | 'sigmoid' | 'linear';
-
-/** The activations a {@link DenseNet} accepts, for validation messages. */
-export const ACTIVATIONS: readonly Activation[] = ['relu', 'elu', 'tanh', 'sigmoid', 'linear'];
+export type { Activation } from './spec.js';
+export { ACTIVATIONS } from './spec.js';
 
 /** Applies an activation to a tensor. */
 export function activate(z: tf.Tensor2D, act: Activation): tf.Tensor2D {

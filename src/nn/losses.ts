@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { ValidationError } from '../core/errors.js';
 import type { NetOutput } from './net.js';
+import { LOSS_KINDS, type LossKind } from './spec.js';
+
+export type { LossKind } from './spec.js';
+export { LOSS_KINDS } from './spec.js';
 
 /** The tensors of one batch, as a loss function sees them. */
 export interface LossBatch {
@@ -18,12 +22,6 @@ export interface LossBatch {
  * treatment one-hot and weights (e.g. a DRP ranking loss); {@link headLosses} builds the usual masked ones.
  */
 export type LossFn = (out: NetOutput, batch: LossBatch) => tf.Scalar;
-
-/** Elementwise loss of one head. `bce` reads the head's outputs as logits. */
-export type LossKind = 'bce' | 'mse' | 'huber';
-
-/** The loss kinds, for validation messages. */
-export const LOSS_KINDS: readonly LossKind[] = ['bce', 'mse', 'huber'];
 
 /**
  * The per-row loss of `pred` against `label`, where `pred` is `rows x units`. With a treatment one-hot, only the

@@ -2,35 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { SerializationError, ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, deriveSeed } from '../core/rng.js';
 import { describe } from '../core/validate.js';
-import { ACTIVATIONS, type Activation, denseLayer, denseLayerStock } from './dense.js';
-import { type Initializer, initWeights } from './init.js';
+import { denseLayer, denseLayerStock } from './dense.js';
+import { initWeights } from './init.js';
+import { ACTIVATIONS, type Activation, type DenseNetSpec, type NetWeights } from './spec.js';
 
-/** One output head: optional hidden layers of its own, then `units` linear outputs (e.g. one per arm). */
-export interface HeadSpec {
-  readonly name: string;
-  readonly units: number;
-  /** Hidden layers of the head (units each), between the trunk and the output. @default [] */
-  readonly hidden?: readonly number[];
-}
-
-/** The shape of a {@link DenseNet}: a shared trunk of dense layers, then named heads. */
-export interface DenseNetSpec {
-  readonly inputDim: number;
-  /** Units of each trunk layer; `[]` gives heads fed by the input directly. */
-  readonly trunk: readonly number[];
-  readonly heads: readonly HeadSpec[];
-  /** Activation of every hidden layer (heads' outputs are linear). @default 'relu' */
-  readonly activation?: Activation;
-  /** Initializer of hidden and output weights; biases start at zero. @default 'glorotUniform' */
-  readonly initializer?: Initializer;
-  /** Seed of the initial weights; each layer gets `deriveSeed(seed, layerName)`. @default 42 */
-  readonly seed?: number;
-  /**
-   * Use {@link denseLayer} (plain-layout products in the backward pass, faster on wasm) rather than tfjs's stock
-   * gradients. Both give the same numbers up to float rounding. @default true
-   */
-  readonly fastGradients?: boolean;
-}
+export type { DenseNetSpec, HeadSpec, NetWeights } from './spec.js';
 
 /** What a forward pass gives: every trunk layer's output and each head's (linear) output. */
 export interface NetOutput {
@@ -66,13 +42,6 @@ export interface DenseLayerWeights {
   readonly kernel: Float32Array;
   readonly bias: Float32Array;
   readonly activation: Activation;
-}
-
-/** Weights as plain arrays, JSON-ready: one entry per variable, in the net's fixed order. */
-export interface NetWeights {
-  readonly names: readonly string[];
-  readonly shapes: readonly (readonly number[])[];
-  readonly values: readonly (readonly number[])[];
 }
 
 interface Layer {

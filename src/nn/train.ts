@@ -4,6 +4,9 @@ import { DEFAULT_SEED, Rng } from '../core/rng.js';
 import { checkNumber } from '../core/validate.js';
 import type { LossBatch, LossFn } from './losses.js';
 import type { DenseNet } from './net.js';
+import type { EpochLog } from './spec.js';
+
+export type { EpochLog } from './spec.js';
 
 /** Training data as typed arrays. Rows of every array line up with rows of `features`. */
 export interface TrainData {
@@ -17,18 +20,6 @@ export interface TrainData {
   readonly arms?: number;
   /** Per-sample weights (e.g. inverse propensity). @default all 1 */
   readonly weights?: Float32Array;
-}
-
-/** One epoch's figures, passed to `onEpochEnd` and kept in the history. */
-export interface EpochLog {
-  readonly epoch: number;
-  /** Mean training loss over the epoch's batches (row-weighted). */
-  readonly loss: number;
-  /** Validation loss after the epoch, when there is a validation set. */
-  readonly valLoss?: number;
-  readonly seconds: number;
-  /** Training rows processed per second in this epoch (forward + backward + update). */
-  readonly rowsPerSecond: number;
 }
 
 /** Options of {@link trainNet}. All optional. */

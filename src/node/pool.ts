@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { HrcError, ValidationError, WorkerError } from '../core/errors.js';
+import { HRCError, ValidationError, WorkerError } from '../core/errors.js';
 import type { WorkerScript } from './worker-url.js';
 
 interface Pending {
@@ -33,7 +33,7 @@ export function serializeError(e: unknown): SerializedError {
 function reviveError(s: SerializedError): Error {
   if (s.code === 'VALIDATION' && s.issues !== undefined) return new ValidationError(s.issues);
   if (s.code !== undefined) {
-    const e = new HrcError(s.code as HrcError['code'], s.message);
+    const e = new HRCError(s.code as HRCError['code'], s.message);
     e.name = s.name;
     return e;
   }

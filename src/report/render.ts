@@ -1,4 +1,5 @@
 import type { View } from 'vega';
+import { BackendUnavailableError } from '../core/errors.js';
 import type { VegaLiteSpec } from './specs.js';
 
 /** vega's logger interface (shared by vega-lite's compiler). */
@@ -67,7 +68,7 @@ export async function compileSpec(spec: VegaLiteSpec): Promise<{ spec: unknown; 
 }
 
 async function compileWith(spec: VegaLiteSpec) {
-  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  const [vega, vl] = await loadVega();
   const warnings: string[] = [];
   const logger = collectingLogger(warnings);
   // Boundary: our specs are plain JSON; vega-lite validates them as it compiles.
@@ -75,4 +76,21 @@ async function compileWith(spec: VegaLiteSpec) {
     logger,
   }).spec;
   return { vega, compiled, warnings, logger };
+}
+
+/**
+ * vega and vega-lite, optional peer dependencies of the report. Throws BackendUnavailableError naming both packages
+ * when either is not installed.
+ */
+async function loadVega(): Promise<[typeof import('vega'), typeof import('vega-lite')]> {
+  try {
+    return await Promise.all([import('vega'), import('vega-lite')]);
+  } catch (e) {
+    throw new BackendUnavailableError(
+      'report',
+      'vega vega-lite',
+      `the report's charts are drawn by vega and vega-lite, optional peer dependencies that could not be loaded (${(e as Error).message})`,
+      { cause: e },
+    );
+  }
 }

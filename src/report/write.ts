@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { BackendUnavailableError } from '../core/errors.js';
 import { writeFileAtomic } from '../node/atomic.js';
 import { renderReport } from './report.js';
 import type { ReportInput, ReportOptions } from './types.js';
@@ -61,6 +62,18 @@ export async function writeReport(
 
 /** vega's browser build from the installed vega package (for the report's budget slider). */
 export async function vegaRuntime(): Promise<string> {
-  const main = createRequire(import.meta.url).resolve('vega');
+  let main: string;
+  try {
+    main = createRequire(import.meta.url).resolve('vega');
+  } catch (e) {
+    throw new BackendUnavailableError(
+      'report',
+      'vega vega-lite',
+      'the report needs vega, an optional peer dependency',
+      {
+        cause: e,
+      },
+    );
+  }
   return readFile(join(dirname(main), 'vega.min.js'), 'utf8');
 }

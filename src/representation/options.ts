@@ -1,8 +1,7 @@
 import { ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED } from '../core/rng.js';
 import { checkNumber, checkOneOf, checkOptionKeys, describe } from '../core/validate.js';
-import { ACTIVATIONS, type Activation } from '../nn/dense.js';
-import type { EpochLog } from '../nn/train.js';
+import { ACTIVATIONS, type Activation, type EpochLog } from '../nn/spec.js';
 
 /** How an outcome head is fitted. `auto`: binary cross-entropy when every label is 0 or 1, else MSE. */
 export type OutcomeLoss = 'auto' | 'bce' | 'mse' | 'huber';

@@ -1,5 +1,5 @@
 import { SerializationError, ValidationError } from '../core/errors.js';
-import type { LossKind } from '../nn/losses.js';
+import type { LossKind } from '../nn/spec.js';
 import type { OutcomeConfig } from './options.js';
 
 /**

@@ -21,7 +21,7 @@ export interface MipRow {
  *                         lower <= x <= upper,  x[j] integer where integer[j] = 1
  * ```
  *
- * Nothing here is specific to a backend, so a problem built by {@link StochasticBudgetSolver} can be handed to any
+ * Nothing here is specific to a backend, so a problem built by `StochasticBudgetSolver` can be handed to any
  * solver (see `docs/solver.md`). Arrays may be plain arrays or typed arrays.
  */
 export interface MipProblem {
@@ -45,7 +45,7 @@ export interface MipProblem {
  * - `unbounded`: the objective is unbounded.
  * - `infeasibleOrUnbounded`: the backend could not tell which (HiGHS presolve).
  * - `noSolution`: a limit stopped the search before any feasible point was found.
- * Internal solver failures throw {@link SolverError} instead.
+ * Internal solver failures throw `SolverError` instead.
  */
 export type MipStatus = 'optimal' | 'feasible' | 'infeasible' | 'unbounded' | 'infeasibleOrUnbounded' | 'noSolution';
 
@@ -79,7 +79,7 @@ export const defaultMipSolveOptions: Required<MipSolveOptions> = { timeLimit: 60
 
 /**
  * A MIP backend. Built in: `exact` ({@link ExactMckpSolver}), `glpk` ({@link GlpkSolver}), `highs`
- * ({@link HighsSolver}). Implement this interface to plug your own solver into {@link StochasticBudgetSolver}.
+ * ({@link HighsSolver}). Implement this interface to plug your own solver into `StochasticBudgetSolver`.
  *
  * @example
  * ```ts

@@ -5,7 +5,7 @@ import { DHCL } from '../../src/baselines/dhcl.js';
 import { DRP } from '../../src/baselines/drp.js';
 import { RDRP } from '../../src/baselines/rdrp.js';
 import { RandomAllocator, UniformBest } from '../../src/baselines/references.js';
-import { TpmSL, TpmTARNet } from '../../src/baselines/tpm.js';
+import { TPMSL, TPMTARNet } from '../../src/baselines/tpm.js';
 import { HiddenClusterer } from '../../src/clustering/index.js';
 import { NotFittedError, SerializationError, ValidationError } from '../../src/core/errors.js';
 import { type Budget, budgetTotal, type ProfitAllocator } from '../../src/core/types.js';
@@ -17,11 +17,9 @@ import { simulateCouponTrial } from '../../src/sim/simulator.js';
  * The contract every allocator meets (scikit-learn's check_estimator in spirit). To run it over another allocator,
  * add one line to `cases`; `fromJSON` only when it is serializable, `modelCost` when it has no `expectedCost`.
  */
-interface Allocator extends ProfitAllocator {
-  toJSON?(): unknown;
-  dispose?(): void;
+type Allocator = ProfitAllocator & {
   expectedCost?(features: Float32Array, arms: Int32Array): Promise<number>;
-}
+};
 
 interface AllocatorCase {
   readonly name: string;
@@ -47,13 +45,13 @@ const cases: AllocatorCase[] = [
   },
   {
     name: 'TpmSL',
-    make: (seed, c) => new TpmSL({ ...net, seed, spendCalibration: c === true }),
-    fromJSON: TpmSL.fromJSON,
+    make: (seed, c) => new TPMSL({ ...net, seed, spendCalibration: c === true }),
+    fromJSON: TPMSL.fromJSON,
   },
   {
     name: 'TpmTARNet',
-    make: (seed, c) => new TpmTARNet({ ...net, headHidden: [8], seed, spendCalibration: c === true }),
-    fromJSON: TpmTARNet.fromJSON,
+    make: (seed, c) => new TPMTARNet({ ...net, headHidden: [8], seed, spendCalibration: c === true }),
+    fromJSON: TPMTARNet.fromJSON,
   },
   {
     name: 'DRP',
@@ -135,7 +133,7 @@ describe.each(cases)('allocator contract: $name', (c) => {
   });
 
   afterAll(() => {
-    fitted.dispose?.();
+    fitted.dispose();
   });
 
   it('throws NotFittedError before fit', async () => {
@@ -166,7 +164,7 @@ describe.each(cases)('allocator contract: $name', (c) => {
         Array.from(await fitted.assign(test.features, b)),
       );
     }
-    again.dispose?.();
+    again.dispose();
   });
 
   it('rejects bad input with a ValidationError', async () => {
@@ -185,13 +183,13 @@ describe.each(cases)('allocator contract: $name', (c) => {
     expect(tf.memory().numTensors).toBe(n0);
     const other = c.make(2);
     await other.fit(train);
-    other.dispose?.();
+    other.dispose();
     expect(tf.memory().numTensors).toBe(n0);
     expect(before).toBeLessThanOrEqual(n0);
   });
 
   it('keeps its decisions through a JSON round trip and rejects tampered JSON', async () => {
-    if (c.fromJSON === undefined || fitted.toJSON === undefined) return;
+    if (c.fromJSON === undefined) return;
     const json = JSON.parse(JSON.stringify(fitted.toJSON()));
     const back = c.fromJSON(json);
     for (const b of budgets.slice(1, 3)) {
@@ -199,7 +197,7 @@ describe.each(cases)('allocator contract: $name', (c) => {
         Array.from(await fitted.assign(test.features, b)),
       );
     }
-    back.dispose?.();
+    back.dispose();
     expect(() => c.fromJSON?.({ ...json, kind: 'Other' })).toThrow(SerializationError);
     expect(() => c.fromJSON?.({ ...json, formatVersion: 99 })).toThrow(SerializationError);
     expect(() => c.fromJSON?.({ ...json, state: { ...json.state, model: null } })).toThrow(SerializationError);
@@ -222,10 +220,10 @@ describe.each(cases)('allocator contract: $name', (c) => {
       byValue.push(arms);
     }
     expect(last).toBeGreaterThan(0);
-    if (c.fromJSON === undefined || fitted.toJSON === undefined) return;
+    if (c.fromJSON === undefined) return;
     const back = c.fromJSON(JSON.parse(JSON.stringify(fitted.toJSON())));
     expect(Array.from(await back.profitAssign(test.features, 3))).toEqual(Array.from(byValue[1] as Int32Array));
-    back.dispose?.();
+    back.dispose();
   });
 
   it('with spend calibration on, still respects the budget under the model', async () => {
@@ -236,13 +234,13 @@ describe.each(cases)('allocator contract: $name', (c) => {
       const total = budgetTotal(b, test.n);
       expect(await ownCost(c, cal, test.features, arms)).toBeLessThanOrEqual(total + 1e-6 * Math.max(1, total));
     }
-    if (cal.toJSON !== undefined && c.fromJSON !== undefined) {
+    if (c.fromJSON !== undefined) {
       const back = c.fromJSON(JSON.parse(JSON.stringify(cal.toJSON())));
       expect(Array.from(await back.assign(test.features, { perUser: 0.1 }))).toEqual(
         Array.from(await cal.assign(test.features, { perUser: 0.1 })),
       );
-      back.dispose?.();
+      back.dispose();
     }
-    cal.dispose?.();
+    cal.dispose();
   });
 });

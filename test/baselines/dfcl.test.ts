@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DFCL } from '../../src/baselines/dfcl.js';
 import { lagrangianPath } from '../../src/baselines/path.js';
-import { incrementsOverControl, TpmTARNet } from '../../src/baselines/tpm.js';
+import { incrementsOverControl, TPMTARNet } from '../../src/baselines/tpm.js';
 import type { RctDataset } from '../../src/data/dataset.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 
@@ -35,7 +35,7 @@ describe('DFCL', () => {
     // Users whom no trained multiplier treats are pushed toward control without bound, below zero predicted uplift,
     // and leave the allocation path: the range must reach the end of the path, or DFCL cannot spend larger budgets.
     const o = { seed: 3, epochs: 4 };
-    const pre = await new TpmTARNet(o).fit(train); // the same pre-trained model as DFCL's
+    const pre = await new TPMTARNet(o).fit(train); // the same pre-trained model as DFCL's
     const inc = incrementsOverControl(await pre.predictOutcomes(train.features), train.treatmentNames.length);
     const path = lagrangianPath(inc.values, inc.costs, train.n, train.treatmentNames.length);
     pre.dispose();

@@ -13,7 +13,7 @@ import { DHCL } from '../../src/baselines/dhcl.js';
 import { DRP } from '../../src/baselines/drp.js';
 import { RDRP } from '../../src/baselines/rdrp.js';
 import { RandomAllocator, UniformBest } from '../../src/baselines/references.js';
-import { TpmSL, TpmTARNet } from '../../src/baselines/tpm.js';
+import { TPMSL, TPMTARNet } from '../../src/baselines/tpm.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 import { oracleAssign, trueValue } from '../../src/sim/truth.js';
 
@@ -24,8 +24,8 @@ const common = { spendCalibration: cal, seed: Number(env('SEED', '3')), ...extra
 const factories: Record<string, () => PathAllocator> = {
   random: () => new RandomAllocator(common),
   'uniform-best': () => new UniformBest(common),
-  'tpm-sl': () => new TpmSL(common),
-  'tpm-tarnet': () => new TpmTARNet(common),
+  'tpm-sl': () => new TPMSL(common),
+  'tpm-tarnet': () => new TPMTARNet(common),
   drp: () => new DRP(common),
   rdrp: () => new RDRP(common),
   dhcl: () => new DHCL(common),

@@ -6,7 +6,7 @@ import { DHCL } from '../../src/baselines/dhcl.js';
 import { DRP } from '../../src/baselines/drp.js';
 import { RDRP } from '../../src/baselines/rdrp.js';
 import { RandomAllocator, UniformBest } from '../../src/baselines/references.js';
-import { TpmSL, TpmTARNet } from '../../src/baselines/tpm.js';
+import { TPMSL, TPMTARNet } from '../../src/baselines/tpm.js';
 import { NotFittedError, ValidationError } from '../../src/core/errors.js';
 import type { RctDataset } from '../../src/data/dataset.js';
 import { simulateCouponTrial, type TrialTruth } from '../../src/sim/simulator.js';
@@ -44,8 +44,8 @@ function trueNet(arms: Int32Array, v: number): { treated: number; meanNet: numbe
 const methods: [string, () => PathAllocator][] = [
   ['UniformBest', () => new UniformBest({ seed: 7 })],
   ['RandomAllocator', () => new RandomAllocator({ seed: 7 })],
-  ['TpmSL', () => new TpmSL(short)],
-  ['TpmTARNet', () => new TpmTARNet(short)],
+  ['TpmSL', () => new TPMSL(short)],
+  ['TpmTARNet', () => new TPMTARNet(short)],
   ['DRP', () => new DRP(short)],
   ['RDRP', () => new RDRP({ ...short, mcSamples: 10 })],
   ['DHCL', () => new DHCL(short)],
@@ -75,7 +75,7 @@ describe('profit mode on the simulator (true net values known)', () => {
 
 describe('profit mode is the path cut at key 1 / netValue', () => {
   it('equals budget mode at the budget the cut spends, and validates its input', async () => {
-    const a = new TpmSL({ ...short, epochs: 3 });
+    const a = new TPMSL({ ...short, epochs: 3 });
     await expect(a.profitAssign(test.features, 2)).rejects.toThrow(NotFittedError);
     await a.fit(train);
     const arms = await a.profitAssign(test.features, 3);

@@ -6,7 +6,7 @@ import { DHCL } from '../../src/baselines/dhcl.js';
 import { DRP } from '../../src/baselines/drp.js';
 import { RDRP } from '../../src/baselines/rdrp.js';
 import { RandomAllocator, UniformBest } from '../../src/baselines/references.js';
-import { TpmSL, TpmTARNet } from '../../src/baselines/tpm.js';
+import { TPMSL, TPMTARNet } from '../../src/baselines/tpm.js';
 import type { RctDataset } from '../../src/data/dataset.js';
 import { simulateCouponTrial, type TrialTruth } from '../../src/sim/simulator.js';
 import { oracleAssign, trueValue } from '../../src/sim/truth.js';
@@ -31,8 +31,8 @@ beforeAll(async () => {
 
 const methods: [string, () => PathAllocator][] = [
   ['UniformBest', () => new UniformBest({ seed: 7 })],
-  ['TpmSL', () => new TpmSL(short)],
-  ['TpmTARNet', () => new TpmTARNet(short)],
+  ['TpmSL', () => new TPMSL(short)],
+  ['TpmTARNet', () => new TPMTARNet(short)],
   ['DRP', () => new DRP(short)],
   ['RDRP', () => new RDRP({ ...short, mcSamples: 10 })],
   ['DHCL', () => new DHCL(short)],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HrcError, InfeasibleBudgetError, NotFittedError, ValidationError } from '../../src/core/errors.js';
+import { HRCError, InfeasibleBudgetError, NotFittedError, ValidationError } from '../../src/core/errors.js';
 import { deriveSeed, Rng } from '../../src/core/rng.js';
 import { checkBudget, checkFeatures } from '../../src/core/validate.js';
 
@@ -34,7 +34,7 @@ describe('Rng', () => {
 describe('errors and validation', () => {
   it('carries codes and issues', () => {
     const e = new ValidationError([{ path: ['line', 3, 'column', 'x'], message: 'bad' }]);
-    expect(e).toBeInstanceOf(HrcError);
+    expect(e).toBeInstanceOf(HRCError);
     expect(e.code).toBe('VALIDATION');
     expect(e.message).toBe('line.3.column.x: bad');
     expect(new NotFittedError('Net', 'embed').code).toBe('NOT_FITTED');

@@ -95,6 +95,8 @@ describe('compare', () => {
             throw new Error('no luck');
           },
           assign: async () => new Int32Array(0),
+          toJSON: () => ({}),
+          dispose: () => {},
         }),
       },
       trial: (seed) => simulateCouponTrial({ nTrain: 2000, nTest: 2139, seed }),
@@ -141,7 +143,13 @@ describe('compare', () => {
 
   it('stops at the first failure by default and names bad options', async () => {
     const base = { methods, train: sim.train, test: sim.test, budgets: [0.1] };
-    const short = { name: 'short', fit: async () => short, assign: async () => new Int32Array(3) };
+    const short = {
+      name: 'short',
+      fit: async () => short,
+      assign: async () => new Int32Array(3),
+      toJSON: () => ({}),
+      dispose: () => {},
+    };
     await expect(compare({ ...base, methods: { short: () => short } })).rejects.toThrow(/^methods\.short\.assign:/);
     const path = async (o: CompareOptions) => {
       try {

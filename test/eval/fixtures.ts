@@ -50,6 +50,12 @@ export class UniformArmFixture implements BudgetAllocator {
     for (let r = 0; r < k; r++) out[r] = this.arm;
     return out;
   }
+
+  toJSON(): unknown {
+    return { kind: 'UniformArmFixture', arm: this.arm, unitCost: this.unitCost };
+  }
+
+  dispose(): void {}
 }
 
 /** Test fixture: a seeded random allocator: each user gets a random arm with a probability the budget pays for. */
@@ -76,4 +82,10 @@ export class RandomFixture implements BudgetAllocator {
     for (let i = 0; i < n; i++) if (rng.next() < p) out[i] = 1 + rng.int(m - 1);
     return out;
   }
+
+  toJSON(): unknown {
+    return { kind: 'RandomFixture', seed: this.seed, costs: this.costs };
+  }
+
+  dispose(): void {}
 }

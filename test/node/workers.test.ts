@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { HrcError, WorkerError } from '../../src/core/errors.js';
+import { HRCError, WorkerError } from '../../src/core/errors.js';
 import { WorkerPool, whereThrown } from '../../src/node/pool.js';
 import { scoreWorkerScript } from '../../src/node/worker-url.js';
 import { AllocationPolicy } from '../../src/policy/index.js';
@@ -33,7 +33,7 @@ describe('scoring workers', () => {
     try {
       const err = await pool.run({ type: 'x' }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(WorkerError);
-      expect(err).toBeInstanceOf(HrcError);
+      expect(err).toBeInstanceOf(HRCError);
       expect((err as WorkerError).code).toBe('WORKER');
       expect((err as Error).message).toMatch(message);
       expect((err as WorkerError).file).toMatch(/crash-worker\.mjs$/);

@@ -97,8 +97,8 @@ describe('HRCPipeline misuse', () => {
 describe('baselines', () => {
   it('reject unknown option keys at fit, suggesting the nearest key', async () => {
     const { train } = simulateCouponTrial({ nTrain: 600, nTest: 10, seed: 2 });
-    const { TpmSL, DFCL, UniformBest } = await import('../../src/baselines/index.js');
-    await expect(new TpmSL({ epoch: 2 } as never).fit(train)).rejects.toThrow(
+    const { TPMSL, DFCL, UniformBest } = await import('../../src/baselines/index.js');
+    await expect(new TPMSL({ epoch: 2 } as never).fit(train)).rejects.toThrow(
       /TpmSL\.epoch: unknown option 'epoch'; did you mean 'epochs'/,
     );
     await expect(new DFCL({ sed: 2 } as never).fit(train)).rejects.toThrow(/did you mean 'seed'/);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DHCL } from '../../src/baselines/dhcl.js';
-import { TpmSL } from '../../src/baselines/tpm.js';
+import { TPMSL } from '../../src/baselines/tpm.js';
 import { HiddenClusterer } from '../../src/clustering/index.js';
 import { readEnvelope } from '../../src/core/envelope.js';
 import { SerializationError } from '../../src/core/errors.js';
@@ -39,7 +39,7 @@ describe('readEnvelope', () => {
 
   it('gives every component the same envelope errors', () => {
     const loaders: [string, (j: unknown) => unknown][] = [
-      ['TpmSL', TpmSL.fromJSON],
+      ['TPMSL', TPMSL.fromJSON],
       ['DHCL', DHCL.fromJSON],
       ['HiddenClusterer', HiddenClusterer.fromJSON],
       ['RepresentationNet', RepresentationNet.fromJSON],
@@ -62,10 +62,10 @@ describe('readEnvelope', () => {
     expect(message(() => HiddenClusterer.fromJSON({ ...cl, state: { ...cl.state, dim: 0 } }))).toMatch(
       /^HiddenClusterer: state\.dim: /,
     );
-    const tpm = read('TpmSL');
-    expect(message(() => TpmSL.fromJSON({ ...tpm, state: { ...tpm.state, d: 'ten' } }))).toMatch(/^TpmSL: state\.d: /);
-    expect(message(() => TpmSL.fromJSON({ ...tpm, state: { ...tpm.state, treatmentNames: ['a'] } }))).toMatch(
-      /^TpmSL: state\.treatmentNames: expected at least two arm names/,
+    const tpm = read('TPMSL');
+    expect(message(() => TPMSL.fromJSON({ ...tpm, state: { ...tpm.state, d: 'ten' } }))).toMatch(/^TPMSL: state\.d: /);
+    expect(message(() => TPMSL.fromJSON({ ...tpm, state: { ...tpm.state, treatmentNames: ['a'] } }))).toMatch(
+      /^TPMSL: state\.treatmentNames: expected at least two arm names/,
     );
     const rep = read('RepresentationNet');
     expect(

@@ -6,7 +6,7 @@ import { DHCL } from '../../src/baselines/dhcl.js';
 import { DRP } from '../../src/baselines/drp.js';
 import { RDRP } from '../../src/baselines/rdrp.js';
 import { RandomAllocator, UniformBest } from '../../src/baselines/references.js';
-import { TpmSL, TpmTARNet } from '../../src/baselines/tpm.js';
+import { TPMSL, TPMTARNet } from '../../src/baselines/tpm.js';
 import { HiddenClusterer } from '../../src/clustering/index.js';
 import { matrix } from '../../src/core/matrix.js';
 import { Distiller } from '../../src/distill/index.js';
@@ -38,8 +38,8 @@ interface Loaded {
 const allocators: [string, (j: unknown) => Loaded][] = [
   ['RandomAllocator', RandomAllocator.fromJSON],
   ['UniformBest', UniformBest.fromJSON],
-  ['TpmSL', TpmSL.fromJSON],
-  ['TpmTARNet', TpmTARNet.fromJSON],
+  ['TPMSL', TPMSL.fromJSON],
+  ['TPMTARNet', TPMTARNet.fromJSON],
   ['DRP', DRP.fromJSON],
   ['RDRP', RDRP.fromJSON],
   ['DHCL', DHCL.fromJSON],

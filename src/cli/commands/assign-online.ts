@@ -1,4 +1,4 @@
-import { HrcError, ValidationError } from '../../core/errors.js';
+import { HRCError, ValidationError } from '../../core/errors.js';
 import { readCsvRecords } from '../../data/csv.js';
 import { csvField } from '../../data/csv-grammar.js';
 import type { FeatureEncoding, RawValue, UnknownCategory } from '../../data/encoding.js';
@@ -27,7 +27,7 @@ export interface OnlineAssignArgs {
 }
 
 /** Thrown by `assign --fail-on-drift` when the drift monitor fired; the CLI exits with code 3. */
-export class DriftDetectedError extends HrcError {
+export class DriftDetectedError extends HRCError {
   constructor(message: string) {
     super('VALIDATION', message);
     this.name = 'DriftDetectedError';

@@ -140,9 +140,9 @@ export async function runFit(a: FitArgs, progress: Progress, print: (s: string) 
         treatmentNames: data.treatmentNames,
         ...(data.encoding !== undefined ? { encoding: data.encoding } : {}),
       },
-      state: { model: (allocator as unknown as { toJSON(): unknown }).toJSON() },
+      state: { model: allocator.toJSON() },
     };
-    (allocator as unknown as { dispose?: () => void }).dispose?.();
+    allocator.dispose();
   }
   await writeFileAtomic(a.out, JSON.stringify(json), '--out');
   print(`wrote ${a.out}`);
