@@ -13,6 +13,8 @@ const CONSUMER = `import {
   type Budget,
   type BudgetAllocator,
   HRCPipeline,
+  type Matrix,
+  matrix,
   type RctDataset,
   RepresentationNet,
   simulateCouponTrial,
@@ -24,7 +26,7 @@ const budget: Budget = { perUser: 0.3 };
 const hrc: BudgetAllocator = new HRCPipeline({ seed: 1 });
 const net = new RepresentationNet({ epochs: 1 });
 export async function run(): Promise<Int32Array> {
-  const embedded: Float32Array = (await net.fit(train)).embed(train.features);
+  const embedded: Matrix = (await net.fit(train)).embed(matrix(train.features, train.d));
   const json: unknown = (await hrc.fit(train)).toJSON();
   hrc.dispose();
   void [embedded, json, AllocationPolicy.fromJSON, assignCsv, writeReport];

@@ -45,6 +45,7 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
       'UniformBest',
       'VERSION',
       'ValidationError',
+      'WorkerError',
       'aucc',
       'calibrateSpend',
       'checkEncoding',
@@ -101,6 +102,7 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
       'hashUniform',
       'hillstromSchema',
       'loadCsv',
+      'matrix',
       'meanResponseUpTo',
       'oracleAssign',
       'paperHRCOptions',
@@ -157,7 +159,6 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
   './clustering': {
     source: '../src/clustering.js',
     names: [
-      'HiddenGroupClusterer',
       'defaultBudgets',
       'defaultClusterer',
       'ipwPlanScorer',

@@ -1,7 +1,10 @@
 import type { KernelInstance } from '../wasm/kernels.js';
 import { rowNorms } from './distance.js';
+import type { ElkanState } from './engine.js';
 import { addRow, halfDistances } from './lloyd.js';
 import { loadCentroids, paddedK, type ScanRegions, WASM_CHUNK } from './wasm-scan.js';
+
+export type { ElkanState };
 
 /**
  * Elkan's k-means state on the WebAssembly kernels, all of it in this module: the regions it lays out in a kernel's
@@ -10,23 +13,6 @@ import { loadCentroids, paddedK, type ScanRegions, WASM_CHUNK } from './wasm-sca
  * bounds exact again by a full scan) on the first step and whenever the drift table is full. `lloyd` drives it
  * through {@link ElkanState}; the wasm engine creates it for rows resident in its kernel's memory.
  */
-
-/**
- * The state of Elkan's k-means kept by an engine: labels, upper bounds and the running centroid sums and counts
- * (views the engine owns; valid until its next `elkan` call), plus the k lower bounds per row it keeps itself.
- */
-export interface ElkanState {
-  readonly labels: Int32Array;
-  readonly upper: Float64Array;
-  readonly sums: Float64Array;
-  readonly counts: Float64Array;
-  /** One E-step after the centroids moved to `c` by `shift` (per centroid); returns rows that changed centroid. */
-  step(c: Float32Array, shift: Float64Array): number;
-  /** Forgets row i's lower bounds (after the caller moved it). */
-  resetRow(i: number): void;
-  /** Sum of squared distances of the rows to centroids `c` by the current labels (float32 sums per row). */
-  inertia(c: Float32Array): number;
-}
 
 /** Steps of summed centroid shifts kept for the lazily moved lower bounds (then all bounds are made exact). */
 export const DRIFT_STEPS = 64;

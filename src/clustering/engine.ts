@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { wasmKernelsEnabled } from '../wasm/kernels.js';
 import { nearestRow } from './distance.js';
-import type { ElkanState } from './elkan.js';
 import { wasmDistanceEngine } from './wasm-engine.js';
 
 /**
@@ -15,6 +14,23 @@ import { wasmDistanceEngine } from './wasm-engine.js';
 export type DistanceEngineName = 'auto' | 'js' | 'tfjs' | 'wasm';
 
 /** Finds each listed row's nearest and second-nearest centroid. */
+/**
+ * The state of Elkan's k-means kept by an engine: labels, upper bounds and the running centroid sums and counts
+ * (views the engine owns; valid until its next `elkan` call), plus the k lower bounds per row it keeps itself.
+ */
+export interface ElkanState {
+  readonly labels: Int32Array;
+  readonly upper: Float64Array;
+  readonly sums: Float64Array;
+  readonly counts: Float64Array;
+  /** One E-step after the centroids moved to `c` by `shift` (per centroid); returns rows that changed centroid. */
+  step(c: Float32Array, shift: Float64Array): number;
+  /** Forgets row i's lower bounds (after the caller moved it). */
+  resetRow(i: number): void;
+  /** Sum of squared distances of the rows to centroids `c` by the current labels (float32 sums per row). */
+  inertia(c: Float32Array): number;
+}
+
 export interface DistanceEngine {
   readonly name: 'js' | 'tfjs' | 'wasm';
   /**

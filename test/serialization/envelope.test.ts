@@ -39,7 +39,7 @@ describe('readEnvelope', () => {
 
   it('gives every component the same envelope errors', () => {
     const loaders: [string, (j: unknown) => unknown][] = [
-      ['TPMSL', TPMSL.fromJSON],
+      ['TpmSL', TPMSL.fromJSON],
       ['DHCL', DHCL.fromJSON],
       ['HiddenClusterer', HiddenClusterer.fromJSON],
       ['RepresentationNet', RepresentationNet.fromJSON],
@@ -62,10 +62,10 @@ describe('readEnvelope', () => {
     expect(message(() => HiddenClusterer.fromJSON({ ...cl, state: { ...cl.state, dim: 0 } }))).toMatch(
       /^HiddenClusterer: state\.dim: /,
     );
-    const tpm = read('TPMSL');
-    expect(message(() => TPMSL.fromJSON({ ...tpm, state: { ...tpm.state, d: 'ten' } }))).toMatch(/^TPMSL: state\.d: /);
+    const tpm = read('TpmSL');
+    expect(message(() => TPMSL.fromJSON({ ...tpm, state: { ...tpm.state, d: 'ten' } }))).toMatch(/^TpmSL: state\.d: /);
     expect(message(() => TPMSL.fromJSON({ ...tpm, state: { ...tpm.state, treatmentNames: ['a'] } }))).toMatch(
-      /^TPMSL: state\.treatmentNames: expected at least two arm names/,
+      /^TpmSL: state\.treatmentNames: expected at least two arm names/,
     );
     const rep = read('RepresentationNet');
     expect(

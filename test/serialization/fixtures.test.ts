@@ -38,8 +38,8 @@ interface Loaded {
 const allocators: [string, (j: unknown) => Loaded][] = [
   ['RandomAllocator', RandomAllocator.fromJSON],
   ['UniformBest', UniformBest.fromJSON],
-  ['TPMSL', TPMSL.fromJSON],
-  ['TPMTARNet', TPMTARNet.fromJSON],
+  ['TpmSL', TPMSL.fromJSON],
+  ['TpmTARNet', TPMTARNet.fromJSON],
   ['DRP', DRP.fromJSON],
   ['RDRP', RDRP.fromJSON],
   ['DHCL', DHCL.fromJSON],
