@@ -136,7 +136,7 @@ export class DenseNet {
   /**
    * The training forward pass, on a tensor of `n x inputDim`: every trunk layer (then dropout, when asked for), then
    * each requested head's layers. Call inside `tf.tidy` (or dispose the outputs yourself). Its plain-TypeScript
-   * counterpart for serving is {@link layerPlan} evaluated by `StudentNet`.
+   * counterpart for serving is `layerChain` evaluated by `StudentNet`.
    */
   apply(x: tf.Tensor2D, options: ApplyOptions = {}): NetOutput {
     this.assertAlive();

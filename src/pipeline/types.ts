@@ -2,7 +2,7 @@ import type { Matrix } from '../core/types.js';
 import type { RctDataset } from '../data/dataset.js';
 
 /**
- * What HRCPipeline needs from a clusterer, so users can plug their own; the built-in {@link HiddenClusterer}
+ * What HRCPipeline needs from a clusterer, so users can plug their own; the built-in `HiddenClusterer`
  * implements it. Embeddings are the teacher's coordinates of the trial rows (the RepresentationNet's h(x), or the
  * predicted uplifts when cross-fitted), one row per user, not standardized.
  */

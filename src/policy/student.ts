@@ -103,7 +103,7 @@ export class StudentNet {
   }
 
   /**
-   * The serving forward pass: the logits of `rows` consecutive rows (1 to {@link BLOCK_ROWS}) of `X` from offset
+   * The serving forward pass: the logits of `rows` consecutive rows (1 to 4) of `X` from offset
    * `at`, left in (and returned as) an internal buffer that the next call overwrites, row `r`'s logits from
    * `r * width`. In float64, per output: `bias + w0 * z0 + w1 * z1 + ...` in input order over the standardized
    * inputs `z = (x - mean) * invScale`, the very arithmetic of {@link AllocationPolicy.toSQL} and of the
@@ -194,7 +194,7 @@ export class StudentNet {
    * The group of each of `n` rows of `X` (row-major, `inputSize` columns, from row `from`) into `groups`; the same
    * result as {@link argmax} row by row. Batches of 64 rows or more run in the library's WebAssembly SIMD kernel
    * (float64, every sum in the same order, so the same groups and the same SQL agreement) where available; see
-   * `setWasmKernels`. Otherwise {@link BLOCK_ROWS} rows at a time in plain TypeScript.
+   * `setWasmKernels`. Otherwise 4 rows at a time in plain TypeScript.
    */
   argmaxBatch(X: Float32Array, groups: Int32Array, from = 0, n = groups.length): Int32Array {
     const d = this.inputSize;
