@@ -30,8 +30,8 @@ vi.mock('node:fs', async (importOriginal) => {
 const { writeFileAtomic } = await import('../../src/node/atomic.js');
 
 afterEach(() => {
-  failure.code = undefined;
-  failure.at = undefined;
+  delete failure.code;
+  delete failure.at;
 });
 
 function folderWithTarget(): { dir: string; out: string } {
