@@ -55,7 +55,7 @@ export interface AssignCsvResult {
 
 /**
  * Scores a CSV file of users with a policy and writes `id,treatment` (treatment by name), streaming: the file is
- * cut into chunks of whole records (by the same CSV grammar as {@link loadCsv}), parsed, encoded and scored on
+ * cut into chunks of whole records (by the same CSV grammar as `loadCsv`), parsed, encoded and scored on
  * worker threads, and written in order. Memory stays bounded by the chunk size times the tasks in flight, whatever
  * the file size. The output appears only when complete (temporary file + rename); on error nothing is left behind.
  * Every error, from a worker too, is a ValidationError naming the file's line.

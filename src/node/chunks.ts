@@ -13,7 +13,7 @@ export interface CsvChunk {
 
 /**
  * Splits a CSV file into chunks of whole records without parsing it, at the record boundaries of the library's one
- * CSV grammar ({@link RecordScanner}: LF, CRLF or a lone CR outside double quotes). The first record (the header)
+ * CSV grammar (the record scanner of `src/data/csv-grammar.ts`: LF, CRLF or a lone CR outside double quotes). The first record (the header)
  * comes first as `{ header }`. Chunks are at least `chunkBytes` long (but for the last), so memory stays bounded
  * whatever the file size, and each chunk can be parsed on its own, e.g. in a worker, starting on its `line`.
  */
