@@ -75,3 +75,17 @@ export function checkMatrix(value: unknown, name: string, opts: { cols?: number;
   checkFiniteCells(data, cols as number, name);
   return rows as number;
 }
+
+/**
+ * Checks that `X` is a row-major Float32Array of `d` columns (the bare-array form `decideBatch` and the pacer take)
+ * and returns its row count; a ValidationError at `path` otherwise.
+ */
+export function rowCount(X: unknown, d: number, path = 'X'): number {
+  if (!(X instanceof Float32Array) || X.length % d !== 0) {
+    throw new ValidationError({
+      path: [path],
+      message: `expected a Float32Array whose length is a multiple of ${d}, got ${describe(X)}`,
+    });
+  }
+  return X.length / d;
+}

@@ -1,4 +1,5 @@
 import { SerializationError, ValidationError } from '../core/errors.js';
+import { rowCount } from '../core/matrix.js';
 import { describe } from '../core/validate.js';
 import { rowUniform } from '../policy/fingerprint.js';
 import type { AllocationPolicy } from '../policy/policy.js';
@@ -149,13 +150,7 @@ export class BudgetPacer {
    */
   decideMany(X: Float32Array, out?: Int32Array, ids?: ArrayLike<string | number>): Int32Array {
     const d = this.d;
-    if (!(X instanceof Float32Array) || X.length % d !== 0) {
-      throw new ValidationError({
-        path: ['X'],
-        message: `expected a Float32Array whose length is a multiple of ${d}, got ${describe(X)}`,
-      });
-    }
-    const n = X.length / d;
+    const n = rowCount(X, d);
     const arms = out ?? new Int32Array(n);
     if (arms.length < n) {
       throw new ValidationError({ path: ['out'], message: `expected room for ${n} arms, got ${arms.length}` });

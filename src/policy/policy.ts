@@ -1,4 +1,5 @@
 import { SerializationError, ValidationError } from '../core/errors.js';
+import { rowCount } from '../core/matrix.js';
 import type { Budget } from '../core/types.js';
 import { checkBudget, checkNetValue, describe, parseJsonInput } from '../core/validate.js';
 import {
@@ -198,13 +199,7 @@ export class AllocationPolicy {
   /** Arms for many users: `X` is row-major `n * d`. */
   decideBatch(X: Float32Array, budget: Budget, out?: Int32Array): Int32Array {
     const d = this.d;
-    if (!(X instanceof Float32Array) || X.length % d !== 0) {
-      throw new ValidationError({
-        path: ['X'],
-        message: `expected a Float32Array whose length is a multiple of ${d}, got ${describe(X)}`,
-      });
-    }
-    const n = X.length / d;
+    const n = rowCount(X, d);
     for (let i = 0; i < X.length; i++) {
       if (!Number.isFinite(X[i] as number))
         throw new ValidationError({
