@@ -1,3 +1,5 @@
+import { ValidationError } from '../core/errors.js';
+
 /**
  * How to read a randomized trial from named columns (a CSV file or row objects).
  *
@@ -87,3 +89,58 @@ export const starbucksSchema: TrialSchema = {
   id: 'ID',
   features: ['V1', 'V2', 'V3', 'V4', 'V5', 'V6', 'V7'],
 };
+
+/** Checks a {@link TrialSchema}'s own fields (column names are checked against the data's header later). */
+export function checkTrialSchema(schema: TrialSchema): void {
+  if (typeof schema !== 'object' || schema === null) {
+    throw new ValidationError({ path: ['schema'], message: 'expected a schema object' });
+  }
+  for (const key of ['treatment', 'control', 'response'] as const) {
+    if (typeof schema[key] !== 'string' || schema[key] === '') {
+      throw new ValidationError({ path: ['schema', key], message: 'expected a non-empty string' });
+    }
+  }
+  if (schema.cost === undefined && schema.armCost === undefined) {
+    throw new ValidationError({
+      path: ['schema', 'cost'],
+      message: 'give a cost column (cost) or a fixed cost per arm (armCost)',
+    });
+  }
+  if (schema.armCost !== undefined) {
+    for (const [arm, c] of Object.entries(schema.armCost)) {
+      if (typeof c !== 'number' || !Number.isFinite(c) || c < 0) {
+        throw new ValidationError({
+          path: ['schema', 'armCost', arm],
+          message: `expected a finite non-negative cost, got ${String(c)}`,
+        });
+      }
+    }
+    if (schema.cost === undefined && !Object.hasOwn(schema.armCost, schema.control)) {
+      throw new ValidationError({
+        path: ['schema', 'armCost'],
+        message: `missing the control arm '${schema.control}'`,
+      });
+    }
+  }
+  if (schema.responseScale !== undefined && !(Number.isFinite(schema.responseScale) && schema.responseScale > 0)) {
+    throw new ValidationError({
+      path: ['schema', 'responseScale'],
+      message: `expected a positive number, got ${schema.responseScale}`,
+    });
+  }
+  if (
+    schema.maxCategories !== undefined &&
+    !(Number.isInteger(schema.maxCategories) && (schema.maxCategories as number) >= 1)
+  ) {
+    throw new ValidationError({
+      path: ['schema', 'maxCategories'],
+      message: `expected an integer >= 1, got ${String(schema.maxCategories)}`,
+    });
+  }
+  if (schema.missing !== undefined && !['error', 'zero', 'mean'].includes(schema.missing)) {
+    throw new ValidationError({
+      path: ['schema', 'missing'],
+      message: `expected 'error', 'zero' or 'mean', got ${JSON.stringify(schema.missing)}`,
+    });
+  }
+}

@@ -1,58 +1,23 @@
 import { shownNames, shownValue, ValidationError } from '../core/errors.js';
+import {
+  AUTO_DECIDE_AT,
+  type AutoColumn,
+  type CategoricalColumn,
+  type CategoryLayout,
+  DEFAULT_MAX_CATEGORIES,
+  type FeatureColumn,
+  intern,
+  looksNumeric,
+  type NumericColumn,
+  naturalCompare,
+  str,
+} from './columns.js';
 import { createDataset, type RctDataset } from './dataset.js';
 import { type ColumnEncoding, encodedNames, type FeatureEncoding, OTHER_CATEGORY, type RawValue } from './encoding.js';
 import { Growable } from './growable.js';
-import type { TrialSchema } from './schema.js';
+import { checkTrialSchema, type TrialSchema } from './schema.js';
 
-interface NumericColumn {
-  kind: 'numeric';
-  name: string;
-  index: number;
-  values: Growable<Float64Array>;
-  missing: number;
-}
-interface CategoricalColumn {
-  kind: 'categorical';
-  name: string;
-  index: number;
-  codes: Growable<Int32Array>;
-  vocab: Map<string, number>;
-  /** Rows per code. */
-  counts: number[];
-}
-/**
- * A column of `categorical: 'auto'` not decided yet: numbers and text codes are both kept, and the column is
- * categorical at the end when most of its values are not numbers.
- */
-interface AutoColumn {
-  kind: 'auto';
-  name: string;
-  index: number;
-  values: Growable<Float64Array>;
-  missing: number;
-  codes: Growable<Int32Array>;
-  vocab: Map<string, number>;
-  counts: number[];
-  numbers: number;
-  texts: number;
-  /** Where the first non-numeric value was, for the error if the column turns out numeric. */
-  firstText?: { path: (string | number)[]; raw: string };
-}
-type FeatureColumn = NumericColumn | CategoricalColumn | AutoColumn;
-
-/** Default of {@link TrialSchema.maxCategories}. */
-export const DEFAULT_MAX_CATEGORIES = 50;
-/**
- * An auto column holding more distinct values than this while mostly numbers is decided numeric there and then,
- * so numeric columns do not keep a vocabulary of every value.
- */
-const AUTO_DECIDE_AT = 1000;
-
-/** Whether a text value reads as a number for auto-detection (a leading zero, as in `02134`, marks a code). */
-function looksNumeric(s: string): boolean {
-  if (/^[+-]?0\d/.test(s)) return false;
-  return Number.isFinite(Number(s));
-}
+export { DEFAULT_MAX_CATEGORIES, naturalCompare } from './columns.js';
 
 /** Where a value came from, for error messages. */
 export interface RowLocation {
@@ -90,7 +55,7 @@ export class TableBuilder {
     private readonly schema: TrialSchema,
     private readonly onWarning: (message: string) => void = () => undefined,
   ) {
-    checkSchema(schema);
+    checkTrialSchema(schema);
     this.maxCategories = schema.maxCategories ?? DEFAULT_MAX_CATEGORIES;
     const seen = new Map<string, number>();
     header.forEach((h, i) => {
@@ -469,88 +434,5 @@ export class TableBuilder {
     const t = this.treatmentCodes.view();
     for (let i = 0; i < t.length; i++) if (t[i] === code) return true;
     return false;
-  }
-}
-
-interface CategoryLayout {
-  readonly categories: string[];
-  readonly other: boolean;
-  /** Column offset of each vocabulary code. */
-  readonly pos: Int32Array;
-  readonly width: number;
-}
-
-function intern(col: { vocab: Map<string, number>; counts: number[] }, s: string): number {
-  let code = col.vocab.get(s);
-  if (code === undefined) {
-    code = col.vocab.size;
-    col.vocab.set(s, code);
-    col.counts.push(0);
-  }
-  col.counts[code] = (col.counts[code] as number) + 1;
-  return code;
-}
-
-function str(v: RawValue): string {
-  if (v === undefined || v === null) return '';
-  return typeof v === 'string' ? v.trim() : String(v);
-}
-
-/** Compares strings so that embedded numbers sort by value ('arm2' < 'arm10'). */
-export function naturalCompare(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
-}
-
-function checkSchema(schema: TrialSchema): void {
-  if (typeof schema !== 'object' || schema === null) {
-    throw new ValidationError({ path: ['schema'], message: 'expected a schema object' });
-  }
-  for (const key of ['treatment', 'control', 'response'] as const) {
-    if (typeof schema[key] !== 'string' || schema[key] === '') {
-      throw new ValidationError({ path: ['schema', key], message: 'expected a non-empty string' });
-    }
-  }
-  if (schema.cost === undefined && schema.armCost === undefined) {
-    throw new ValidationError({
-      path: ['schema', 'cost'],
-      message: 'give a cost column (cost) or a fixed cost per arm (armCost)',
-    });
-  }
-  if (schema.armCost !== undefined) {
-    for (const [arm, c] of Object.entries(schema.armCost)) {
-      if (typeof c !== 'number' || !Number.isFinite(c) || c < 0) {
-        throw new ValidationError({
-          path: ['schema', 'armCost', arm],
-          message: `expected a finite non-negative cost, got ${String(c)}`,
-        });
-      }
-    }
-    if (schema.cost === undefined && !Object.hasOwn(schema.armCost, schema.control)) {
-      throw new ValidationError({
-        path: ['schema', 'armCost'],
-        message: `missing the control arm '${schema.control}'`,
-      });
-    }
-  }
-  if (schema.responseScale !== undefined && !(Number.isFinite(schema.responseScale) && schema.responseScale > 0)) {
-    throw new ValidationError({
-      path: ['schema', 'responseScale'],
-      message: `expected a positive number, got ${schema.responseScale}`,
-    });
-  }
-  if (
-    schema.maxCategories !== undefined &&
-    !(Number.isInteger(schema.maxCategories) && (schema.maxCategories as number) >= 1)
-  ) {
-    throw new ValidationError({
-      path: ['schema', 'maxCategories'],
-      message: `expected an integer >= 1, got ${String(schema.maxCategories)}`,
-    });
-  }
-  if (schema.missing !== undefined && !['error', 'zero', 'mean'].includes(schema.missing)) {
-    throw new ValidationError({
-      path: ['schema', 'missing'],
-      message: `expected 'error', 'zero' or 'mean', got ${JSON.stringify(schema.missing)}`,
-    });
   }
 }
