@@ -8,7 +8,7 @@ import { type DistillerOptions, distillerOptionKeys } from '../distill/distiller
 import { type RepresentationNetOptions, representationOptionKeys } from '../representation/options.js';
 import { defaultGroupStatsOptions, type GroupStatsOptions } from '../solver/group-stats.js';
 import { type StochasticBudgetSolverOptions, solverOptionKeys } from '../solver/stochastic-solver.js';
-import type { ShrinkagePrior, ShrinkageVariance } from './shrinkage.js';
+import type { ShrinkagePrior, ShrinkageSpread, ShrinkageVariance } from './shrinkage.js';
 import type { GroupClusterer, PipelineStage } from './types.js';
 
 /** Options of {@link HRCPipeline}. All optional; each component's own options pass through. */
@@ -57,6 +57,16 @@ export interface HRCPipelineOptions {
    * the arm's pooled over groups, or the larger of the two. @default 'group'
    */
   shrinkageVariance?: ShrinkageVariance;
+  /**
+   * Empirical-Bayes shrinkage of each group's response difference between treatment arms (with two or more
+   * treatment arms): the difference to the treatment arm with the most trial weight is shrunk toward the arms' pooled
+   * difference (`'pooled'`) or a line through the model's predicted difference (`'model'`). A group then gets another
+   * arm than the rest only where the trial shows that arms' differences vary between groups beyond noise.
+   * `'none'`: each arm's uplift is shrunk on its own. @default 'none'
+   */
+  contrastShrinkage?: ShrinkagePrior;
+  /** How the shrinkage estimates the between-group variance of the true uplift (see {@link ShrinkageSpread}). @default 'moments' */
+  shrinkageSpread?: ShrinkageSpread;
   /** Seed of every component (each derives its own child seed). @default 42 */
   seed?: number;
   /** Called at the start of each stage. */
@@ -75,6 +85,8 @@ export const defaultHRCPipelineOptions = {
   statsFrom: 'student' as 'student' | 'teacher',
   shrinkage: 'model' as ShrinkagePrior,
   shrinkageVariance: 'group' as ShrinkageVariance,
+  contrastShrinkage: 'none' as ShrinkagePrior,
+  shrinkageSpread: 'moments' as ShrinkageSpread,
 };
 
 /** The options of the paper's HRC (no cross-fitting, groups on the hidden representation, teacher statistics). */
@@ -83,6 +95,7 @@ export const paperHRCOptions = {
   groupOn: 'hidden',
   statsFrom: 'teacher',
   shrinkage: 'none',
+  contrastShrinkage: 'none',
 } as const satisfies HRCPipelineOptions;
 
 /** The design choices of a pipeline, with defaults filled in and checked. */
@@ -92,11 +105,17 @@ export function resolveDesign(o: HRCPipelineOptions): {
   statsFrom: 'student' | 'teacher';
   shrinkage: ShrinkagePrior;
   shrinkageVariance: ShrinkageVariance;
+  contrastShrinkage: ShrinkagePrior;
+  shrinkageSpread: ShrinkageSpread;
 } {
   const shrinkage = o.shrinkage ?? defaultHRCPipelineOptions.shrinkage;
   checkOneOf('shrinkage', shrinkage, ['model', 'pooled', 'none']);
   const shrinkageVariance = o.shrinkageVariance ?? defaultHRCPipelineOptions.shrinkageVariance;
   checkOneOf('shrinkageVariance', shrinkageVariance, ['group', 'pooled', 'max']);
+  const contrastShrinkage = o.contrastShrinkage ?? defaultHRCPipelineOptions.contrastShrinkage;
+  checkOneOf('contrastShrinkage', contrastShrinkage, ['model', 'pooled', 'none']);
+  const shrinkageSpread = o.shrinkageSpread ?? defaultHRCPipelineOptions.shrinkageSpread;
+  checkOneOf('shrinkageSpread', shrinkageSpread, ['moments', 'robust']);
   const crossFit = o.crossFit ?? defaultHRCPipelineOptions.crossFit;
   const groupOn = o.groupOn ?? defaultHRCPipelineOptions.groupOn;
   const statsFrom = o.statsFrom ?? defaultHRCPipelineOptions.statsFrom;
@@ -109,7 +128,7 @@ export function resolveDesign(o: HRCPipelineOptions): {
       message: "'hidden' groups need a single network (crossFit 0 or 1): each fold's network has its own hidden space",
     });
   }
-  return { crossFit, groupOn, statsFrom, shrinkage, shrinkageVariance };
+  return { crossFit, groupOn, statsFrom, shrinkage, shrinkageVariance, contrastShrinkage, shrinkageSpread };
 }
 
 const PIPELINE_KEYS = [
@@ -125,6 +144,8 @@ const PIPELINE_KEYS = [
   'statsFrom',
   'shrinkage',
   'shrinkageVariance',
+  'contrastShrinkage',
+  'shrinkageSpread',
   'seed',
   'onProgress',
 ] as const satisfies readonly (keyof HRCPipelineOptions)[];

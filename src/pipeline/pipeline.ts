@@ -152,7 +152,11 @@ export class HRCPipeline implements ProfitAllocator {
         groupPredictedUplift(rowPred, m, groups, k),
         design.shrinkage,
         solverOptions.minCount ?? 1,
-        { variance: design.shrinkageVariance },
+        {
+          variance: design.shrinkageVariance,
+          contrast: design.contrastShrinkage,
+          spread: design.shrinkageSpread,
+        },
       );
       this.shrinkageFits = fits;
       progress('solve');

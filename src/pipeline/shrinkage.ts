@@ -11,10 +11,21 @@ export type ShrinkagePrior = 'model' | 'pooled' | 'none';
  */
 export type ShrinkageVariance = 'group' | 'pooled' | 'max';
 
+/**
+ * How the between-group variance tau^2 of the true uplift is estimated: `'moments'`, the mean squared residual
+ * around the prior minus the mean sampling variance; `'robust'`, the squared median absolute deviation of the
+ * residuals (scaled to a standard deviation) minus the median sampling variance. With heavy-tailed responses a few
+ * groups that drew a rare large value make the moment estimate large, so that little is shrunk anywhere; the robust
+ * estimate follows the typical group.
+ */
+export type ShrinkageSpread = 'moments' | 'robust';
+
 /** How one arm's group uplifts were shrunk (one entry per arm j >= 1 and outcome). */
 export interface ShrinkageFit {
   readonly arm: number;
   readonly outcome: 'response' | 'cost';
+  /** Set for a difference between treatment arms: the reference arm the difference of `arm` is taken to. */
+  readonly contrastTo?: number;
   /** The prior's intercept and slope on the model's predicted group uplift (slope 0 for `'pooled'`). */
   readonly intercept: number;
   readonly slope: number;
@@ -74,11 +85,18 @@ export function shrinkGroupUplift(
   predicted: { response: Float64Array; cost: Float64Array },
   prior: ShrinkagePrior,
   minCount: number,
-  options: { readonly cost?: boolean; readonly variance?: ShrinkageVariance } = {},
+  options: {
+    readonly cost?: boolean;
+    readonly variance?: ShrinkageVariance;
+    readonly contrast?: ShrinkagePrior;
+    readonly spread?: ShrinkageSpread;
+  } = {},
 ): { stats: GroupStats; fits: ShrinkageFit[] } {
   const variance = options.variance ?? 'group';
+  const contrast = options.contrast ?? 'none';
+  const spread = options.spread ?? 'moments';
   const outcomes = options.cost === true ? (['response', 'cost'] as const) : (['response'] as const);
-  if (prior === 'none') return { stats, fits: [] };
+  if (prior === 'none' && contrast === 'none') return { stats, fits: [] };
   const { k, m } = stats;
   const fits: ShrinkageFit[] = [];
   const rows: { group: number; arm: number; weight: number; response: number; cost: number }[] = [];
@@ -104,6 +122,8 @@ export function shrinkGroupUplift(
     const p = (pooled[outcome][j] as number) / c.count;
     return variance === 'pooled' ? p : Math.max(own, p);
   };
+  // Per arm: the groups estimated, their shrunk response and cost uplift and the weight each put on its prior.
+  const arms: (ArmPosterior | undefined)[] = new Array(m);
   for (let j = 1; j < m; j++) {
     const ok: number[] = [];
     for (let g = 0; g < k; g++) {
@@ -115,9 +135,10 @@ export function shrinkGroupUplift(
     const up = ok.map((g) => stats.uplift(g, j));
     const post = outcomes.map((outcome) => {
       const est = up.map((u) => u[outcome]);
+      if (prior === 'none') return { mean: est, weights: est.map(() => 0) };
       const se2 = ok.map((g) => cellSe2(g, j, outcome) + cellSe2(g, 0, outcome));
       const x = ok.map((g) => (prior === 'model' ? (predicted[outcome][g * m + j] as number) : 0));
-      const fit = fitPrior(est, se2, x, prior === 'model');
+      const fit = fitPrior(est, se2, x, prior === 'model', spread);
       const weights = se2.map((s) => (s + fit.tau2 > 0 ? Math.min(MAX_SHRINK, s / (s + fit.tau2)) : 0));
       fits.push({
         arm: j,
@@ -132,8 +153,14 @@ export function shrinkGroupUplift(
     const pr = post[0] as { mean: number[]; weights: number[] };
     // Unshrunk costs keep the trial's honest group means.
     const pc = post[1] ?? { mean: up.map((u) => u.cost), weights: up.map(() => 0) };
-    ok.forEach((g, i) => {
-      const shrink = Math.max(pr.weights[i] as number, pc.weights[i] as number);
+    arms[j] = { ok, response: pr.mean, responseWeight: pr.weights, cost: pc.mean, costWeight: pc.weights };
+  }
+  if (contrast !== 'none') shrinkArmContrasts(stats, arms, predicted, contrast, cellSe2, spread, fits);
+  for (let j = 1; j < m; j++) {
+    const arm = arms[j];
+    if (arm === undefined) continue;
+    arm.ok.forEach((g, i) => {
+      const shrink = Math.max(arm.responseWeight[i] as number, arm.costWeight[i] as number);
       if (!(shrink > 1e-6)) return;
       const a = stats.cell(g, j);
       const b = stats.cell(g, 0);
@@ -144,12 +171,98 @@ export function shrinkGroupUplift(
         group: g,
         arm: j,
         weight: w,
-        response: target(a.response, clamp(b.response + (pr.mean[i] as number), range.response)),
-        cost: target(a.cost, clamp(b.cost + (pc.mean[i] as number), range.cost)),
+        response: target(a.response, clamp(b.response + (arm.response[i] as number), range.response)),
+        cost: target(a.cost, clamp(b.cost + (arm.cost[i] as number), range.cost)),
       });
     });
   }
   return { stats: rows.length > 0 ? stats.withPseudoRows(rows) : stats, fits };
+}
+
+function median(xs: readonly number[]): number {
+  const s = Float64Array.from(xs).sort();
+  const h = s.length >> 1;
+  return s.length % 2 === 1 ? (s[h] as number) : ((s[h - 1] as number) + (s[h] as number)) / 2;
+}
+
+/** One treatment arm's groups after shrinkage toward its prior (aligned arrays over `ok`). */
+interface ArmPosterior {
+  readonly ok: number[];
+  response: number[];
+  responseWeight: number[];
+  readonly cost: number[];
+  readonly costWeight: number[];
+}
+
+/**
+ * Shrinks each group's response difference between two treatment arms toward a prior, in place. The reference arm
+ * is the treatment arm with the most trial weight; every other arm's group uplift becomes the reference arm's shrunk
+ * uplift plus the shrunk difference. The raw difference of group g is the difference of the two treated means
+ * (control cancels), its variance the sum of the two treated cells'; the prior is the arms' pooled difference
+ * (`'pooled'`) or a line through the model's predicted difference (`'model'`), with tau^2 by moments as for the
+ * uplifts. Where the trial shows no spread of the difference beyond noise, every group keeps the same order of arms.
+ */
+function shrinkArmContrasts(
+  stats: GroupStats,
+  arms: (ArmPosterior | undefined)[],
+  predicted: { response: Float64Array; cost: Float64Array },
+  prior: 'model' | 'pooled',
+  cellSe2: (g: number, j: number, outcome: 'response' | 'cost') => number,
+  spread: ShrinkageSpread,
+  fits: ShrinkageFit[],
+): void {
+  const { k, m } = stats;
+  let ref = -1;
+  let refWeight = -1;
+  for (let j = 1; j < m; j++) {
+    if (arms[j] === undefined) continue;
+    let w = 0;
+    for (let g = 0; g < k; g++) w += stats.cell(g, j).weight;
+    if (w > refWeight) {
+      ref = j;
+      refWeight = w;
+    }
+  }
+  const r = arms[ref];
+  if (r === undefined) return;
+  const at = new Map(r.ok.map((g, i) => [g, i]));
+  for (let j = 1; j < m; j++) {
+    const arm = arms[j];
+    if (j === ref || arm === undefined) continue;
+    const idx: number[] = [];
+    const refIdx: number[] = [];
+    arm.ok.forEach((g, i) => {
+      const ri = at.get(g);
+      if (ri === undefined) return;
+      idx.push(i);
+      refIdx.push(ri);
+    });
+    if (idx.length < 3) continue;
+    const groups = idx.map((i) => arm.ok[i] as number);
+    const est = groups.map((g) => stats.cell(g, j).response - stats.cell(g, ref).response);
+    const se2 = groups.map((g) => cellSe2(g, j, 'response') + cellSe2(g, ref, 'response'));
+    const x = groups.map((g) =>
+      prior === 'model' ? (predicted.response[g * m + j] as number) - (predicted.response[g * m + ref] as number) : 0,
+    );
+    const fit = fitPrior(est, se2, x, prior === 'model', spread);
+    const weights = se2.map((s) => (s + fit.tau2 > 0 ? Math.min(MAX_SHRINK, s / (s + fit.tau2)) : 0));
+    fits.push({
+      arm: j,
+      outcome: 'response',
+      contrastTo: ref,
+      intercept: fit.a,
+      slope: fit.b,
+      tau2: fit.tau2,
+      meanShrink: weights.reduce((s, w) => s + w, 0) / weights.length,
+    });
+    idx.forEach((i, t) => {
+      const e = est[t] as number;
+      const w = weights[t] as number;
+      const d = e + w * (fit.a + fit.b * (x[t] as number) - e);
+      arm.response[i] = (r.response[refIdx[t] as number] as number) + d;
+      arm.responseWeight[i] = Math.max(arm.responseWeight[i] as number, w);
+    });
+  }
 }
 
 /**
@@ -179,12 +292,17 @@ function pooledRowVariance(stats: GroupStats): { response: Float64Array; cost: F
   return { response, cost };
 }
 
-/** Weighted least squares of est on [1, x] (or on 1 alone) with weights 1 / (se2 + tau2), tau2 by moments; 4 rounds. */
+/**
+ * Weighted least squares of est on [1, x] (or on 1 alone) with weights 1 / (se2 + tau2); tau2 by moments (mean squared
+ * residual minus mean se2) or, with `'robust'`, from the median absolute deviation of the residuals minus the median
+ * se2, which a few groups with a rare huge response cannot inflate; 4 rounds.
+ */
 function fitPrior(
   est: readonly number[],
   se2: readonly number[],
   x: readonly number[],
   withSlope: boolean,
+  spread: ShrinkageSpread,
 ): { a: number; b: number; tau2: number } {
   const K = est.length;
   const p = withSlope ? 2 : 1;
@@ -210,11 +328,17 @@ function fitPrior(
     const vx = sxx - (sx * sx) / sw;
     b = withSlope && vx > 1e-18 * sw ? Math.max(0, (sxy - (sx * sy) / sw) / vx) : 0;
     a = (sy - b * sx) / sw;
+    const res = est.map((e, i) => e - a - b * (x[i] as number));
+    if (spread === 'robust') {
+      const med = median(res);
+      const mad = 1.4826 * median(res.map((r) => Math.abs(r - med)));
+      tau2 = Math.max(0, mad * mad - median(se2));
+      continue;
+    }
     let r2 = 0;
     let s2 = 0;
     for (let i = 0; i < K; i++) {
-      const r = (est[i] as number) - a - b * (x[i] as number);
-      r2 += r * r;
+      r2 += (res[i] as number) ** 2;
       s2 += se2[i] as number;
     }
     tau2 = Math.max(0, r2 / Math.max(1, K - p) - s2 / K);

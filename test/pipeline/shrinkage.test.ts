@@ -176,3 +176,79 @@ describe('shrinkGroupUplift variance', () => {
     );
   });
 });
+
+describe('shrinkGroupUplift contrasts between treatment arms', () => {
+  /** Control and two treatments; binary response, control rate 0.1, true uplifts `a[g]` and `b[g]`. */
+  function threeArm(a: number[], b: number[], size: number, seed: number): { data: RctDataset; groups: Int32Array } {
+    const rng = new Rng(seed);
+    const rows: { g: number; t: number; y: number }[] = [];
+    a.forEach((ua, g) => {
+      for (let i = 0; i < size; i++) {
+        const t = i % 3;
+        const u = t === 0 ? 0 : t === 1 ? ua : (b[g] as number);
+        rows.push({ g, t, y: rng.next() < 0.1 + u ? 1 : 0 });
+      }
+    });
+    const data = createDataset({
+      features: rows.map((r) => [r.g]),
+      treatment: rows.map((r) => r.t),
+      treatmentNames: ['control', 'mail-a', 'mail-b'],
+      response: rows.map((r) => r.y),
+      cost: rows.map((r) => (r.t > 0 ? 1 : 0)),
+    });
+    return { data, groups: Int32Array.from(rows, (r) => r.g) };
+  }
+  const zeroPred = (n: number, k: number, groups: Int32Array) =>
+    groupPredictedUplift({ response: new Float32Array(n * 3), cost: new Float32Array(n * 3) }, 3, groups, k);
+  /** Groups whose better treatment (by stats) is not the one most groups prefer. */
+  const againstMajority = (s: GroupStats, k: number) => {
+    const prefersB = Array.from({ length: k }, (_, g) => s.cell(g, 2).response > s.cell(g, 1).response);
+    const majority = prefersB.filter(Boolean).length * 2 > k;
+    return prefersB.filter((p) => p !== majority).length;
+  };
+
+  it('gives every group the same order of arms where the difference does not vary between groups', () => {
+    // 20 groups with different responsiveness; arm b is 0.02 better than arm a in every group.
+    const a = Array.from({ length: 20 }, (_, g) => 0.02 + 0.004 * g);
+    const b = a.map((u) => u + 0.02);
+    let rawAgainst = 0;
+    let shrunkAgainst = 0;
+    let armOnlyAgainst = 0;
+    for (let seed = 1; seed <= 4; seed++) {
+      const { data, groups } = threeArm(a, b, 1200, seed);
+      const s = GroupStats.from(data, { groups, k: 20, ipw: false });
+      const predicted = zeroPred(data.n, 20, groups);
+      const armOnly = shrinkGroupUplift(s, predicted, 'pooled', 1);
+      const out = shrinkGroupUplift(s, predicted, 'pooled', 1, { contrast: 'pooled' });
+      const fit = out.fits.find((f) => f.contrastTo !== undefined);
+      expect(fit?.arm).not.toBe(fit?.contrastTo);
+      expect(fit?.meanShrink).toBeGreaterThan(0.5);
+      rawAgainst += againstMajority(s, 20);
+      armOnlyAgainst += againstMajority(armOnly.stats, 20);
+      shrunkAgainst += againstMajority(out.stats, 20);
+      // The reference arm's uplifts are those of the per-arm shrinkage.
+      const ref = fit?.contrastTo as number;
+      for (let g = 0; g < 20; g++) {
+        expect(out.stats.uplift(g, ref).response).toBeCloseTo(armOnly.stats.uplift(g, ref).response, 10);
+      }
+    }
+    expect(rawAgainst).toBeGreaterThan(8);
+    expect(shrunkAgainst).toBeLessThan(rawAgainst / 4);
+    expect(shrunkAgainst).toBeLessThan(armOnlyAgainst);
+  });
+
+  it('keeps differences that are real and well measured', () => {
+    // Half the groups prefer arm a by 0.1, half arm b by 0.1; 30,000 rows per group.
+    const a = [0.2, 0.2, 0.2, 0.1, 0.1, 0.1];
+    const b = [0.1, 0.1, 0.1, 0.2, 0.2, 0.2];
+    const { data, groups } = threeArm(a, b, 30_000, 9);
+    const s = GroupStats.from(data, { groups, k: 6, ipw: false });
+    const out = shrinkGroupUplift(s, zeroPred(data.n, 6, groups), 'none', 1, { contrast: 'pooled' });
+    expect(out.fits.find((f) => f.contrastTo !== undefined)?.meanShrink).toBeLessThan(0.05);
+    for (let g = 0; g < 6; g++) {
+      for (const j of [1, 2])
+        expect(Math.abs(out.stats.uplift(g, j).response - s.uplift(g, j).response)).toBeLessThan(0.005);
+      expect(out.stats.cell(g, 1).response > out.stats.cell(g, 2).response).toBe(g < 3);
+    }
+  });
+});
