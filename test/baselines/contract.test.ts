@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../src/backend/index.js';
 import { DFCL } from '../../src/baselines/dfcl.js';
 import { DHCL } from '../../src/baselines/dhcl.js';
 import { DRP } from '../../src/baselines/drp.js';
@@ -109,7 +110,7 @@ let test: RctDataset;
 const budgets: Budget[] = [{ perUser: 0 }, { perUser: 0.05 }, { perUser: 0.25 }, { perUser: 100 }, { total: 20 }];
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useBackend('wasm');
   ({ train, test } = simulateCouponTrial({ nTrain: 1500, nTest: 300, d: 6, seed: 5 }));
 });
 

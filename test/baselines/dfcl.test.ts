@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../src/backend/index.js';
 import { DFCL } from '../../src/baselines/dfcl.js';
 import { lagrangianPath } from '../../src/baselines/path.js';
 import { incrementsOverControl, TPMTARNet } from '../../src/baselines/tpm.js';
@@ -10,7 +10,7 @@ let train: RctDataset;
 let test: RctDataset;
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useBackend('wasm');
   // Heavy tails make the response continuous, so it is fitted by MSE on labels scaled by their RMS.
   ({ train, test } = simulateCouponTrial({ nTrain: 4000, nTest: 1500, seed: 4, heavyTails: true }));
 });

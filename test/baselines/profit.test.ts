@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../src/backend/index.js';
 import type { PathAllocator } from '../../src/baselines/allocator.js';
 import { DFCL } from '../../src/baselines/dfcl.js';
 import { DHCL } from '../../src/baselines/dhcl.js';
@@ -21,7 +21,7 @@ let test: RctDataset;
 let truth: TrialTruth;
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useBackend('wasm');
   ({ train, test, truth } = simulateCouponTrial({ nTrain: 6000, nTest: 2000, seed: 21 }));
 });
 

@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../src/backend/index.js';
 import type { PathAllocator } from '../../src/baselines/allocator.js';
 import { DFCL } from '../../src/baselines/dfcl.js';
 import { DHCL } from '../../src/baselines/dhcl.js';
@@ -22,7 +22,7 @@ let randomValue = 0;
 let oracleValue = 0;
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await useBackend('wasm');
   ({ train, test, truth } = simulateCouponTrial({ nTrain: 6000, nTest: 2000, seed: 21 }));
   const random = await new RandomAllocator({ seed: 7 }).fit(train);
   randomValue = trueValue(truth, await random.assign(test.features, budget)).incrementalResponse;

@@ -36,7 +36,7 @@ describe('Distiller', () => {
   const { train } = simulateCouponTrial({ nTrain: 8000, nTest: 10, seed: 3 });
   const t = teacher(train.features, train.d, 8, 5);
   const x = matrix(train.features, train.d);
-  beforeAll(() => useBackend('cpu'));
+  beforeAll(() => useBackend('wasm'));
 
   it('learns the teacher groups with high agreement, reproducibly, without leaking tensors', async () => {
     const before = tf.memory().numTensors;

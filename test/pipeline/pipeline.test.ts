@@ -30,7 +30,7 @@ describe('HRCPipeline', () => {
   let hrc: HRCPipeline;
   const stages: string[] = [];
   beforeAll(async () => {
-    await useBackend('cpu');
+    await useBackend('wasm');
     hrc = await new HRCPipeline({ ...fast, onProgress: (e) => stages.push(e.stage) }).fit(sim.train);
   }, 300_000);
 

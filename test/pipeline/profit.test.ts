@@ -8,7 +8,7 @@ describe('HRCPipeline.profitAssign', () => {
   const sim = simulateCouponTrial({ nTrain: 5000, nTest: 2000, seed: 21 });
   let hrc: HRCPipeline;
   beforeAll(async () => {
-    await useBackend('cpu');
+    await useBackend('wasm');
     hrc = await new HRCPipeline({
       representation: { hiddenUnits: [32, 16], epochs: 8, batchSize: 256 },
       clustering: { k: 8 },

@@ -35,7 +35,7 @@ describe('integer-code inputs', () => {
   });
 
   it('a RepresentationNet keeps its code columns through JSON with identical predictions', async () => {
-    await useBackend('cpu');
+    await useBackend('wasm');
     const data = createDataset({
       features: rows,
       treatment: rows.map((_, i) => i % 2),
