@@ -3,8 +3,8 @@ import { rowCount } from '../core/matrix.js';
 import { describe } from '../core/validate.js';
 import { rowUniform } from '../policy/fingerprint.js';
 import type { AllocationPolicy } from '../policy/policy.js';
+import type { StudentNet } from '../policy/student.js';
 import { DriftMonitor, type DriftSummary } from './drift.js';
-import { GroupKernel } from './group-kernel.js';
 import { policyFingerprint, streamKey, streamUniform } from './hash.js';
 import { type PacerJSON, type PacerStateJSON, readPacerJSON, writePacerParams } from './pacer-json.js';
 import { ArmCaps, LadderCosts } from './pacer-ladder.js';
@@ -58,8 +58,8 @@ export class BudgetPacer {
   private readonly costs: LadderCosts;
   private readonly caps: ArmCaps;
   private readonly ledger: SpendLedger;
-  /** The student's group of one row, for `decide`. */
-  private readonly kernel: GroupKernel;
+  /** The student that gives `decide` its group (its one-row pass allocates nothing). */
+  private readonly student: StudentNet;
   /** The table's arms, row-major plan x group (the lookup of the hot path). */
   private readonly arms: Int32Array;
   private readonly shares: Float64Array | undefined;
@@ -109,7 +109,7 @@ export class BudgetPacer {
     this.costs = new LadderCosts(t, stats);
     this.caps = new ArmCaps(this.costs, this.o.caps);
     this.ledger = new SpendLedger(this.m);
-    this.kernel = new GroupKernel(policy.student);
+    this.student = policy.student;
     this.arms = t.arms;
     this.shares = t.shares;
     const seed = this.o.seed;
@@ -139,7 +139,7 @@ export class BudgetPacer {
     if (x.length < d) {
       throw new ValidationError({ path: ['x'], message: `expected ${d} features, got ${x.length}` });
     }
-    return this.place(this.kernel.group(x, 0), id ?? this.seq, this.shares === undefined ? 0 : rowUniform(x, 0, d));
+    return this.place(this.student.argmax(x, 0), id ?? this.seq, this.shares === undefined ? 0 : rowUniform(x, 0, d));
   }
 
   /**

@@ -55,6 +55,9 @@ export class StudentNet {
   private readonly width: number;
   private readonly blockA: Float64Array;
   private readonly blockB: Float64Array;
+  /** Scratch of the one-row pass: the non-zero inputs of a layer and their kernel row offsets. */
+  private readonly nzValue: Float64Array;
+  private readonly nzIndex: Int32Array;
   /** The WebAssembly scorer, made on the first large batch (null: unavailable or switched off). */
   private wasm: WasmStudent | null | undefined;
 
@@ -100,6 +103,8 @@ export class StudentNet {
     this.width = widest;
     this.blockA = new Float64Array(BLOCK_ROWS * widest);
     this.blockB = new Float64Array(BLOCK_ROWS * widest);
+    this.nzValue = new Float64Array(widest);
+    this.nzIndex = new Int32Array(widest);
   }
 
   /**
@@ -109,6 +114,7 @@ export class StudentNet {
    * inputs `z = (x - mean) * invScale`, the very arithmetic of {@link AllocationPolicy.toSQL} and of the
    * WebAssembly kernel, so SQL engines in double precision give the same groups. With four rows each weight is
    * loaded once for the four (about twice the speed of one row at a time); every row's sums are the same either way.
+   * One row (the per-user path of `decide` and of the pacer) allocates nothing: see {@link denseOneRow}.
    */
   private forwardBlock(X: ArrayLike<number>, at: number, rows: number): Float64Array {
     const W = this.width;
@@ -128,16 +134,7 @@ export class StudentNet {
     for (let li = 0; li < layers.length; li++) {
       const { inSize, outSize, kernelT: T, kernel, bias, relu } = layers[li] as ServingLayer;
       if (rows === 1) {
-        // One row: input by input over the row-major kernel, skipping zero inputs (ReLU zeros); each output's sum
-        // still runs from the bias in input order (a skipped input adds an exact zero).
-        for (let k = 0; k < outSize; k++) B[k] = bias[k] as number;
-        for (let i = 0; i < inSize; i++) {
-          const a = A[i] as number;
-          if (a === 0) continue;
-          const row = i * outSize;
-          for (let k = 0; k < outSize; k++) B[k] = (B[k] as number) + a * (kernel[row + k] as number);
-        }
-        if (relu) for (let k = 0; k < outSize; k++) if ((B[k] as number) < 0) B[k] = 0;
+        denseOneRow(kernel, bias, inSize, outSize, relu, A, B, this.nzValue, this.nzIndex);
         const t = A;
         A = B;
         B = t;
@@ -412,4 +409,77 @@ export function finiteArray(v: unknown, length: number, where: string): Float32A
     out[i] = x;
   }
   return out;
+}
+
+/**
+ * One row of a dense layer: `out = act(bias + sum_i in_i * kernel_i)` over the row-major kernel, each output's sum
+ * from its bias in input order. Zero inputs (ReLU zeros) are skipped, which adds exact zeros, so the sums are those
+ * of the full loop; the non-zero inputs are gathered once without branches (`vs`, `ix`: scratch for their values and
+ * kernel row offsets), and outputs are accumulated eight at a time in locals, so a weight is loaded once and no
+ * partial sum goes through memory.
+ */
+function denseOneRow(
+  W: Float64Array,
+  bias: Float64Array,
+  inSize: number,
+  outSize: number,
+  relu: boolean,
+  input: Float64Array,
+  out: Float64Array,
+  vs: Float64Array,
+  ix: Int32Array,
+): void {
+  let nz = 0;
+  for (let i = 0; i < inSize; i++) {
+    const v = input[i] as number;
+    vs[nz] = v;
+    ix[nz] = i * outSize;
+    nz += v !== 0 ? 1 : 0;
+  }
+  let k = 0;
+  for (; k + 8 <= outSize; k += 8) {
+    let s0 = bias[k] as number;
+    let s1 = bias[k + 1] as number;
+    let s2 = bias[k + 2] as number;
+    let s3 = bias[k + 3] as number;
+    let s4 = bias[k + 4] as number;
+    let s5 = bias[k + 5] as number;
+    let s6 = bias[k + 6] as number;
+    let s7 = bias[k + 7] as number;
+    for (let n = 0; n < nz; n++) {
+      const v = vs[n] as number;
+      const w = (ix[n] as number) + k;
+      s0 += v * (W[w] as number);
+      s1 += v * (W[w + 1] as number);
+      s2 += v * (W[w + 2] as number);
+      s3 += v * (W[w + 3] as number);
+      s4 += v * (W[w + 4] as number);
+      s5 += v * (W[w + 5] as number);
+      s6 += v * (W[w + 6] as number);
+      s7 += v * (W[w + 7] as number);
+    }
+    if (relu) {
+      if (s0 < 0) s0 = 0;
+      if (s1 < 0) s1 = 0;
+      if (s2 < 0) s2 = 0;
+      if (s3 < 0) s3 = 0;
+      if (s4 < 0) s4 = 0;
+      if (s5 < 0) s5 = 0;
+      if (s6 < 0) s6 = 0;
+      if (s7 < 0) s7 = 0;
+    }
+    out[k] = s0;
+    out[k + 1] = s1;
+    out[k + 2] = s2;
+    out[k + 3] = s3;
+    out[k + 4] = s4;
+    out[k + 5] = s5;
+    out[k + 6] = s6;
+    out[k + 7] = s7;
+  }
+  for (; k < outSize; k++) {
+    let s = bias[k] as number;
+    for (let n = 0; n < nz; n++) s += (vs[n] as number) * (W[(ix[n] as number) + k] as number);
+    out[k] = relu && s < 0 ? 0 : s;
+  }
 }

@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type ReplayDay, replayDay } from '../../bench/online-replay.js';
 import { ValidationError } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/rng.js';
-import { GroupKernel } from '../../src/online/group-kernel.js';
 import { BudgetPacer } from '../../src/online/index.js';
 import { AllocationPolicy } from '../../src/policy/index.js';
 import { StudentNet } from '../../src/policy/student.js';
@@ -36,16 +35,35 @@ function reluStudent(seed: number): StudentNet {
   );
 }
 
-describe('GroupKernel', () => {
-  it("gives the student's argmax on every row (ReLU layers, widths not a multiple of 8)", () => {
+describe("StudentNet's one-row pass (the pacer's per-user path)", () => {
+  it('gives the logits of the plain full loop and the groups of the four-row pass (ReLU layers, widths not a multiple of 8)', () => {
     const student = reluStudent(11);
-    const kernel = new GroupKernel(student);
+    const { mean, invScale, layers } = student.parameters();
     const r = new Rng(12);
     const X = Float32Array.from({ length: N * 10 }, () => r.normal() * 2);
+    // Four rows at a time (argmaxBatch below 64 rows runs the plain four-row pass).
+    const blocks = new Int32Array(N);
+    for (let i = 0; i < N; i += 32) student.argmaxBatch(X, blocks.subarray(i, i + 32), i, Math.min(32, N - i));
+    const out = new Float32Array(student.outputSize);
     const seen = new Set<number>();
     for (let i = 0; i < N; i++) {
-      const g = kernel.group(X, i * 10);
-      expect(g).toBe(student.argmax(X, i * 10));
+      // Reference: every input of every layer, each sum from the bias in input order, in float64.
+      let z = Array.from(
+        { length: 10 },
+        (_, j) => ((X[i * 10 + j] as number) - (mean[j] as number)) * (invScale[j] as number),
+      );
+      for (const l of layers) {
+        const next: number[] = [];
+        for (let k = 0; k < l.outSize; k++) {
+          let s = l.bias[k] as number;
+          for (let j = 0; j < l.inSize; j++) s += (z[j] as number) * (l.kernel[j * l.outSize + k] as number);
+          next.push(l.activation === 'relu' && s < 0 ? 0 : s);
+        }
+        z = next;
+      }
+      expect(Array.from(student.logits(X, i * 10, out))).toEqual(Array.from(Float32Array.from(z)));
+      const g = student.argmax(X, i * 10);
+      expect(g).toBe(blocks[i]);
       seen.add(g);
     }
     // The rows spread over many groups, so the comparison is not trivially on one.
