@@ -67,8 +67,29 @@ export function shownNames(names: readonly string[], max = 30): string {
   return names.length > max ? `${shown} (and ${names.length - max} more)` : shown;
 }
 
+/** Words of a path that name a position in a file or matrix: each reads with its value, as in "line 12". */
+const POSITIONS = new Set(['line', 'row', 'column', 'feature']);
+
+/**
+ * A path as shown in a message: option paths joined by dots (`representation.epochs`); a position word and its
+ * value read together, and then the parts are separated by commas (`line 12, column recency`).
+ */
+export function formatPath(path: readonly (string | number)[]): string {
+  const parts: string[] = [];
+  let positional = false;
+  for (let i = 0; i < path.length; i++) {
+    const p = path[i] as string | number;
+    if (typeof p === 'string' && POSITIONS.has(p) && i + 1 < path.length) {
+      parts.push(`${p} ${path[i + 1]}`);
+      positional = true;
+      i++;
+    } else parts.push(String(p));
+  }
+  return parts.join(positional ? ', ' : '.');
+}
+
 function formatIssues(issues: readonly ValidationIssue[]): string {
-  const shown = issues.slice(0, 3).map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message));
+  const shown = issues.slice(0, 3).map((i) => (i.path.length > 0 ? `${formatPath(i.path)}: ${i.message}` : i.message));
   const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
   return shown.join('; ') + more;
 }

@@ -36,7 +36,7 @@ describe('errors and validation', () => {
     const e = new ValidationError([{ path: ['line', 3, 'column', 'x'], message: 'bad' }]);
     expect(e).toBeInstanceOf(HRCError);
     expect(e.code).toBe('VALIDATION');
-    expect(e.message).toBe('line.3.column.x: bad');
+    expect(e.message).toBe('line 3, column x: bad');
     expect(new NotFittedError('Net', 'embed').code).toBe('NOT_FITTED');
     const inf = new InfeasibleBudgetError(1, 2, 'perUser');
     expect(inf.minimum).toBe(2);
@@ -49,6 +49,6 @@ describe('errors and validation', () => {
     expect(() => checkBudget(null)).toThrow(ValidationError);
     expect(checkFeatures(new Float32Array(6), 3)).toBe(2);
     expect(() => checkFeatures(new Float32Array(5), 3)).toThrow(/not a multiple/);
-    expect(() => checkFeatures(Float32Array.from([1, Number.NaN]), 2)).toThrow(/row.0.column.1/);
+    expect(() => checkFeatures(Float32Array.from([1, Number.NaN]), 2)).toThrow(/features, row 0, column 1/);
   });
 });

@@ -265,7 +265,7 @@ describe('assignCsv', () => {
         expect(err).toBeInstanceOf(ValidationError);
         // The same line as a parse of the whole file gives (the quote closes on the next line, in its city).
         expect((err as ValidationError).issues[0]?.path).toEqual(['line', 2502]);
-        expect(() => parseCsvRecords(lines.join('\n'))).toThrow(/^line\.2502: /);
+        expect(() => parseCsvRecords(lines.join('\n'))).toThrow(/^line 2502: /);
       }
       await new Promise((r) => setTimeout(r, 50));
       expect(unhandled).toEqual([]);

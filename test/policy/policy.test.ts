@@ -274,7 +274,7 @@ describe('AllocationPolicy', () => {
       expect(() => policy.decide(y, budget)).toThrow(/x\.2: feature '.*' must be a finite number/);
       const X = test.features.slice(0, 3 * test.d);
       X[test.d + 1] = bad;
-      expect(() => policy.decideBatch(X, budget)).toThrow(/X\.row\.1\.feature/);
+      expect(() => policy.decideBatch(X, budget)).toThrow(/X, row 1, feature/);
     }
   });
 });
