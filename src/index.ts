@@ -223,7 +223,7 @@ export { defaultBudgetGrid } from './pipeline/grid.js';
 export type { DefaultClustererOptions, HRCPipelineOptions } from './pipeline/options.js';
 export { defaultHRCPipelineOptions, defaultK, paperHRCOptions } from './pipeline/options.js';
 export { HRCPaperPipeline, HRCPipeline } from './pipeline/pipeline.js';
-export type { ShrinkageFit, ShrinkagePrior, ShrinkageVariance } from './pipeline/shrinkage.js';
+export type { ShrinkageFit, ShrinkagePrior, ShrinkageSpread, ShrinkageVariance } from './pipeline/shrinkage.js';
 export { groupPredictedUplift, shrinkGroupUplift } from './pipeline/shrinkage.js';
 export type { PipelineStage } from './pipeline/types.js';
 export { datasetFingerprint } from './policy/fingerprint.js';
