@@ -7,6 +7,8 @@
  * @packageDocumentation
  */
 
+import { decisionJSON } from './report/decision-words.js';
+
 export type {
   Alternative,
   ArmShare,
@@ -17,7 +19,7 @@ export type {
   ProfitSummary,
 } from './report/decision.js';
 export { decisionSummary, defaultDecisionSummaryOptions } from './report/decision.js';
-export { decisionJson, decisionMarkdown, decisionSentences } from './report/decision-words.js';
+export { decisionJSON, decisionMarkdown, decisionSentences } from './report/decision-words.js';
 export type { PlanGroup, PlanView } from './report/plan.js';
 export { planView } from './report/plan.js';
 export type { RenderedChart } from './report/render.js';
@@ -34,3 +36,8 @@ export type {
   ReportOptions,
 } from './report/types.js';
 export { defaultReportOptions, metricLabels } from './report/types.js';
+
+// Deprecated: the previous spellings of the names above, aliases of the new names for one release (acronyms in
+// capitals; see src/deprecated.ts).
+/** @deprecated Renamed to {@link decisionJSON}. */
+export const decisionJson = decisionJSON;

@@ -1,6 +1,6 @@
 import { NotFittedError, SerializationError } from '../core/errors.js';
 import { deriveSeed, Rng } from '../core/rng.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import { type BaselineJSON, PathAllocator, type PathPrediction, readBaselineJSON } from './allocator.js';
 import { armMeans, type BaselineOptions, checkBaselineOptions, defaultBaselineOptions } from './common.js';
 import type { AllocationPath } from './path.js';
@@ -103,7 +103,7 @@ export class UniformBest extends PathAllocator {
     return best;
   }
 
-  protected async fitModel(train: RctDataset): Promise<void> {
+  protected async fitModel(train: RCTDataset): Promise<void> {
     checkBaselineOptions('UniformBest', this.common);
     const { uplift, upcost } = armMeans(train);
     this.model = { uplift, upcost };
@@ -170,7 +170,7 @@ export class RandomAllocator extends PathAllocator {
     return Object.keys(defaultReferenceOptions);
   }
 
-  protected async fitModel(train: RctDataset): Promise<void> {
+  protected async fitModel(train: RCTDataset): Promise<void> {
     checkBaselineOptions('RandomAllocator', this.common);
     const { uplift, upcost } = armMeans(train);
     this.model = { uplift, upcost };

@@ -1,6 +1,6 @@
 import { ValidationError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
-import { type RctDataset, subsetRows } from '../data/dataset.js';
+import { type RCTDataset, subsetRows } from '../data/dataset.js';
 import { nearestTwo, rowNorms } from './distance.js';
 import type { DistanceEngine } from './engine.js';
 import type { ClustererParams, KScorer } from './options.js';
@@ -38,7 +38,7 @@ export async function selectK(
   x: Float32Array,
   n: number,
   d: number,
-  data: RctDataset,
+  data: RCTDataset,
   params: ClustererParams,
   scorer: KScorer | undefined,
   engine: DistanceEngine,

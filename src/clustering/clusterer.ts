@@ -5,7 +5,7 @@ import { checkMatrix } from '../core/matrix.js';
 import { Rng } from '../core/rng.js';
 import type { Matrix } from '../core/types.js';
 import { describe } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import { applyStandardizer, checkStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
 import type { GroupClusterer } from '../pipeline/types.js';
 import { finite, size } from '../solver/schema.js';
@@ -82,7 +82,7 @@ export class HiddenClusterer implements GroupClusterer {
    * Clusters the rows of `embeddings`. With `k: 'auto'`, `data` (the trial rows the embeddings belong to, in the
    * same order) is required. Refitting starts over. Returns `this`.
    */
-  async fit(embeddings: Matrix, opts: { data?: RctDataset } = {}): Promise<this> {
+  async fit(embeddings: Matrix, opts: { data?: RCTDataset } = {}): Promise<this> {
     const p = resolveClustererOptions(this.options);
     const n = checkMatrix(embeddings, 'embeddings', { minRows: 1 });
     const dim = embeddings.cols;

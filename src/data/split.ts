@@ -1,6 +1,6 @@
 import { ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, Rng } from '../core/rng.js';
-import { type RctDataset, subsetRows } from './dataset.js';
+import { type RCTDataset, subsetRows } from './dataset.js';
 
 /** Options for {@link trainTestSplit}. */
 export interface SplitOptions {
@@ -19,14 +19,14 @@ export interface SplitOptions {
  * const { train, test } = trainTestSplit(data, { testFraction: 0.3, seed: 7 });
  * ```
  */
-export function trainTestSplit(data: RctDataset, options: SplitOptions = {}): { train: RctDataset; test: RctDataset } {
+export function trainTestSplit(data: RCTDataset, options: SplitOptions = {}): { train: RCTDataset; test: RCTDataset } {
   const { trainRows, testRows } = splitIndices(data, options);
   return { train: subsetRows(data, trainRows), test: subsetRows(data, testRows) };
 }
 
 /** The row indices of a stratified split (see {@link trainTestSplit}), each sorted ascending. */
 export function splitIndices(
-  data: RctDataset,
+  data: RCTDataset,
   options: SplitOptions = {},
 ): { trainRows: Int32Array; testRows: Int32Array } {
   const frac = options.testFraction ?? 0.3;

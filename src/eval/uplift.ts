@@ -1,5 +1,5 @@
 import { checkOptionKeys } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import {
   checkBinaryResponse,
   cumulateByScore,
@@ -40,7 +40,7 @@ export interface UpliftAucResult {
  * const { score } = upliftAuc(predictedUplift, test); // 0 = random, 1 = perfect
  * ```
  */
-export function upliftAuc(scores: ArrayLike<number>, test: RctDataset, options: RankingOptions = {}): UpliftAucResult {
+export function upliftAuc(scores: ArrayLike<number>, test: RCTDataset, options: RankingOptions = {}): UpliftAucResult {
   checkOptionKeys(options, RANKING_OPTION_KEYS);
   const model = upliftPoints(cumulateByScore(scores, test, options));
   const arm = options.arm ?? defaultRankingOptions.arm;

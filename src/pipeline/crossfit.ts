@@ -2,7 +2,7 @@ import { ValidationError } from '../core/errors.js';
 import { matrix } from '../core/matrix.js';
 import { deriveSeed, Rng } from '../core/rng.js';
 import type { Matrix } from '../core/types.js';
-import { type RctDataset, subsetRows } from '../data/dataset.js';
+import { type RCTDataset, subsetRows } from '../data/dataset.js';
 import type { RepresentationNetOptions } from '../representation/options.js';
 import { RepresentationNet } from '../representation/representation.js';
 
@@ -44,7 +44,7 @@ export function stratifiedFolds(treatment: Int32Array, m: number, folds: number,
  * (no winner's curse from forming and measuring groups on the same labels).
  */
 export async function crossFitNets(
-  train: RctDataset,
+  train: RCTDataset,
   folds: number,
   options: RepresentationNetOptions,
   seed: number,
@@ -130,7 +130,7 @@ export function upliftSpace(
 }
 
 /** Whether the trial's cost varies within some arm (if not, arm costs are fixed and carry no per-user signal). */
-export function costVariesWithinArms(data: RctDataset): boolean {
+export function costVariesWithinArms(data: RCTDataset): boolean {
   const m = data.treatmentNames.length;
   const first = new Float64Array(m).fill(Number.NaN);
   for (let i = 0; i < data.n; i++) {

@@ -1,5 +1,5 @@
 import type { ComparisonMetric } from '../eval/compare.js';
-import { decisionHtml, decisionJson, decisionMarkdown } from './decision-words.js';
+import { decisionHtml, decisionJSON, decisionMarkdown } from './decision-words.js';
 import { fmt } from './format.js';
 import type { ChartBlock, Section } from './html.js';
 import { buildHtml } from './html.js';
@@ -186,7 +186,7 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
   charts.push(...sections.flatMap((s) => s.charts.map((c) => c.id)));
   const decision =
     input.decision !== undefined
-      ? { markdown: decisionMarkdown(input.decision), json: decisionJson(input.decision) }
+      ? { markdown: decisionMarkdown(input.decision), json: decisionJSON(input.decision) }
       : undefined;
   return { html, markdown, json, ...(decision !== undefined ? { decision } : {}), charts, warnings };
 }

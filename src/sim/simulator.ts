@@ -1,7 +1,7 @@
 import { ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED, Rng } from '../core/rng.js';
 import { checkOptionKeys } from '../core/validate.js';
-import { createDataset, type RctDataset } from '../data/dataset.js';
+import { createDataset, type RCTDataset } from '../data/dataset.js';
 
 /** Options of {@link simulateCouponTrial}. All optional. */
 export interface CouponTrialOptions {
@@ -47,8 +47,8 @@ export interface TrialTruth {
 
 /** What {@link simulateCouponTrial} returns. */
 export interface SimulatedTrial {
-  readonly train: RctDataset;
-  readonly test: RctDataset;
+  readonly train: RCTDataset;
+  readonly test: RCTDataset;
   readonly truth: TrialTruth;
   /** Ground truth for the training users too (for diagnostics; a real trial has none). */
   readonly trainTruth: TrialTruth;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
-import { loadCsv } from '../../src/data/csv.js';
+import { loadCSV } from '../../src/data/csv.js';
 import { findLeakage } from '../../src/data/leakage.js';
 import { datasetFromRows } from '../../src/data/rows.js';
 import { hillstromSchema } from '../../src/data/schema.js';
@@ -43,8 +43,8 @@ describe('findLeakage', () => {
 
   itWithFiles(HILLSTROM)('flags visit and conversion on Hillstrom when they are features', async () => {
     const { outcomes: _o, ...schema } = hillstromSchema;
-    const data = await loadCsv(HILLSTROM, schema);
+    const data = await loadCSV(HILLSTROM, schema);
     expect(findLeakage(data).map((x) => x.column)).toEqual(['visit', 'conversion']);
-    expect(findLeakage(await loadCsv(HILLSTROM, hillstromSchema))).toEqual([]);
+    expect(findLeakage(await loadCSV(HILLSTROM, hillstromSchema))).toEqual([]);
   });
 });

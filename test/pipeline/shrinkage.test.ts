@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
-import { createDataset, type RctDataset } from '../../src/data/dataset.js';
+import { createDataset, type RCTDataset } from '../../src/data/dataset.js';
 import { groupPredictedUplift, shrinkGroupUplift } from '../../src/pipeline/shrinkage.js';
 import { GroupStats } from '../../src/solver/group-stats.js';
 
 /** A two-arm trial of `k` groups of `size` rows: binary response, control rate 0.1, true uplift `uplift[g]`. */
-function trial(uplift: number[], size: number, seed: number): { data: RctDataset; groups: Int32Array } {
+function trial(uplift: number[], size: number, seed: number): { data: RCTDataset; groups: Int32Array } {
   const rng = new Rng(seed);
   const rows: { g: number; t: number; y: number }[] = [];
   uplift.forEach((u, g) => {
@@ -116,7 +116,7 @@ describe('shrinkGroupUplift', () => {
 
 describe('shrinkGroupUplift variance', () => {
   /** Two arms, `k` groups, no true heterogeneity: spend is 0 but for rare Pareto-sized purchases (heavy tail). */
-  function heavyTrial(k: number, size: number, seed: number): { data: RctDataset; groups: Int32Array } {
+  function heavyTrial(k: number, size: number, seed: number): { data: RCTDataset; groups: Int32Array } {
     const rng = new Rng(seed);
     const rows: { g: number; t: number; y: number }[] = [];
     for (let g = 0; g < k; g++) {
@@ -179,7 +179,7 @@ describe('shrinkGroupUplift variance', () => {
 
 describe('shrinkGroupUplift contrasts between treatment arms', () => {
   /** Control and two treatments; binary response, control rate 0.1, true uplifts `a[g]` and `b[g]`. */
-  function threeArm(a: number[], b: number[], size: number, seed: number): { data: RctDataset; groups: Int32Array } {
+  function threeArm(a: number[], b: number[], size: number, seed: number): { data: RCTDataset; groups: Int32Array } {
     const rng = new Rng(seed);
     const rows: { g: number; t: number; y: number }[] = [];
     a.forEach((ua, g) => {
