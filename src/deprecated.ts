@@ -1,7 +1,8 @@
 // The names of the previous release, kept as aliases for one release: every acronym in an exported type, class,
 // interface or function name is now written in capitals (HRCError, TPMSL, DFCLOptions, RCTDataset, loadCSV, ...).
 // Each alias is the same class, type or value as its new name. These are the root entry's; each subpath entry
-// (hrc-budget/solver, /clustering, /report, /node) keeps its own renamed names in a deprecated block at its end.
+// (hrc-budget/solver, /clustering, /baselines, /report, /node) keeps its own renamed names in a deprecated block at
+// its end.
 import { type DFCLDecisionLoss, type DFCLOptions, defaultDFCLOptions } from './baselines/dfcl.js';
 import { type DHCLOptions, defaultDHCLOptions } from './baselines/dhcl.js';
 import { type DRPOptions, defaultDRPOptions } from './baselines/drp.js';
@@ -13,6 +14,7 @@ import type { CSVEncoding, CSVRecord } from './data/csv-grammar.js';
 import type { RCTDataset } from './data/dataset.js';
 import { type AUCCDefinition, type AUCCOptions, type AUCCResult, defaultAUCCOptions } from './eval/aucc.js';
 import type { EOMEstimator } from './eval/ipw.js';
+import { type UpliftAUCResult, upliftAUC } from './eval/uplift.js';
 import type { SQLDialect, ToSQLOptions } from './policy/sql.js';
 
 /** @deprecated Renamed to {@link HRCError}. */
@@ -52,7 +54,7 @@ export type RdrpOptions = RDRPOptions;
 /** @deprecated Renamed to {@link defaultRDRPOptions}. */
 export const defaultRdrpOptions = defaultRDRPOptions;
 
-// Data-format acronyms (RCT, CSV, AUCC, EOM, SQL).
+// Data-format and metric acronyms (RCT, CSV, AUCC, AUC, EOM, SQL).
 /** @deprecated Renamed to {@link RCTDataset}. */
 export type RctDataset = RCTDataset;
 /** @deprecated Renamed to {@link CSVEncoding}. */
@@ -83,3 +85,7 @@ export type EomEstimator = EOMEstimator;
 export type SqlDialect = SQLDialect;
 /** @deprecated Renamed to {@link ToSQLOptions}. */
 export type ToSqlOptions = ToSQLOptions;
+/** @deprecated Renamed to {@link upliftAUC}. */
+export const upliftAuc = upliftAUC;
+/** @deprecated Renamed to {@link UpliftAUCResult}. */
+export type UpliftAucResult = UpliftAUCResult;

@@ -128,6 +128,7 @@ export type {
   SqlDialect,
   ToSqlOptions,
   TpmOptions,
+  UpliftAucResult,
 } from './deprecated.js';
 export {
   defaultAuccOptions,
@@ -141,6 +142,7 @@ export {
   readCsvRecords,
   TpmSL,
   TpmTARNet,
+  upliftAuc,
 } from './deprecated.js';
 export type { DistillerOptions, DistillTeacher } from './distill/distiller.js';
 export { Distiller, defaultDistillerOptions } from './distill/distiller.js';
@@ -179,7 +181,7 @@ export type {
   SummarizableRow,
   SummaryRow,
   TruthMetrics,
-  UpliftAucResult,
+  UpliftAUCResult,
   WithSpendCalibrationOptions,
 } from './eval/index.js';
 export {
@@ -202,7 +204,7 @@ export {
   qini,
   summarizeResults,
   truthMetrics,
-  upliftAuc,
+  upliftAUC,
   withSpendCalibration,
 } from './eval/index.js';
 export type {

@@ -1,13 +1,14 @@
 /**
  * The decision summary and the HTML report: `import { decisionSummary, renderReport } from 'hrc-budget/report'`.
  * Charts are rendered by vega and vega-lite, optional peer dependencies loaded on first use; without them,
- * `renderReport` and `renderSvg` throw a BackendUnavailableError naming the packages to install (the decision
+ * `renderReport` and `renderSVG` throw a BackendUnavailableError naming the packages to install (the decision
  * summary, plan view and texts need neither). `writeReport` (files) is in `hrc-budget/node`.
  *
  * @packageDocumentation
  */
 
 import { decisionJSON } from './report/decision-words.js';
+import { renderSVG } from './report/render.js';
 
 export type {
   Alternative,
@@ -23,7 +24,7 @@ export { decisionJSON, decisionMarkdown, decisionSentences } from './report/deci
 export type { PlanGroup, PlanView } from './report/plan.js';
 export { planView } from './report/plan.js';
 export type { RenderedChart } from './report/render.js';
-export { renderSvg } from './report/render.js';
+export { renderSVG } from './report/render.js';
 export type { RenderedReport } from './report/report.js';
 export { defaultValueMetrics, renderReport } from './report/report.js';
 export type { VegaLiteSpec } from './report/specs.js';
@@ -41,3 +42,5 @@ export { defaultReportOptions, metricLabels } from './report/types.js';
 // capitals; see src/deprecated.ts).
 /** @deprecated Renamed to {@link decisionJSON}. */
 export const decisionJson = decisionJSON;
+/** @deprecated Renamed to {@link renderSVG}. */
+export const renderSvg = renderSVG;

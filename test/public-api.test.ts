@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type * as Baselines from '../src/baselines.js';
 import type * as Root from '../src/index.js';
 import type * as Node from '../src/node.js';
 import type * as Solver from '../src/solver.js';
@@ -130,6 +131,7 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
       'trainTestSplit',
       'trueValue',
       'truthMetrics',
+      'upliftAUC',
       'upliftAuc',
       'upliftSpace',
       'useBackend',
@@ -186,6 +188,7 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
     names: [
       'DEFAULT_SEED',
       'PathAllocator',
+      'RNG',
       'Rng',
       'armsAtPrefix',
       'budgetTotal',
@@ -239,6 +242,7 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
       'metricLabels',
       'planView',
       'renderReport',
+      'renderSVG',
       'renderSvg',
     ],
   },
@@ -276,6 +280,7 @@ describe('public API', () => {
     expect(root.loadCsv).toBe(root.loadCSV);
     expect(root.readCsvRecords).toBe(root.readCSVRecords);
     expect(root.defaultAuccOptions).toBe(root.defaultAUCCOptions);
+    expect(root.upliftAuc).toBe(root.upliftAUC);
     const solver = await import('../src/solver.js');
     expect(solver.ExactMckpSolver).toBe(solver.ExactMCKPSolver);
     expect(solver.GlpkSolver).toBe(solver.GLPKSolver);
@@ -288,6 +293,9 @@ describe('public API', () => {
     expect(clustering.makeIpwPlanScorer).toBe(clustering.makeIPWPlanScorer);
     const report = await import('../src/report.js');
     expect(report.decisionJson).toBe(report.decisionJSON);
+    expect(report.renderSvg).toBe(report.renderSVG);
+    const baselines = await import('../src/baselines.js');
+    expect(baselines.Rng).toBe(baselines.RNG);
     const node = await import('../src/node.js');
     expect(node.assignCsv).toBe(node.assignCSV);
   });
@@ -310,6 +318,8 @@ const typeAliases: true[] = [
   true satisfies Same<Root.EomEstimator, Root.EOMEstimator>,
   true satisfies Same<Root.SqlDialect, Root.SQLDialect>,
   true satisfies Same<Root.ToSqlOptions, Root.ToSQLOptions>,
+  true satisfies Same<Root.UpliftAucResult, Root.UpliftAUCResult>,
+  true satisfies Same<Baselines.Rng, Baselines.RNG>,
   true satisfies Same<Solver.ExactMckpSolver, Solver.ExactMCKPSolver>,
   true satisfies Same<Solver.GlpkSolver, Solver.GLPKSolver>,
   true satisfies Same<Solver.MckpStructure, Solver.MCKPStructure>,

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { readEnvelope } from '../core/envelope.js';
 import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { checkMatrix } from '../core/matrix.js';
-import { Rng } from '../core/rng.js';
+import { RNG } from '../core/rng.js';
 import type { Matrix } from '../core/types.js';
 import { describe } from '../core/validate.js';
 import type { RCTDataset } from '../data/dataset.js';
@@ -111,7 +111,7 @@ export class HiddenClusterer implements GroupClusterer {
       k = p.k;
     }
     if (k > n) throw new ValidationError({ path: ['k'], message: `expected k <= ${n} rows, got ${k}` });
-    const run = runKMeans(x, n, dim, k, p, engine, new Rng(p.seed).child('final'));
+    const run = runKMeans(x, n, dim, k, p, engine, new RNG(p.seed).child('final'));
     this.params = p;
     this.fitted = {
       k,

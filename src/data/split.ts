@@ -1,5 +1,5 @@
 import { ValidationError } from '../core/errors.js';
-import { DEFAULT_SEED, Rng } from '../core/rng.js';
+import { DEFAULT_SEED, RNG } from '../core/rng.js';
 import { type RCTDataset, subsetRows } from './dataset.js';
 
 /** Options for {@link trainTestSplit}. */
@@ -33,7 +33,7 @@ export function splitIndices(
   if (!(frac > 0 && frac < 1)) {
     throw new ValidationError({ path: ['testFraction'], message: `expected a number in (0, 1), got ${frac}` });
   }
-  const rng = new Rng(options.seed ?? DEFAULT_SEED);
+  const rng = new RNG(options.seed ?? DEFAULT_SEED);
   const m = data.treatmentNames.length;
   const byArm: number[][] = Array.from({ length: m }, () => []);
   for (let i = 0; i < data.n; i++) byArm[data.treatment[i] as number]?.push(i);

@@ -34,5 +34,5 @@ export type { ComparisonSummary, DifferenceRow, SummarizableRow, SummaryRow } fr
 export { summarizeResults } from './summary.js';
 export type { TruthMetrics } from './truth.js';
 export { truthMetrics } from './truth.js';
-export type { UpliftAucResult } from './uplift.js';
-export { upliftAuc } from './uplift.js';
+export type { UpliftAUCResult } from './uplift.js';
+export { upliftAUC } from './uplift.js';

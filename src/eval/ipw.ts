@@ -1,5 +1,5 @@
 import { ValidationError } from '../core/errors.js';
-import { DEFAULT_SEED, Rng } from '../core/rng.js';
+import { DEFAULT_SEED, RNG } from '../core/rng.js';
 import { checkNumber, checkOneOf, checkOptionKeys, describe } from '../core/validate.js';
 import type { RCTDataset } from '../data/dataset.js';
 import { crossFitOutcomes, type OutcomePredictions, outcomeColumn } from './outcome-model.js';
@@ -238,7 +238,7 @@ export function evaluatePolicies(
   if (B > 0) {
     const byArm: number[][] = Array.from({ length: m }, () => []);
     for (let i = 0; i < n; i++) byArm[test.treatment[i] as number]?.push(i);
-    const rng = new Rng(o.seed);
+    const rng = new RNG(o.seed);
     const rows = new Int32Array(n);
     for (let b = 0; b < B; b++) {
       let r = 0;

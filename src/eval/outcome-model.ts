@@ -1,6 +1,6 @@
 import { CholeskyDecomposition, Matrix, solve } from 'ml-matrix';
 import { ValidationError } from '../core/errors.js';
-import { DEFAULT_SEED, deriveSeed, Rng } from '../core/rng.js';
+import { DEFAULT_SEED, deriveSeed, RNG } from '../core/rng.js';
 import { checkNumber, checkOptionKeys, describe } from '../core/validate.js';
 import type { RCTDataset } from '../data/dataset.js';
 
@@ -78,7 +78,7 @@ export function crossFitOutcomes(data: RCTDataset, options: CrossFitOptions = {}
     }
   });
   const fold = new Int32Array(n);
-  const rng = new Rng(deriveSeed(o.seed, 'outcome-folds'));
+  const rng = new RNG(deriveSeed(o.seed, 'outcome-folds'));
   for (const rows of byArm) {
     const perm = rng.permutation(rows.length);
     for (let r = 0; r < rows.length; r++) fold[rows[perm[r] as number] as number] = r % K;

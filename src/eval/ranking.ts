@@ -2,7 +2,7 @@ import { ValidationError } from '../core/errors.js';
 import { checkNumber, describe } from '../core/validate.js';
 import type { RCTDataset } from '../data/dataset.js';
 
-/** Options shared by the ranking metrics ({@link aucc}, {@link qini}, {@link upliftAuc}). All optional. */
+/** Options shared by the ranking metrics ({@link aucc}, {@link qini}, {@link upliftAUC}). All optional. */
 export interface RankingOptions {
   /**
    * The treatment arm compared with control (arm 0); rows in other arms are ignored. Required when the data has

@@ -1,6 +1,6 @@
 import { ValidationError } from '../core/errors.js';
 import { matrix } from '../core/matrix.js';
-import { deriveSeed, Rng } from '../core/rng.js';
+import { deriveSeed, RNG } from '../core/rng.js';
 import type { Matrix } from '../core/types.js';
 import { type RCTDataset, subsetRows } from '../data/dataset.js';
 import type { RepresentationNetOptions } from '../representation/options.js';
@@ -26,7 +26,7 @@ export function stratifiedFolds(treatment: Int32Array, m: number, folds: number,
   if (!Number.isInteger(folds) || folds < 2) {
     throw new ValidationError({ path: ['crossFit'], message: `expected an integer >= 2 folds, got ${folds}` });
   }
-  const rng = new Rng(seed);
+  const rng = new RNG(seed);
   const byArm: number[][] = Array.from({ length: m }, () => []);
   for (let i = 0; i < treatment.length; i++) byArm[treatment[i] as number]?.push(i);
   const fold = new Int32Array(treatment.length);

@@ -1,6 +1,6 @@
 import { readEnvelope } from '../core/envelope.js';
 import { SerializationError, ValidationError } from '../core/errors.js';
-import { DEFAULT_SEED, Rng } from '../core/rng.js';
+import { DEFAULT_SEED, RNG } from '../core/rng.js';
 import { checkOptionKeys } from '../core/validate.js';
 import type { RCTDataset } from '../data/dataset.js';
 import { readInt, readNumbers, readStrings } from './json-util.js';
@@ -117,7 +117,7 @@ export class GroupStats {
     const s = GroupStats.empty(k, m, names, o.replicates);
     const { count, weight, weight2, sumY, sumYY, sumC, sumCC, sumYC } = s.mom;
     const R = o.replicates;
-    const rng = new Rng(o.seed);
+    const rng = new RNG(o.seed);
     const km = k * m;
     for (let i = 0; i < data.n; i++) {
       const g = groups[i] as number;

@@ -1,4 +1,4 @@
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import type { Budget, BudgetAllocator } from '../../src/core/types.js';
 import { budgetTotal } from '../../src/core/types.js';
 import type { RCTDataset } from '../../src/data/dataset.js';
@@ -77,7 +77,7 @@ export class RandomFixture implements BudgetAllocator {
     const m = this.costs.length;
     const meanTreated = this.costs.slice(1).reduce((a, b) => a + b, 0) / (m - 1);
     const p = Math.min(1, budgetTotal(budget, n) / n / meanTreated);
-    const rng = new Rng(this.seed);
+    const rng = new RNG(this.seed);
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) if (rng.next() < p) out[i] = 1 + rng.int(m - 1);
     return out;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import { parseCSVRecords } from '../../src/data/csv-grammar.js';
 import { datasetFromRows } from '../../src/data/rows.js';
 import { assignCSV, csvChunks, ParallelScorer } from '../../src/node.js';
@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'hrc-scoring-'));
 
 /** A trial with a categorical column, a policy over it, and the rows as raw records. */
 async function setup(n: number) {
-  const r = new Rng(4);
+  const r = new RNG(4);
   const cities = ['north, east', 'south', 'west "x"'];
   const rows = Array.from({ length: n }, (_, i) => ({
     uid: `u${i}`,
@@ -85,7 +85,7 @@ describe('csvChunks', () => {
   });
 
   it('cuts at the tokenizer’s record boundaries (LF, CRLF, lone CR, quotes), with its line numbers', async () => {
-    const r = new Rng(9);
+    const r = new RNG(9);
     const eols = ['\n', '\r\n', '\r'];
     for (let trial = 0; trial < 12; trial++) {
       const eol = trial < 3 ? (eols[trial] as string) : () => eols[r.int(3)] as string;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ReplayDay, replayDay } from '../../bench/online-replay.js';
 import { ValidationError } from '../../src/core/errors.js';
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import { GroupKernel } from '../../src/online/group-kernel.js';
 import { BudgetPacer } from '../../src/online/index.js';
 import { AllocationPolicy } from '../../src/policy/index.js';
@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 /** A student of the serving shape, 10 -> 64 ReLU -> 32, with random weights, bias and standardization. */
 function reluStudent(seed: number): StudentNet {
-  const r = new Rng(seed);
+  const r = new RNG(seed);
   const layer = (inSize: number, outSize: number, activation: 'relu' | 'linear') => ({
     inSize,
     outSize,
@@ -40,7 +40,7 @@ describe('GroupKernel', () => {
   it("gives the student's argmax on every row (ReLU layers, widths not a multiple of 8)", () => {
     const student = reluStudent(11);
     const kernel = new GroupKernel(student);
-    const r = new Rng(12);
+    const r = new RNG(12);
     const X = Float32Array.from({ length: N * 10 }, () => r.normal() * 2);
     const seen = new Set<number>();
     for (let i = 0; i < N; i++) {
