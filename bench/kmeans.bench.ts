@@ -5,7 +5,7 @@ import { HiddenClusterer } from '../src/clustering/index.js';
 import { lloyd } from '../src/clustering/lloyd.js';
 import { kmeansPlusPlus } from '../src/clustering/seeding.js';
 import { matrix } from '../src/core/matrix.js';
-import { Rng } from '../src/core/rng.js';
+import { RNG } from '../src/core/rng.js';
 import { median, type Report, time } from './harness.js';
 
 export const name = 'kmeans';
@@ -17,7 +17,7 @@ const ITERATIONS = 15;
 
 /** 100,000 x 64 rows around 80 Gaussian centres (more centres than K, so Lloyd keeps moving). */
 function data(): Float32Array {
-  const rng = new Rng(1);
+  const rng = new RNG(1);
   const centres = Array.from({ length: 80 }, () => Array.from({ length: D }, () => rng.normal()));
   const x = new Float32Array(N * D);
   for (let i = 0; i < N; i++) {
@@ -39,7 +39,7 @@ export async function run(report: Report): Promise<void> {
   await useBackend('wasm');
   const x = data();
   const rows = Int32Array.from({ length: 10_000 }, (_, i) => i * 10);
-  const init = kmeansPlusPlus(x, D, rows, K, 2 + Math.floor(Math.log(K)), new Rng(2));
+  const init = kmeansPlusPlus(x, D, rows, K, 2 + Math.floor(Math.log(K)), new RNG(2));
   const points: number[][] = Array.from({ length: N }, (_, i) => Array.from(x.subarray(i * D, i * D + D)));
   const initRows: number[][] = Array.from({ length: K }, (_, j) => Array.from(init.subarray(j * D, j * D + D)));
   const warm = 10_000;

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mckpPath } from '../src/solver/mckp.js';
-import { referenceMckpPath } from '../test/solver/reference-mckp.js';
+import { referenceMCKPPath } from '../test/solver/reference-mckp.js';
 import type { Report } from './harness.js';
 
 export const name = 'mckp';
@@ -56,7 +56,7 @@ function child(spec: string): void {
   for (let r = 0; r < runs; r++) {
     const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
-    const p = impl === 'ours' ? mckpPath(values, costs, n, M) : referenceMckpPath(values, costs, n, M);
+    const p = impl === 'ours' ? mckpPath(values, costs, n, M) : referenceMCKPPath(values, costs, n, M);
     secs.push(Number(process.hrtime.bigint() - t0) / 1e9);
     const c = process.cpuUsage(c0);
     cpus.push((c.user + c.system) / 1e6);

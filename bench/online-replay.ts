@@ -1,4 +1,4 @@
-import { Rng } from '../src/core/rng.js';
+import { RNG } from '../src/core/rng.js';
 import { BudgetPacer, type BudgetPacerOptions } from '../src/online/index.js';
 import type { AllocationPolicy } from '../src/policy/index.js';
 import { simulateCouponTrial, type TrialTruth } from '../src/sim/index.js';
@@ -28,7 +28,7 @@ export function replayDay(n: number, seed: number, shift: number, redemption: nu
   const features = new Float32Array(n * d);
   const response = new Float64Array(n * m);
   const cost = new Float64Array(n * m);
-  const r = new Rng(seed + 1);
+  const r = new RNG(seed + 1);
   for (let i = 0; i < n; i++) {
     const src = r.next() < i / n ? b : a;
     features.set(src.test.features.subarray(i * d, (i + 1) * d), i * d);
@@ -78,7 +78,7 @@ export function replay(
   const arms = new Int32Array(n);
   const cost = new Float64Array(n);
   const slotSpend = new Float64Array(slots);
-  const r = new Rng(options.seed);
+  const r = new RNG(options.seed);
   const delay = options.delay;
   const pacer =
     mode === 'pacer' ? new BudgetPacer({ policy, budget: { total }, arrivals: n, delay, ...options.pacer }) : undefined;

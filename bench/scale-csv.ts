@@ -6,7 +6,7 @@ import { simulateCouponTrial } from '../src/sim/index.js';
  * Writes a CSV of `n` users (`id,x0,...,x9`, three decimals) for the scale benchmark: 1,000,000 simulated users
  * repeated with new ids, about 80 bytes a row. Returns the seconds taken.
  */
-export async function writeUsersCsv(path: string, n: number): Promise<{ seconds: number }> {
+export async function writeUsersCSV(path: string, n: number): Promise<{ seconds: number }> {
   const t0 = performance.now();
   const block = Math.min(n, 1_000_000);
   const { test } = simulateCouponTrial({ nTrain: 10, nTest: block, seed: 8 });

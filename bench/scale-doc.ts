@@ -106,7 +106,7 @@ export function writePerformanceDoc(r: ScaleResults): void {
     `| policy.toSQL on DuckDB, 2 threads (read_csv -> COPY) | ${fmt(assign.duckdbSeconds)} | ${fmt(assign.rows / assign.duckdbSeconds)} | ${fmt(assign.duckdbPeakRssMiB)} | ${fmt(assign.duckdbRows)} |`,
     '',
     `Ratio (ours / DuckDB users/s): ${fmt(assign.duckdbSeconds / assign.seconds)}. Peak RSS under 1 GiB: ${assign.peakRssMiB < 1024 ? 'yes' : 'no'}; memory of`,
-    '`assignCsv` is bounded by chunk size (4 MiB) x tasks in flight (2 per worker), not by the file size.',
+    '`assignCSV` is bounded by chunk size (4 MiB) x tasks in flight (2 per worker), not by the file size.',
     '',
     '## Serving: decide, decideBatch, SQL',
     '',

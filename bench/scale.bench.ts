@@ -7,7 +7,7 @@ import { AllocationPolicy } from '../src/policy/index.js';
 import { buildDist } from '../test/helpers/build.js';
 import type { Report } from './harness.js';
 import { midBudget } from './policy-fixture.js';
-import { writeUsersCsv } from './scale-csv.js';
+import { writeUsersCSV } from './scale-csv.js';
 import { type ScaleResults, writePerformanceDoc } from './scale-doc.js';
 import { recording, saveResults } from './scale-record.js';
 
@@ -74,7 +74,7 @@ export async function run(outer: Report): Promise<void> {
     const policy = AllocationPolicy.fromJSON(readFileSync(policyPath, 'utf8'));
     const budget = midBudget(policy).perUser;
     const csv = join(dir, 'users.csv');
-    const gen = await writeUsersCsv(csv, ASSIGN_ROWS);
+    const gen = await writeUsersCSV(csv, ASSIGN_ROWS);
     const csvMiB = Math.round(statSync(csv).size / 2 ** 20);
     const out = join(dir, 'decisions.csv');
     const cli = measured([

@@ -1,9 +1,9 @@
 import { simulateCouponTrial } from '../src/sim/simulator.js';
-import { ExactMckpSolver } from '../src/solver/exact.js';
-import { GlpkSolver } from '../src/solver/glpk.js';
+import { ExactMCKPSolver } from '../src/solver/exact.js';
+import { GLPKSolver } from '../src/solver/glpk.js';
 import { GroupStats } from '../src/solver/group-stats.js';
 import { HighsSolver } from '../src/solver/highs.js';
-import type { MipProblem, MipSolution, MipSolver } from '../src/solver/mip.js';
+import type { MIPProblem, MIPSolution, MIPSolver } from '../src/solver/mip.js';
 import { StochasticBudgetSolver } from '../src/solver/stochastic-solver.js';
 import { type Report, time } from './harness.js';
 
@@ -31,9 +31,9 @@ function groupStats(): GroupStats {
   return GroupStats.from(train, { groups, k: K });
 }
 
-async function solveAll(solver: MipSolver, problems: MipProblem[]): Promise<{ seconds: number; sols: MipSolution[] }> {
+async function solveAll(solver: MIPSolver, problems: MIPProblem[]): Promise<{ seconds: number; sols: MIPSolution[] }> {
   const r = await time(async () => {
-    const sols: MipSolution[] = [];
+    const sols: MIPSolution[] = [];
     for (const p of problems) sols.push(await solver.solve(p, { timeLimit: 120, mipGap: 0 }));
     return sols;
   });
@@ -41,7 +41,7 @@ async function solveAll(solver: MipSolver, problems: MipProblem[]): Promise<{ se
 }
 
 /**
- * The group problem (K = 1000 groups, 5 arms, 20 per-user budgets, `expected` formulation): the same 20 MipProblems
+ * The group problem (K = 1000 groups, 5 arms, 20 per-user budgets, `expected` formulation): the same 20 MIPProblems
  * solved by the built-in exact solver, glpk.js and HiGHS; times, ratios and the largest relative difference of the
  * optimum. Also the exact solver through StochasticBudgetSolver, which builds the knapsack once for the grid.
  */
@@ -51,20 +51,20 @@ export async function run(report: Report): Promise<void> {
   const problems = BUDGETS.map((b) => sbs.problem(stats, b));
   const vars = problems[0]?.objective.length ?? 0;
   // Warm up every backend once (wasm loading, JIT) outside the timings; exact is timed as the median of 3 runs.
-  await new GlpkSolver().solve(problems[0] as MipProblem);
-  await new HighsSolver().solve(problems[0] as MipProblem);
-  await new ExactMckpSolver().solve(problems[0] as MipProblem);
+  await new GLPKSolver().solve(problems[0] as MIPProblem);
+  await new HighsSolver().solve(problems[0] as MIPProblem);
+  await new ExactMCKPSolver().solve(problems[0] as MIPProblem);
   const exactRuns = [];
-  for (let r = 0; r < 3; r++) exactRuns.push(await solveAll(new ExactMckpSolver(), problems));
+  for (let r = 0; r < 3; r++) exactRuns.push(await solveAll(new ExactMCKPSolver(), problems));
   exactRuns.sort((a, b) => a.seconds - b.seconds);
-  const exact = exactRuns[1] as { seconds: number; sols: MipSolution[] };
-  const glpk = await solveAll(new GlpkSolver(), problems);
+  const exact = exactRuns[1] as { seconds: number; sols: MIPSolution[] };
+  const glpk = await solveAll(new GLPKSolver(), problems);
   const highs = await solveAll(new HighsSolver(), problems);
   await sbs.solve(stats, { budgets: BUDGETS });
   const grid = await time(() => sbs.solve(stats, { budgets: BUDGETS }));
-  const diff = (a: MipSolution[], b: MipSolution[]) =>
-    Math.max(...a.map((s, i) => Math.abs(s.objective - (b[i] as MipSolution).objective) / Math.abs(s.objective)));
-  const statuses = (s: MipSolution[]) => [...new Set(s.map((x) => x.status))].join(',');
+  const diff = (a: MIPSolution[], b: MIPSolution[]) =>
+    Math.max(...a.map((s, i) => Math.abs(s.objective - (b[i] as MIPSolution).objective) / Math.abs(s.objective)));
+  const statuses = (s: MIPSolution[]) => [...new Set(s.map((x) => x.status))].join(',');
   const common = { groups: K, arms: 5, budgets: BUDGETS.length, variables: vars };
   report({
     bench: 'solver',
@@ -95,8 +95,8 @@ export async function run(report: Report): Promise<void> {
     maxRelDiffOptimum: Math.max(
       ...BUDGETS.map(
         (_, i) =>
-          Math.abs((grid.result.value[i] as number) * stats.n - (glpk.sols[i] as MipSolution).objective) /
-          Math.abs((glpk.sols[i] as MipSolution).objective),
+          Math.abs((grid.result.value[i] as number) * stats.n - (glpk.sols[i] as MIPSolution).objective) /
+          Math.abs((glpk.sols[i] as MIPSolution).objective),
       ),
     ),
     ...common,

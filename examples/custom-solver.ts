@@ -1,14 +1,14 @@
-// Plugging your own MIP solver into HRC. Any object with `name` and `solve(problem)` is a MipSolver: here a
+// Plugging your own MIP solver into HRC. Any object with `name` and `solve(problem)` is a MIPSolver: here a
 // solver that logs each problem's size and delegates to glpk.js. Run: npx tsx examples/custom-solver.ts
 import { HRCPipeline, simulateCouponTrial, useBackend } from '../src/index.js';
-import { GlpkSolver, type MipProblem, type MipSolution, type MipSolveOptions, type MipSolver } from '../src/solver.js';
+import { GLPKSolver, type MIPProblem, type MIPSolution, type MIPSolveOptions, type MIPSolver } from '../src/solver.js';
 
-class LoggingSolver implements MipSolver {
+class LoggingSolver implements MIPSolver {
   readonly name = 'logging-glpk';
-  private readonly inner = new GlpkSolver();
+  private readonly inner = new GLPKSolver();
   solved = 0;
 
-  async solve(problem: MipProblem, options?: MipSolveOptions): Promise<MipSolution> {
+  async solve(problem: MIPProblem, options?: MIPSolveOptions): Promise<MIPSolution> {
     this.solved++;
     const integers = Array.from(problem.integer).filter((v) => v === 1).length;
     const solution = await this.inner.solve(problem, options);

@@ -26,8 +26,8 @@ import {
   ensemblePredict,
   evaluatePolicy,
   HRCPipeline,
-  loadCsv,
-  type RctDataset,
+  loadCSV,
+  type RCTDataset,
   RepresentationNet,
   simulateCouponTrial,
   splitIndices,
@@ -66,12 +66,12 @@ const print = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
 /** Starbucks with a purchase counted as $10 (a promotion costs $0.15). */
 const loadStarbucks = () =>
-  loadCsv(
+  loadCSV(
     new URL('../../shared/data/starbucks_promotion/training.csv', import.meta.url).pathname,
     schemaFromArgs({ preset: 'starbucks', responseScale: 10 }),
   );
 /** Response minus cost as the response: its incremental EOM is the net value per customer. */
-const net = (t: RctDataset): RctDataset => ({
+const net = (t: RCTDataset): RCTDataset => ({
   ...t,
   response: Float32Array.from(t.response, (y, i) => y - (t.cost[i] as number)),
 });
@@ -160,7 +160,7 @@ if (a.experiment === 'starbucks') {
     response === 'spend'
       ? base
       : { ...base, response, outcomes: ['visit', 'conversion', 'spend'].filter((c) => c !== response) };
-  const data = await loadCsv(
+  const data = await loadCSV(
     new URL('../../shared/data/hillstrom_email/hillstrom.csv', import.meta.url).pathname,
     schema,
   );

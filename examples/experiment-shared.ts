@@ -4,12 +4,12 @@ import { realpathSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { METHOD_NAMES, type MethodName, makeAllocator, parseMethods } from '../src/cli/methods.js';
-import type { BudgetAllocator, ComparisonResult, HRCPipeline, RctDataset, TrialSchema } from '../src/index.js';
+import type { BudgetAllocator, ComparisonResult, HRCPipeline, RCTDataset, TrialSchema } from '../src/index.js';
 import {
   type BackendName,
   compare,
   HRCPipeline as HRC,
-  loadCsv,
+  loadCSV,
   subsetRows,
   trainTestSplit,
   useBackend,
@@ -188,12 +188,12 @@ export interface TrialSpec {
 
 /** A finished trial experiment. */
 export interface TrialRun {
-  data: RctDataset;
+  data: RCTDataset;
   result: ComparisonResult;
   /** The fitted HRC pipeline of each seed (not disposed; call `dispose` when done). */
   hrc: Map<number, HRCPipeline>;
   /** The test split of a seed, as the comparison drew it. */
-  testOf: (seed: number) => RctDataset;
+  testOf: (seed: number) => RCTDataset;
   cliCommand: string;
   scriptCommand: string;
   seeds: readonly number[];
@@ -215,7 +215,7 @@ export async function runTrialComparison(o: TrialExperimentOptions, spec: TrialS
   const progress = stderrProgress(o.quiet ?? false);
   await useBackend(backend);
   progress(`reading ${o.data}`);
-  let data = await loadCsv(o.data, spec.schema);
+  let data = await loadCSV(o.data, spec.schema);
   if (o.limit !== undefined && o.limit < data.n)
     data = subsetRows(
       data,

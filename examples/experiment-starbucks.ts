@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { distillationSummary, groupSummaries } from '../src/cli/commands/report-parts.js';
 import { schemaFromArgs } from '../src/cli/schema-args.js';
 import type { BackendName } from '../src/index.js';
-import { evaluatePolicy, type HRCPipeline, type RctDataset } from '../src/index.js';
+import { evaluatePolicy, type HRCPipeline, type RCTDataset } from '../src/index.js';
 import { writeFileAtomic } from '../src/node/atomic.js';
 import { writeReport } from '../src/node.js';
 import {
@@ -61,7 +61,7 @@ export interface ProfitModeRow {
 }
 
 /** The test rows with response - cost as the response: its EOM incremental response is the NIR per user. */
-export function netDataset(test: RctDataset): RctDataset {
+export function netDataset(test: RCTDataset): RCTDataset {
   return { ...test, response: Float32Array.from(test.response, (y, i) => y - (test.cost[i] as number)) };
 }
 

@@ -1,10 +1,10 @@
 // HRC on the Hillstrom e-mail test: which customers to e-mail (Mens or Womens e-mail, or none) when only a share
 // of them can be mailed. Run: npx tsx examples/hillstrom.ts [path/to/hillstrom.csv]
-import { evaluatePolicy, HRCPipeline, hillstromSchema, loadCsv, trainTestSplit, useBackend } from '../src/index.js';
+import { evaluatePolicy, HRCPipeline, hillstromSchema, loadCSV, trainTestSplit, useBackend } from '../src/index.js';
 
 const file = process.argv[2] ?? new URL('../../shared/data/hillstrom_email/hillstrom.csv', import.meta.url).pathname;
 await useBackend('wasm');
-const data = await loadCsv(file, hillstromSchema); // response = spend, 1 per e-mail, control costs 0
+const data = await loadCSV(file, hillstromSchema); // response = spend, 1 per e-mail, control costs 0
 const { train, test } = trainTestSplit(data, { testFraction: 0.3, seed: 7 });
 const hrc = await new HRCPipeline({ seed: 7 }).fit(train);
 console.log(`HRC: ${hrc.policy.table.k} groups; student agreement ${hrc.policy.metadata.distillAgreement?.toFixed(3)}`);

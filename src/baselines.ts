@@ -7,6 +7,8 @@
  * @packageDocumentation
  */
 
+import { RNG } from './core/rng.js';
+
 export type { PathPrediction } from './baselines/allocator.js';
 export { PathAllocator } from './baselines/allocator.js';
 export type { EffectMap } from './baselines/bins.js';
@@ -14,6 +16,13 @@ export type { HeldOutRows, SpendCalibration } from './baselines/calibration.js';
 export { calibratedThreshold, fitSpendCalibration } from './baselines/calibration.js';
 export type { AllocationPath } from './baselines/path.js';
 export { armsAtPrefix, ladderPath, lagrangianPath, prefixAtKey, prefixWithinBudget } from './baselines/path.js';
-export { DEFAULT_SEED, deriveSeed, Rng } from './core/rng.js';
+export { DEFAULT_SEED, deriveSeed, RNG } from './core/rng.js';
 export { budgetTotal } from './core/types.js';
 export { checkBudget, checkFeatures } from './core/validate.js';
+
+// Deprecated: the previous spellings of the names above, aliases of the new names for one release (acronyms in
+// capitals; see src/deprecated.ts).
+/** @deprecated Renamed to {@link RNG}. */
+export const Rng = RNG;
+/** @deprecated Renamed to {@link RNG}. */
+export type Rng = RNG;

@@ -71,9 +71,9 @@ export type { Budget, BudgetAllocator, Matrix, ProfitAllocator, ProgressEvent } 
 export type {
   ArmSummary,
   ColumnEncoding,
-  CsvEncoding,
-  CsvRecord,
-  CsvSource,
+  CSVEncoding,
+  CSVRecord,
+  CSVSource,
   DatasetInput,
   DatasetSummary,
   EncodeRecordOptions,
@@ -81,10 +81,10 @@ export type {
   LeakageFinding,
   LeakageOptions,
   LeakageReason,
-  LoadCsvOptions,
+  LoadCSVOptions,
   RawValue,
-  RctDataset,
-  ReadCsvOptions,
+  RCTDataset,
+  ReadCSVOptions,
   SplitOptions,
   TrialSchema,
   UnknownCategory,
@@ -98,9 +98,9 @@ export {
   findLeakage,
   formatSummary,
   hillstromSchema,
-  loadCsv,
+  loadCSV,
   OTHER_CATEGORY,
-  readCsvRecords,
+  readCSVRecords,
   reencodeFeatures,
   splitIndices,
   starbucksSchema,
@@ -109,32 +109,49 @@ export {
   trainTestSplit,
 } from './data/index.js';
 export type {
+  AuccDefinition,
+  AuccOptions,
+  AuccResult,
+  CsvEncoding,
+  CsvRecord,
+  CsvSource,
   DfclDecisionLoss,
   DfclOptions,
   DhclOptions,
   DrpOptions,
+  EomEstimator,
   HrcErrorCode,
+  LoadCsvOptions,
+  RctDataset,
   RdrpOptions,
+  ReadCsvOptions,
+  SqlDialect,
+  ToSqlOptions,
   TpmOptions,
+  UpliftAucResult,
 } from './deprecated.js';
 export {
+  defaultAuccOptions,
   defaultDfclOptions,
   defaultDhclOptions,
   defaultDrpOptions,
   defaultRdrpOptions,
   defaultTpmOptions,
   HrcError,
+  loadCsv,
+  readCsvRecords,
   TpmSL,
   TpmTARNet,
+  upliftAuc,
 } from './deprecated.js';
 export type { DistillerOptions, DistillTeacher } from './distill/distiller.js';
 export { Distiller, defaultDistillerOptions } from './distill/distiller.js';
 export type {
   AllocatorFactory,
   AssignAtBudget,
-  AuccDefinition,
-  AuccOptions,
-  AuccResult,
+  AUCCDefinition,
+  AUCCOptions,
+  AUCCResult,
   CalibrateSpendOptions,
   CompareOptions,
   ComparisonFailure,
@@ -148,7 +165,7 @@ export type {
   CrossFitOptions,
   CrossFitOutcomes,
   DifferenceRow,
-  EomEstimator,
+  EOMEstimator,
   EvaluateOptions,
   Interval,
   OutcomePredictions,
@@ -164,7 +181,7 @@ export type {
   SummarizableRow,
   SummaryRow,
   TruthMetrics,
-  UpliftAucResult,
+  UpliftAUCResult,
   WithSpendCalibrationOptions,
 } from './eval/index.js';
 export {
@@ -174,7 +191,7 @@ export {
   costCurve,
   crossFitOutcomes,
   curveArea,
-  defaultAuccOptions,
+  defaultAUCCOptions,
   defaultCalibrateSpendOptions,
   defaultCompareOptions,
   defaultCrossFitOptions,
@@ -187,7 +204,7 @@ export {
   qini,
   summarizeResults,
   truthMetrics,
-  upliftAuc,
+  upliftAUC,
   withSpendCalibration,
 } from './eval/index.js';
 export type {
@@ -229,7 +246,7 @@ export type { PipelineStage } from './pipeline/types.js';
 export { datasetFingerprint } from './policy/fingerprint.js';
 export type { AllocationPolicyParts, Explanation, HoldoutEstimate, PolicyMetadata } from './policy/policy.js';
 export { AllocationPolicy, POLICY_LIMITS, policyMetadata } from './policy/policy.js';
-export type { SqlDialect, ToSqlOptions } from './policy/sql.js';
+export type { SQLDialect, ToSQLOptions } from './policy/sql.js';
 export type { StudentActivation, StudentLayer, StudentLayerJSON } from './policy/student.js';
 export { StudentNet } from './policy/student.js';
 export type {

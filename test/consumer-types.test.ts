@@ -15,13 +15,13 @@ const CONSUMER = `import {
   HRCPipeline,
   type Matrix,
   matrix,
-  type RctDataset,
+  type RCTDataset,
   RepresentationNet,
   simulateCouponTrial,
 } from 'hrc-budget';
-import { assignCsv, writeReport } from 'hrc-budget/node';
+import { assignCSV, writeReport } from 'hrc-budget/node';
 
-const { train }: { train: RctDataset } = simulateCouponTrial({ nTrain: 200, nTest: 10, seed: 1 });
+const { train }: { train: RCTDataset } = simulateCouponTrial({ nTrain: 200, nTest: 10, seed: 1 });
 const budget: Budget = { perUser: 0.3 };
 const hrc: BudgetAllocator = new HRCPipeline({ seed: 1 });
 const net = new RepresentationNet({ epochs: 1 });
@@ -29,7 +29,7 @@ export async function run(): Promise<Int32Array> {
   const embedded: Matrix = (await net.fit(train)).embed(matrix(train.features, train.d));
   const json: unknown = (await hrc.fit(train)).toJSON();
   hrc.dispose();
-  void [embedded, json, AllocationPolicy.fromJSON, assignCsv, writeReport];
+  void [embedded, json, AllocationPolicy.fromJSON, assignCSV, writeReport];
   return hrc.assign(train.features, budget);
 }
 `;

@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type * as Baselines from '../src/baselines.js';
+import type * as Root from '../src/index.js';
+import type * as Node from '../src/node.js';
+import type * as Solver from '../src/solver.js';
 
 /**
  * The runtime names of every package entry, so that a change of the public surface is deliberate: adding, removing
@@ -59,6 +63,7 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
       'datasetFingerprint',
       'datasetFromDecisions',
       'datasetFromRows',
+      'defaultAUCCOptions',
       'defaultAuccOptions',
       'defaultBaselineOptions',
       'defaultBudgetGrid',
@@ -101,6 +106,7 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
       'groupPredictedUplift',
       'hashUniform',
       'hillstromSchema',
+      'loadCSV',
       'loadCsv',
       'matrix',
       'meanResponseUpTo',
@@ -110,6 +116,7 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
       'policyMetadata',
       'populationStability',
       'qini',
+      'readCSVRecords',
       'readCsvRecords',
       'reencodeFeatures',
       'setWasmKernels',
@@ -124,6 +131,7 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
       'trainTestSplit',
       'trueValue',
       'truthMetrics',
+      'upliftAUC',
       'upliftAuc',
       'upliftSpace',
       'useBackend',
@@ -134,24 +142,31 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
   },
   './node': {
     source: '../src/node.js',
-    names: ['ParallelScorer', 'assignCsv', 'csvChunks', 'decideRows', 'writeReport'],
+    names: ['ParallelScorer', 'assignCSV', 'assignCsv', 'csvChunks', 'decideRows', 'writeReport'],
   },
   './solver': {
     source: '../src/solver.js',
     names: [
+      'ExactMCKPSolver',
       'ExactMckpSolver',
+      'GLPKSolver',
       'GlpkSolver',
       'HighsSolver',
       'assignAtBudget',
+      'checkMIPProblem',
       'checkMipProblem',
+      'defaultMIPSolveOptions',
       'defaultMipSolveOptions',
+      'detectMCKP',
       'detectMckp',
       'evaluateObjective',
+      'mapGLPKStatus',
       'mapGlpkStatus',
       'mapHighsStatus',
       'maxViolation',
       'mckpPath',
       'relativeGap',
+      'toGLPKLP',
       'toGlpkLp',
       'upgradesWithin',
     ],
@@ -162,6 +177,7 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
       'defaultBudgets',
       'defaultClusterer',
       'ipwPlanScorer',
+      'makeIPWPlanScorer',
       'makeIpwPlanScorer',
       'mergeSmallGroups',
       'softTargets',
@@ -172,6 +188,7 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
     names: [
       'DEFAULT_SEED',
       'PathAllocator',
+      'RNG',
       'Rng',
       'armsAtPrefix',
       'budgetTotal',
@@ -214,6 +231,7 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
   './report': {
     source: '../src/report.js',
     names: [
+      'decisionJSON',
       'decisionJson',
       'decisionMarkdown',
       'decisionSentences',
@@ -224,6 +242,7 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
       'metricLabels',
       'planView',
       'renderReport',
+      'renderSVG',
       'renderSvg',
     ],
   },
@@ -258,5 +277,66 @@ describe('public API', () => {
     expect(root.defaultDhclOptions).toBe(root.defaultDHCLOptions);
     expect(root.defaultDrpOptions).toBe(root.defaultDRPOptions);
     expect(root.defaultRdrpOptions).toBe(root.defaultRDRPOptions);
+    expect(root.loadCsv).toBe(root.loadCSV);
+    expect(root.readCsvRecords).toBe(root.readCSVRecords);
+    expect(root.defaultAuccOptions).toBe(root.defaultAUCCOptions);
+    expect(root.upliftAuc).toBe(root.upliftAUC);
+    const solver = await import('../src/solver.js');
+    expect(solver.ExactMckpSolver).toBe(solver.ExactMCKPSolver);
+    expect(solver.GlpkSolver).toBe(solver.GLPKSolver);
+    expect(solver.detectMckp).toBe(solver.detectMCKP);
+    expect(solver.mapGlpkStatus).toBe(solver.mapGLPKStatus);
+    expect(solver.toGlpkLp).toBe(solver.toGLPKLP);
+    expect(solver.checkMipProblem).toBe(solver.checkMIPProblem);
+    expect(solver.defaultMipSolveOptions).toBe(solver.defaultMIPSolveOptions);
+    const clustering = await import('../src/clustering.js');
+    expect(clustering.makeIpwPlanScorer).toBe(clustering.makeIPWPlanScorer);
+    const report = await import('../src/report.js');
+    expect(report.decisionJson).toBe(report.decisionJSON);
+    expect(report.renderSvg).toBe(report.renderSVG);
+    const baselines = await import('../src/baselines.js');
+    expect(baselines.Rng).toBe(baselines.RNG);
+    const node = await import('../src/node.js');
+    expect(node.assignCsv).toBe(node.assignCSV);
+  });
+});
+
+/** `true` when A and B are the same type (checked by `tsc`, which covers the test files). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+// The renamed type-only exports keep their old spelling, as the same type, in the same entry as the new name.
+const typeAliases: true[] = [
+  true satisfies Same<Root.RctDataset, Root.RCTDataset>,
+  true satisfies Same<Root.CsvEncoding, Root.CSVEncoding>,
+  true satisfies Same<Root.CsvRecord, Root.CSVRecord>,
+  true satisfies Same<Root.CsvSource, Root.CSVSource>,
+  true satisfies Same<Root.LoadCsvOptions, Root.LoadCSVOptions>,
+  true satisfies Same<Root.ReadCsvOptions, Root.ReadCSVOptions>,
+  true satisfies Same<Root.AuccDefinition, Root.AUCCDefinition>,
+  true satisfies Same<Root.AuccOptions, Root.AUCCOptions>,
+  true satisfies Same<Root.AuccResult, Root.AUCCResult>,
+  true satisfies Same<Root.EomEstimator, Root.EOMEstimator>,
+  true satisfies Same<Root.SqlDialect, Root.SQLDialect>,
+  true satisfies Same<Root.ToSqlOptions, Root.ToSQLOptions>,
+  true satisfies Same<Root.UpliftAucResult, Root.UpliftAUCResult>,
+  true satisfies Same<Baselines.Rng, Baselines.RNG>,
+  true satisfies Same<Solver.ExactMckpSolver, Solver.ExactMCKPSolver>,
+  true satisfies Same<Solver.GlpkSolver, Solver.GLPKSolver>,
+  true satisfies Same<Solver.MckpStructure, Solver.MCKPStructure>,
+  true satisfies Same<Solver.MckpPath, Solver.MCKPPath>,
+  true satisfies Same<Solver.MipProblem, Solver.MIPProblem>,
+  true satisfies Same<Solver.MipRow, Solver.MIPRow>,
+  true satisfies Same<Solver.MipSolution, Solver.MIPSolution>,
+  true satisfies Same<Solver.MipSolveOptions, Solver.MIPSolveOptions>,
+  true satisfies Same<Solver.MipSolver, Solver.MIPSolver>,
+  true satisfies Same<Solver.MipStatus, Solver.MIPStatus>,
+  true satisfies Same<Node.AssignCsvOptions, Node.AssignCSVOptions>,
+  true satisfies Same<Node.AssignCsvResult, Node.AssignCSVResult>,
+  true satisfies Same<Node.CsvChunk, Node.CSVChunk>,
+];
+
+describe('public API types', () => {
+  it('keeps the renamed type-only names under their old spelling (a wrong pair is a tsc error above)', () => {
+    expect(typeAliases.every((same) => same)).toBe(true);
   });
 });

@@ -13,7 +13,7 @@ import {
   wasmKernelsEnabled,
   wasmKernelsReady,
 } from '../../src/index.js';
-import { GlpkSolver, type MipSolution } from '../../src/solver.js';
+import { GLPKSolver, type MIPSolution } from '../../src/solver.js';
 import { lineChart } from './chart.js';
 import { type DemoResult, runDemo } from './run.js';
 
@@ -25,7 +25,7 @@ setWasmPaths({
 });
 
 /** What the page exposes for tests and the console. */
-interface HrcPage {
+interface HRCPage {
   getBackend(): string;
   /** Whether hrc-budget's own WebAssembly SIMD kernels (k-means, batch scoring) are in use. */
   wasmKernels(): boolean;
@@ -33,9 +33,9 @@ interface HrcPage {
   result: DemoResult | undefined;
   error: string | undefined;
   policy: AllocationPolicy | undefined;
-  glpkSelfCheck(): Promise<MipSolution>;
+  glpkSelfCheck(): Promise<MIPSolution>;
 }
-const page: HrcPage = {
+const page: HRCPage = {
   getBackend: () => currentBackend(),
   wasmKernels: () => wasmKernelsEnabled(),
   webglRenderer,
@@ -44,7 +44,7 @@ const page: HrcPage = {
   error: undefined,
   policy: undefined,
 };
-(window as unknown as { hrcPage: HrcPage }).hrcPage = page;
+(window as unknown as { hrcPage: HRCPage }).hrcPage = page;
 
 function $<T extends HTMLElement>(id: string): T {
   const e = document.getElementById(id);
@@ -66,11 +66,11 @@ function webglRenderer(): string | undefined {
 }
 
 /**
- * Solves a tiny knapsack (max 5a + 4b + 3c, 2a + 3b + c <= 4, binary) with GlpkSolver: in a browser this runs
+ * Solves a tiny knapsack (max 5a + 4b + 3c, 2a + 3b + c <= 4, binary) with GLPKSolver: in a browser this runs
  * glpk.js's web-worker build. The optimum is a = c = 1, objective 8.
  */
-function glpkSelfCheck(): Promise<MipSolution> {
-  return new GlpkSolver().solve({
+function glpkSelfCheck(): Promise<MIPSolution> {
+  return new GLPKSolver().solve({
     sense: 'maximize',
     objective: Float64Array.of(5, 4, 3),
     lower: Float64Array.of(0, 0, 0),

@@ -4,7 +4,7 @@ import { NotFittedError, SerializationError, ValidationError } from '../core/err
 import { deriveSeed } from '../core/rng.js';
 import { type Budget, budgetTotal, type ProfitAllocator } from '../core/types.js';
 import { checkBudget, checkFeatures, checkNetValue, checkOptionKeys } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import { subsetRows } from '../data/dataset.js';
 import { splitIndices } from '../data/split.js';
 import { size, uniqueNames } from '../solver/schema.js';
@@ -61,7 +61,7 @@ export abstract class PathAllocator implements ProfitAllocator {
   private disposed = false;
 
   /** Validates options and fits the model to `train` (its arm count and feature width are known by then). */
-  protected abstract fitModel(train: RctDataset): Promise<void>;
+  protected abstract fitModel(train: RCTDataset): Promise<void>;
   /** Costs and path for validated raw features of `n` users (`perUserBudget` for budget-dependent rules). */
   protected abstract predictArms(features: Float32Array, n: number, perUserBudget: number): PathPrediction;
   /** The fitted model as plain JSON. */
@@ -82,7 +82,7 @@ export abstract class PathAllocator implements ProfitAllocator {
   protected readonly calibrates: boolean = true;
 
   /** Learns from a randomized trial. Refitting starts over. */
-  async fit(train: RctDataset): Promise<this> {
+  async fit(train: RCTDataset): Promise<this> {
     checkOptionKeys(this.allOptions(), this.optionKeys(), [this.kind]);
     checkTrainData(train, this.kind);
     this.releaseModel();

@@ -1,7 +1,7 @@
 import { ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED } from '../core/rng.js';
 import { checkNumber, checkOneOf, describe } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import type { SpendEstimator } from './calibration.js';
 
 /** Options every baseline shares. All optional. */
@@ -55,14 +55,14 @@ export function checkLayers(path: string, v: unknown): readonly number[] {
 }
 
 /**
- * Checks that `train` looks like an {@link RctDataset} built by `createDataset` (typed columns of matching lengths,
+ * Checks that `train` looks like an {@link RCTDataset} built by `createDataset` (typed columns of matching lengths,
  * arm indices in range, at least one row per arm), so hand-made objects fail with a clear ValidationError.
  */
-export function checkTrainData(train: unknown, who: string): RctDataset {
+export function checkTrainData(train: unknown, who: string): RCTDataset {
   const bad = (path: (string | number)[], message: string) =>
     new ValidationError({ path: [who, 'fit', ...path], message });
-  if (typeof train !== 'object' || train === null) throw bad([], `expected an RctDataset, got ${describe(train)}`);
-  const t = train as RctDataset;
+  if (typeof train !== 'object' || train === null) throw bad([], `expected an RCTDataset, got ${describe(train)}`);
+  const t = train as RCTDataset;
   if (!(Number.isInteger(t.n) && t.n > 0 && Number.isInteger(t.d) && t.d > 0)) {
     throw bad(['n'], `expected positive integer n and d, got ${describe(t.n)} and ${describe(t.d)}`);
   }
@@ -99,7 +99,7 @@ export function checkTrainData(train: unknown, who: string): RctDataset {
 }
 
 /** Propensities of a dataset: its own, or each arm's empirical share. */
-export function propensities(data: RctDataset): Float32Array {
+export function propensities(data: RCTDataset): Float32Array {
   if (data.propensity !== undefined) return data.propensity;
   const m = data.treatmentNames.length;
   const counts = new Float64Array(m);
@@ -114,7 +114,7 @@ export function propensities(data: RctDataset): Float32Array {
  * Per-arm means of response and cost (Hajek: inverse-propensity weighted within each arm), and their increments
  * over control. The simplest unbiased model of a randomized trial.
  */
-export function armMeans(data: RctDataset): { response: number[]; cost: number[]; uplift: number[]; upcost: number[] } {
+export function armMeans(data: RCTDataset): { response: number[]; cost: number[]; uplift: number[]; upcost: number[] } {
   const m = data.treatmentNames.length;
   const p = propensities(data);
   const w = new Float64Array(m);

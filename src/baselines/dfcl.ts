@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ValidationError } from '../core/errors.js';
 import { deriveSeed } from '../core/rng.js';
 import { checkNumber, checkOneOf } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import type { LossBatch } from '../nn/losses.js';
 import type { NetOutput } from '../nn/net.js';
 import { trainNet } from '../nn/train.js';
@@ -119,7 +119,7 @@ export class DFCL extends TwoPhaseAllocator {
     return this.tuned;
   }
 
-  protected override async fitModel(train: RctDataset): Promise<void> {
+  protected override async fitModel(train: RCTDataset): Promise<void> {
     this.checkOptions();
     const o = this.dfcl;
     const m = train.treatmentNames.length;

@@ -1,5 +1,5 @@
 import { checkNumber } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import { type BaselineJSON, PathAllocator, type PathPrediction, readBaselineJSON } from './allocator.js';
 import { type BaselineOptions, checkBaselineOptions, defaultBaselineOptions } from './common.js';
 import { defaultNetOptions, type NetOptions } from './net-options.js';
@@ -59,7 +59,7 @@ export class DHCL extends PathAllocator {
     checkNumber('DHCL.costWeight', this.common.costWeight, { min: 0 });
   }
 
-  protected async fitModel(train: RctDataset): Promise<void> {
+  protected async fitModel(train: RCTDataset): Promise<void> {
     this.checkOptions();
     this.model = await RoiNet.train(train, 'ladder', { ...this.common, dropout: 0 }, this.common.seed);
   }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SerializationError } from '../core/errors.js';
 import { deriveSeed } from '../core/rng.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import type { LossBatch } from '../nn/losses.js';
 import { DenseNet, type NetOutput } from '../nn/net.js';
 import { applyStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
@@ -38,7 +38,7 @@ export const defaultDRPOptions = {
   eps: 1e-4,
 } satisfies Required<DRPOptions>;
 
-interface DrpModel {
+interface DRPModel {
   readonly net: DenseNet;
   readonly standardizer: StandardizerState;
   readonly maps: readonly EffectMap[];
@@ -59,7 +59,7 @@ export class DRP extends PathAllocator {
   readonly name = 'drp';
   protected readonly kind = 'DRP';
   protected readonly common: Required<DRPOptions>;
-  private model: DrpModel | undefined;
+  private model: DRPModel | undefined;
 
   constructor(options: DRPOptions = {}) {
     super();
@@ -77,7 +77,7 @@ export class DRP extends PathAllocator {
     checkPositiveInt('DRP.bins', this.common.bins);
   }
 
-  protected async fitModel(train: RctDataset): Promise<void> {
+  protected async fitModel(train: RCTDataset): Promise<void> {
     this.checkOptions();
     const o = this.common;
     const m = train.treatmentNames.length;
@@ -130,12 +130,12 @@ export class DRP extends PathAllocator {
   /** The raw ranking scores (row-major `n * (m - 1)`, one per treatment arm; higher is more efficient). */
   scores(features: Float32Array): Float32Array {
     this.requireFitted('scores');
-    const model = this.model as DrpModel;
+    const model = this.model as DRPModel;
     return model.net.predict(applyStandardizer(model.standardizer, features)).heads.score as Float32Array;
   }
 
   protected predictArms(features: Float32Array, n: number): PathPrediction {
-    const model = this.model as DrpModel;
+    const model = this.model as DRPModel;
     const k = model.maps.length;
     const m = k + 1;
     const scores = model.net.predict(applyStandardizer(model.standardizer, features)).heads.score as Float32Array;
@@ -152,7 +152,7 @@ export class DRP extends PathAllocator {
   }
 
   protected modelState(): unknown {
-    const model = this.model as DrpModel;
+    const model = this.model as DRPModel;
     return { standardizer: model.standardizer, maps: model.maps, net: netState(model.net) };
   }
 

@@ -1,6 +1,6 @@
 import { deriveSeed } from '../core/rng.js';
 import { checkNumber } from '../core/validate.js';
-import { type RctDataset, subsetRows } from '../data/dataset.js';
+import { type RCTDataset, subsetRows } from '../data/dataset.js';
 import { splitIndices } from '../data/split.js';
 import { type BaselineJSON, PathAllocator, type PathPrediction, readBaselineJSON } from './allocator.js';
 import { effectAt, fitEffectMap } from './bins.js';
@@ -51,7 +51,7 @@ export const defaultRDRPOptions = {
   costWeight: 1,
 } satisfies Required<RDRPOptions>;
 
-interface RdrpModel {
+interface RDRPModel {
   readonly net: RoiNet;
   /** Conformal quantile of the normalized residual, per treatment arm. */
   readonly q: readonly number[];
@@ -74,7 +74,7 @@ export class RDRP extends PathAllocator {
   readonly name = 'rdrp';
   protected readonly kind = 'RDRP';
   protected readonly common: Required<RDRPOptions>;
-  private model: RdrpModel | undefined;
+  private model: RDRPModel | undefined;
 
   constructor(options: RDRPOptions = {}) {
     super();
@@ -99,7 +99,7 @@ export class RDRP extends PathAllocator {
     checkNumber('RDRP.costWeight', o.costWeight, { min: 0 });
   }
 
-  protected async fitModel(train: RctDataset): Promise<void> {
+  protected async fitModel(train: RCTDataset): Promise<void> {
     this.checkOptions();
     const o = this.common;
     const m = train.treatmentNames.length;
@@ -175,7 +175,7 @@ export class RDRP extends PathAllocator {
   /** The calibrated ROI scores `mu - beta * q * sigma` (row-major `n * (m - 1)`) and the chosen `beta`. */
   robustScores(features: Float32Array): { score: Float64Array; beta: number } {
     this.requireFitted('robustScores');
-    const model = this.model as RdrpModel;
+    const model = this.model as RDRPModel;
     const { mu, sigma } = this.monteCarlo(model.net, features);
     const k = model.q.length;
     const score = mu.map((v, r) => v - model.beta * (model.q[r % k] as number) * (sigma[r] as number));
@@ -183,13 +183,13 @@ export class RDRP extends PathAllocator {
   }
 
   protected predictArms(features: Float32Array, n: number): PathPrediction {
-    const model = this.model as RdrpModel;
+    const model = this.model as RDRPModel;
     const { mu, sigma, cost } = this.monteCarlo(model.net, features);
     return { costs: cost, path: robustPath(mu, sigma, cost, model.q, model.beta, n, model.net.m) };
   }
 
   protected modelState(): unknown {
-    const model = this.model as RdrpModel;
+    const model = this.model as RDRPModel;
     return { q: model.q, beta: model.beta, net: model.net.toJSON() };
   }
 
@@ -240,7 +240,7 @@ function robustPath(
 }
 
 /** IPW response per user of the path's allocations at a quarter, half and three quarters of its full spend. */
-function heldOutValue(path: AllocationPath, held: RctDataset, p: Float32Array): number {
+function heldOutValue(path: AllocationPath, held: RCTDataset, p: Float32Array): number {
   let full = path.baseCost;
   for (let a = 0; a < path.deltaCost.length; a++) full += path.deltaCost[a] as number;
   let total = 0;

@@ -1,6 +1,6 @@
 import { NotFittedError, SerializationError } from '../core/errors.js';
-import { deriveSeed, Rng } from '../core/rng.js';
-import type { RctDataset } from '../data/dataset.js';
+import { deriveSeed, RNG } from '../core/rng.js';
+import type { RCTDataset } from '../data/dataset.js';
 import { type BaselineJSON, PathAllocator, type PathPrediction, readBaselineJSON } from './allocator.js';
 import { armMeans, type BaselineOptions, checkBaselineOptions, defaultBaselineOptions } from './common.js';
 import type { AllocationPath } from './path.js';
@@ -17,7 +17,7 @@ interface ArmModel {
 }
 
 /** A path in which user `order[r]` upgrades from control to `arm[order[r]]`, in that order. */
-function priorityPath(n: number, arms: Int32Array, upcost: readonly number[], rng: Rng): AllocationPath {
+function priorityPath(n: number, arms: Int32Array, upcost: readonly number[], rng: RNG): AllocationPath {
   const order = rng.permutation(n);
   const user: number[] = [];
   for (let r = 0; r < n; r++) if ((arms[order[r] as number] as number) > 0) user.push(order[r] as number);
@@ -103,7 +103,7 @@ export class UniformBest extends PathAllocator {
     return best;
   }
 
-  protected async fitModel(train: RctDataset): Promise<void> {
+  protected async fitModel(train: RCTDataset): Promise<void> {
     checkBaselineOptions('UniformBest', this.common);
     const { uplift, upcost } = armMeans(train);
     this.model = { uplift, upcost };
@@ -112,7 +112,7 @@ export class UniformBest extends PathAllocator {
   protected predictArms(_features: Float32Array, n: number, perUserBudget: number): PathPrediction {
     const model = this.model as ArmModel;
     const arms = new Int32Array(n).fill(this.bestArm(perUserBudget));
-    const rng = new Rng(deriveSeed(this.common.seed, 'uniform-best:order'));
+    const rng = new RNG(deriveSeed(this.common.seed, 'uniform-best:order'));
     return { costs: armCosts(n, model.upcost), path: priorityPath(n, arms, model.upcost, rng) };
   }
 
@@ -170,7 +170,7 @@ export class RandomAllocator extends PathAllocator {
     return Object.keys(defaultReferenceOptions);
   }
 
-  protected async fitModel(train: RctDataset): Promise<void> {
+  protected async fitModel(train: RCTDataset): Promise<void> {
     checkBaselineOptions('RandomAllocator', this.common);
     const { uplift, upcost } = armMeans(train);
     this.model = { uplift, upcost };
@@ -179,10 +179,10 @@ export class RandomAllocator extends PathAllocator {
   protected predictArms(_features: Float32Array, n: number): PathPrediction {
     const model = this.model as ArmModel;
     const m = model.upcost.length;
-    const draw = new Rng(deriveSeed(this.common.seed, 'random:arms'));
+    const draw = new RNG(deriveSeed(this.common.seed, 'random:arms'));
     const arms = new Int32Array(n);
     for (let i = 0; i < n; i++) arms[i] = 1 + draw.int(m - 1);
-    const rng = new Rng(deriveSeed(this.common.seed, 'random:order'));
+    const rng = new RNG(deriveSeed(this.common.seed, 'random:order'));
     return { costs: armCosts(n, model.upcost), path: priorityPath(n, arms, model.upcost, rng) };
   }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SerializationError } from '../core/errors.js';
 import { deriveSeed } from '../core/rng.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import { type LossBatch, maskedRowLoss, weightedMean } from '../nn/losses.js';
 import { DenseNet, type NetOutput } from '../nn/net.js';
 import { applyStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
@@ -50,7 +50,7 @@ export class RoiNet {
 
   /** Trains the network on `train`. `dropout` is the rate after every trunk layer (0 for none). */
   static async train(
-    train: RctDataset,
+    train: RCTDataset,
     mode: RoiMode,
     o: Required<NetOptions> & { costWeight: number; dropout: number },
     seed: number,

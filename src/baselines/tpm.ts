@@ -1,5 +1,5 @@
 import { checkFeatures } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import { type BaselineJSON, PathAllocator, type PathPrediction, readBaselineJSON } from './allocator.js';
 import { type BaselineOptions, checkBaselineOptions, defaultBaselineOptions } from './common.js';
 import { lagrangianPath } from './path.js';
@@ -69,7 +69,7 @@ export abstract class TwoPhaseAllocator extends PathAllocator {
     checkTwoPhaseNetOptions(this.kind, this.options);
   }
 
-  protected async fitModel(train: RctDataset): Promise<void> {
+  protected async fitModel(train: RCTDataset): Promise<void> {
     this.checkOptions();
     this.model = await TwoPhaseNet.train(train, this.architecture, this.options, this.options.seed);
   }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { SerializationError } from '../core/errors.js';
 import { deriveSeed } from '../core/rng.js';
 import { checkNumber, checkOneOf } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import { headLosses, type LossBatch, type LossFn, maskedRowLoss, weightedMean } from '../nn/losses.js';
 import { DenseNet, type NetOutput } from '../nn/net.js';
 import { applyStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
@@ -54,7 +54,7 @@ export class TwoPhaseNet implements TwoPhaseModel {
 
   /** Builds and trains the model on `train`. */
   static async train(
-    train: RctDataset,
+    train: RCTDataset,
     architecture: TwoPhaseArchitecture,
     o: Required<TwoPhaseNetOptions>,
     seed: number,
@@ -106,7 +106,7 @@ export class TwoPhaseNet implements TwoPhaseModel {
   }
 
   /** The training data of the net: standardized features (plus arm one-hot for the S-learner), scaled labels. */
-  trainData(train: RctDataset): TrainData {
+  trainData(train: RCTDataset): TrainData {
     const y = new Float32Array(train.n);
     const c = new Float32Array(train.n);
     for (let i = 0; i < train.n; i++) {

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SerializationError, ValidationError } from '../core/errors.js';
-import { type CsvEncoding, checkCsvEncoding } from '../data/csv-grammar.js';
+import { type CSVEncoding, checkCSVEncoding } from '../data/csv-grammar.js';
 import { POLICY_LIMITS } from '../policy/policy.js';
 
 /** Reads and parses a JSON model file, refusing oversized or malformed ones. */
@@ -73,6 +73,6 @@ export async function checkOutput(
 }
 
 /** The `--encoding` option. */
-export function encodingOption(raw: string | undefined): CsvEncoding | undefined {
-  return raw === undefined ? undefined : checkCsvEncoding(raw, ['--encoding']);
+export function encodingOption(raw: string | undefined): CSVEncoding | undefined {
+  return raw === undefined ? undefined : checkCSVEncoding(raw, ['--encoding']);
 }

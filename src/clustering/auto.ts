@@ -1,6 +1,6 @@
 import { ValidationError } from '../core/errors.js';
-import { Rng } from '../core/rng.js';
-import { type RctDataset, subsetRows } from '../data/dataset.js';
+import { RNG } from '../core/rng.js';
+import { type RCTDataset, subsetRows } from '../data/dataset.js';
 import { nearestTwo, rowNorms } from './distance.js';
 import type { DistanceEngine } from './engine.js';
 import type { ClustererParams, KScorer } from './options.js';
@@ -38,13 +38,13 @@ export async function selectK(
   x: Float32Array,
   n: number,
   d: number,
-  data: RctDataset,
+  data: RCTDataset,
   params: ClustererParams,
   scorer: KScorer | undefined,
   engine: DistanceEngine,
 ): Promise<KSelection> {
   const m = data.treatmentNames.length;
-  const rng = new Rng(new Rng(params.seed).child('auto/split'));
+  const rng = new RNG(new RNG(params.seed).child('auto/split'));
   const perm = rng.permutation(n);
   const nValid = Math.max(1, Math.floor(n * params.validationFraction));
   const validRows = perm.slice(0, nValid).sort();
@@ -64,7 +64,7 @@ export async function selectK(
   }
   const candidates: KCandidate[] = [];
   for (const k of ks) {
-    const run = runKMeans(xt, train.n, d, k, params, engine, new Rng(params.seed).child(`auto/k${k}`));
+    const run = runKMeans(xt, train.n, d, k, params, engine, new RNG(params.seed).child(`auto/k${k}`));
     const counts = new Int32Array(k * m);
     for (let i = 0; i < train.n; i++) {
       const c = (run.labels[i] as number) * m + (train.treatment[i] as number);

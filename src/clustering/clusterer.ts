@@ -2,10 +2,10 @@ import * as v from 'valibot';
 import { readEnvelope } from '../core/envelope.js';
 import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { checkMatrix } from '../core/matrix.js';
-import { Rng } from '../core/rng.js';
+import { RNG } from '../core/rng.js';
 import type { Matrix } from '../core/types.js';
 import { describe } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import { applyStandardizer, checkStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
 import type { GroupClusterer } from '../pipeline/types.js';
 import { finite, size } from '../solver/schema.js';
@@ -82,7 +82,7 @@ export class HiddenClusterer implements GroupClusterer {
    * Clusters the rows of `embeddings`. With `k: 'auto'`, `data` (the trial rows the embeddings belong to, in the
    * same order) is required. Refitting starts over. Returns `this`.
    */
-  async fit(embeddings: Matrix, opts: { data?: RctDataset } = {}): Promise<this> {
+  async fit(embeddings: Matrix, opts: { data?: RCTDataset } = {}): Promise<this> {
     const p = resolveClustererOptions(this.options);
     const n = checkMatrix(embeddings, 'embeddings', { minRows: 1 });
     const dim = embeddings.cols;
@@ -111,7 +111,7 @@ export class HiddenClusterer implements GroupClusterer {
       k = p.k;
     }
     if (k > n) throw new ValidationError({ path: ['k'], message: `expected k <= ${n} rows, got ${k}` });
-    const run = runKMeans(x, n, dim, k, p, engine, new Rng(p.seed).child('final'));
+    const run = runKMeans(x, n, dim, k, p, engine, new RNG(p.seed).child('final'));
     this.params = p;
     this.fitted = {
       k,

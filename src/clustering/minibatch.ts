@@ -1,4 +1,4 @@
-import type { Rng } from '../core/rng.js';
+import type { RNG } from '../core/rng.js';
 import { rowNorms, sqDist } from './distance.js';
 import type { DistanceEngine } from './engine.js';
 import type { KMeansRun } from './lloyd.js';
@@ -26,7 +26,7 @@ export function miniBatchKMeans(
   init: Float32Array,
   k: number,
   s: MiniBatchSettings,
-  rng: Rng,
+  rng: RNG,
 ): KMeansRun {
   const c = init.slice();
   const seen = new Float64Array(k);

@@ -1,14 +1,14 @@
 import { ValidationError } from '../core/errors.js';
 import { DEFAULT_SEED } from '../core/rng.js';
 import { checkNumber, checkOneOf, checkOptionKeys, describe } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import type { DistanceEngineName } from './engine.js';
 
 /** What a K scorer sees: the candidate's groups on a training and a validation part of the trial. */
 export interface KScorerContext {
   readonly k: number;
-  readonly train: RctDataset;
-  readonly valid: RctDataset;
+  readonly train: RCTDataset;
+  readonly valid: RCTDataset;
   readonly trainGroups: Int32Array;
   readonly validGroups: Int32Array;
   /** Per-user budgets to score at. */

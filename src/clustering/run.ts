@@ -1,4 +1,4 @@
-import { Rng } from '../core/rng.js';
+import { RNG } from '../core/rng.js';
 import type { DistanceEngine } from './engine.js';
 import { type KMeansRun, lloyd } from './lloyd.js';
 import { miniBatchKMeans } from './minibatch.js';
@@ -28,7 +28,7 @@ export function runKMeans(
   const trials = params.seedTrials > 0 ? params.seedTrials : 2 + Math.floor(Math.log(k));
   let best: KMeansRun | undefined;
   for (let r = 0; r < params.nInit; r++) {
-    const rng = new Rng(new Rng(seed).child(`init${r}`));
+    const rng = new RNG(new RNG(seed).child(`init${r}`));
     const rows = sampleRows(n, params.seedSampleSize, rng);
     const init = kmeansPlusPlus(x, d, rows, k, trials, rng, engine);
     const run =
@@ -59,7 +59,7 @@ export function runKMeans(
 }
 
 /** `size` distinct rows drawn without replacement (all rows, in order, when n <= size). */
-function sampleRows(n: number, size: number, rng: Rng): Int32Array {
+function sampleRows(n: number, size: number, rng: RNG): Int32Array {
   if (n <= size) {
     const all = new Int32Array(n);
     for (let i = 0; i < n; i++) all[i] = i;

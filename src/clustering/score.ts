@@ -14,11 +14,11 @@ import type { KScore, KScorer, KScorerContext } from './options.js';
  *
  * @example
  * ```ts
- * const scoreK = makeIpwPlanScorer({ formulation: 'robust', kappa: 1 });
+ * const scoreK = makeIPWPlanScorer({ formulation: 'robust', kappa: 1 });
  * const clusterer = new HiddenClusterer({ k: 'auto', scoreK });
  * ```
  */
-export function makeIpwPlanScorer(solverOptions: StochasticBudgetSolverOptions = {}): KScorer {
+export function makeIPWPlanScorer(solverOptions: StochasticBudgetSolverOptions = {}): KScorer {
   const solver = new StochasticBudgetSolver({ formulation: 'expected', ...solverOptions });
   return async (ctx: KScorerContext): Promise<KScore> => {
     const { k, train, valid, trainGroups, validGroups, budgets } = ctx;
@@ -55,8 +55,8 @@ export function makeIpwPlanScorer(solverOptions: StochasticBudgetSolverOptions =
   };
 }
 
-/** The default K scorer: {@link makeIpwPlanScorer} with the `expected` formulation and the exact solver. */
-export const ipwPlanScorer: KScorer = makeIpwPlanScorer();
+/** The default K scorer: {@link makeIPWPlanScorer} with the `expected` formulation and the exact solver. */
+export const ipwPlanScorer: KScorer = makeIPWPlanScorer();
 
 /** Default scoring budgets: 0.25, 0.5 and 0.75 of the largest per-user mean cost of any arm. */
 export function defaultBudgets(train: KScorerContext['train']): number[] {

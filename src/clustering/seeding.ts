@@ -1,4 +1,4 @@
-import type { Rng } from '../core/rng.js';
+import type { RNG } from '../core/rng.js';
 import { rowNorms } from './distance.js';
 import { type DistanceEngine, distanceEngine, sampleScanner } from './engine.js';
 
@@ -13,7 +13,7 @@ export function kmeansPlusPlus(
   rows: Int32Array,
   k: number,
   trials: number,
-  rng: Rng,
+  rng: RNG,
   engine: DistanceEngine = distanceEngine('js'),
 ): Float32Array {
   const n = rows.length;

@@ -37,7 +37,7 @@ export interface ValidationIssue {
  *
  * @example
  * ```ts
- * try { await loadCsv('trial.csv', schema); }
+ * try { await loadCSV('trial.csv', schema); }
  * catch (e) { if (e instanceof ValidationError) console.error(e.issues); }
  * ```
  */

@@ -10,7 +10,7 @@ export {
   WorkerError,
 } from './errors.js';
 export { checkMatrix, matrix } from './matrix.js';
-export { DEFAULT_SEED, deriveSeed, Rng } from './rng.js';
+export { DEFAULT_SEED, deriveSeed, RNG } from './rng.js';
 export type { Budget, BudgetAllocator, Matrix, ProfitAllocator, ProgressEvent } from './types.js';
 export { budgetTotal } from './types.js';
 export { checkBudget, checkFeatures, checkNumber, checkOneOf, describe } from './validate.js';

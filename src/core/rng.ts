@@ -4,7 +4,7 @@ import seedrandom from 'seedrandom';
  * A seeded pseudo-random generator (seedrandom's ARC4-based `alea`-free default PRNG) with the helpers
  * the library needs. Never use `Math.random` in library code: take a seed and derive child seeds.
  */
-export class Rng {
+export class RNG {
   readonly seed: number;
   private readonly prng: seedrandom.PRNG;
   private spareNormal: number | undefined;

@@ -1,4 +1,4 @@
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 
 /**
  * A row-major matrix of float32 values: row `i`, column `j` is `data[i * cols + j]`, and `data.length` is
@@ -30,7 +30,7 @@ export interface BudgetAllocator {
   /** Short method name, e.g. `'hrc'`, `'tpm-sl'`. */
   readonly name: string;
   /** Learns from the randomized training data. Refitting starts over. Returns `this`. */
-  fit(train: RctDataset): Promise<this>;
+  fit(train: RCTDataset): Promise<this>;
   /**
    * Assigns one arm index (0 = control) to each row of `features` (row-major, `d` columns as in training)
    * so that the expected total cost stays within `budget`.

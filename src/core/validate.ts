@@ -162,7 +162,7 @@ export function checkOptionKeys(
  * Untrusted JSON given as an object or as a string: a string longer than `maxChars` or not valid JSON is a
  * {@link SerializationError} naming `what`; an object passes through unchanged for its schema to check.
  */
-export function parseJsonInput(json: unknown, what: string, maxChars: number): unknown {
+export function parseJSONInput(json: unknown, what: string, maxChars: number): unknown {
   if (typeof json !== 'string') return json;
   if (json.length > maxChars) {
     throw new SerializationError(`${what} JSON of ${json.length} characters exceeds the limit of ${maxChars}`);

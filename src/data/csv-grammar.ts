@@ -8,7 +8,7 @@ import { shownValue, ValidationError } from '../core/errors.js';
  */
 
 /** One parsed CSV data record with the line it ended on (1-based; the header is line 1). */
-export interface CsvRecord {
+export interface CSVRecord {
   readonly values: readonly string[];
   readonly line: number;
 }
@@ -25,7 +25,7 @@ type State = 0 | 1 | 2 | 3;
  * and `""` inside), CRLF, LF or CR line ends, and a leading BOM. No Node built-ins, so the same code reads files
  * under Node and `File`s in a browser. Blank lines are skipped.
  */
-export class CsvTokenizer {
+export class CSVTokenizer {
   private state: State = FIELD_START;
   private field = '';
   private fieldQuoted = false;
@@ -60,8 +60,8 @@ export class CsvTokenizer {
   }
 
   /** Tokenizes a chunk; returns the records it completed. */
-  push(chunk: string): CsvRecord[] {
-    const out: CsvRecord[] = [];
+  push(chunk: string): CSVRecord[] {
+    const out: CSVRecord[] = [];
     let s = chunk;
     if (this.first && s.length > 0) {
       this.first = false;
@@ -138,10 +138,10 @@ export class CsvTokenizer {
   }
 
   /** Ends the input; returns the last record if the text did not end with a line end. */
-  end(): CsvRecord[] {
+  end(): CSVRecord[] {
     if (this.state === QUOTED)
       this.fail(`a quoted field opened on line ${this.quoteLine} is never closed`, this.quoteLine);
-    const out: CsvRecord[] = [];
+    const out: CSVRecord[] = [];
     if (this.record.length > 0 || this.state !== FIELD_START || this.field !== '') {
       this.endField();
       this.endRecord(out);
@@ -155,7 +155,7 @@ export class CsvTokenizer {
     this.state = FIELD_START;
   }
 
-  private endRecord(out: CsvRecord[]): void {
+  private endRecord(out: CSVRecord[]): void {
     const r = this.record;
     this.record = [];
     const quoted = this.fieldQuoted;
@@ -264,10 +264,10 @@ export class RecordScanner {
 }
 
 /** Text encodings a CSV can be read in. `latin1` is read as the web's windows-1252, a superset of ISO-8859-1. */
-export type CsvEncoding = 'utf-8' | 'latin1';
+export type CSVEncoding = 'utf-8' | 'latin1';
 
 /** Checks an `encoding` option. */
-export function checkCsvEncoding(value: unknown, path: readonly (string | number)[]): CsvEncoding {
+export function checkCSVEncoding(value: unknown, path: readonly (string | number)[]): CSVEncoding {
   if (value === undefined || value === 'utf-8' || value === 'utf8') return 'utf-8';
   if (value === 'latin1') return 'latin1';
   throw new ValidationError({ path, message: `expected 'utf-8' or 'latin1', got ${JSON.stringify(value)}` });
@@ -303,11 +303,11 @@ export function firstInvalidUtf8(b: Uint8Array): number {
  * Decodes CSV bytes, streaming. Bytes that are not valid UTF-8 are a ValidationError naming the line (they would
  * otherwise all become U+FFFD, so `caf\xe9` and `caf\xe8` would read as the same value); `latin1` reads any byte.
  */
-export class CsvDecoder {
+export class CSVDecoder {
   private readonly decoder: TextDecoder;
-  private readonly encoding: CsvEncoding;
+  private readonly encoding: CSVEncoding;
 
-  constructor(encoding: CsvEncoding = 'utf-8') {
+  constructor(encoding: CSVEncoding = 'utf-8') {
     this.encoding = encoding;
     this.decoder = new TextDecoder(encoding === 'latin1' ? 'latin1' : 'utf-8', { fatal: true });
   }
@@ -362,8 +362,8 @@ export function csvField(value: string): string {
 }
 
 /** Parses a complete CSV text into records with their line numbers, the first starting on `firstLine`. */
-export function parseCsvRecords(text: string, delimiter = ',', firstLine = 1): CsvRecord[] {
-  const tokenizer = new CsvTokenizer(delimiter, firstLine);
+export function parseCSVRecords(text: string, delimiter = ',', firstLine = 1): CSVRecord[] {
+  const tokenizer = new CSVTokenizer(delimiter, firstLine);
   const records = tokenizer.push(text);
   for (const r of tokenizer.end()) records.push(r);
   return records;

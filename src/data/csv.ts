@@ -1,17 +1,17 @@
 import { ValidationError } from '../core/errors.js';
 import {
-  CsvDecoder,
-  type CsvEncoding,
-  type CsvRecord,
-  CsvTokenizer,
-  checkCsvEncoding,
+  CSVDecoder,
+  type CSVEncoding,
+  type CSVRecord,
+  CSVTokenizer,
+  checkCSVEncoding,
   checkHeader,
-  parseCsvRecords,
+  parseCSVRecords,
 } from './csv-grammar.js';
 
-export type { CsvEncoding, CsvRecord } from './csv-grammar.js';
+export type { CSVEncoding, CSVRecord } from './csv-grammar.js';
 
-import type { RctDataset } from './dataset.js';
+import type { RCTDataset } from './dataset.js';
 import type { RawValue } from './encoding.js';
 import type { TrialSchema } from './schema.js';
 import { TableBuilder } from './table.js';
@@ -21,7 +21,7 @@ import { TableBuilder } from './table.js';
  * included): a `Blob`/`File`, a web `ReadableStream` of bytes or text, or any (async) iterable of text or byte
  * chunks, e.g. `[csvText]` for text already in memory.
  */
-export type CsvSource =
+export type CSVSource =
   | string
   | URL
   | NodeJS.ReadableStream
@@ -35,22 +35,22 @@ export type CsvSource =
  * LF, a leading BOM dropped, blank lines skipped; no header handling, ragged records kept as they are). Malformed
  * quoting is a ValidationError naming the line of `text`.
  */
-export function parseCsvText(text: string, delimiter = ','): string[][] {
-  const records = parseCsvRecords(text, delimiter);
+export function parseCSVText(text: string, delimiter = ','): string[][] {
+  const records = parseCSVRecords(text, delimiter);
   const out: string[][] = new Array(records.length);
-  for (let i = 0; i < records.length; i++) out[i] = (records[i] as CsvRecord).values as string[];
+  for (let i = 0; i < records.length; i++) out[i] = (records[i] as CSVRecord).values as string[];
   return out;
 }
 
-/** Options of {@link readCsvRecords}. */
-export interface ReadCsvOptions {
+/** Options of {@link readCSVRecords}. */
+export interface ReadCSVOptions {
   /** Field delimiter. @default ',' */
   delimiter?: string;
   /**
    * Text encoding of byte sources. Bytes that are not valid UTF-8 are an error naming the line unless this is
    * `'latin1'` (read as windows-1252). Text chunks are used as they are. @default 'utf-8'
    */
-  encoding?: CsvEncoding;
+  encoding?: CSVEncoding;
 }
 
 /**
@@ -58,15 +58,15 @@ export interface ReadCsvOptions {
  * blank lines skipped. Yields the header first via `onHeader`, then each data record. Ragged rows, a column name
  * given twice in the header and bytes that are not valid UTF-8 are ValidationErrors naming the line.
  */
-export async function* readCsvRecords(
-  source: CsvSource,
+export async function* readCSVRecords(
+  source: CSVSource,
   onHeader: (header: readonly string[]) => void,
-  options: ReadCsvOptions = {},
-): AsyncGenerator<CsvRecord> {
-  const tokenizer = new CsvTokenizer(options.delimiter ?? ',');
-  const decoder = new CsvDecoder(checkCsvEncoding(options.encoding, ['encoding']));
+  options: ReadCSVOptions = {},
+): AsyncGenerator<CSVRecord> {
+  const tokenizer = new CSVTokenizer(options.delimiter ?? ',');
+  const decoder = new CSVDecoder(checkCSVEncoding(options.encoding, ['encoding']));
   let header: string[] | undefined;
-  function* take(records: CsvRecord[]): Generator<CsvRecord> {
+  function* take(records: CSVRecord[]): Generator<CSVRecord> {
     for (const rec of records) {
       if (header === undefined) {
         header = rec.values.map((h) => h.trim());
@@ -96,7 +96,7 @@ export async function* readCsvRecords(
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 /** The chunks of a source. Node's `fs` is used only for a path, and only under Node (never bundled). */
-async function* chunksOf(source: CsvSource): AsyncGenerator<string | Uint8Array> {
+async function* chunksOf(source: CSVSource): AsyncGenerator<string | Uint8Array> {
   if (typeof source === 'string' || source instanceof URL) {
     if (!isNode) {
       throw new ValidationError({
@@ -160,8 +160,8 @@ async function* readWebStream(stream: ReadableStream<Uint8Array | string>): Asyn
   }
 }
 
-/** Options for {@link loadCsv}. */
-export interface LoadCsvOptions extends ReadCsvOptions {
+/** Options for {@link loadCSV}. */
+export interface LoadCSVOptions extends ReadCSVOptions {
   /** Called every `progressEvery` rows with the number read so far. */
   onRows?: (rows: number) => void;
   /** @default 100000 */
@@ -171,7 +171,7 @@ export interface LoadCsvOptions extends ReadCsvOptions {
 }
 
 /**
- * Loads a randomized trial from a CSV file or stream into an {@link RctDataset}, streaming (the file is never held
+ * Loads a randomized trial from a CSV file or stream into an {@link RCTDataset}, streaming (the file is never held
  * in memory as text). Errors name the line and column: unparseable numbers, ragged rows, unknown columns (with the
  * columns seen), treatment values not in the schema, a control arm or arm with no rows, NaN/Infinity, negative
  * costs, an empty file. Works in browsers too, from a `File` (e.g. an `<input type="file">`), a `fetch` body or
@@ -179,20 +179,20 @@ export interface LoadCsvOptions extends ReadCsvOptions {
  *
  * @example
  * ```ts
- * import { loadCsv, hillstromSchema } from 'hrc-budget';
- * const data = await loadCsv('hillstrom.csv', hillstromSchema);
+ * import { loadCSV, hillstromSchema } from 'hrc-budget';
+ * const data = await loadCSV('hillstrom.csv', hillstromSchema);
  * console.log(data.n, data.treatmentNames); // 64000 [ 'No E-Mail', 'Mens E-Mail', 'Womens E-Mail' ]
- * // In a browser: await loadCsv(fileInput.files[0], hillstromSchema) or await loadCsv((await fetch(url)).body, schema)
+ * // In a browser: await loadCSV(fileInput.files[0], hillstromSchema) or await loadCSV((await fetch(url)).body, schema)
  * ```
  */
-export async function loadCsv(
-  source: CsvSource,
+export async function loadCSV(
+  source: CSVSource,
   schema: TrialSchema,
-  options: LoadCsvOptions = {},
-): Promise<RctDataset> {
+  options: LoadCSVOptions = {},
+): Promise<RCTDataset> {
   let builder: TableBuilder | undefined;
   const every = options.progressEvery ?? 100_000;
-  const records = readCsvRecords(
+  const records = readCSVRecords(
     source,
     (header) => {
       builder = new TableBuilder(header, schema, options.onWarning);

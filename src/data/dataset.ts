@@ -11,7 +11,7 @@ import type { FeatureEncoding } from './encoding.js';
  * - `propensity`: the probability that the row received the arm it did (empirical arm shares by default).
  * - `outcomes`: extra observed outcomes (e.g. GMV, visits), each of length `n`.
  */
-export interface RctDataset {
+export interface RCTDataset {
   readonly n: number;
   readonly d: number;
   readonly features: Float32Array;
@@ -45,7 +45,7 @@ export interface DatasetInput {
 }
 
 /**
- * Builds an {@link RctDataset} from arrays and validates it: sizes agree, arms are valid indices with at least
+ * Builds an {@link RCTDataset} from arrays and validates it: sizes agree, arms are valid indices with at least
  * one row each (control included), values are finite, costs are non-negative, propensities are in (0, 1].
  * When `propensity` is omitted, each row gets its arm's empirical share.
  *
@@ -58,7 +58,7 @@ export interface DatasetInput {
  * });
  * ```
  */
-export function createDataset(input: DatasetInput): RctDataset {
+export function createDataset(input: DatasetInput): RCTDataset {
   const issues: ValidationIssue[] = [];
   let features: Float32Array;
   let d: number;
@@ -209,7 +209,7 @@ function toTyped<T extends Float32Array | Int32Array>(
 }
 
 /** Selects rows by index (in the given order) into a new dataset with copied arrays. */
-export function subsetRows(data: RctDataset, rows: ArrayLike<number>): RctDataset {
+export function subsetRows(data: RCTDataset, rows: ArrayLike<number>): RCTDataset {
   const k = rows.length;
   const d = data.d;
   const features = new Float32Array(k * d);
@@ -258,10 +258,10 @@ export function subsetRows(data: RctDataset, rows: ArrayLike<number>): RctDatase
  * `names`, is a ValidationError naming both lists.
  */
 export function alignTreatments(
-  data: RctDataset,
+  data: RCTDataset,
   names: readonly string[],
   path: readonly (string | number)[] = ['treatment'],
-): RctDataset {
+): RCTDataset {
   const index = new Map(names.map((n, i) => [n, i]));
   const missing = names.filter((n) => !data.treatmentNames.includes(n));
   const unknown = data.treatmentNames.filter((n) => !index.has(n));

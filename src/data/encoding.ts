@@ -40,7 +40,7 @@ export function columnWidth(c: ColumnEncoding): number {
 }
 
 /**
- * The recorded mapping from raw named columns to the encoded feature layout of an {@link RctDataset}.
+ * The recorded mapping from raw named columns to the encoded feature layout of an {@link RCTDataset}.
  * Stored in policies so the same encoding is applied at serving time.
  */
 export interface FeatureEncoding {

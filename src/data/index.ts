@@ -1,6 +1,6 @@
-export type { CsvEncoding, CsvRecord, CsvSource, LoadCsvOptions, ReadCsvOptions } from './csv.js';
-export { loadCsv, readCsvRecords } from './csv.js';
-export type { DatasetInput, RctDataset } from './dataset.js';
+export type { CSVEncoding, CSVRecord, CSVSource, LoadCSVOptions, ReadCSVOptions } from './csv.js';
+export { loadCSV, readCSVRecords } from './csv.js';
+export type { DatasetInput, RCTDataset } from './dataset.js';
 export { createDataset, subsetRows } from './dataset.js';
 export type { ColumnEncoding, EncodeRecordOptions, FeatureEncoding, RawValue, UnknownCategory } from './encoding.js';
 export { checkEncoding, encodedNames, encodeRecord, OTHER_CATEGORY, reencodeFeatures } from './encoding.js';

@@ -1,5 +1,5 @@
 import { ValidationError } from '../core/errors.js';
-import type { RctDataset } from './dataset.js';
+import type { RCTDataset } from './dataset.js';
 import { columnWidth } from './encoding.js';
 
 /** Why a feature column looks recorded after the treatment was assigned. */
@@ -39,7 +39,7 @@ export interface LeakageOptions {
  * if (findings.length > 0) console.warn(findings.map((f) => f.message).join('\n'));
  * ```
  */
-export function findLeakage(data: RctDataset, options: LeakageOptions = {}): LeakageFinding[] {
+export function findLeakage(data: RCTDataset, options: LeakageOptions = {}): LeakageFinding[] {
   const zThreshold = options.zThreshold ?? 5;
   if (!(zThreshold > 0))
     throw new ValidationError({ path: ['zThreshold'], message: `expected a positive number, got ${zThreshold}` });

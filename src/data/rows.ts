@@ -1,12 +1,12 @@
 import { ValidationError } from '../core/errors.js';
-import type { RctDataset } from './dataset.js';
+import type { RCTDataset } from './dataset.js';
 import type { RawValue } from './encoding.js';
 import type { TrialSchema } from './schema.js';
 import { TableBuilder } from './table.js';
 
 /**
- * Builds an {@link RctDataset} from row objects (e.g. parsed JSON or database rows) with the same schema, encoding
- * and checks as {@link loadCsv}. The columns are the keys of the first row; a key missing from a later row is a
+ * Builds an {@link RCTDataset} from row objects (e.g. parsed JSON or database rows) with the same schema, encoding
+ * and checks as {@link loadCSV}. The columns are the keys of the first row; a key missing from a later row is a
  * missing value.
  *
  * @example
@@ -21,7 +21,7 @@ export function datasetFromRows(
   rows: readonly Readonly<Record<string, RawValue>>[],
   schema: TrialSchema,
   options: { onWarning?: (message: string) => void } = {},
-): RctDataset {
+): RCTDataset {
   if (!Array.isArray(rows) || rows.length === 0) {
     throw new ValidationError({ path: ['rows'], message: 'expected a non-empty array of row objects' });
   }

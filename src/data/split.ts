@@ -1,6 +1,6 @@
 import { ValidationError } from '../core/errors.js';
-import { DEFAULT_SEED, Rng } from '../core/rng.js';
-import { type RctDataset, subsetRows } from './dataset.js';
+import { DEFAULT_SEED, RNG } from '../core/rng.js';
+import { type RCTDataset, subsetRows } from './dataset.js';
 
 /** Options for {@link trainTestSplit}. */
 export interface SplitOptions {
@@ -19,21 +19,21 @@ export interface SplitOptions {
  * const { train, test } = trainTestSplit(data, { testFraction: 0.3, seed: 7 });
  * ```
  */
-export function trainTestSplit(data: RctDataset, options: SplitOptions = {}): { train: RctDataset; test: RctDataset } {
+export function trainTestSplit(data: RCTDataset, options: SplitOptions = {}): { train: RCTDataset; test: RCTDataset } {
   const { trainRows, testRows } = splitIndices(data, options);
   return { train: subsetRows(data, trainRows), test: subsetRows(data, testRows) };
 }
 
 /** The row indices of a stratified split (see {@link trainTestSplit}), each sorted ascending. */
 export function splitIndices(
-  data: RctDataset,
+  data: RCTDataset,
   options: SplitOptions = {},
 ): { trainRows: Int32Array; testRows: Int32Array } {
   const frac = options.testFraction ?? 0.3;
   if (!(frac > 0 && frac < 1)) {
     throw new ValidationError({ path: ['testFraction'], message: `expected a number in (0, 1), got ${frac}` });
   }
-  const rng = new Rng(options.seed ?? DEFAULT_SEED);
+  const rng = new RNG(options.seed ?? DEFAULT_SEED);
   const m = data.treatmentNames.length;
   const byArm: number[][] = Array.from({ length: m }, () => []);
   for (let i = 0; i < data.n; i++) byArm[data.treatment[i] as number]?.push(i);

@@ -1,4 +1,4 @@
-import type { RctDataset } from './dataset.js';
+import type { RCTDataset } from './dataset.js';
 
 /** Per-arm figures of a {@link DatasetSummary}. */
 export interface ArmSummary {
@@ -25,7 +25,7 @@ export interface DatasetSummary {
  * control with standard errors. In a randomized trial the naive uplift is an unbiased estimate of the average
  * treatment effect.
  */
-export function summarize(data: RctDataset): DatasetSummary {
+export function summarize(data: RCTDataset): DatasetSummary {
   const m = data.treatmentNames.length;
   const cnt = new Float64Array(m);
   const sr = new Float64Array(m);

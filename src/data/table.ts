@@ -12,7 +12,7 @@ import {
   naturalCompare,
   str,
 } from './columns.js';
-import { createDataset, type RctDataset } from './dataset.js';
+import { createDataset, type RCTDataset } from './dataset.js';
 import { type ColumnEncoding, encodedNames, type FeatureEncoding, OTHER_CATEGORY, type RawValue } from './encoding.js';
 import { Growable } from './growable.js';
 import { checkTrialSchema, type TrialSchema } from './schema.js';
@@ -27,7 +27,7 @@ export interface RowLocation {
 }
 
 /**
- * Accumulates rows of named raw values into an {@link RctDataset} according to a {@link TrialSchema}.
+ * Accumulates rows of named raw values into an {@link RCTDataset} according to a {@link TrialSchema}.
  * Shared by the CSV loader and the row-object builder so both give the same encoding and the same errors.
  */
 export class TableBuilder {
@@ -311,7 +311,7 @@ export class TableBuilder {
   }
 
   /** Validates what was read and builds the dataset. */
-  finish(): RctDataset {
+  finish(): RCTDataset {
     if (this.rows === 0) throw new ValidationError({ path: ['data'], message: 'no data rows after the header' });
     this.decideAuto();
     if (!this.armCodes.has(this.schema.control) || !this.seenArm(0)) {

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { readEnvelope } from '../core/envelope.js';
 import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
 import { checkMatrix } from '../core/matrix.js';
-import { DEFAULT_SEED, Rng } from '../core/rng.js';
+import { DEFAULT_SEED, RNG } from '../core/rng.js';
 import type { Matrix } from '../core/types.js';
 import { checkNumber, checkOptionKeys } from '../core/validate.js';
 import type { Activation } from '../nn/dense.js';
@@ -130,8 +130,8 @@ export class Distiller {
       }
     }
     this.fitted = undefined;
-    const rng = new Rng(o.seed);
-    const perm = new Rng(rng.child('holdout')).permutation(n);
+    const rng = new RNG(o.seed);
+    const perm = new RNG(rng.child('holdout')).permutation(n);
     const nHold = Math.max(1, Math.floor(n * o.holdoutFraction));
     const holdRows = perm.slice(0, nHold).sort();
     const trainRows = perm.slice(nHold).sort();

@@ -1,5 +1,5 @@
 import { checkNumber, checkOneOf, checkOptionKeys } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import {
   cumulateByScore,
   defaultRankingOptions,
@@ -19,27 +19,27 @@ import { trapezoid } from './stats.js';
  *   curve is sampled where the incremental cost first reaches each of 1/Q, ..., (Q-1)/Q of its total, and at the end;
  *   the area is the sum of the sampled incremental responses (with the origin) divided by dR x (Q + 1).
  */
-export type AuccDefinition = 'library' | 'dfcl';
+export type AUCCDefinition = 'library' | 'dfcl';
 
 /** Options of {@link aucc}. All optional. */
-export interface AuccOptions extends RankingOptions {
-  /** The definition of the area, see {@link AuccDefinition}. @default 'library' */
-  definition?: AuccDefinition;
+export interface AUCCOptions extends RankingOptions {
+  /** The definition of the area, see {@link AUCCDefinition}. @default 'library' */
+  definition?: AUCCDefinition;
   /** Number of cost quantiles Q of the `'dfcl'` definition (DFCL's `quantile` argument); unused otherwise. @default 20 */
   quantiles?: number;
 }
 
-export const defaultAuccOptions = {
+export const defaultAUCCOptions = {
   ...defaultRankingOptions,
-  definition: 'library' as AuccDefinition,
+  definition: 'library' as AUCCDefinition,
   quantiles: 20,
-} satisfies Required<AuccOptions>;
+} satisfies Required<AUCCOptions>;
 
 /** What {@link aucc} returns. */
-export interface AuccResult {
+export interface AUCCResult {
   /** Area under the normalized cost curve: about 0.5 for a random ranking, higher is better, at most about 1. */
   readonly area: number;
-  readonly definition: AuccDefinition;
+  readonly definition: AUCCDefinition;
   /**
    * The normalized curve from (0, 0) to (1, 1): x = share of incremental cost, y = share of incremental response.
    * Under `'dfcl'`, the sampled points only (at most Q + 1).
@@ -59,7 +59,7 @@ export interface AuccResult {
  * are estimated as (treated mean - control mean among them) x k; both are divided by their values at k = all, so the
  * curve runs from (0, 0) to (1, 1) and a random ranking follows the diagonal (area 0.5). Tied scores enter together.
  *
- * Under `definition: 'dfcl'` the figure is DFCL's (see {@link AuccDefinition}), comparable with the tables of the
+ * Under `definition: 'dfcl'` the figure is DFCL's (see {@link AUCCDefinition}), comparable with the tables of the
  * DFCL paper; a random ranking also scores about 0.5. Within a block of tied scores (DFCL's code leaves their order to
  * the sort), rows are taken to enter in random order: the curve inside the block is the straight line between its
  * ends, walked one row at a time, so the result does not depend on row order.
@@ -72,24 +72,24 @@ export interface AuccResult {
  * const dfcl = aucc(predictedRoi, test, { definition: 'dfcl' }); // DFCL's figure, 20 cost quantiles
  * ```
  */
-export function aucc(scores: ArrayLike<number>, test: RctDataset, options: AuccOptions = {}): AuccResult {
+export function aucc(scores: ArrayLike<number>, test: RCTDataset, options: AUCCOptions = {}): AUCCResult {
   checkOptionKeys(options, [...RANKING_OPTION_KEYS, 'definition', 'quantiles']);
-  const definition = checkOneOf('definition', options.definition ?? defaultAuccOptions.definition, [
+  const definition = checkOneOf('definition', options.definition ?? defaultAUCCOptions.definition, [
     'library',
     'dfcl',
   ] as const);
-  const quantiles = checkNumber('quantiles', options.quantiles ?? defaultAuccOptions.quantiles, {
+  const quantiles = checkNumber('quantiles', options.quantiles ?? defaultAUCCOptions.quantiles, {
     min: 1,
     integer: true,
   });
   const cum = cumulateByScore(scores, test, options);
   const points = options.points ?? defaultRankingOptions.points;
-  return definition === 'dfcl' ? dfclAucc(cum, quantiles, points) : libraryAucc(cum, points);
+  return definition === 'dfcl' ? dfclAUCC(cum, quantiles, points) : libraryAUCC(cum, points);
 }
 
 type Cumulative = ReturnType<typeof cumulateByScore>;
 
-function libraryAucc(cum: Cumulative, maxPoints: number): AuccResult {
+function libraryAUCC(cum: Cumulative, maxPoints: number): AUCCResult {
   const g = cum.nT.length;
   const inc = (q: number, tSum: Float64Array, cSum: Float64Array): number => {
     const nT = cum.nT[q] as number;
@@ -124,7 +124,7 @@ function libraryAucc(cum: Cumulative, maxPoints: number): AuccResult {
   };
 }
 
-function dfclAucc(cum: Cumulative, q: number, maxPoints: number): AuccResult {
+function dfclAUCC(cum: Cumulative, q: number, maxPoints: number): AUCCResult {
   const g = cum.nT.length;
   const nT = g > 0 ? (cum.nT[g - 1] as number) : 0;
   const nC = g > 0 ? (cum.nC[g - 1] as number) : 0;

@@ -1,8 +1,8 @@
 import { HRCError, ValidationError } from '../core/errors.js';
 import { type Budget, type BudgetAllocator, budgetTotal } from '../core/types.js';
 import { checkBudget, checkNumber, checkOneOf, checkOptionKeys } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
-import { type EomEstimator, evaluatePolicy } from './ipw.js';
+import type { RCTDataset } from '../data/dataset.js';
+import { type EOMEstimator, evaluatePolicy } from './ipw.js';
 
 /** Options of {@link calibrateSpend}. */
 export interface CalibrateSpendOptions {
@@ -22,7 +22,7 @@ export interface CalibrateSpendOptions {
   /** How often `hi` may be doubled when spend at `hi` is still below target (increasing direction only). @default 4 */
   maxExpansions?: number;
   /** Weight normalization of the IPW spend estimate. @default 'hajek' */
-  estimator?: EomEstimator;
+  estimator?: EOMEstimator;
 }
 
 const CALIBRATE_OPTION_KEYS: readonly string[] = Object.keys({
@@ -41,7 +41,7 @@ export const defaultCalibrateSpendOptions = {
   tolerance: 0.005,
   maxIterations: 40,
   maxExpansions: 4,
-  estimator: 'hajek' as EomEstimator,
+  estimator: 'hajek' as EOMEstimator,
 } satisfies Required<Omit<CalibrateSpendOptions, 'hi'>>;
 
 /** What {@link calibrateSpend} returns. */
@@ -76,7 +76,7 @@ export interface SpendCalibrationResult {
  */
 export async function calibrateSpend(
   assign: (parameter: number) => Int32Array | Promise<Int32Array>,
-  calibration: RctDataset,
+  calibration: RCTDataset,
   target: Budget | number,
   options: CalibrateSpendOptions,
 ): Promise<SpendCalibrationResult> {
@@ -151,7 +151,7 @@ export type WithSpendCalibrationOptions = Omit<CalibrateSpendOptions, 'hi' | 'di
  */
 export function withSpendCalibration(
   allocator: BudgetAllocator,
-  calibration: RctDataset,
+  calibration: RCTDataset,
   options: WithSpendCalibrationOptions = {},
 ): BudgetAllocator & { readonly calibrations: ReadonlyMap<number, SpendCalibrationResult> } {
   checkOptionKeys(
@@ -162,7 +162,7 @@ export function withSpendCalibration(
   const wrapper = {
     name: `${allocator.name}+cal`,
     calibrations: cache as ReadonlyMap<number, SpendCalibrationResult>,
-    async fit(train: RctDataset) {
+    async fit(train: RCTDataset) {
       cache.clear();
       await allocator.fit(train);
       return wrapper;
@@ -193,7 +193,7 @@ export function withSpendCalibration(
 }
 
 /** The largest mean observed cost of any arm: what giving everyone the costliest arm spends per user. */
-function maxArmCost(data: RctDataset): number {
+function maxArmCost(data: RCTDataset): number {
   const m = data.treatmentNames.length;
   const sum = new Float64Array(m);
   const cnt = new Float64Array(m);

@@ -1,6 +1,6 @@
 import { deriveSeed } from '../core/rng.js';
 import { type Budget, type BudgetAllocator, budgetTotal, type ProgressEvent } from '../core/types.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import type { TrialTruth } from '../sim/simulator.js';
 import { type WithSpendCalibrationOptions, withSpendCalibration } from './calibrate.js';
 import { checkCompareOptions, checkTrial, defaultCompareOptions } from './compare-options.js';
@@ -13,11 +13,11 @@ export type AllocatorFactory = (seed: number) => BudgetAllocator;
 
 /** One trial to compare on: training and test data, and the simulator's truth for the test users if known. */
 export interface ComparisonTrial {
-  readonly train: RctDataset;
-  readonly test: RctDataset;
+  readonly train: RCTDataset;
+  readonly test: RCTDataset;
   readonly truth?: TrialTruth;
   /** Held-out randomized rows for spend calibration (not in `train`); used when `calibrate` is on. */
-  readonly calibration?: RctDataset;
+  readonly calibration?: RCTDataset;
 }
 
 /** Options of {@link compare}. Give either `train` and `test` (and `truth`) or `trial`. */
@@ -25,15 +25,15 @@ export interface CompareOptions {
   /** The methods by name (the name used in every table), each a factory of a fresh allocator for a seed. */
   methods: Readonly<Record<string, AllocatorFactory>>;
   /** Randomized training data, the same for every seed. */
-  train?: RctDataset;
+  train?: RCTDataset;
   /** Randomized test data the policies are evaluated on. */
-  test?: RctDataset;
+  test?: RCTDataset;
   /** The simulator's truth for the test users: adds true value, oracle ratios and realized overspend. */
   truth?: TrialTruth;
   /** A different trial per seed instead of fixed data (e.g. `(s) => simulateCouponTrial({ seed: s })`). */
   trial?: (seed: number) => ComparisonTrial;
   /** Held-out randomized rows for spend calibration, with fixed `train`/`test`: turns `calibrate` on. */
-  calibration?: RctDataset;
+  calibration?: RCTDataset;
   /**
    * Spend calibration for every method alike: each allocator is wrapped by `withSpendCalibration` on the trial's
    * `calibration` rows, so all methods are compared at IPW-matched spend. @default true when calibration rows are given
@@ -154,7 +154,7 @@ export async function compare(options: CompareOptions): Promise<ComparisonResult
       try {
         const created = (options.methods[name] as AllocatorFactory)(seed);
         const allocator = calibrate
-          ? withSpendCalibration(created, trial.calibration as RctDataset, options.calibrationOptions)
+          ? withSpendCalibration(created, trial.calibration as RCTDataset, options.calibrationOptions)
           : created;
         stage = 'fit';
         progress(`${name} seed ${seed}: fit`);

@@ -1,7 +1,7 @@
 import { ValidationError } from '../core/errors.js';
 import { type Budget, budgetTotal } from '../core/types.js';
 import { checkBudget, checkOptionKeys } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import { EVALUATE_OPTION_KEYS, type EvaluateOptions, evaluatePolicies } from './ipw.js';
 import { type Interval, trapezoid } from './stats.js';
 
@@ -51,7 +51,7 @@ export interface CostCurveOptions extends EvaluateOptions {
  */
 export async function costCurve(
   assign: AssignAtBudget,
-  test: RctDataset,
+  test: RCTDataset,
   options: CostCurveOptions,
 ): Promise<CostCurve> {
   if (typeof assign !== 'function') {

@@ -1,5 +1,5 @@
-export type { AuccDefinition, AuccOptions, AuccResult } from './aucc.js';
-export { aucc, defaultAuccOptions } from './aucc.js';
+export type { AUCCDefinition, AUCCOptions, AUCCResult } from './aucc.js';
+export { aucc, defaultAUCCOptions } from './aucc.js';
 export type { CalibrateSpendOptions, SpendCalibrationResult, WithSpendCalibrationOptions } from './calibrate.js';
 export { calibrateSpend, defaultCalibrateSpendOptions, withSpendCalibration } from './calibrate.js';
 export type {
@@ -16,7 +16,7 @@ export { defaultCompareOptions } from './compare-options.js';
 export type { AssignAtBudget, CostCurve, CostCurveOptions, CostCurvePoint } from './costcurve.js';
 export { costCurve, curveArea, meanResponseUpTo } from './costcurve.js';
 export type {
-  EomEstimator,
+  EOMEstimator,
   EvaluateOptions,
   PolicyEvaluation,
   PolicySetEvaluation,
@@ -34,5 +34,5 @@ export type { ComparisonSummary, DifferenceRow, SummarizableRow, SummaryRow } fr
 export { summarizeResults } from './summary.js';
 export type { TruthMetrics } from './truth.js';
 export { truthMetrics } from './truth.js';
-export type { UpliftAucResult } from './uplift.js';
-export { upliftAuc } from './uplift.js';
+export type { UpliftAUCResult } from './uplift.js';
+export { upliftAUC } from './uplift.js';

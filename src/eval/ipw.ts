@@ -1,7 +1,7 @@
 import { ValidationError } from '../core/errors.js';
-import { DEFAULT_SEED, Rng } from '../core/rng.js';
+import { DEFAULT_SEED, RNG } from '../core/rng.js';
 import { checkNumber, checkOneOf, checkOptionKeys, describe } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import { crossFitOutcomes, type OutcomePredictions, outcomeColumn } from './outcome-model.js';
 import { type Interval, percentileInterval } from './stats.js';
 
@@ -14,17 +14,17 @@ import { type Interval, percentileInterval } from './stats.js';
  *   sum_j (n_j / n) sum_{t=j, pi=j}(w y) / sum_{t=j, pi=j}(w), where n_j users are assigned arm j. Removes the chance
  *   mix of matched rows across arms; NaN when some assigned arm has no matched row.
  */
-export type EomEstimator = 'hajek' | 'ipw' | 'stratified';
+export type EOMEstimator = 'hajek' | 'ipw' | 'stratified';
 
 /**
- * The estimator of a policy's value: one of the expected outcome metric's weightings ({@link EomEstimator}) or
+ * The estimator of a policy's value: one of the expected outcome metric's weightings ({@link EOMEstimator}) or
  * `'dr'`, the doubly robust (augmented IPW) value with cross-fitted outcome models:
  * (1/n) sum_i [ mu_pi(i)(x_i) + 1[t_i = pi(i)] (y_i - mu_t_i(x_i)) / p_i ], where mu_j(x_i) is row i's out-of-fold
  * prediction in arm j (ridge regressions on the features, see `crossFitOutcomes`, or `outcomePredictions`).
  * Unbiased like Horvitz–Thompson in a randomized trial whatever the models; the better they predict, the smaller
  * its variance.
  */
-export type PolicyValueEstimator = EomEstimator | 'dr';
+export type PolicyValueEstimator = EOMEstimator | 'dr';
 
 /** Options of {@link evaluatePolicy}. All optional. */
 export interface EvaluateOptions {
@@ -124,7 +124,7 @@ export interface PolicyEvaluation {
  */
 export function evaluatePolicy(
   assignment: Int32Array,
-  test: RctDataset,
+  test: RCTDataset,
   options: EvaluateOptions = {},
 ): PolicyEvaluation {
   const results = evaluatePolicies([assignment], test, options);
@@ -152,7 +152,7 @@ export interface PolicySetEvaluation {
  */
 export function evaluatePolicies(
   assignments: readonly Int32Array[],
-  test: RctDataset,
+  test: RCTDataset,
   options: EvaluateOptions = {},
 ): PolicySetEvaluation {
   checkOptionKeys(options, EVALUATE_OPTION_KEYS);
@@ -238,7 +238,7 @@ export function evaluatePolicies(
   if (B > 0) {
     const byArm: number[][] = Array.from({ length: m }, () => []);
     for (let i = 0; i < n; i++) byArm[test.treatment[i] as number]?.push(i);
-    const rng = new Rng(o.seed);
+    const rng = new RNG(o.seed);
     const rows = new Int32Array(n);
     for (let b = 0; b < B; b++) {
       let r = 0;
@@ -290,9 +290,9 @@ export function evaluatePolicies(
 }
 
 /** Row weights (1 / propensity), outcome and cost of a test set, validated. */
-function prepare(test: RctDataset, outcome: string | undefined) {
+function prepare(test: RCTDataset, outcome: string | undefined) {
   if (typeof test !== 'object' || test === null || !(test.treatment instanceof Int32Array)) {
-    throw new ValidationError({ path: ['test'], message: `expected an RctDataset, got ${describe(test)}` });
+    throw new ValidationError({ path: ['test'], message: `expected an RCTDataset, got ${describe(test)}` });
   }
   const n = test.n;
   const m = test.treatmentNames.length;

@@ -1,8 +1,8 @@
 import { CholeskyDecomposition, Matrix, solve } from 'ml-matrix';
 import { ValidationError } from '../core/errors.js';
-import { DEFAULT_SEED, deriveSeed, Rng } from '../core/rng.js';
+import { DEFAULT_SEED, deriveSeed, RNG } from '../core/rng.js';
 import { checkNumber, checkOptionKeys, describe } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 
 /** Options of {@link crossFitOutcomes}. All optional. */
 export interface CrossFitOptions {
@@ -52,14 +52,14 @@ export interface CrossFitOutcomes extends OutcomePredictions {
  * const uplift = response[i * m + 1] - response[i * m]; // out-of-fold predicted uplift of row i
  * ```
  */
-export function crossFitOutcomes(data: RctDataset, options: CrossFitOptions = {}): CrossFitOutcomes {
+export function crossFitOutcomes(data: RCTDataset, options: CrossFitOptions = {}): CrossFitOutcomes {
   checkOptionKeys(
     options,
     Object.keys({ folds: 1, ridge: 1, seed: 1, outcome: 1 } satisfies Record<keyof CrossFitOptions, 1>),
   );
   const o = { ...defaultCrossFitOptions, ...options };
   if (typeof data !== 'object' || data === null || !(data.treatment instanceof Int32Array)) {
-    throw new ValidationError({ path: ['test'], message: `expected an RctDataset, got ${describe(data)}` });
+    throw new ValidationError({ path: ['test'], message: `expected an RCTDataset, got ${describe(data)}` });
   }
   const { n, d } = data;
   const m = data.treatmentNames.length;
@@ -78,7 +78,7 @@ export function crossFitOutcomes(data: RctDataset, options: CrossFitOptions = {}
     }
   });
   const fold = new Int32Array(n);
-  const rng = new Rng(deriveSeed(o.seed, 'outcome-folds'));
+  const rng = new RNG(deriveSeed(o.seed, 'outcome-folds'));
   for (const rows of byArm) {
     const perm = rng.permutation(rows.length);
     for (let r = 0; r < rows.length; r++) fold[rows[perm[r] as number] as number] = r % K;
@@ -184,7 +184,7 @@ function fitRidge(
 }
 
 /** The outcome column `outcome` of the data (its response when undefined), with a clear error when it is absent. */
-export function outcomeColumn(data: RctDataset, outcome: string | undefined): Float32Array {
+export function outcomeColumn(data: RCTDataset, outcome: string | undefined): Float32Array {
   if (outcome === undefined) return data.response;
   const col = data.outcomes?.[outcome];
   if (col === undefined) {

@@ -1,6 +1,6 @@
 import { ValidationError } from '../core/errors.js';
 import { checkOptionKeys, describe } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import {
   checkBinaryResponse,
   cumulateByScore,
@@ -53,7 +53,7 @@ export interface QiniResult {
  * const noNegative = qini(predictedUplift, test, { negativeEffect: false }).coefficient; // qini_auc_score(..., False)
  * ```
  */
-export function qini(scores: ArrayLike<number>, test: RctDataset, options: QiniOptions = {}): QiniResult {
+export function qini(scores: ArrayLike<number>, test: RCTDataset, options: QiniOptions = {}): QiniResult {
   checkOptionKeys(options, [...RANKING_OPTION_KEYS, 'negativeEffect']);
   const negativeEffect = options.negativeEffect ?? defaultQiniOptions.negativeEffect;
   if (typeof negativeEffect !== 'boolean') {

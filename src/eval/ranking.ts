@@ -1,8 +1,8 @@
 import { ValidationError } from '../core/errors.js';
 import { checkNumber, describe } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 
-/** Options shared by the ranking metrics ({@link aucc}, {@link qini}, {@link upliftAuc}). All optional. */
+/** Options shared by the ranking metrics ({@link aucc}, {@link qini}, {@link upliftAUC}). All optional. */
 export interface RankingOptions {
   /**
    * The treatment arm compared with control (arm 0); rows in other arms are ignored. Required when the data has
@@ -42,7 +42,7 @@ interface Cumulative {
 /** Validates the scores and the arm and accumulates arm totals by decreasing score over the two compared arms. */
 export function cumulateByScore(
   scores: ArrayLike<number>,
-  test: RctDataset,
+  test: RCTDataset,
   options: RankingOptions,
   response?: ArrayLike<number>,
 ): Cumulative {
@@ -134,7 +134,7 @@ export function thin(points: RankingPoint[], k: number): RankingPoint[] {
  * Throws a ValidationError unless every response of the compared arms (control and `arm`) is 0 or 1, as the
  * scikit-uplift metrics require (`check_is_binary`). `what` names the metric in the message.
  */
-export function checkBinaryResponse(test: RctDataset, arm: number, what: string): void {
+export function checkBinaryResponse(test: RCTDataset, arm: number, what: string): void {
   for (let i = 0; i < test.n; i++) {
     const t = test.treatment[i];
     if (t !== 0 && t !== arm) continue;

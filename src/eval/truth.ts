@@ -2,7 +2,7 @@ import { type Budget, budgetTotal } from '../core/types.js';
 import { checkBudget } from '../core/validate.js';
 import type { TrialTruth } from '../sim/simulator.js';
 import { type TrueValue, trueValue } from '../sim/truth.js';
-import { assignAtBudget, type MckpPath, mckpPath } from '../solver/mckp.js';
+import { assignAtBudget, type MCKPPath, mckpPath } from '../solver/mckp.js';
 
 /** How an assignment fares against the simulator's ground truth and the oracle. */
 export interface TruthMetrics {
@@ -25,10 +25,10 @@ export interface TruthMetrics {
   readonly overspend: number;
 }
 
-const paths = new WeakMap<TrialTruth, MckpPath>();
+const paths = new WeakMap<TrialTruth, MCKPPath>();
 
 /** The oracle's knapsack path on a truth, computed once per truth object. */
-function oraclePath(truth: TrialTruth): MckpPath {
+function oraclePath(truth: TrialTruth): MCKPPath {
   let p = paths.get(truth);
   if (p === undefined) {
     p = mckpPath(truth.response, truth.cost, truth.n, truth.m);

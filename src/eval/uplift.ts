@@ -1,5 +1,5 @@
 import { checkOptionKeys } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import {
   checkBinaryResponse,
   cumulateByScore,
@@ -11,8 +11,8 @@ import {
 } from './ranking.js';
 import { trapezoid } from './stats.js';
 
-/** What {@link upliftAuc} returns. */
-export interface UpliftAucResult {
+/** What {@link upliftAUC} returns. */
+export interface UpliftAUCResult {
   /**
    * Area under the uplift curve normalized by the perfect curve: (area - random area) / (perfect area - random
    * area), as scikit-uplift's `uplift_auc_score`. 0 = random, 1 = perfect; NaN when the perfect curve has no area
@@ -37,14 +37,14 @@ export interface UpliftAucResult {
  *
  * @example
  * ```ts
- * const { score } = upliftAuc(predictedUplift, test); // 0 = random, 1 = perfect
+ * const { score } = upliftAUC(predictedUplift, test); // 0 = random, 1 = perfect
  * ```
  */
-export function upliftAuc(scores: ArrayLike<number>, test: RctDataset, options: RankingOptions = {}): UpliftAucResult {
+export function upliftAUC(scores: ArrayLike<number>, test: RCTDataset, options: RankingOptions = {}): UpliftAUCResult {
   checkOptionKeys(options, RANKING_OPTION_KEYS);
   const model = upliftPoints(cumulateByScore(scores, test, options));
   const arm = options.arm ?? defaultRankingOptions.arm;
-  checkBinaryResponse(test, arm, 'upliftAuc');
+  checkBinaryResponse(test, arm, 'upliftAUC');
   let controlResponders = 0;
   let treatedNonResponders = 0;
   for (let i = 0; i < test.n; i++) {

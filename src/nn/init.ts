@@ -1,7 +1,7 @@
-import { Rng } from '../core/rng.js';
+import { RNG } from '../core/rng.js';
 
 /**
- * Weight initializers computed in plain TypeScript from our own seeded {@link Rng}, so the starting weights are the
+ * Weight initializers computed in plain TypeScript from our own seeded {@link RNG}, so the starting weights are the
  * same on every tfjs backend and never depend on tfjs's seed handling (where a seed of 0 means "unseeded").
  */
 export type Initializer = 'glorotUniform' | 'heNormal' | 'zeros';
@@ -24,13 +24,13 @@ export function initWeights(kind: Initializer, fanIn: number, fanOut: number, se
     case 'zeros':
       return out;
     case 'glorotUniform': {
-      const rng = new Rng(seed);
+      const rng = new RNG(seed);
       const a = Math.sqrt(6 / (fanIn + fanOut));
       for (let i = 0; i < out.length; i++) out[i] = (2 * rng.next() - 1) * a;
       return out;
     }
     case 'heNormal': {
-      const rng = new Rng(seed);
+      const rng = new RNG(seed);
       const s = Math.sqrt(2 / fanIn);
       for (let i = 0; i < out.length; i++) out[i] = s * rng.normal();
       return out;

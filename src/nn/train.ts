@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ValidationError } from '../core/errors.js';
-import { DEFAULT_SEED, Rng } from '../core/rng.js';
+import { DEFAULT_SEED, RNG } from '../core/rng.js';
 import { checkNumber } from '../core/validate.js';
 import type { LossBatch, LossFn } from './losses.js';
 import type { DenseNet } from './net.js';
@@ -100,7 +100,7 @@ export async function trainNet(
   const d = net.spec.inputDim;
   const n = checkData(data, d, 'data');
   const arms = data.arms ?? (data.treatment !== undefined ? maxPlusOne(data.treatment) : 0);
-  const rng = new Rng(o.seed);
+  const rng = new RNG(o.seed);
   let trainRows: Int32Array;
   let valSet: { data: TrainData; rows: Int32Array } | undefined;
   if (options.validation !== undefined) {
@@ -108,13 +108,13 @@ export async function trainNet(
     trainRows = identity(n);
     valSet = { data: options.validation, rows: identity(nv) };
   } else {
-    const perm = new Rng(rng.child('split')).permutation(n);
+    const perm = new RNG(rng.child('split')).permutation(n);
     const nVal = o.validationFraction > 0 ? Math.max(1, Math.floor(n * o.validationFraction)) : 0;
     if (nVal >= n) throw new ValidationError({ path: ['validationFraction'], message: 'leaves no training rows' });
     trainRows = perm.slice(nVal);
     valSet = nVal > 0 ? { data, rows: perm.slice(0, nVal).sort() } : undefined;
   }
-  const shuffler = new Rng(rng.child('batches'));
+  const shuffler = new RNG(rng.child('batches'));
   const optimizer = tf.train.adam(o.learningRate);
   const vars = net.variables;
   const kernels = net.kernels;

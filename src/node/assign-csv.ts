@@ -3,23 +3,23 @@ import { shownNames, ValidationError } from '../core/errors.js';
 import type { Budget } from '../core/types.js';
 import { checkBudget } from '../core/validate.js';
 import {
-  CsvDecoder,
-  type CsvEncoding,
-  checkCsvEncoding,
+  CSVDecoder,
+  type CSVEncoding,
+  checkCSVEncoding,
   checkHeader,
   csvField,
-  parseCsvRecords,
+  parseCSVRecords,
 } from '../data/csv-grammar.js';
 import { checkUnknownCategory, type UnknownCategory } from '../data/encoding.js';
 import type { AllocationPolicy } from '../policy/policy.js';
 import { AtomicFile } from './atomic.js';
 import { csvChunks } from './chunks.js';
 import { WorkerPool } from './pool.js';
-import type { CsvLayout, CsvResult, CsvTask } from './score-worker.js';
+import type { CSVLayout, CSVResult, CSVTask } from './score-worker.js';
 import { scoreWorkerScript } from './worker-url.js';
 
-/** Options of {@link assignCsv}. */
-export interface AssignCsvOptions {
+/** Options of {@link assignCSV}. */
+export interface AssignCSVOptions {
   /** The CSV of users to score; its header must hold every raw feature column of the policy. */
   input: string;
   /** Where to write `id,treatment` (written to a temporary file in the same folder, then renamed). */
@@ -34,7 +34,7 @@ export interface AssignCsvOptions {
   /** @default ',' */
   delimiter?: string;
   /** Text encoding; bytes that are not valid UTF-8 are an error naming the line unless `'latin1'`. @default 'utf-8' */
-  encoding?: CsvEncoding;
+  encoding?: CSVEncoding;
   /**
    * A categorical value the policy does not know, in a column without an `(other)` column: an error naming the
    * line (`'error'`) or all zeros (`'zero'`). @default 'error'
@@ -46,8 +46,8 @@ export interface AssignCsvOptions {
   onProgress?: (rows: number) => void;
 }
 
-/** What {@link assignCsv} returns. */
-export interface AssignCsvResult {
+/** What {@link assignCSV} returns. */
+export interface AssignCSVResult {
   readonly rows: number;
   /** Users given each arm, by arm index. */
   readonly armCounts: readonly number[];
@@ -55,32 +55,32 @@ export interface AssignCsvResult {
 
 /**
  * Scores a CSV file of users with a policy and writes `id,treatment` (treatment by name), streaming: the file is
- * cut into chunks of whole records (by the same CSV grammar as `loadCsv`), parsed, encoded and scored on
+ * cut into chunks of whole records (by the same CSV grammar as `loadCSV`), parsed, encoded and scored on
  * worker threads, and written in order. Memory stays bounded by the chunk size times the tasks in flight, whatever
  * the file size. The output appears only when complete (temporary file + rename); on error nothing is left behind.
  * Every error, from a worker too, is a ValidationError naming the file's line.
  *
  * @example
  * ```ts
- * await assignCsv(policy, { input: 'users.csv', output: 'decisions.csv', budget: { perUser: 0.5 }, idColumn: 'id' });
+ * await assignCSV(policy, { input: 'users.csv', output: 'decisions.csv', budget: { perUser: 0.5 }, idColumn: 'id' });
  * ```
  */
-export async function assignCsv(policy: AllocationPolicy, options: AssignCsvOptions): Promise<AssignCsvResult> {
+export async function assignCSV(policy: AllocationPolicy, options: AssignCSVOptions): Promise<AssignCSVResult> {
   const budget = checkBudget(options.budget);
   policy.planFor(budget); // fail fast on an infeasible budget
   const workers = options.workers ?? Math.max(1, availableParallelism());
   const delimiter = options.delimiter ?? ',';
-  const encoding = checkCsvEncoding(options.encoding, ['encoding']);
+  const encoding = checkCSVEncoding(options.encoding, ['encoding']);
   const onUnknown = checkUnknownCategory(options.onUnknown, ['onUnknown']);
   const out = await AtomicFile.open(options.output, options.outputLabel ?? 'output');
   let pool: WorkerPool | undefined;
   const counts = new Array<number>(policy.treatmentNames.length).fill(0);
   const names = policy.treatmentNames.map(csvField);
   let rows = 0;
-  const inFlight: Promise<CsvResult>[] = [];
+  const inFlight: Promise<CSVResult>[] = [];
   try {
     const drainOne = async () => {
-      const res = (await inFlight.shift()) as CsvResult;
+      const res = (await inFlight.shift()) as CSVResult;
       if (!res.ok) {
         throw new ValidationError({
           path: ['line', res.line, ...(res.column !== undefined ? ['column', res.column] : [])],
@@ -107,8 +107,8 @@ export async function assignCsv(policy: AllocationPolicy, options: AssignCsvOpti
         await out.write(`${options.idColumn ?? 'id'},treatment\n`);
         continue;
       }
-      const task: CsvTask = { type: 'csv', bytes: piece.bytes, line: piece.line, budget };
-      const p = (pool as WorkerPool).run<CsvResult>(task, [piece.bytes.buffer as ArrayBuffer]);
+      const task: CSVTask = { type: 'csv', bytes: piece.bytes, line: piece.line, budget };
+      const p = (pool as WorkerPool).run<CSVResult>(task, [piece.bytes.buffer as ArrayBuffer]);
       // A task may fail while an earlier one is awaited: mark it handled now, report it in order.
       p.catch(() => undefined);
       inFlight.push(p);
@@ -135,11 +135,11 @@ function csvLayout(
   headerBytes: Uint8Array,
   idColumn: string | undefined,
   delimiter: string,
-  encoding: CsvEncoding,
+  encoding: CSVEncoding,
   onUnknown: UnknownCategory,
-): CsvLayout {
-  const text = new CsvDecoder(encoding).decode(headerBytes, 1, false, false).replace(/^\uFEFF/, '');
-  const header = (parseCsvRecords(text, delimiter)[0]?.values ?? []).map((h) => h.trim());
+): CSVLayout {
+  const text = new CSVDecoder(encoding).decode(headerBytes, 1, false, false).replace(/^\uFEFF/, '');
+  const header = (parseCSVRecords(text, delimiter)[0]?.values ?? []).map((h) => h.trim());
   checkHeader(header);
   const seen = new Map<string, number>();
   for (const [i, h] of header.entries()) seen.set(h, i);

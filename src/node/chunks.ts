@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { RecordScanner } from '../data/csv-grammar.js';
 
 /** A piece of a CSV file that holds whole records only. */
-export interface CsvChunk {
+export interface CSVChunk {
   /** Bytes of whole records (ends at a record boundary or the end of the file). */
   readonly bytes: Uint8Array;
   /** 0-based index of the chunk in the file. */
@@ -20,7 +20,7 @@ export interface CsvChunk {
 export async function* csvChunks(
   path: string,
   chunkBytes = 4 << 20,
-): AsyncGenerator<{ header: Uint8Array } | CsvChunk> {
+): AsyncGenerator<{ header: Uint8Array } | CSVChunk> {
   const stream = createReadStream(path, { highWaterMark: Math.max(64, Math.min(1 << 20, chunkBytes)) });
   const scanner = new RecordScanner();
   let pending: Uint8Array[] = [];

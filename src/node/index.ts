@@ -1,6 +1,6 @@
-export type { AssignCsvOptions, AssignCsvResult } from './assign-csv.js';
-export { assignCsv } from './assign-csv.js';
-export type { CsvChunk } from './chunks.js';
+export type { AssignCSVOptions, AssignCSVResult } from './assign-csv.js';
+export { assignCSV } from './assign-csv.js';
+export type { CSVChunk } from './chunks.js';
 export { csvChunks } from './chunks.js';
 export { decideRows } from './decide-rows.js';
 export type { ParallelScorerOptions } from './parallel.js';

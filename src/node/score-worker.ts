@@ -1,11 +1,11 @@
 /**
  * Worker thread of the parallel scorers: holds one AllocationPolicy and answers range and CSV-chunk tasks.
- * Started by {@link ParallelScorer} and {@link assignCsv}; not meant to be imported.
+ * Started by {@link ParallelScorer} and {@link assignCSV}; not meant to be imported.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ValidationError } from '../core/errors.js';
 import type { Budget } from '../core/types.js';
-import { CsvDecoder, type CsvEncoding, csvField, parseCsvRecords } from '../data/csv-grammar.js';
+import { CSVDecoder, type CSVEncoding, csvField, parseCSVRecords } from '../data/csv-grammar.js';
 import { type ColumnEncoding, encodeColumn, type UnknownCategory } from '../data/encoding.js';
 import { AllocationPolicy } from '../policy/policy.js';
 import { decideRows } from './decide-rows.js';
@@ -22,7 +22,7 @@ export interface RangeTask {
 }
 
 /** Parses, encodes and scores one chunk of whole CSV records. */
-export interface CsvTask {
+export interface CSVTask {
   type: 'csv';
   bytes: Uint8Array;
   /** File line number of the chunk's first byte. */
@@ -36,7 +36,7 @@ export interface InfoTask {
 }
 
 /** Layout of the CSV being scored, fixed for the whole file. */
-export interface CsvLayout {
+export interface CSVLayout {
   /** Number of fields per record. */
   width: number;
   /** Header index of each encoding column. */
@@ -44,17 +44,17 @@ export interface CsvLayout {
   /** Header index of the id column, or -1 to number rows. */
   idIndex: number;
   delimiter: string;
-  encoding: CsvEncoding;
+  encoding: CSVEncoding;
   /** A categorical value the policy does not know (and has no `(other)` column for). */
   onUnknown: UnknownCategory;
 }
 
 /** Result of a CSV task: formatted lines (when ids come from a column) or arms (when rows are numbered). */
-export type CsvResult =
+export type CSVResult =
   | { ok: true; count: number; counts: number[]; text?: Uint8Array; arms?: Int32Array }
   | { ok: false; line: number; column?: string; message: string };
 
-const data = workerData as { policy: unknown; layout?: CsvLayout };
+const data = workerData as { policy: unknown; layout?: CSVLayout };
 const policy = AllocationPolicy.fromJSON(data.policy);
 const layout = data.layout;
 const columns: readonly ColumnEncoding[] =
@@ -70,10 +70,10 @@ function runRange(t: RangeTask): number {
   return t.end - t.start;
 }
 
-function runCsv(t: CsvTask): CsvResult {
-  const L = layout as CsvLayout;
-  const text = new CsvDecoder(L.encoding).decode(t.bytes, t.line, false, false);
-  const parsed = parseCsvRecords(text, L.delimiter, t.line);
+function runCSV(t: CSVTask): CSVResult {
+  const L = layout as CSVLayout;
+  const text = new CSVDecoder(L.encoding).decode(t.bytes, t.line, false, false);
+  const parsed = parseCSVRecords(text, L.delimiter, t.line);
   const n = parsed.length;
   const records: (readonly string[])[] = new Array(n);
   for (let r = 0; r < n; r++) records[r] = (parsed[r] as { values: readonly string[] }).values;
@@ -109,10 +109,10 @@ function runCsv(t: CsvTask): CsvResult {
   return { ok: true, count: n, counts, text: encoder.encode(lines.join('')) };
 }
 
-parentPort?.on('message', (msg: { id: number; task: RangeTask | CsvTask | InfoTask }) => {
+parentPort?.on('message', (msg: { id: number; task: RangeTask | CSVTask | InfoTask }) => {
   try {
     const t = msg.task;
-    const result = t.type === 'info' ? { url: import.meta.url } : t.type === 'range' ? runRange(t) : runCsv(t);
+    const result = t.type === 'info' ? { url: import.meta.url } : t.type === 'range' ? runRange(t) : runCSV(t);
     const transfer: ArrayBuffer[] = [];
     if (typeof result === 'object' && 'ok' in result && result.ok) {
       if (result.text !== undefined) transfer.push(result.text.buffer as ArrayBuffer);

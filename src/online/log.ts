@@ -1,5 +1,5 @@
 import { ValidationError } from '../core/errors.js';
-import { createDataset, type RctDataset } from '../data/dataset.js';
+import { createDataset, type RCTDataset } from '../data/dataset.js';
 import type { PacerDecision } from './pacer.js';
 
 /** The outcomes of logged users, to build a dataset from a decision log. */
@@ -14,7 +14,7 @@ export interface DecisionOutcomes {
 }
 
 /**
- * An {@link RctDataset} from a pacer's decision log and the users' outcomes: the arm given is the treatment and
+ * An {@link RCTDataset} from a pacer's decision log and the users' outcomes: the arm given is the treatment and
  * the logged propensity its propensity, so `evaluatePolicy(candidate.decideBatch(ds.features, b), ds)` estimates a
  * new policy's value by IPW on the users served. Arms the log never gave cannot be evaluated (every arm needs a row):
  * a `uniform` holdout gives each arm some.
@@ -25,7 +25,7 @@ export interface DecisionOutcomes {
  * const ev = evaluatePolicy(next.decideBatch(ds.features, { perUser: 0.5 }), ds);
  * ```
  */
-export function datasetFromDecisions(decisions: readonly PacerDecision[], outcomes: DecisionOutcomes): RctDataset {
+export function datasetFromDecisions(decisions: readonly PacerDecision[], outcomes: DecisionOutcomes): RCTDataset {
   const n = decisions.length;
   if (outcomes.features.length !== n * outcomes.d) {
     throw new ValidationError({

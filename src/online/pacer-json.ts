@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { checkSchema, readEnvelope } from '../core/envelope.js';
 import { SerializationError } from '../core/errors.js';
-import { parseJsonInput } from '../core/validate.js';
+import { parseJSONInput } from '../core/validate.js';
 import type { AllocationPolicy } from '../policy/policy.js';
 import type { BudgetPacerOptions, ResolvedPacerOptions } from './pacer-options.js';
 
@@ -103,7 +103,7 @@ export function readPacerJSON(
   policy: AllocationPolicy,
   fingerprintOf: (p: AllocationPolicy) => string,
 ): PacerJSON {
-  const value = parseJsonInput(json, 'pacer state', PACER_LIMITS.maxJsonChars);
+  const value = parseJSONInput(json, 'pacer state', PACER_LIMITS.maxJsonChars);
   readEnvelope(value, 'BudgetPacer', 1);
   const out = checkSchema(pacerSchema, value, 'BudgetPacer');
   const fp = fingerprintOf(policy);

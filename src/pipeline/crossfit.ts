@@ -1,8 +1,8 @@
 import { ValidationError } from '../core/errors.js';
 import { matrix } from '../core/matrix.js';
-import { deriveSeed, Rng } from '../core/rng.js';
+import { deriveSeed, RNG } from '../core/rng.js';
 import type { Matrix } from '../core/types.js';
-import { type RctDataset, subsetRows } from '../data/dataset.js';
+import { type RCTDataset, subsetRows } from '../data/dataset.js';
 import type { RepresentationNetOptions } from '../representation/options.js';
 import { RepresentationNet } from '../representation/representation.js';
 
@@ -26,7 +26,7 @@ export function stratifiedFolds(treatment: Int32Array, m: number, folds: number,
   if (!Number.isInteger(folds) || folds < 2) {
     throw new ValidationError({ path: ['crossFit'], message: `expected an integer >= 2 folds, got ${folds}` });
   }
-  const rng = new Rng(seed);
+  const rng = new RNG(seed);
   const byArm: number[][] = Array.from({ length: m }, () => []);
   for (let i = 0; i < treatment.length; i++) byArm[treatment[i] as number]?.push(i);
   const fold = new Int32Array(treatment.length);
@@ -44,7 +44,7 @@ export function stratifiedFolds(treatment: Int32Array, m: number, folds: number,
  * (no winner's curse from forming and measuring groups on the same labels).
  */
 export async function crossFitNets(
-  train: RctDataset,
+  train: RCTDataset,
   folds: number,
   options: RepresentationNetOptions,
   seed: number,
@@ -130,7 +130,7 @@ export function upliftSpace(
 }
 
 /** Whether the trial's cost varies within some arm (if not, arm costs are fixed and carry no per-user signal). */
-export function costVariesWithinArms(data: RctDataset): boolean {
+export function costVariesWithinArms(data: RCTDataset): boolean {
   const m = data.treatmentNames.length;
   const first = new Float64Array(m).fill(Number.NaN);
   for (let i = 0; i < data.n; i++) {

@@ -21,7 +21,7 @@ export interface HRCPipelineOptions {
   clusterer?: GroupClusterer;
   /** Options of GroupStats (step 3). @default { replicates: 200 } */
   stats?: GroupStatsOptions;
-  /** Options of the StochasticBudgetSolver (step 4), including `solver` (a backend name or your own MipSolver). */
+  /** Options of the StochasticBudgetSolver (step 4), including `solver` (a backend name or your own MIPSolver). */
   solver?: StochasticBudgetSolverOptions;
   /** Per-user budgets of the allocation table. @default 24 points from the cheapest plan to the richest useful one */
   budgets?: readonly number[];

@@ -5,7 +5,7 @@ import { matrix } from '../core/matrix.js';
 import { DEFAULT_SEED, deriveSeed } from '../core/rng.js';
 import { type Budget, type BudgetAllocator, budgetTotal, type Matrix, type ProfitAllocator } from '../core/types.js';
 import { checkBudget, checkFeatures } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import { Distiller } from '../distill/distiller.js';
 import { datasetFingerprint } from '../policy/fingerprint.js';
 import { AllocationPolicy, policyMetadata } from '../policy/policy.js';
@@ -73,7 +73,7 @@ export class HRCPipeline implements ProfitAllocator {
   }
 
   /** Runs all stages on a randomized trial. Refitting starts over. */
-  async fit(train: RctDataset): Promise<this> {
+  async fit(train: RCTDataset): Promise<this> {
     checkPipelineOptions(this.options);
     checkTrainingData(train);
     const seed = this.options.seed ?? DEFAULT_SEED;

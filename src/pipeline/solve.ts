@@ -1,6 +1,6 @@
 import { InfeasibleBudgetError } from '../core/errors.js';
 import { DEFAULT_SEED, deriveSeed } from '../core/rng.js';
-import { type RctDataset, subsetRows } from '../data/dataset.js';
+import { type RCTDataset, subsetRows } from '../data/dataset.js';
 import type { AllocationTable } from '../solver/allocation-table.js';
 import { GroupStats, type GroupStatsOptions } from '../solver/group-stats.js';
 import { StochasticBudgetSolver, type StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
@@ -11,7 +11,7 @@ import { StochasticBudgetSolver, type StochasticBudgetSolverOptions } from '../s
  * group's uplift over control can still be estimated.
  */
 export function servedStats(
-  train: RctDataset,
+  train: RCTDataset,
   served: Int32Array,
   teacher: Int32Array,
   k: number,

@@ -1,5 +1,5 @@
 import type { Matrix } from '../core/types.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 
 /**
  * What HRCPipeline needs from a clusterer, so users can plug their own; the built-in `HiddenClusterer`
@@ -10,7 +10,7 @@ export interface GroupClusterer {
   /** Number of groups after fit. */
   readonly k: number;
   /** Learns the groups. `data` is the trial the embeddings' rows belong to (for choosing K by policy value). */
-  fit(embeddings: Matrix, opts: { data: RctDataset }): Promise<unknown> | unknown;
+  fit(embeddings: Matrix, opts: { data: RCTDataset }): Promise<unknown> | unknown;
   /** The group of each row. */
   predict(embeddings: Matrix): Int32Array;
   /** Squared distance of each row to each group's centre (`n x k`), for the student's soft targets. */

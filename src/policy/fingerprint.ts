@@ -1,10 +1,10 @@
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 
 /**
  * A 64-bit FNV-1a-style fingerprint (two 32-bit lanes) of a dataset's contents: sizes, features, arms, responses
  * and costs. Recorded in a policy so its training data can be recognised; not a cryptographic hash.
  */
-export function datasetFingerprint(data: RctDataset): string {
+export function datasetFingerprint(data: RCTDataset): string {
   let a = 0x811c9dc5 ^ data.n;
   let b = 0x01000193 ^ data.d;
   const mix = (words: Uint32Array) => {

@@ -1,7 +1,7 @@
 import { SerializationError, ValidationError } from '../core/errors.js';
 import { rowCount } from '../core/matrix.js';
 import type { Budget } from '../core/types.js';
-import { checkBudget, checkNetValue, describe, parseJsonInput } from '../core/validate.js';
+import { checkBudget, checkNetValue, describe, parseJSONInput } from '../core/validate.js';
 import {
   checkEncoding,
   type EncodeRecordOptions,
@@ -15,8 +15,8 @@ import { GroupStats } from '../solver/group-stats.js';
 import { StochasticBudgetSolver, type StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
 import { VERSION } from '../version.js';
 import { rowUniform } from './fingerprint.js';
-import { checkPolicyJson } from './schema.js';
-import { policyToSql, type ToSqlOptions } from './sql.js';
+import { checkPolicyJSON } from './schema.js';
+import { policyToSQL, type ToSQLOptions } from './sql.js';
 import { StudentNet } from './student.js';
 
 /** Facts about how a policy was made. */
@@ -223,15 +223,15 @@ export class AllocationPolicy {
    * One SQL query that scores a table of users where the data lives (DuckDB, Postgres, BigQuery, Spark SQL, Trino,
    * or standard SQL): standardization, the student's layers as arithmetic, argmax, and the plan's group-to-arm
    * lookup at `budget`. Returns `idColumn` and the treatment name per user. Throws ValidationError when the plan
-   * splits groups between arms (shares). See `policyToSql`.
+   * splits groups between arms (shares). See `policyToSQL`.
    *
    * @example
    * ```ts
    * const sql = policy.toSQL({ table: 'users', idColumn: 'user_id', dialect: 'duckdb', budget: { perUser: 0.5 } });
    * ```
    */
-  toSQL(options: ToSqlOptions): string {
-    return policyToSql(this, options);
+  toSQL(options: ToSQLOptions): string {
+    return policyToSQL(this, options);
   }
 
   /**
@@ -382,8 +382,8 @@ export class AllocationPolicy {
    * evaluates code.
    */
   static fromJSON(json: unknown): AllocationPolicy {
-    const value = parseJsonInput(json, 'policy', POLICY_LIMITS.maxJsonChars);
-    checkPolicyJson(value, POLICY_LIMITS.maxStudentParams);
+    const value = parseJSONInput(json, 'policy', POLICY_LIMITS.maxJsonChars);
+    checkPolicyJSON(value, POLICY_LIMITS.maxStudentParams);
     const j = value as {
       kind?: unknown;
       formatVersion?: unknown;

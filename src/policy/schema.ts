@@ -141,7 +141,7 @@ export function policySchema(maxStudentParams: number) {
 }
 
 /** Checks untrusted policy JSON against {@link policySchema}; throws SerializationError naming the paths. */
-export function checkPolicyJson(value: unknown, maxStudentParams: number): void {
+export function checkPolicyJSON(value: unknown, maxStudentParams: number): void {
   readEnvelope(value, 'AllocationPolicy', 1, policySchema(maxStudentParams));
 }
 

@@ -6,13 +6,13 @@ import type { AllocationPolicy } from './policy.js';
 import type { StudentNet } from './student.js';
 
 /** SQL dialects {@link AllocationPolicy.toSQL} knows; `ansi` is standard SQL with double-quoted identifiers. */
-export type SqlDialect = 'ansi' | 'duckdb' | 'postgres' | 'bigquery' | 'spark' | 'trino';
+export type SQLDialect = 'ansi' | 'duckdb' | 'postgres' | 'bigquery' | 'spark' | 'trino';
 
-/** The dialects of {@link SqlDialect}. */
-export const SQL_DIALECTS: readonly SqlDialect[] = ['ansi', 'duckdb', 'postgres', 'bigquery', 'spark', 'trino'];
+/** The dialects of {@link SQLDialect}. */
+export const SQL_DIALECTS: readonly SQLDialect[] = ['ansi', 'duckdb', 'postgres', 'bigquery', 'spark', 'trino'];
 
 /** Options of {@link AllocationPolicy.toSQL}. */
-export interface ToSqlOptions {
+export interface ToSQLOptions {
   /**
    * Table or view with one row per user holding the policy's raw feature columns (those of its encoding, else its
    * feature names). A string is split at dots into quoted parts (`'analytics.users'`); pass an array of parts when
@@ -24,7 +24,7 @@ export interface ToSqlOptions {
   /** The budget whose plan is compiled in (the nearest grid budget at or below it, as `decide` uses). */
   budget: Budget;
   /** @default 'ansi' */
-  dialect?: SqlDialect;
+  dialect?: SQLDialect;
   /** Name of the output column holding the treatment name. @default 'treatment' */
   treatmentColumn?: string;
   /** Also return the student's group (`hrc_group`) and the arm index (`hrc_arm`, 0 = control). @default false */
@@ -45,7 +45,7 @@ const standardString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const backslashString = (s: string) =>
   `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\n', '\\n').replaceAll('\r', '\\r')}'`;
 
-function syntaxOf(dialect: SqlDialect): Syntax {
+function syntaxOf(dialect: SQLDialect): Syntax {
   switch (dialect) {
     case 'ansi':
       return { quote: doubleQuoted, str: standardString, double: 'DOUBLE PRECISION', text: 'VARCHAR' };
@@ -106,7 +106,7 @@ function planArms(policy: AllocationPolicy, budget: Budget): { plan: number; arm
           message:
             `the plan for grid budget ${table.budgets[plan]} splits group ${g} between arms (shares ${row.join(', ')}); ` +
             'toSQL compiles whole-group plans only, because the in-process split hashes the float32 bits of the ' +
-            'features, which standard SQL cannot reproduce. Solve without shares, or score with decideBatch/assignCsv',
+            'features, which standard SQL cannot reproduce. Solve without shares, or score with decideBatch/assignCSV',
         });
       }
       arms[g] = whole;
@@ -163,7 +163,7 @@ function inputExpressions(policy: AllocationPolicy, sx: Syntax): string[] {
  * Run on DuckDB and PostgreSQL in the tests; the other dialects differ only in identifier quoting, string escapes
  * and type names. For PostgreSQL the steps are `MATERIALIZED` common table expressions (PostgreSQL 12 or later).
  */
-export function policyToSql(policy: AllocationPolicy, options: ToSqlOptions): string {
+export function policyToSQL(policy: AllocationPolicy, options: ToSQLOptions): string {
   const dialect = checkOneOf('dialect', options.dialect ?? 'ansi', SQL_DIALECTS);
   const sx = syntaxOf(dialect);
   if (typeof options.idColumn !== 'string' || options.idColumn.length === 0) {

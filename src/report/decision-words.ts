@@ -119,7 +119,7 @@ export function decisionMarkdown(s: DecisionSummary, title = 'Decision summary')
 }
 
 /** The decision summary as JSON text, for a dashboard: `{ kind: 'hrc-budget/decision', formatVersion: 1, ... }`. */
-export function decisionJson(s: DecisionSummary): string {
+export function decisionJSON(s: DecisionSummary): string {
   return `${JSON.stringify(
     { kind: 'hrc-budget/decision', formatVersion: 1, ...s, sentences: decisionSentences(s) },
     (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),

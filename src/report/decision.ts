@@ -1,5 +1,5 @@
 import { ValidationError } from '../core/errors.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import { evaluatePolicies } from '../eval/ipw.js';
 
 /** A point estimate with an optional interval. */
@@ -72,7 +72,7 @@ export interface DecisionSummary {
 /** Options of {@link decisionSummary}. */
 export interface DecisionSummaryOptions {
   /** Randomized trial rows the plan is evaluated on (held out from fitting, for honest figures). */
-  data: RctDataset;
+  data: RCTDataset;
   /** Budgets per user. */
   budgets: readonly number[];
   /** The plan's arm per row of `data` at a budget. */

@@ -215,7 +215,7 @@ export function planTexts(view: PlanView): { text: string; table: string }[] {
 }
 
 /** JSON for an inline `<script>`: no `</script>` or `<!--` can end it early. */
-export function scriptJson(v: unknown): string {
+export function scriptJSON(v: unknown): string {
   return JSON.stringify(v).replace(/</g, '\\u003c');
 }
 
@@ -227,7 +227,7 @@ export function budgetSectionHtml(view: PlanView, initial: number, svg: string):
   const texts = planTexts(view);
   const i = planIndexAt(view, initial);
   const t = texts[i] ?? { text: '', table: '' };
-  return `<section class="interactive" id="budget-section"><h2>Choose a budget</h2><p class="note">Move the slider: the plan, its expected value and spend, and the per-group bars follow the allocation table of ${escapeHtml(view.method)} (figures from the trial rows the plan was fitted on). A budget between grid points uses the plan of the grid budget below it, as the policy does.</p><div id="budget-controls" class="vega-bindings"></div><p class="plan-text" id="plan-text" data-plan="${i}" data-budget="${view.budgets[i]}">${t.text}</p><figure class="chart" data-chart="budget"><div id="budget-chart">${svg}</div><figcaption>Bars: each group's incremental response and cost per user of the arm it gets at the chosen budget (lines: 95% intervals). Below: the plan's value and spend over all budgets; red line = chosen budget, dashed = spend equal to budget.</figcaption></figure><div class="table" id="plan-table">${t.table}</div><script type="application/json" id="budget-data">${scriptJson({ budgets: view.budgets, texts })}</script></section>`;
+  return `<section class="interactive" id="budget-section"><h2>Choose a budget</h2><p class="note">Move the slider: the plan, its expected value and spend, and the per-group bars follow the allocation table of ${escapeHtml(view.method)} (figures from the trial rows the plan was fitted on). A budget between grid points uses the plan of the grid budget below it, as the policy does.</p><div id="budget-controls" class="vega-bindings"></div><p class="plan-text" id="plan-text" data-plan="${i}" data-budget="${view.budgets[i]}">${t.text}</p><figure class="chart" data-chart="budget"><div id="budget-chart">${svg}</div><figcaption>Bars: each group's incremental response and cost per user of the arm it gets at the chosen budget (lines: 95% intervals). Below: the plan's value and spend over all budgets; red line = chosen budget, dashed = spend equal to budget.</figcaption></figure><div class="table" id="plan-table">${t.table}</div><script type="application/json" id="budget-data">${scriptJSON({ budgets: view.budgets, texts })}</script></section>`;
 }
 
 /**
@@ -256,5 +256,5 @@ export function budgetScript(vegaSpec: unknown, runtime: string): string {
   view.runAsync().then(function () { show(Number(view.signal('budget'))); document.body.setAttribute('data-budget-ready', 'true'); });
   window.hrcBudgetView = view;
 })();`;
-  return `<script type="application/json" id="budget-spec">${scriptJson(vegaSpec)}</script>\n<script>${runtime.replace(/<\/script/gi, '<\\/script')}</script>\n<script>${boot}</script>`;
+  return `<script type="application/json" id="budget-spec">${scriptJSON(vegaSpec)}</script>\n<script>${runtime.replace(/<\/script/gi, '<\\/script')}</script>\n<script>${boot}</script>`;
 }

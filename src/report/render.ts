@@ -44,10 +44,10 @@ function collectingLogger(sink: string[]): VegaLogger {
  *
  * @example
  * ```ts
- * const { svg } = await renderSvg({ data: { values }, mark: 'line', encoding: { x: ..., y: ... } });
+ * const { svg } = await renderSVG({ data: { values }, mark: 'line', encoding: { x: ..., y: ... } });
  * ```
  */
-export async function renderSvg(spec: VegaLiteSpec): Promise<RenderedChart> {
+export async function renderSVG(spec: VegaLiteSpec): Promise<RenderedChart> {
   const { vega, compiled, warnings, logger } = await compileWith(spec);
   const view = new vega.View(vega.parse(compiled), {
     renderer: 'none',

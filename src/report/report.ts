@@ -1,11 +1,11 @@
 import type { ComparisonMetric } from '../eval/compare.js';
-import { decisionHtml, decisionJson, decisionMarkdown } from './decision-words.js';
+import { decisionHtml, decisionJSON, decisionMarkdown } from './decision-words.js';
 import { fmt } from './format.js';
 import type { ChartBlock, Section } from './html.js';
 import { buildHtml } from './html.js';
 import { budgetScript, budgetSectionHtml, budgetSpec } from './interactive.js';
 import { buildMarkdown } from './markdown.js';
-import { compileSpec, renderSvg } from './render.js';
+import { compileSpec, renderSVG } from './render.js';
 import {
   costCurveLegend,
   costCurveSpec,
@@ -59,7 +59,7 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
   const warnings: string[] = [];
   const chart = async (id: string, spec: VegaLiteSpec | null, caption: string): Promise<ChartBlock[]> => {
     if (spec === null) return [];
-    const r = await renderSvg(spec);
+    const r = await renderSVG(spec);
     warnings.push(...r.warnings.map((w) => `${id}: ${w}`));
     return [{ id, caption, svg: r.svg }];
   };
@@ -148,7 +148,7 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
     const spec = profit !== undefined ? profitSpec(profit, size) : null;
     let svg: string | undefined;
     if (spec !== null) {
-      const r = await renderSvg(spec);
+      const r = await renderSVG(spec);
       warnings.push(...r.warnings.map((w) => `profit: ${w}`));
       svg = r.svg;
       charts.push('profit');
@@ -164,7 +164,7 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
         ? (d[Math.floor(d.length / 2)]?.budget as number)
         : (input.plans.budgets[Math.floor(input.plans.budgets.length / 2)] as number));
     const spec = budgetSpec(input.plans, initial, size);
-    const r = await renderSvg(spec);
+    const r = await renderSVG(spec);
     warnings.push(...r.warnings.map((w) => `budget: ${w}`));
     lead += budgetSectionHtml(input.plans, initial, r.svg);
     charts.push('budget');
@@ -186,7 +186,7 @@ export async function renderReport(input: ReportInput, options: ReportOptions = 
   charts.push(...sections.flatMap((s) => s.charts.map((c) => c.id)));
   const decision =
     input.decision !== undefined
-      ? { markdown: decisionMarkdown(input.decision), json: decisionJson(input.decision) }
+      ? { markdown: decisionMarkdown(input.decision), json: decisionJSON(input.decision) }
       : undefined;
   return { html, markdown, json, ...(decision !== undefined ? { decision } : {}), charts, warnings };
 }

@@ -5,7 +5,7 @@ import { checkMatrix } from '../core/matrix.js';
 import { deriveSeed } from '../core/rng.js';
 import type { Matrix } from '../core/types.js';
 import { describe } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import { headLosses } from '../nn/losses.js';
 import { DenseNet } from '../nn/net.js';
 import type { EpochLog, NetWeights } from '../nn/spec.js';
@@ -98,7 +98,7 @@ export class RepresentationNet {
   }
 
   /** Trains on a randomized trial. Refitting starts over (and frees the previous weights). Returns `this`. */
-  async fit(data: RctDataset, opts: { onEpochEnd?: (log: EpochLog) => unknown } = {}): Promise<this> {
+  async fit(data: RCTDataset, opts: { onEpochEnd?: (log: EpochLog) => unknown } = {}): Promise<this> {
     const p = resolveOptions(this.options);
     const m = checkTrainingData(data);
     const extras = extraNames(data, p.extraOutcomes);
@@ -289,7 +289,7 @@ export class RepresentationNet {
   }
 }
 
-function extraNames(data: RctDataset, extra: boolean | readonly string[]): string[] {
+function extraNames(data: RCTDataset, extra: boolean | readonly string[]): string[] {
   const available = Object.keys(data.outcomes ?? {});
   if (extra === false) return [];
   if (extra === true) return available.filter((k) => k !== 'response' && k !== 'cost');

@@ -1,11 +1,11 @@
 import { ValidationError, type ValidationIssue } from '../core/errors.js';
 import { describe } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 
 /** Checks the fields RepresentationNet reads from a dataset; returns the number of arms. */
-export function checkTrainingData(data: RctDataset): number {
+export function checkTrainingData(data: RCTDataset): number {
   if (typeof data !== 'object' || data === null) {
-    throw new ValidationError({ path: ['data'], message: `expected an RctDataset, got ${describe(data)}` });
+    throw new ValidationError({ path: ['data'], message: `expected an RCTDataset, got ${describe(data)}` });
   }
   const { n, d } = data;
   const issues: ValidationIssue[] = [];
@@ -58,7 +58,7 @@ export function checkTrainingData(data: RctDataset): number {
 }
 
 /** Inverse-propensity weights normalised to mean 1 (all ones when `ipw` is off). */
-export function ipwWeights(data: RctDataset, ipw: boolean): Float32Array {
+export function ipwWeights(data: RCTDataset, ipw: boolean): Float32Array {
   const w = new Float32Array(data.n);
   if (!ipw) return w.fill(1);
   const m = data.treatmentNames.length;

@@ -1,7 +1,7 @@
 import { ValidationError } from '../core/errors.js';
-import { DEFAULT_SEED, Rng } from '../core/rng.js';
+import { DEFAULT_SEED, RNG } from '../core/rng.js';
 import { checkOptionKeys } from '../core/validate.js';
-import { createDataset, type RctDataset } from '../data/dataset.js';
+import { createDataset, type RCTDataset } from '../data/dataset.js';
 
 /** Options of {@link simulateCouponTrial}. All optional. */
 export interface CouponTrialOptions {
@@ -47,8 +47,8 @@ export interface TrialTruth {
 
 /** What {@link simulateCouponTrial} returns. */
 export interface SimulatedTrial {
-  readonly train: RctDataset;
-  readonly test: RctDataset;
+  readonly train: RCTDataset;
+  readonly test: RCTDataset;
   readonly truth: TrialTruth;
   /** Ground truth for the training users too (for diagnostics; a real trial has none). */
   readonly trainTruth: TrialTruth;
@@ -85,12 +85,12 @@ export function simulateCouponTrial(options: CouponTrialOptions = {}): Simulated
   checkOptionKeys(options, Object.keys(defaultCouponTrialOptions));
   const o = { ...defaultCouponTrialOptions, ...options };
   checkOptions(o);
-  const rng = new Rng(o.seed);
+  const rng = new RNG(o.seed);
   const d = o.d;
   const values = [0, ...o.couponValues];
   const m = values.length;
   // The world: segment centres and per-segment traits, fixed by the seed.
-  const world = new Rng(rng.child('world'));
+  const world = new RNG(rng.child('world'));
   const centres = Array.from({ length: o.segments }, () => Array.from({ length: d }, () => 1.6 * world.normal()));
   const segSensitivity = Array.from({ length: o.segments }, () => 0.3 + 1.4 * world.next());
   const segBase = Array.from({ length: o.segments }, () => -2.6 + 0.9 * world.normal());
@@ -98,7 +98,7 @@ export function simulateCouponTrial(options: CouponTrialOptions = {}): Simulated
   const baseRate = 0.12;
 
   const make = (n: number, part: 'train' | 'test') => {
-    const r = new Rng(rng.child(part));
+    const r = new RNG(rng.child(part));
     const latent = new Float64Array(n * d);
     const features = new Float32Array(n * d);
     const treatment = new Int32Array(n);
@@ -112,7 +112,7 @@ export function simulateCouponTrial(options: CouponTrialOptions = {}): Simulated
     // Complete randomization: equal arm sizes (up to one row), in random order.
     const arms = new Int32Array(n);
     for (let i = 0; i < n; i++) arms[i] = i % m;
-    new Rng(rng.child(`${part}:arms`)).shuffle(arms);
+    new RNG(rng.child(`${part}:arms`)).shuffle(arms);
     for (let i = 0; i < n; i++) {
       const s = r.int(o.segments);
       const c = centres[s] as number[];

@@ -1,7 +1,7 @@
 import { InfeasibleBudgetError, ValidationError } from '../core/errors.js';
 import { checkNumber, describe } from '../core/validate.js';
 import type { FormulationSettings, ProblemLayout } from './formulation.js';
-import type { MipRow } from './mip.js';
+import type { MIPRow } from './mip.js';
 import type { CellScenarios } from './scenarios.js';
 
 /** Limits on how many users get one arm, as shares of the population (or a count of users). */
@@ -165,10 +165,10 @@ export function armRows(
   f: FormulationSettings,
   L: ProblemLayout,
   rc: ResolvedConstraints,
-): MipRow[] {
+): MIPRow[] {
   if (!rc.hasRows) return [];
   const { m } = cells;
-  const rows: MipRow[] = [];
+  const rows: MIPRow[] = [];
   for (let j = 0; j < m; j++) {
     const lo = rc.minShare[j] as number;
     const hi = rc.maxShare[j] as number;

@@ -1,17 +1,17 @@
 import { SolverError } from '../core/errors.js';
-import { MckpCore } from './mckp-core.js';
+import { MCKPCore } from './mckp-core.js';
 import {
-  checkMipProblem,
-  defaultMipSolveOptions,
-  type MipProblem,
-  type MipSolution,
-  type MipSolveOptions,
-  type MipSolver,
+  checkMIPProblem,
+  defaultMIPSolveOptions,
+  type MIPProblem,
+  type MIPSolution,
+  type MIPSolveOptions,
+  type MIPSolver,
   relativeGap,
 } from './mip.js';
 
-/** A multiple-choice knapsack recognised in a {@link MipProblem}. */
-export interface MckpStructure {
+/** A multiple-choice knapsack recognised in a {@link MIPProblem}. */
+export interface MCKPStructure {
   /** Item offsets per (expanded) group, item values and costs (sign-adjusted for maximization). */
   readonly start: Int32Array;
   readonly value: Float64Array;
@@ -32,13 +32,13 @@ export interface MckpStructure {
  * A choice row with U > 1 (integer shares of a group) is expanded into U identical one-of groups.
  * Returns a reason string when the problem has another shape.
  */
-export function detectMckp(problem: MipProblem): MckpStructure | string {
+export function detectMCKP(problem: MIPProblem): MCKPStructure | string {
   const n = problem.objective.length;
   const owner = new Int32Array(n).fill(-1);
   const choiceRows: { index: ArrayLike<number>; units: number }[] = [];
   let knap: { index: ArrayLike<number>; value: ArrayLike<number>; upper: number } | undefined;
   for (let r = 0; r < problem.rows.length; r++) {
-    const row = problem.rows[r] as MipProblem['rows'][number];
+    const row = problem.rows[r] as MIPProblem['rows'][number];
     let ones = true;
     for (let k = 0; k < row.value.length; k++) if (row.value[k] !== 1) ones = false;
     if (ones && row.lower === row.upper && Number.isInteger(row.lower) && row.lower >= 1) {
@@ -100,25 +100,25 @@ export function detectMckp(problem: MipProblem): MckpStructure | string {
 /**
  * The built-in exact backend: multiple-choice knapsack problems (one arm per group, or integer shares of a group,
  * under one budget row) solved to proved optimality by dominance, LP convex hulls, reduced-cost fixing and a bounded
- * dynamic-programming search (see `MckpCore`). No dependency. Other problem shapes (chance and CVaR formulations) throw a
+ * dynamic-programming search (see `MCKPCore`). No dependency. Other problem shapes (chance and CVaR formulations) throw a
  * {@link SolverError} with status `unsupported`: use `glpk` or `highs` for those.
  *
  * @example
  * ```ts
- * const sol = await new ExactMckpSolver().solve(problem, { timeLimit: 10 });
+ * const sol = await new ExactMCKPSolver().solve(problem, { timeLimit: 10 });
  * if (sol.status === 'optimal') use(sol.x);
  * ```
  */
-export class ExactMckpSolver implements MipSolver {
+export class ExactMCKPSolver implements MIPSolver {
   readonly name = 'exact';
 
-  async solve(problem: MipProblem, options: MipSolveOptions = {}): Promise<MipSolution> {
+  async solve(problem: MIPProblem, options: MIPSolveOptions = {}): Promise<MIPSolution> {
     const t0 = performance.now();
-    checkMipProblem(problem);
-    const opts = { ...defaultMipSolveOptions, ...options };
-    const s = detectMckp(problem);
+    checkMIPProblem(problem);
+    const opts = { ...defaultMIPSolveOptions, ...options };
+    const s = detectMCKP(problem);
     if (typeof s === 'string') throw new SolverError('exact', 'unsupported', `not a multiple-choice knapsack: ${s}`);
-    const core = new MckpCore(s.start, s.value, s.cost);
+    const core = new MCKPCore(s.start, s.value, s.cost);
     const n = problem.objective.length;
     const x = new Float64Array(n);
     const offset = problem.offset ?? 0;

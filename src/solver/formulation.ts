@@ -1,5 +1,5 @@
 import type { Formulation } from './allocation-table.js';
-import type { MipProblem, MipRow } from './mip.js';
+import type { MIPProblem, MIPRow } from './mip.js';
 import { type CellScenarios, scenarioStd } from './scenarios.js';
 
 /** Settings that shape the optimization problem. */
@@ -64,8 +64,8 @@ export function layoutOf(cells: CellScenarios, f: FormulationSettings): ProblemL
   };
 }
 
-/** Builds the {@link MipProblem} of one total budget `B` (over the population). */
-export function buildProblem(cells: CellScenarios, f: FormulationSettings, L: ProblemLayout, B: number): MipProblem {
+/** Builds the {@link MIPProblem} of one total budget `B` (over the population). */
+export function buildProblem(cells: CellScenarios, f: FormulationSettings, L: ProblemLayout, B: number): MIPProblem {
   const { k, m, S } = cells;
   const km = k * m;
   const nx = L.nx;
@@ -74,7 +74,7 @@ export function buildProblem(cells: CellScenarios, f: FormulationSettings, L: Pr
   const lower: number[] = new Array(nx).fill(0);
   const upper: number[] = new Array(nx).fill(U);
   const integer: number[] = new Array(nx).fill(1);
-  const rows: MipRow[] = [];
+  const rows: MIPRow[] = [];
   for (let g = 0; g < k; g++) {
     const idx: number[] = [];
     for (let v = L.groupStart[g] as number; v < (L.groupStart[g + 1] as number); v++) idx.push(v);

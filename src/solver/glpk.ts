@@ -1,33 +1,33 @@
 import type { GLPK, LP, Options, Result } from 'glpk.js/node';
 import { BackendUnavailableError, SolverError } from '../core/errors.js';
 import {
-  checkMipProblem,
-  defaultMipSolveOptions,
+  checkMIPProblem,
+  defaultMIPSolveOptions,
   evaluateObjective,
-  type MipProblem,
-  type MipSolution,
-  type MipSolveOptions,
-  type MipSolver,
-  type MipStatus,
+  type MIPProblem,
+  type MIPSolution,
+  type MIPSolveOptions,
+  type MIPSolver,
+  type MIPStatus,
 } from './mip.js';
 
 /** glpk.js's Node build solves synchronously, its browser build in a web worker (a Promise): one shape for both. */
-type AnyGlpk = Omit<GLPK, 'solve'> & { solve(lp: LP, options?: Options): Result | Promise<Result> };
+type AnyGLPK = Omit<GLPK, 'solve'> & { solve(lp: LP, options?: Options): Result | Promise<Result> };
 
-let glpkPromise: Promise<AnyGlpk> | undefined;
+let glpkPromise: Promise<AnyGLPK> | undefined;
 
 /**
  * Loads glpk.js once: the synchronous Node build under Node, elsewhere the browser build, which runs GLPK in a web
  * worker made from an inline blob (nothing to serve). The Node build's specifier is a variable so that bundlers
  * leave it out of browser builds (it imports Node's `module`).
  */
-async function loadGlpk(): Promise<AnyGlpk> {
+async function loadGLPK(): Promise<AnyGLPK> {
   glpkPromise ??= (async () => {
     try {
       const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
       const nodeBuild = 'glpk.js/node';
       const mod = (isNode ? await import(/* @vite-ignore */ nodeBuild) : await import('glpk.js')) as {
-        default: () => Promise<AnyGlpk>;
+        default: () => Promise<AnyGLPK>;
       };
       return await mod.default();
     } catch (e) {
@@ -52,8 +52,8 @@ function bnds(
   return { type: g.GLP_FR, lb: 0, ub: 0 };
 }
 
-/** Converts a {@link MipProblem} to glpk.js's LP object (variables named x0, x1, ...). */
-export function toGlpkLp(g: Omit<GLPK, 'solve'>, problem: MipProblem): LP {
+/** Converts a {@link MIPProblem} to glpk.js's LP object (variables named x0, x1, ...). */
+export function toGLPKLP(g: Omit<GLPK, 'solve'>, problem: MIPProblem): LP {
   const n = problem.objective.length;
   const name = (j: number) => `x${j}`;
   const vars = Array.from({ length: n }, (_, j) => ({ name: name(j), coef: problem.objective[j] as number }));
@@ -88,17 +88,17 @@ export function toGlpkLp(g: Omit<GLPK, 'solve'>, problem: MipProblem): LP {
  * formulations. Status mapping: GLP_OPT -> optimal, GLP_FEAS -> feasible (a limit stopped it with an incumbent),
  * GLP_NOFEAS / GLP_INFEAS -> infeasible, GLP_UNBND -> unbounded, GLP_UNDEF -> noSolution.
  */
-export class GlpkSolver implements MipSolver {
+export class GLPKSolver implements MIPSolver {
   readonly name = 'glpk';
 
-  async solve(problem: MipProblem, options: MipSolveOptions = {}): Promise<MipSolution> {
-    checkMipProblem(problem);
-    const opts = { ...defaultMipSolveOptions, ...options };
-    const g = await loadGlpk();
+  async solve(problem: MIPProblem, options: MIPSolveOptions = {}): Promise<MIPSolution> {
+    checkMIPProblem(problem);
+    const opts = { ...defaultMIPSolveOptions, ...options };
+    const g = await loadGLPK();
     const t0 = performance.now();
     let res: Result;
     try {
-      res = await g.solve(toGlpkLp(g, problem), {
+      res = await g.solve(toGLPKLP(g, problem), {
         msglev: g.GLP_MSG_OFF,
         presol: true,
         mipgap: opts.mipGap,
@@ -109,7 +109,7 @@ export class GlpkSolver implements MipSolver {
     }
     const seconds = (performance.now() - t0) / 1000;
     const code = res.result.status;
-    const status = mapGlpkStatus(g, code);
+    const status = mapGLPKStatus(g, code);
     const n = problem.objective.length;
     const x = new Float64Array(n);
     const hasX = status === 'optimal' || status === 'feasible';
@@ -128,11 +128,11 @@ export class GlpkSolver implements MipSolver {
   }
 }
 
-/** Maps a glpk status code to a {@link MipStatus}; unknown codes throw SolverError. */
-export function mapGlpkStatus(
+/** Maps a glpk status code to a {@link MIPStatus}; unknown codes throw SolverError. */
+export function mapGLPKStatus(
   g: Pick<GLPK, 'GLP_OPT' | 'GLP_FEAS' | 'GLP_NOFEAS' | 'GLP_INFEAS' | 'GLP_UNBND' | 'GLP_UNDEF'>,
   code: number,
-): MipStatus {
+): MIPStatus {
   switch (code) {
     case g.GLP_OPT:
       return 'optimal';

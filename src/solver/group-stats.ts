@@ -1,8 +1,8 @@
 import { readEnvelope } from '../core/envelope.js';
 import { SerializationError, ValidationError } from '../core/errors.js';
-import { DEFAULT_SEED, Rng } from '../core/rng.js';
+import { DEFAULT_SEED, RNG } from '../core/rng.js';
 import { checkOptionKeys } from '../core/validate.js';
-import type { RctDataset } from '../data/dataset.js';
+import type { RCTDataset } from '../data/dataset.js';
 import { readInt, readNumbers, readStrings } from './json-util.js';
 import { statsSchema } from './schema.js';
 
@@ -98,7 +98,7 @@ export class GroupStats {
   }
 
   /** Accumulates the statistics of `data` with rows assigned to `groups` (values in 0..k-1). */
-  static from(data: RctDataset, opts: GroupStatsFromOptions): GroupStats {
+  static from(data: RCTDataset, opts: GroupStatsFromOptions): GroupStats {
     if (typeof opts !== 'object' || opts === null) {
       throw new ValidationError({ path: ['options'], message: 'expected { groups, k } and the GroupStats options' });
     }
@@ -117,7 +117,7 @@ export class GroupStats {
     const s = GroupStats.empty(k, m, names, o.replicates);
     const { count, weight, weight2, sumY, sumYY, sumC, sumCC, sumYC } = s.mom;
     const R = o.replicates;
-    const rng = new Rng(o.seed);
+    const rng = new RNG(o.seed);
     const km = k * m;
     for (let i = 0; i < data.n; i++) {
       const g = groups[i] as number;

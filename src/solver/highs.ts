@@ -1,13 +1,13 @@
 import { BackendUnavailableError, SolverError } from '../core/errors.js';
 import {
-  checkMipProblem,
-  defaultMipSolveOptions,
+  checkMIPProblem,
+  defaultMIPSolveOptions,
   evaluateObjective,
-  type MipProblem,
-  type MipSolution,
-  type MipSolveOptions,
-  type MipSolver,
-  type MipStatus,
+  type MIPProblem,
+  type MIPSolution,
+  type MIPSolveOptions,
+  type MIPSolver,
+  type MIPStatus,
   relativeGap,
 } from './mip.js';
 
@@ -47,11 +47,11 @@ async function loadHighs(): Promise<HighsModule> {
 }
 
 /**
- * Maps a HiGHS model status code to a {@link MipStatus}. Limits (objective bound/target 11-12, time 13, iterations
+ * Maps a HiGHS model status code to a {@link MIPStatus}. Limits (objective bound/target 11-12, time 13, iterations
  * 14, unknown 15, solution count 16, interrupt 17) give `feasible` when a primal solution exists, else
  * `noSolution`; load/model/presolve/solve/postsolve errors (1-5) and not-set (0) throw SolverError.
  */
-export function mapHighsStatus(code: number, hasSolution: boolean): MipStatus {
+export function mapHighsStatus(code: number, hasSolution: boolean): MIPStatus {
   switch (code) {
     case 7:
       return 'optimal';
@@ -80,12 +80,12 @@ export function mapHighsStatus(code: number, hasSolution: boolean): MipStatus {
  * MIP backend on the optional peer `highs` (HiGHS compiled to WebAssembly), loaded on demand. Install it with
  * `npm install highs`; without it `solve` throws BackendUnavailableError.
  */
-export class HighsSolver implements MipSolver {
+export class HighsSolver implements MIPSolver {
   readonly name = 'highs';
 
-  async solve(problem: MipProblem, options: MipSolveOptions = {}): Promise<MipSolution> {
-    checkMipProblem(problem);
-    const opts = { ...defaultMipSolveOptions, ...options };
+  async solve(problem: MIPProblem, options: MIPSolveOptions = {}): Promise<MIPSolution> {
+    checkMIPProblem(problem);
+    const opts = { ...defaultMIPSolveOptions, ...options };
     const h = await loadHighs();
     const t0 = performance.now();
     const n = problem.objective.length;

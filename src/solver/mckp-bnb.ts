@@ -1,5 +1,5 @@
 import { pushUpperHull } from './hull.js';
-import type { MckpCoreLimits, MckpCoreResult } from './mckp-core.js';
+import type { MCKPCoreLimits, MCKPCoreResult } from './mckp-core.js';
 
 interface Items {
   readonly value: Float64Array;
@@ -43,10 +43,10 @@ export class BranchAndBound {
     private readonly items: Items,
     private readonly rel: Relaxation,
     private readonly inc: Incumbent,
-    private readonly limits: MckpCoreLimits,
+    private readonly limits: MCKPCoreLimits,
   ) {}
 
-  run(): MckpCoreResult {
+  run(): MCKPCoreResult {
     const { rel, inc } = this;
     const deadline = performance.now() + this.limits.timeLimit * 1000;
     const full = rel.bound - inc.value + rel.tol;
@@ -125,7 +125,7 @@ export class BranchAndBound {
     if ((sufCost[0] as number) > room) return { stopped: false, nodes: 0 };
     for (let d = 0; d < F && !stopped; d++) {
       const f = free[d] as { items: number[] };
-      const phi = suffixLp(ups, d + 1);
+      const phi = suffixLP(ups, d + 1);
       const restCost = sufCost[d + 1] as number;
       const restValue = sufValue[d + 1] as number;
       const acc = Math.max(rel.tol, this.limits.mipGap * Math.abs(best + fixedValue));
@@ -244,7 +244,7 @@ function hullUpgrades(free: { items: number[] }[], value: Float64Array, cost: Fl
  * LP value of the upgrades of groups at depth >= d as a function of the capacity left above their cheapest
  * candidates (concave, piecewise linear): -Infinity below 0.
  */
-function suffixLp(ups: Upgrades, d: number): (left: number) => number {
+function suffixLP(ups: Upgrades, d: number): (left: number) => number {
   const cc: number[] = [];
   const cv: number[] = [];
   let c = 0;

@@ -8,7 +8,7 @@ import { BranchAndBound } from './mckp-bnb.js';
  * reduced-cost fixing at the LP multiplier over a widening gap, and a bounded search (dynamic programming over
  * partial plans with dominance and LP bounds, see {@link BranchAndBound}) over the groups left free.
  */
-export interface MckpCoreResult {
+export interface MCKPCoreResult {
   /** 'optimal' when the search finished, 'feasible' when a time or node limit stopped it. */
   readonly status: 'optimal' | 'feasible';
   /** Chosen item (global item index) per group. */
@@ -20,15 +20,15 @@ export interface MckpCoreResult {
   readonly nodes: number;
 }
 
-/** Limits of {@link MckpCore.solve}. */
-export interface MckpCoreLimits {
+/** Limits of {@link MCKPCore.solve}. */
+export interface MCKPCoreLimits {
   timeLimit: number;
   mipGap: number;
   /** Groups that are identical copies share a key (used to break symmetry); -1 for none. */
   copyKey?: Int32Array;
 }
 
-export class MckpCore {
+export class MCKPCore {
   readonly groups: number;
   /** Minimum total cost over all plans (every group at its cheapest item). */
   readonly minCost: number;
@@ -134,7 +134,7 @@ export class MckpCore {
   }
 
   /** Solves at `capacity`; returns undefined when even the cheapest plan costs more. */
-  solve(capacity: number, limits: MckpCoreLimits): MckpCoreResult | undefined {
+  solve(capacity: number, limits: MCKPCoreLimits): MCKPCoreResult | undefined {
     const G = this.groups;
     // Costs up to capacity + capTol count as within budget (floating-point slack, the same everywhere below).
     const capTol = 1e-12 * Math.max(1, Math.abs(capacity));

@@ -10,7 +10,7 @@ import { sortDescending } from './radix.js';
  * unchanged), so a path of tens of millions of upgrades holds only `user`, `toArm`, `cumCost` and `cumValue`
  * (24 bytes per upgrade).
  */
-export interface MckpPath {
+export interface MCKPPath {
   readonly n: number;
   readonly m: number;
   /** Each user's starting (cheapest, then most valuable) arm. */
@@ -46,7 +46,7 @@ export interface MckpPath {
  * const arms = assignAtBudget(path, 0.5 * n); // at most 0.5 cost per user
  * ```
  */
-export function mckpPath(values: ArrayLike<number>, costs: ArrayLike<number>, n: number, m: number): MckpPath {
+export function mckpPath(values: ArrayLike<number>, costs: ArrayLike<number>, n: number, m: number): MCKPPath {
   if (!Number.isInteger(n) || !Number.isInteger(m) || n < 0 || m < 1) {
     throw new ValidationError({ path: ['n'], message: `expected integers n >= 0 and m >= 1, got ${n} and ${m}` });
   }
@@ -193,10 +193,10 @@ export function mckpPath(values: ArrayLike<number>, costs: ArrayLike<number>, n:
   return lazyDeltas({ n, m, startArm, baseCost, baseValue, user, toArm, cumCost, cumValue }, values, costs);
 }
 
-type CorePath = Omit<MckpPath, 'deltaCost' | 'deltaValue' | 'slope'>;
+type CorePath = Omit<MCKPPath, 'deltaCost' | 'deltaValue' | 'slope'>;
 
 /** Adds lazily computed, memoized `deltaCost`, `deltaValue` and `slope` to a path. */
-function lazyDeltas(core: CorePath, values: ArrayLike<number>, costs: ArrayLike<number>): MckpPath {
+function lazyDeltas(core: CorePath, values: ArrayLike<number>, costs: ArrayLike<number>): MCKPPath {
   let memo: { dc: Float64Array; dv: Float64Array } | undefined;
   const deltas = () => {
     if (memo !== undefined) return memo;
@@ -217,7 +217,7 @@ function lazyDeltas(core: CorePath, values: ArrayLike<number>, costs: ArrayLike<
     return memo;
   };
   let slope: Float64Array | undefined;
-  return Object.defineProperties(core as MckpPath, {
+  return Object.defineProperties(core as MCKPPath, {
     deltaCost: { enumerable: true, get: () => deltas().dc },
     deltaValue: { enumerable: true, get: () => deltas().dv },
     slope: {
@@ -237,7 +237,7 @@ function lazyDeltas(core: CorePath, values: ArrayLike<number>, costs: ArrayLike<
  * The integer assignment on a path at total budget `budget`: the longest prefix of upgrades whose cumulative cost
  * stays within the budget. Throws {@link InfeasibleBudgetError} if even the cheapest arms cost more.
  */
-export function assignAtBudget(path: MckpPath, budget: number): Int32Array {
+export function assignAtBudget(path: MCKPPath, budget: number): Int32Array {
   if (budget < path.baseCost - 1e-9 * Math.max(1, Math.abs(path.baseCost))) {
     throw new InfeasibleBudgetError(budget, path.baseCost, 'total');
   }
@@ -248,7 +248,7 @@ export function assignAtBudget(path: MckpPath, budget: number): Int32Array {
 }
 
 /** Number of upgrades of the path whose cumulative cost stays within `budget` (binary search). */
-export function upgradesWithin(path: MckpPath, budget: number): number {
+export function upgradesWithin(path: MCKPPath, budget: number): number {
   let lo = 0;
   let hi = path.cumCost.length;
   while (lo < hi) {

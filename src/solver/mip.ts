@@ -4,7 +4,7 @@ import { ValidationError, type ValidationIssue } from '../core/errors.js';
  * One linear constraint `lower <= sum_k value[k] * x[index[k]] <= upper` in sparse form. Use `-Infinity` /
  * `Infinity` for a missing side.
  */
-export interface MipRow {
+export interface MIPRow {
   readonly index: ArrayLike<number>;
   readonly value: ArrayLike<number>;
   readonly lower: number;
@@ -24,7 +24,7 @@ export interface MipRow {
  * Nothing here is specific to a backend, so a problem built by `StochasticBudgetSolver` can be handed to any
  * solver (see `docs/solver.md`). Arrays may be plain arrays or typed arrays.
  */
-export interface MipProblem {
+export interface MIPProblem {
   readonly sense: 'maximize' | 'minimize';
   readonly objective: ArrayLike<number>;
   readonly offset?: number;
@@ -32,7 +32,7 @@ export interface MipProblem {
   readonly upper: ArrayLike<number>;
   /** 1 for an integer variable, 0 for a continuous one (a binary is an integer in [0, 1]). */
   readonly integer: ArrayLike<number>;
-  readonly rows: readonly MipRow[];
+  readonly rows: readonly MIPRow[];
   /** Optional variable names (for LP-format writers and error messages). */
   readonly names?: readonly string[];
 }
@@ -47,11 +47,11 @@ export interface MipProblem {
  * - `noSolution`: a limit stopped the search before any feasible point was found.
  * Internal solver failures throw `SolverError` instead.
  */
-export type MipStatus = 'optimal' | 'feasible' | 'infeasible' | 'unbounded' | 'infeasibleOrUnbounded' | 'noSolution';
+export type MIPStatus = 'optimal' | 'feasible' | 'infeasible' | 'unbounded' | 'infeasibleOrUnbounded' | 'noSolution';
 
-/** The typed result of {@link MipSolver.solve}. */
-export interface MipSolution {
-  readonly status: MipStatus;
+/** The typed result of {@link MIPSolver.solve}. */
+export interface MIPSolution {
+  readonly status: MIPStatus;
   /** Variable values (length = number of variables); all zeros when there is no solution. */
   readonly x: Float64Array;
   /** Objective value of `x` (including `offset`); NaN when there is no solution. */
@@ -67,38 +67,38 @@ export interface MipSolution {
 }
 
 /** Options of one MIP solve. All optional. */
-export interface MipSolveOptions {
+export interface MIPSolveOptions {
   /** Wall-clock limit in seconds; on expiry the best incumbent is returned as `feasible`. @default 60 */
   timeLimit?: number;
   /** Relative MIP gap at which the search may stop and report `optimal`. @default 0 */
   mipGap?: number;
 }
 
-/** Defaults of {@link MipSolveOptions}. */
-export const defaultMipSolveOptions: Required<MipSolveOptions> = { timeLimit: 60, mipGap: 0 };
+/** Defaults of {@link MIPSolveOptions}. */
+export const defaultMIPSolveOptions: Required<MIPSolveOptions> = { timeLimit: 60, mipGap: 0 };
 
 /**
- * A MIP backend. Built in: `exact` ({@link ExactMckpSolver}), `glpk` ({@link GlpkSolver}), `highs`
+ * A MIP backend. Built in: `exact` ({@link ExactMCKPSolver}), `glpk` ({@link GLPKSolver}), `highs`
  * ({@link HighsSolver}). Implement this interface to plug your own solver into `StochasticBudgetSolver`.
  *
  * @example
  * ```ts
- * const mine: MipSolver = { name: 'mine', async solve(problem, options) { ... } };
+ * const mine: MIPSolver = { name: 'mine', async solve(problem, options) { ... } };
  * await new StochasticBudgetSolver({ formulation: 'chance', solver: mine }).solve(stats, { budgets });
  * ```
  */
-export interface MipSolver {
+export interface MIPSolver {
   readonly name: string;
-  solve(problem: MipProblem, options?: MipSolveOptions): Promise<MipSolution>;
+  solve(problem: MIPProblem, options?: MIPSolveOptions): Promise<MIPSolution>;
 }
 
 /** Number of variables of a problem. */
-export function numVars(problem: MipProblem): number {
+export function numVars(problem: MIPProblem): number {
   return problem.objective.length;
 }
 
-/** Checks sizes, indices and numbers of a {@link MipProblem}; throws a ValidationError listing the problems. */
-export function checkMipProblem(problem: MipProblem): void {
+/** Checks sizes, indices and numbers of a {@link MIPProblem}; throws a ValidationError listing the problems. */
+export function checkMIPProblem(problem: MIPProblem): void {
   const issues: ValidationIssue[] = [];
   const n = problem.objective.length;
   if (problem.sense !== 'maximize' && problem.sense !== 'minimize') {
@@ -143,14 +143,14 @@ export function checkMipProblem(problem: MipProblem): void {
 }
 
 /** Objective value of `x` for a problem (including the offset). */
-export function evaluateObjective(problem: MipProblem, x: ArrayLike<number>): number {
+export function evaluateObjective(problem: MIPProblem, x: ArrayLike<number>): number {
   let z = problem.offset ?? 0;
   for (let j = 0; j < problem.objective.length; j++) z += (problem.objective[j] as number) * (x[j] as number);
   return z;
 }
 
 /** Largest violation of bounds, rows and integrality by `x` (0 when feasible). */
-export function maxViolation(problem: MipProblem, x: ArrayLike<number>): number {
+export function maxViolation(problem: MIPProblem, x: ArrayLike<number>): number {
   let worst = 0;
   for (let j = 0; j < problem.objective.length; j++) {
     const v = x[j] as number;

@@ -1,5 +1,5 @@
 import { ValidationError } from '../core/errors.js';
-import { Rng } from '../core/rng.js';
+import { RNG } from '../core/rng.js';
 import type { GroupStats } from './group-stats.js';
 
 /** How scenarios of per-capita cell means are drawn. */
@@ -96,7 +96,7 @@ export function drawScenarios(stats: GroupStats, settings: ScenarioSettings): Ce
   }
   const scenR = new Float64Array(S * km);
   const scenC = new Float64Array(S * km);
-  const rng = new Rng(settings.seed);
+  const rng = new RNG(settings.seed);
   for (let s = 0; s < S; s++) {
     const o = s * km;
     if (method === 'bootstrap') {

@@ -10,13 +10,13 @@ import {
   type ResolvedConstraints,
   resolveConstraints,
 } from './constraints.js';
-import { ExactMckpSolver } from './exact.js';
+import { ExactMCKPSolver } from './exact.js';
 import { buildProblem, type FormulationSettings, layoutOf, type ProblemLayout } from './formulation.js';
-import { GlpkSolver } from './glpk.js';
+import { GLPKSolver } from './glpk.js';
 import type { GroupStats } from './group-stats.js';
 import { HighsSolver } from './highs.js';
-import { MckpCore } from './mckp-core.js';
-import type { MipProblem, MipSolver } from './mip.js';
+import { MCKPCore } from './mckp-core.js';
+import type { MIPProblem, MIPSolver } from './mip.js';
 import { planMetrics, riskMinimum } from './plan-metrics.js';
 import { type CellScenarios, drawScenarios, type ScenarioMethod } from './scenarios.js';
 
@@ -39,8 +39,8 @@ export interface StochasticBudgetSolverOptions {
   alpha?: number;
   /** 1: one arm per group; U > 1: integer shares of each group in units of 1/U. @default 1 */
   shares?: number;
-  /** MIP backend or your own {@link MipSolver}. @default 'exact' for expected/robust, 'glpk' for chance/cvar */
-  solver?: SolverBackend | MipSolver;
+  /** MIP backend or your own {@link MIPSolver}. @default 'exact' for expected/robust, 'glpk' for chance/cvar */
+  solver?: SolverBackend | MIPSolver;
   /** Time limit per budget in seconds. @default 60 */
   timeLimit?: number;
   /** Relative MIP gap. @default 0 */
@@ -121,14 +121,14 @@ export class StochasticBudgetSolver {
       if (b < minimum - 1e-12 * Math.max(1, Math.abs(minimum))) throw new InfeasibleBudgetError(b, minimum, 'perUser');
     }
     const solver = resolveSolver(o.solver, o.formulation, limits.hasRows);
-    if (limits.hasRows && solver instanceof ExactMckpSolver) {
+    if (limits.hasRows && solver instanceof ExactMCKPSolver) {
       throw new ValidationError({
         path: ['solver'],
         message:
           "per-arm caps and minimum shares are rows the 'exact' backend cannot take; use solver 'glpk' or 'highs'",
       });
     }
-    const useCore = solver instanceof ExactMckpSolver && (o.formulation === 'expected' || o.formulation === 'robust');
+    const useCore = solver instanceof ExactMCKPSolver && (o.formulation === 'expected' || o.formulation === 'robust');
     const core = useCore ? coreOf(layout, f.units) : undefined;
     const { k, m } = cells;
     const B = budgets.length;
@@ -213,10 +213,10 @@ export class StochasticBudgetSolver {
   }
 
   /**
-   * The {@link MipProblem} this solver would solve for one budget (coefficients are totals over the population;
+   * The {@link MIPProblem} this solver would solve for one budget (coefficients are totals over the population;
    * variable v < number of available cells is the count of group units on a cell). Hand it to any MIP solver.
    */
-  problem(stats: GroupStats, budget: Budget | number, request: Omit<SolveRequest, 'budgets'> = {}): MipProblem {
+  problem(stats: GroupStats, budget: Budget | number, request: Omit<SolveRequest, 'budgets'> = {}): MIPProblem {
     const { cells, f, layout, population, limits } = this.prepare(stats, { ...request, budgets: [budget] });
     const b = normalizeBudgets([budget], population)[0] as number;
     return withRows(buildProblem(cells, f, layout, b * population), cells, f, layout, limits);
@@ -274,24 +274,24 @@ export class StochasticBudgetSolver {
 
 /** The problem with the rows of the arm limits added. */
 function withRows(
-  problem: MipProblem,
+  problem: MIPProblem,
   cells: CellScenarios,
   f: FormulationSettings,
   layout: ProblemLayout,
   limits: ResolvedConstraints,
-): MipProblem {
+): MIPProblem {
   if (!limits.hasRows) return problem;
   return { ...problem, rows: [...problem.rows, ...armRows(cells, f, layout, limits)] };
 }
 
-function resolveSolver(s: SolverBackend | MipSolver | undefined, formulation: Formulation, rows: boolean): MipSolver {
+function resolveSolver(s: SolverBackend | MIPSolver | undefined, formulation: Formulation, rows: boolean): MIPSolver {
   if (s !== undefined && typeof s !== 'string') return s;
   const name = s ?? (formulation === 'chance' || formulation === 'cvar' || rows ? 'glpk' : 'exact');
   switch (name) {
     case 'exact':
-      return new ExactMckpSolver();
+      return new ExactMCKPSolver();
     case 'glpk':
-      return new GlpkSolver();
+      return new GLPKSolver();
     case 'highs':
       return new HighsSolver();
     default: {
@@ -316,7 +316,7 @@ function normalizeBudgets(budgets: readonly (Budget | number)[], population: num
 }
 
 /** The multiple-choice knapsack of an expected/robust layout, built once for all budgets. */
-function coreOf(L: ProblemLayout, units: number): { core: MckpCore; variable: Int32Array; copyKey: Int32Array } {
+function coreOf(L: ProblemLayout, units: number): { core: MCKPCore; variable: Int32Array; copyKey: Int32Array } {
   const k = L.groupStart.length - 1;
   const start = new Int32Array(k * units + 1);
   const n = L.nx * units;
@@ -340,5 +340,5 @@ function coreOf(L: ProblemLayout, units: number): { core: MckpCore; variable: In
     }
   }
   start[G] = i;
-  return { core: new MckpCore(start, value, cost), variable, copyKey };
+  return { core: new MCKPCore(start, value, cost), variable, copyKey };
 }

@@ -10,7 +10,7 @@ import { TPMSL, TPMTARNet } from '../../src/baselines/tpm.js';
 import { HiddenClusterer } from '../../src/clustering/index.js';
 import { NotFittedError, SerializationError, ValidationError } from '../../src/core/errors.js';
 import { type Budget, budgetTotal, type ProfitAllocator } from '../../src/core/types.js';
-import type { RctDataset } from '../../src/data/dataset.js';
+import type { RCTDataset } from '../../src/data/dataset.js';
 import { HRCPipeline } from '../../src/pipeline/index.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 
@@ -105,8 +105,8 @@ const cases: AllocatorCase[] = [
   },
 ];
 
-let train: RctDataset;
-let test: RctDataset;
+let train: RCTDataset;
+let test: RCTDataset;
 const budgets: Budget[] = [{ perUser: 0 }, { perUser: 0.05 }, { perUser: 0.25 }, { perUser: 100 }, { total: 20 }];
 
 beforeAll(async () => {
@@ -174,7 +174,7 @@ describe.each(cases)('allocator contract: $name', (c) => {
     const withNaN = test.features.slice();
     withNaN[3] = Number.NaN;
     await expect(fitted.assign(withNaN, { perUser: 0.1 })).rejects.toBeInstanceOf(ValidationError);
-    await expect(c.make(1).fit({ n: 3 } as unknown as RctDataset)).rejects.toBeInstanceOf(ValidationError);
+    await expect(c.make(1).fit({ n: 3 } as unknown as RCTDataset)).rejects.toBeInstanceOf(ValidationError);
   });
 
   it('leaks no tensors in assign and frees its tensors on dispose', async () => {

@@ -3,11 +3,11 @@ import { useBackend } from '../../src/backend/index.js';
 import { DFCL } from '../../src/baselines/dfcl.js';
 import { lagrangianPath } from '../../src/baselines/path.js';
 import { incrementsOverControl, TPMTARNet } from '../../src/baselines/tpm.js';
-import type { RctDataset } from '../../src/data/dataset.js';
+import type { RCTDataset } from '../../src/data/dataset.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 
-let train: RctDataset;
-let test: RctDataset;
+let train: RCTDataset;
+let test: RCTDataset;
 
 beforeAll(async () => {
   await useBackend('wasm');

@@ -4,11 +4,11 @@ import { DRP } from '../../src/baselines/drp.js';
 import { defaultNetOptions } from '../../src/baselines/nets.js';
 import { RDRP } from '../../src/baselines/rdrp.js';
 import { RoiNet } from '../../src/baselines/roinet.js';
-import type { RctDataset } from '../../src/data/dataset.js';
+import type { RCTDataset } from '../../src/data/dataset.js';
 import { DenseNet } from '../../src/nn/net.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 
-let train: RctDataset;
+let train: RCTDataset;
 
 beforeAll(async () => {
   await useBackend('cpu');

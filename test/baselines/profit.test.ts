@@ -8,7 +8,7 @@ import { RDRP } from '../../src/baselines/rdrp.js';
 import { RandomAllocator, UniformBest } from '../../src/baselines/references.js';
 import { TPMSL, TPMTARNet } from '../../src/baselines/tpm.js';
 import { NotFittedError, ValidationError } from '../../src/core/errors.js';
-import type { RctDataset } from '../../src/data/dataset.js';
+import type { RCTDataset } from '../../src/data/dataset.js';
 import { simulateCouponTrial, type TrialTruth } from '../../src/sim/simulator.js';
 
 // Coupons cost 1-4 per redemption; at 2 per order about half the users have an arm whose true net value is
@@ -16,8 +16,8 @@ import { simulateCouponTrial, type TrialTruth } from '../../src/sim/simulator.js
 const netValues = [2.5, 3.5, 5];
 const short = { epochs: 15, seed: 7 };
 
-let train: RctDataset;
-let test: RctDataset;
+let train: RCTDataset;
+let test: RCTDataset;
 let truth: TrialTruth;
 
 beforeAll(async () => {

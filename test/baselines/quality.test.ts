@@ -7,7 +7,7 @@ import { DRP } from '../../src/baselines/drp.js';
 import { RDRP } from '../../src/baselines/rdrp.js';
 import { RandomAllocator, UniformBest } from '../../src/baselines/references.js';
 import { TPMSL, TPMTARNet } from '../../src/baselines/tpm.js';
-import type { RctDataset } from '../../src/data/dataset.js';
+import type { RCTDataset } from '../../src/data/dataset.js';
 import { simulateCouponTrial, type TrialTruth } from '../../src/sim/simulator.js';
 import { oracleAssign, trueValue } from '../../src/sim/truth.js';
 
@@ -15,8 +15,8 @@ import { oracleAssign, trueValue } from '../../src/sim/truth.js';
 const budget = { perUser: 0.2 };
 const short = { epochs: 15, seed: 7 };
 
-let train: RctDataset;
-let test: RctDataset;
+let train: RCTDataset;
+let test: RCTDataset;
 let truth: TrialTruth;
 let randomValue = 0;
 let oracleValue = 0;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { effectAt, fitEffectMap } from '../../src/baselines/bins.js';
 import { RandomAllocator, UniformBest } from '../../src/baselines/references.js';
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import { createDataset } from '../../src/data/dataset.js';
 
 /** A trial with three arms: arm 1 lifts response by 0.1 for cost 1, arm 2 by 0.15 for cost 3. */
 function trial(n: number) {
-  const rng = new Rng(3);
+  const rng = new RNG(3);
   const treatment = Array.from({ length: n }, (_, i) => i % 3);
   const response = treatment.map((t) => (rng.next() < ([0.2, 0.3, 0.35][t] as number) ? 1 : 0));
   const cost = treatment.map((t) => [0, 1, 3][t] as number);
@@ -44,7 +44,7 @@ describe('reference allocators', () => {
 
   it('fitEffectMap recovers per-bin effects and keeps the ROI non-decreasing in the score', () => {
     const n = 20_000;
-    const rng = new Rng(9);
+    const rng = new RNG(9);
     const score = Float64Array.from({ length: n }, () => rng.next());
     const treatment = Int32Array.from({ length: n }, (_, i) => i % 2);
     // Uplift rises with the score: 0.05 + 0.2 * score; cost 1 when treated.

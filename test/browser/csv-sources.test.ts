@@ -1,9 +1,9 @@
-// loadCsv / readCsvRecords on the sources a browser has (Blob, web ReadableStream, text in memory), and the
+// loadCSV / readCSVRecords on the sources a browser has (Blob, web ReadableStream, text in memory), and the
 // tokenizer's chunk-boundary behaviour. Runs under Node; the browser test loads the same module in Chromium.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
-import { loadCsv, readCsvRecords } from '../../src/data/csv.js';
+import { loadCSV, readCSVRecords } from '../../src/data/csv.js';
 import type { TrialSchema } from '../../src/data/schema.js';
 
 const schema: TrialSchema = {
@@ -15,10 +15,10 @@ const schema: TrialSchema = {
 };
 const TEXT = '\uFEFFarm,y,c,seg,note\r\nctl,1,0,"a,b","say ""hi"""\r\n\r\ntreat,0,2,é,"two\nlines"\nctl,0,0,"a,b",x';
 
-async function records(source: Parameters<typeof readCsvRecords>[0]): Promise<[readonly string[], unknown[]]> {
+async function records(source: Parameters<typeof readCSVRecords>[0]): Promise<[readonly string[], unknown[]]> {
   let header: readonly string[] = [];
   const out: unknown[] = [];
-  for await (const r of readCsvRecords(source, (h) => {
+  for await (const r of readCSVRecords(source, (h) => {
     header = h;
   }))
     out.push([r.line, ...r.values]);
@@ -50,7 +50,7 @@ describe('CSV sources without Node streams', () => {
     expect(await records(new Blob([TEXT]))).toEqual(EXPECTED);
     expect(await records(webStream([bytes.slice(0, 7), bytes.slice(7)]))).toEqual(EXPECTED);
     expect(await records(Readable.from([Buffer.from(bytes)]))).toEqual(EXPECTED);
-    const data = await loadCsv(new Blob([TEXT]), schema);
+    const data = await loadCSV(new Blob([TEXT]), schema);
     expect(data.n).toBe(3);
     expect(data.featureNames).toEqual(['seg=a,b', 'seg=é', 'note=say "hi"', 'note=two\nlines', 'note=x']);
   });
@@ -76,7 +76,7 @@ describe('CSV sources without Node streams', () => {
       },
     });
     let n = 0;
-    for await (const _ of readCsvRecords(stream, () => undefined)) if (++n === 3) break;
+    for await (const _ of readCSVRecords(stream, () => undefined)) if (++n === 3) break;
     expect(cancelled).toBe(true);
   });
 
@@ -99,7 +99,7 @@ describe('CSV sources without Node streams', () => {
     await expect(records(42 as never)).rejects.toThrow(/expected a file path, a Node or web stream/);
     expect(await records(['a,b\n1,'])).toEqual([['a', 'b'], [[2, '1', '']]]);
     const semi: unknown[] = [];
-    for await (const r of readCsvRecords(['a;b\n1;"2;3"'], () => undefined, { delimiter: ';' })) semi.push(r.values);
+    for await (const r of readCSVRecords(['a;b\n1;"2;3"'], () => undefined, { delimiter: ';' })) semi.push(r.values);
     expect(semi).toEqual([['1', '2;3']]);
   });
 });

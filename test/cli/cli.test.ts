@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 import { oracleAssign, trueValue } from '../../src/sim/truth.js';
-import { cliRunner, writeTrialCsv } from '../helpers/cli.js';
+import { cliRunner, writeTrialCSV } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hrc-cli-'));
 
@@ -29,8 +29,8 @@ const columns = [
 ];
 
 beforeAll(() => {
-  writeTrialCsv(trainCsv, sim.train);
-  writeTrialCsv(usersCsv, sim.test);
+  writeTrialCSV(trainCsv, sim.train);
+  writeTrialCSV(usersCsv, sim.test);
 }, 180_000);
 
 describe('hrc-budget CLI', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 import { buildDist } from '../helpers/build.js';
-import { cliRunner, writeTrialCsv } from '../helpers/cli.js';
+import { cliRunner, writeTrialCSV } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hrc-cli-profit-'));
 
@@ -18,8 +18,8 @@ const columns = ['--treatment', 'arm', '--control', 'control', '--response', 'bo
 
 beforeAll(() => {
   buildDist();
-  writeTrialCsv(trainCsv, sim.train);
-  writeTrialCsv(usersCsv, sim.test);
+  writeTrialCSV(trainCsv, sim.train);
+  writeTrialCSV(usersCsv, sim.test);
 }, 180_000);
 
 /** Users not given control in a decisions CSV. */

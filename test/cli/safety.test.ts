@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import { datasetFromRows } from '../../src/data/rows.js';
 import { AllocationPolicy, policyMetadata } from '../../src/policy/index.js';
 import { GroupStats, StochasticBudgetSolver } from '../../src/solver/index.js';
@@ -23,7 +23,7 @@ const trialCsv = join(dir, 'trial.csv');
 
 /** A trial CSV (uid, two features, arm, y) and a policy over its features, without training anything. */
 async function setup(n: number) {
-  const r = new Rng(7);
+  const r = new RNG(7);
   const rows = Array.from({ length: n }, (_, i) => ({
     uid: `u${i}`,
     age: Math.round(20 + 40 * r.next()),
@@ -221,7 +221,7 @@ describe('evaluate matches arms by name', () => {
 
 describe('fit guards against leakage', () => {
   it('prints the features, refuses columns recorded after the treatment, and trains once they are outcomes', () => {
-    const r = new Rng(11);
+    const r = new RNG(11);
     const lines = ['age,spend,arm,flag,visit,y'];
     for (let i = 0; i < 1500; i++) {
       const arm = arms[i % 3] as string;

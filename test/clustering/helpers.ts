@@ -1,8 +1,8 @@
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 
 /** A well-separated Gaussian mixture: `k` centres at spread `sep`, unit-variance noise. */
 export function mixture(n: number, d: number, k: number, sep: number, seed: number) {
-  const rng = new Rng(seed);
+  const rng = new RNG(seed);
   const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => sep * rng.normal()));
   const x = new Float32Array(n * d);
   const truth = new Int32Array(n);

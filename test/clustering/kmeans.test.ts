@@ -10,7 +10,7 @@ import { kmeansPlusPlus } from '../../src/clustering/seeding.js';
 import { wasmDistanceEngine, wasmSqDistances } from '../../src/clustering/wasm-engine.js';
 import { NotFittedError, SerializationError, ValidationError } from '../../src/core/errors.js';
 import { matrix } from '../../src/core/matrix.js';
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import { adjustedRandIndex, mixture } from './helpers.js';
 
 afterAll(async () => {
@@ -55,7 +55,7 @@ describe('HiddenClusterer (fixed k)', () => {
       Int32Array.from({ length: 4000 }, (_, i) => i),
       20,
       3,
-      new Rng(1),
+      new RNG(1),
     );
     const settings = { maxIterations: 50, tolerance: 0, engine: distanceEngine('js') };
     const pruned = lloyd(x, 4000, 16, init, 20, { ...settings, prune: true });
@@ -66,7 +66,7 @@ describe('HiddenClusterer (fixed k)', () => {
   });
 
   it('wasm engine: the same nearest and second-nearest centroids as the js engine, resident or staged', () => {
-    const rng = new Rng(11);
+    const rng = new RNG(11);
     for (const [n, d, k] of [
       [997, 1, 1],
       [1500, 5, 3],
@@ -123,7 +123,7 @@ describe('HiddenClusterer (fixed k)', () => {
       Int32Array.from({ length: 5000 }, (_, i) => i),
       15,
       3,
-      new Rng(2),
+      new RNG(2),
     );
     const settings = { maxIterations: 60, tolerance: 0, prune: true };
     const js = lloyd(x, 5000, 10, init, 15, { ...settings, engine: distanceEngine('js') });
@@ -161,7 +161,7 @@ describe('HiddenClusterer (fixed k)', () => {
     expect(() => first.step(init, new Float64Array(15))).toThrow(/another run/);
     expect(() => first.inertia(init)).toThrow(/another run/);
     // The same on overlapping clusters in 64 dimensions, where the bounds prune least, over a fixed 12 iterations.
-    const rng = new Rng(9);
+    const rng = new RNG(9);
     const n = 3000;
     const d = 64;
     const centres = Array.from({ length: 30 }, () => Float32Array.from({ length: d }, () => rng.normal()));
@@ -176,7 +176,7 @@ describe('HiddenClusterer (fixed k)', () => {
       Int32Array.from({ length: n }, (_, i) => i),
       20,
       3,
-      new Rng(3),
+      new RNG(3),
     );
     const fixed = { maxIterations: 12, tolerance: 0, prune: true };
     const ref = lloyd(y, n, d, init2, 20, { ...fixed, prune: false, engine: distanceEngine('js') });
@@ -191,7 +191,7 @@ describe('HiddenClusterer (fixed k)', () => {
   });
 
   it('wasm engine: every squared distance as the TypeScript loop computes it, up to float32 sums', () => {
-    const rng = new Rng(12);
+    const rng = new RNG(12);
     for (const [n, d, k] of [
       [1, 3, 1],
       [8_193 + 7, 7, 5],

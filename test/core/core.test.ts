@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { HRCError, InfeasibleBudgetError, NotFittedError, ValidationError } from '../../src/core/errors.js';
-import { deriveSeed, Rng } from '../../src/core/rng.js';
+import { deriveSeed, RNG } from '../../src/core/rng.js';
 import { checkBudget, checkFeatures } from '../../src/core/validate.js';
 
-describe('Rng', () => {
+describe('RNG', () => {
   it('is reproducible and seeds children by name', () => {
-    const a = new Rng(7);
-    const b = new Rng(7);
+    const a = new RNG(7);
+    const b = new RNG(7);
     expect([a.next(), a.next(), a.normal()]).toEqual([b.next(), b.next(), b.normal()]);
     expect(deriveSeed(7, 'net')).toBe(deriveSeed(7, 'net'));
     expect(deriveSeed(7, 'net')).not.toBe(deriveSeed(7, 'kmeans'));
     expect(deriveSeed(0, '')).toBeGreaterThan(0);
   });
   it('draws standard normals', () => {
-    const r = new Rng(1);
+    const r = new RNG(1);
     let s = 0;
     let s2 = 0;
     const n = 50_000;
@@ -26,7 +26,7 @@ describe('Rng', () => {
     expect(Math.abs(s2 / n - 1)).toBeLessThan(0.03);
   });
   it('permutes', () => {
-    const p = new Rng(3).permutation(100);
+    const p = new RNG(3).permutation(100);
     expect(Array.from(p).sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i));
   });
 });

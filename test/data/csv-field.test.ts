@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, parseCsvRecords } from '../../src/data/csv-grammar.js';
+import { csvField, parseCSVRecords } from '../../src/data/csv-grammar.js';
 import { encodeColumn } from '../../src/data/encoding.js';
 
 describe('csvField', () => {
@@ -7,7 +7,7 @@ describe('csvField', () => {
     const values = ['plain', 'a,b', 'say "hi"', 'two\nlines', 'cr\rend', ''];
     expect(values.map(csvField)).toEqual(['plain', '"a,b"', '"say ""hi"""', '"two\nlines"', '"cr\rend"', '']);
     const text = `${values.map(csvField).join(',')}\n`;
-    expect(parseCsvRecords(text)[0]?.values).toEqual(values);
+    expect(parseCSVRecords(text)[0]?.values).toEqual(values);
   });
 });
 

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
-import { loadCsv, parseCsvText } from '../../src/data/csv.js';
+import { loadCSV, parseCSVText } from '../../src/data/csv.js';
 import { hillstromSchema, starbucksSchema, type TrialSchema } from '../../src/data/schema.js';
 import { fixture, itWithFiles, sharedData } from '../helpers/shared.js';
 
@@ -15,7 +15,7 @@ function csv(text: string): Readable {
 }
 
 async function expectIssue(text: string, s: TrialSchema, pattern: RegExp, path?: (string | number)[]) {
-  const err = await loadCsv(csv(text), s).then(
+  const err = await loadCSV(csv(text), s).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -26,9 +26,9 @@ async function expectIssue(text: string, s: TrialSchema, pattern: RegExp, path?:
   if (path !== undefined) expect(ve.issues[0]?.path).toEqual(path);
 }
 
-describe('loadCsv on the committed samples of the trials', () => {
+describe('loadCSV on the committed samples of the trials', () => {
   it('reads the Hillstrom sample (CRLF, quoted commas) with its arm counts', async () => {
-    const data = await loadCsv(fixture('hillstrom-3k.csv'), hillstromSchema);
+    const data = await loadCSV(fixture('hillstrom-3k.csv'), hillstromSchema);
     expect(data.n).toBe(3000);
     expect(data.treatmentNames).toEqual(['No E-Mail', 'Mens E-Mail', 'Womens E-Mail']);
     const counts = [0, 0, 0];
@@ -42,7 +42,7 @@ describe('loadCsv on the committed samples of the trials', () => {
   });
 
   it('reads the Starbucks sample', async () => {
-    const data = await loadCsv(fixture('starbucks-3k.csv'), starbucksSchema);
+    const data = await loadCSV(fixture('starbucks-3k.csv'), starbucksSchema);
     expect(data.n).toBe(3000);
     expect(data.d).toBe(7);
     expect(data.ids?.[0]).toBe('1');
@@ -50,9 +50,9 @@ describe('loadCsv on the committed samples of the trials', () => {
   });
 });
 
-describe('loadCsv on the shared trials', () => {
+describe('loadCSV on the shared trials', () => {
   itWithFiles(HILLSTROM)('reads the Hillstrom e-mail test with its arm counts', async () => {
-    const data = await loadCsv(HILLSTROM, hillstromSchema);
+    const data = await loadCSV(HILLSTROM, hillstromSchema);
     expect(data.n).toBe(64_000);
     expect(data.treatmentNames).toEqual(['No E-Mail', 'Mens E-Mail', 'Womens E-Mail']);
     const counts = [0, 0, 0];
@@ -66,7 +66,7 @@ describe('loadCsv on the shared trials', () => {
   });
 
   itWithFiles(STARBUCKS)('reads the Starbucks promotion file', async () => {
-    const data = await loadCsv(STARBUCKS, starbucksSchema);
+    const data = await loadCSV(STARBUCKS, starbucksSchema);
     expect(data.n).toBe(84_534);
     expect(data.d).toBe(7);
     expect(data.ids?.[0]).toBe('1');
@@ -76,10 +76,10 @@ describe('loadCsv on the shared trials', () => {
   });
 });
 
-describe('loadCsv parsing', () => {
+describe('loadCSV parsing', () => {
   it('handles quoted commas, CRLF, a BOM and blank lines', async () => {
     const text = '\uFEFFarm,y,c,seg\r\nctl,1,0,"a,b"\r\n\r\ntreat,0,2,"c"\r\nctl,0,0,"a,b"\r\n';
-    const data = await loadCsv(csv(text), { ...schema, categorical: ['seg'] });
+    const data = await loadCSV(csv(text), { ...schema, categorical: ['seg'] });
     expect(data.n).toBe(3);
     expect(data.featureNames).toEqual(['seg=a,b', 'seg=c']);
     expect(Array.from(data.features)).toEqual([1, 0, 0, 1, 1, 0]);
@@ -88,7 +88,7 @@ describe('loadCsv parsing', () => {
   });
 
   it('detects categorical columns with categorical: auto', async () => {
-    const data = await loadCsv(csv('arm,y,c,x,z\nctl,1,0,1,u\ntreat,0,2,2,v\n'), { ...schema, categorical: 'auto' });
+    const data = await loadCSV(csv('arm,y,c,x,z\nctl,1,0,1,u\ntreat,0,2,2,v\n'), { ...schema, categorical: 'auto' });
     expect(data.featureNames).toEqual(['x', 'z=u', 'z=v']);
   });
 
@@ -102,14 +102,14 @@ describe('loadCsv parsing', () => {
       ['line', 4, 'column', 'x'],
     );
     await expectIssue(`arm,y,c,x\n${rows(['1', '2', '1e999', '4'])}\n`, s, /got "1e999"/, ['line', 4, 'column', 'x']);
-    const text = await loadCsv(csv(`arm,y,c,x\n${rows(['a', 'b', '3', 'a'])}\n`), s);
+    const text = await loadCSV(csv(`arm,y,c,x\n${rows(['a', 'b', '3', 'a'])}\n`), s);
     expect(text.featureNames).toEqual(['x=3', 'x=a', 'x=b']);
   });
 
   it('keeps a code with leading zeros as one category, as written', async () => {
     const zips = ['02134', '02134', '90210', '02134', 'n/a', '02134'];
     const text = `arm,y,c,zip\n${zips.map((z, i) => `${i % 2 === 0 ? 'ctl' : 'treat'},1,0,${z}`).join('\n')}\n`;
-    const data = await loadCsv(csv(text), { ...schema, categorical: 'auto' });
+    const data = await loadCSV(csv(text), { ...schema, categorical: 'auto' });
     expect(data.featureNames).toEqual(['zip=02134', 'zip=90210', 'zip=n/a']);
     expect(Array.from(data.features.filter((_, i) => i % 3 === 0))).toEqual([1, 1, 0, 1, 0, 1]);
   });
@@ -118,7 +118,7 @@ describe('loadCsv parsing', () => {
     const lines = ['arm,y,c,user_id,seg'];
     for (let i = 0; i < 400; i++) lines.push(`${i % 2 === 0 ? 'ctl' : 'treat'},1,0,u${i},${i % 3 === 0 ? 'a' : 'b'}`);
     const warnings: string[] = [];
-    const data = await loadCsv(
+    const data = await loadCSV(
       csv(`${lines.join('\n')}\n`),
       { ...schema, categorical: 'auto' },
       {
@@ -131,7 +131,7 @@ describe('loadCsv parsing', () => {
     expect(warnings).toEqual([
       "column 'user_id' has 400 categories; kept the 50 most frequent and pooled the other 350 (350 rows) into 'user_id=(other)' (maxCategories)",
     ]);
-    const few = await loadCsv(csv(`${lines.join('\n')}\n`), {
+    const few = await loadCSV(csv(`${lines.join('\n')}\n`), {
       ...schema,
       categorical: ['user_id', 'seg'],
       maxCategories: 3,
@@ -146,17 +146,17 @@ describe('loadCsv parsing', () => {
 
   it('cuts a 1 MB single-line file in its error message', async () => {
     const line = 'x'.repeat(1_000_000);
-    const err = await loadCsv(csv(line), schema).catch((e: unknown) => e);
+    const err = await loadCSV(csv(line), schema).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as Error).message.length).toBeLessThan(400);
     expect((err as Error).message).toMatch(/columns seen: 'x{40}…' \(1000000 characters\)/);
-    const dup = await loadCsv(csv(`${line},${line}\n1,2\n`), schema).catch((e: unknown) => e);
+    const dup = await loadCSV(csv(`${line},${line}\n1,2\n`), schema).catch((e: unknown) => e);
     expect((dup as Error).message.length).toBeLessThan(400);
   });
 
   it('cuts a long value in an error message', async () => {
     const long = 'z'.repeat(100_000);
-    const err = await loadCsv(csv(`arm,y,c,x\nctl,1,0,${long}\n`), schema).catch((e: unknown) => e);
+    const err = await loadCSV(csv(`arm,y,c,x\nctl,1,0,${long}\n`), schema).catch((e: unknown) => e);
     expect((err as Error).message.length).toBeLessThan(400);
     expect((err as Error).message).toMatch(/\(100000 characters\)/);
   });
@@ -169,7 +169,7 @@ describe('loadCsv parsing', () => {
       armCost: { ctl: 0, treat: 0.5 },
       responseScale: 10,
     };
-    const data = await loadCsv(csv('arm,y,x\nctl,1,1\ntreat,0,2\ntreat,1,3\n'), s);
+    const data = await loadCSV(csv('arm,y,x\nctl,1,1\ntreat,0,2\ntreat,1,3\n'), s);
     expect(Array.from(data.cost)).toEqual([0, 0.5, 0.5]);
     expect(Array.from(data.response)).toEqual([10, 0, 10]);
     expect(data.propensity?.[0]).toBeCloseTo(1 / 3);
@@ -177,13 +177,13 @@ describe('loadCsv parsing', () => {
   });
 
   it('fills missing values by the mean when asked', async () => {
-    const data = await loadCsv(csv('arm,y,c,x\nctl,1,0,1\ntreat,0,2,\nctl,0,0,3\n'), { ...schema, missing: 'mean' });
+    const data = await loadCSV(csv('arm,y,c,x\nctl,1,0,1\ntreat,0,2,\nctl,0,0,3\n'), { ...schema, missing: 'mean' });
     expect(Array.from(data.features)).toEqual([1, 2, 3]);
     expect(data.encoding?.columns[0]).toEqual({ name: 'x', kind: 'numeric', fill: 2 });
   });
 });
 
-describe('loadCsv bad input', () => {
+describe('loadCSV bad input', () => {
   it('names line and column of an unparseable number', () =>
     expectIssue('arm,y,c,x\nctl,1,0,1\ntreat,0,2,abc\n', schema, /expected a finite number, got "abc"/, [
       'line',
@@ -225,7 +225,7 @@ describe('loadCsv bad input', () => {
   it('rejects a missing value by default', () =>
     expectIssue('arm,y,c,x\nctl,1,0,\ntreat,0,2,1\n', schema, /missing value/, ['line', 2, 'column', 'x']));
   it('does not pollute prototypes through header names', async () => {
-    const data = await loadCsv(csv('arm,y,c,__proto__,constructor\nctl,1,0,1,2\ntreat,0,2,3,4\n'), schema);
+    const data = await loadCSV(csv('arm,y,c,__proto__,constructor\nctl,1,0,1,2\ntreat,0,2,3,4\n'), schema);
     expect(data.featureNames).toEqual(['__proto__', 'constructor']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf({})).toBe(Object.prototype);
@@ -234,42 +234,42 @@ describe('loadCsv bad input', () => {
     expectIssue('arm,y,c,x,x\nctl,1,0,1,2\n', schema, /appears more than once/));
   it('names the line of bytes that are not UTF-8; reads them with encoding latin1', async () => {
     const bytes = Buffer.from('arm,y,c,city\nctl,1,0,caf\u00e9\ntreat,0,2,caf\u00e8\n', 'latin1');
-    const err = await loadCsv(Readable.from([bytes]), { ...schema, categorical: ['city'] }).catch((e: unknown) => e);
+    const err = await loadCSV(Readable.from([bytes]), { ...schema, categorical: ['city'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).issues[0]?.path).toEqual(['line', 2]);
     expect((err as Error).message).toMatch(/0xE9 is not valid UTF-8/);
-    const data = await loadCsv(Readable.from([bytes]), { ...schema, categorical: ['city'] }, { encoding: 'latin1' });
+    const data = await loadCSV(Readable.from([bytes]), { ...schema, categorical: ['city'] }, { encoding: 'latin1' });
     expect(new Set(data.featureNames)).toEqual(new Set(['city=caf\u00e8', 'city=caf\u00e9']));
   });
   it('reads CR-only line ends', async () => {
-    const data = await loadCsv(csv('arm,y,c,x\rctl,1,0,1\rtreat,0,2,"a\rb"\r'), { ...schema, categorical: ['x'] });
+    const data = await loadCSV(csv('arm,y,c,x\rctl,1,0,1\rtreat,0,2,"a\rb"\r'), { ...schema, categorical: ['x'] });
     expect(data.n).toBe(2);
     expect(data.featureNames).toEqual(['x=1', 'x=a\rb']);
   });
   it('names a file that cannot be read', async () => {
-    await expect(loadCsv('/nonexistent/trial.csv', schema)).rejects.toThrow(/cannot be read/);
+    await expect(loadCSV('/nonexistent/trial.csv', schema)).rejects.toThrow(/cannot be read/);
   });
 });
 
-describe('parseCsvText (the Node scoring workers parse chunks with it)', () => {
+describe('parseCSVText (the Node scoring workers parse chunks with it)', () => {
   it('reads quoted fields, CRLF and LF, a BOM and blank lines, and keeps ragged records as they are', () => {
     const text = '\uFEFFid,note,x\r\n1,"a, ""b""\nc",2.5\r\n\n2,plain,3\n3,"",4,extra\n4,last,5';
-    expect(parseCsvText(text)).toEqual([
+    expect(parseCSVText(text)).toEqual([
       ['id', 'note', 'x'],
       ['1', 'a, "b"\nc', '2.5'],
       ['2', 'plain', '3'],
       ['3', '', '4', 'extra'],
       ['4', 'last', '5'],
     ]);
-    expect(parseCsvText('a;b\n1;2\n', ';')).toEqual([
+    expect(parseCSVText('a;b\n1;2\n', ';')).toEqual([
       ['a', 'b'],
       ['1', '2'],
     ]);
   });
 
   it('rejects malformed quoting and bad delimiters with a ValidationError naming the line', () => {
-    expect(() => parseCsvText('a,b\n1,x"y\n')).toThrow(/line 2|malformed/);
-    expect(() => parseCsvText('a,b\n1,"open\n')).toThrow(ValidationError);
-    expect(() => parseCsvText('a,b', '"')).toThrow(ValidationError);
+    expect(() => parseCSVText('a,b\n1,x"y\n')).toThrow(/line 2|malformed/);
+    expect(() => parseCSVText('a,b\n1,"open\n')).toThrow(ValidationError);
+    expect(() => parseCSVText('a,b', '"')).toThrow(ValidationError);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/core/rng.js';
-import { loadCsv } from '../../src/data/csv.js';
+import { RNG } from '../../src/core/rng.js';
+import { loadCSV } from '../../src/data/csv.js';
 import { findLeakage } from '../../src/data/leakage.js';
 import { datasetFromRows } from '../../src/data/rows.js';
 import { hillstromSchema } from '../../src/data/schema.js';
@@ -10,7 +10,7 @@ const HILLSTROM = sharedData('hillstrom_email/hillstrom.csv');
 
 /** A trial with two pre-treatment columns, a copy of the arm and an outcome recorded after the treatment. */
 function trial(n: number) {
-  const r = new Rng(5);
+  const r = new RNG(5);
   const rows = Array.from({ length: n }, (_, i) => {
     const arm = ['none', 'mail'][i % 2] as string;
     const age = 20 + 40 * r.next();
@@ -43,8 +43,8 @@ describe('findLeakage', () => {
 
   itWithFiles(HILLSTROM)('flags visit and conversion on Hillstrom when they are features', async () => {
     const { outcomes: _o, ...schema } = hillstromSchema;
-    const data = await loadCsv(HILLSTROM, schema);
+    const data = await loadCSV(HILLSTROM, schema);
     expect(findLeakage(data).map((x) => x.column)).toEqual(['visit', 'conversion']);
-    expect(findLeakage(await loadCsv(HILLSTROM, hillstromSchema))).toEqual([]);
+    expect(findLeakage(await loadCSV(HILLSTROM, hillstromSchema))).toEqual([]);
   });
 });

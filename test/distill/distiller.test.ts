@@ -3,14 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/index.js';
 import { NotFittedError, SerializationError, ValidationError } from '../../src/core/errors.js';
 import { matrix } from '../../src/core/matrix.js';
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import { Distiller, type DistillTeacher } from '../../src/distill/index.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 
 /** A teacher that groups rows by the nearest of k random centroids of a nonlinear map of the features. */
 function teacher(features: Float32Array, d: number, k: number, seed: number): DistillTeacher {
   const n = features.length / d;
-  const rng = new Rng(seed);
+  const rng = new RNG(seed);
   const h = (x: Float32Array, o: number, j: number) =>
     Math.tanh((x[o + j] as number) + 0.5 * (x[o + ((j + 1) % d)] as number));
   const cents = Array.from({ length: k }, () => {

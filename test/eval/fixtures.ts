@@ -1,10 +1,10 @@
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import type { Budget, BudgetAllocator } from '../../src/core/types.js';
 import { budgetTotal } from '../../src/core/types.js';
-import type { RctDataset } from '../../src/data/dataset.js';
+import type { RCTDataset } from '../../src/data/dataset.js';
 
 /** Mean observed cost of each arm in a trial. */
-function armMeanCosts(data: RctDataset): number[] {
+function armMeanCosts(data: RCTDataset): number[] {
   const m = data.treatmentNames.length;
   const sum = new Array<number>(m).fill(0);
   const cnt = new Array<number>(m).fill(0);
@@ -33,7 +33,7 @@ export class UniformArmFixture implements BudgetAllocator {
     this.name = name ?? `uniform-${arm}`;
   }
 
-  async fit(train: RctDataset): Promise<this> {
+  async fit(train: RCTDataset): Promise<this> {
     this.unitCost = (armMeanCosts(train)[this.arm] as number) * this.costBias;
     this.d = train.d;
     return this;
@@ -66,7 +66,7 @@ export class RandomFixture implements BudgetAllocator {
 
   constructor(private readonly seed: number) {}
 
-  async fit(train: RctDataset): Promise<this> {
+  async fit(train: RCTDataset): Promise<this> {
     this.costs = armMeanCosts(train);
     this.d = train.d;
     return this;
@@ -77,7 +77,7 @@ export class RandomFixture implements BudgetAllocator {
     const m = this.costs.length;
     const meanTreated = this.costs.slice(1).reduce((a, b) => a + b, 0) / (m - 1);
     const p = Math.min(1, budgetTotal(budget, n) / n / meanTreated);
-    const rng = new Rng(this.seed);
+    const rng = new RNG(this.seed);
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) if (rng.next() < p) out[i] = 1 + rng.int(m - 1);
     return out;

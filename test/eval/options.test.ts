@@ -10,7 +10,7 @@ import {
   evaluatePolicies,
   evaluatePolicy,
   qini,
-  upliftAuc,
+  upliftAUC,
   withSpendCalibration,
 } from '../../src/eval/index.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
@@ -37,7 +37,7 @@ describe('evaluation options', () => {
     ['evaluatePolicies', () => evaluatePolicies([arms], test, { sead: 1 } as never), 'sead', /seed/],
     ['aucc', () => aucc(scores, test, { quantile: 10 } as never), 'quantile', /quantiles/],
     ['qini', () => qini(scores, test, { negative: true } as never), 'negative', /negativeEffect/],
-    ['upliftAuc', () => upliftAuc(scores, test, { pionts: 10 } as never), 'pionts', /points/],
+    ['upliftAUC', () => upliftAUC(scores, test, { pionts: 10 } as never), 'pionts', /points/],
     ['crossFitOutcomes', () => crossFitOutcomes(test, { fold: 3 } as never), 'fold', /folds/],
     ['costCurve', () => costCurve(() => arms, test, { budgets: [0.5], levle: 0.9 } as never), 'levle', /level/],
     [

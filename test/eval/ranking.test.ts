@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import { createDataset } from '../../src/data/dataset.js';
 import { aucc } from '../../src/eval/aucc.js';
 import { qini } from '../../src/eval/qini.js';
-import { upliftAuc } from '../../src/eval/uplift.js';
+import { upliftAUC } from '../../src/eval/uplift.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 
 /** A two-arm coupon trial and each test user's true ROI and uplift. */
@@ -26,7 +26,7 @@ describe('aucc', () => {
   const random = Float64Array.from(
     { length: test.n },
     (() => {
-      const r = new Rng(5);
+      const r = new RNG(5);
       return () => r.next();
     })(),
   );
@@ -107,7 +107,7 @@ describe('qini', () => {
 
   it('orders perfect > true uplift > random, with random near 0', () => {
     const { test, uplift } = twoArm(22);
-    const rng = new Rng(3);
+    const rng = new RNG(3);
     const random = Float64Array.from({ length: test.n }, () => rng.next());
     const model = qini(uplift, test);
     const rnd = qini(random, test);
@@ -154,7 +154,7 @@ describe('aucc definitions', () => {
 
   it('gives about 0.5 for random and tied rankings, more for the true ROI, and ignores row order within ties', () => {
     const { test, roi } = twoArm(21);
-    const rng = new Rng(5);
+    const rng = new RNG(5);
     const random = Float64Array.from({ length: test.n }, () => rng.next());
     expect(Math.abs(aucc(random, test, { definition: 'dfcl' }).area - 0.5)).toBeLessThan(0.03);
     expect(Math.abs(aucc(new Float64Array(test.n), test, { definition: 'dfcl' }).area - 0.5)).toBeLessThan(0.002);
@@ -179,7 +179,7 @@ describe('aucc definitions', () => {
 
   it("matches DFCL's row-by-row rule on untied scores", () => {
     const { test, roi } = twoArm(24, 3000);
-    const rng = new Rng(8);
+    const rng = new RNG(8);
     const scores = Float64Array.from(roi, (v) => v + 1e-3 * rng.next()); // distinct
     const order = Array.from({ length: test.n }, (_, i) => i).sort(
       (a, b) => (scores[b] as number) - (scores[a] as number),
@@ -229,7 +229,7 @@ describe('scikit-uplift metrics', () => {
     // U(k) = (rate_T - rate_C) k, a rate of an empty arm = 0: 1, 2, 1.5, 0, 5/6, 2 (area 19/3, random 6).
     // Perfect: control responders (1) do not outnumber treated non-responders (1), so the score is 2 [y = t] + t:
     // blocks {TR, TR}, {CN, CN}, {TN}, {CR} give 2, 4, 10/3, 2 at k = 2, 4, 5, 6 (area 43/3). (1/3) / (25/3) = 0.04.
-    const r = upliftAuc(sixScores, six());
+    const r = upliftAUC(sixScores, six());
     expect(r.score).toBeCloseTo(0.04, 12);
     expect(r.area).toBeCloseTo(1 / 3 / 36, 12);
     expect(r.curve.map((p) => p.y * 6)).toEqual([0, 1, 2, 1.5, 0, 5 / 6, 2].map((v) => expect.closeTo(v, 12)));
@@ -246,14 +246,14 @@ describe('scikit-uplift metrics', () => {
     // Perfect (2 [y = t] + y): T1 = 3, C0 = 2, C1 = C1 = 1, T0 = 0 -> k = 1: 1; k = 2: (1 - 0) 2 = 2;
     // k = 4: (1 - 2/3) 4 = 4/3; k = 5: -5/6.
     const perfectArea = 0.5 * 1 + 0.5 * (1 + 2) + (2 * (2 + 4 / 3)) / 2 + 0.5 * (4 / 3 - 5 / 6);
-    const u = upliftAuc([5, 4, 3, 2, 1], data);
+    const u = upliftAUC([5, 4, 3, 2, 1], data);
     expect(u.score).toBeCloseTo(8 / 12 / (perfectArea + 25 / 12), 12);
   });
 
   it('uplift AUC treats tied scores as one block and needs a binary response', () => {
-    expect(upliftAuc([1, 1, 1, 1, 1, 1], six()).score).toBeCloseTo(0, 12);
+    expect(upliftAUC([1, 1, 1, 1, 1, 1], six()).score).toBeCloseTo(0, 12);
     // Tied top pair: the block {TR, CN} enters at once, the curve skips k = 1.
-    expect(upliftAuc([6, 6, 4, 3, 2, 1], six()).curve.map((p) => p.fraction)).toEqual(
+    expect(upliftAUC([6, 6, 4, 3, 2, 1], six()).curve.map((p) => p.fraction)).toEqual(
       [0, 2, 3, 4, 5, 6].map((k) => k / 6),
     );
     const cont = createDataset({
@@ -263,8 +263,8 @@ describe('scikit-uplift metrics', () => {
       response: [2.5, 0],
       cost: [0, 0],
     });
-    expect(() => upliftAuc([1, 0], cont)).toThrow(ValidationError);
-    expect(() => upliftAuc([1, 0], cont)).toThrow(/^test\.response\.0: upliftAuc needs a binary/);
+    expect(() => upliftAUC([1, 0], cont)).toThrow(ValidationError);
+    expect(() => upliftAUC([1, 0], cont)).toThrow(/^test\.response\.0: upliftAUC needs a binary/);
     expect(() => qini([1, 0], cont, { negativeEffect: false })).toThrow(/^test\.response\.0:/);
     expect(qini([1, 0], cont).coefficient).toBeTypeOf('number'); // the default Qini takes any response
   });
@@ -287,10 +287,10 @@ describe('scikit-uplift metrics', () => {
     const uplift = Float64Array.from({ length: sim.test.n }, (_, i) => {
       return (sim.truth.response[i * 2 + 1] as number) - (sim.truth.response[i * 2] as number);
     });
-    const rng = new Rng(4);
+    const rng = new RNG(4);
     const random = Float64Array.from({ length: sim.test.n }, () => rng.next());
-    const model = upliftAuc(uplift, sim.test).score;
-    const rnd = upliftAuc(random, sim.test).score;
+    const model = upliftAUC(uplift, sim.test).score;
+    const rnd = upliftAUC(random, sim.test).score;
     expect(model).toBeGreaterThan(rnd + 0.02);
     expect(Math.abs(rnd)).toBeLessThan(0.05);
     expect(qini(uplift, sim.test, { negativeEffect: false }).coefficient).toBeGreaterThan(

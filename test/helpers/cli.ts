@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RctDataset } from '../../src/data/dataset.js';
+import type { RCTDataset } from '../../src/data/dataset.js';
 
 /** The built command line. */
 export const cliBin = join(fileURLToPath(new URL('../../', import.meta.url)), 'dist/cli/main.js');
@@ -19,7 +19,7 @@ export function cliRunner(
 }
 
 /** Writes a simulated dataset as a CSV with an id `uid`, the features, named arms `arm`, `bought` and `paid`. */
-export function writeTrialCsv(file: string, data: RctDataset): void {
+export function writeTrialCSV(file: string, data: RCTDataset): void {
   const lines = [['uid', ...data.featureNames, 'arm', 'bought', 'paid'].join(',')];
   for (let i = 0; i < data.n; i++) {
     const x = Array.from(data.features.subarray(i * data.d, (i + 1) * data.d), (v) => v.toFixed(5));

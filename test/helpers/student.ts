@@ -1,9 +1,9 @@
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import { StudentNet } from '../../src/policy/student.js';
 
 /** A random linear student over `d` features and `k` groups (standardization left as identity), for policy tests. */
 export function linearStudent(d: number, k: number, seed: number): StudentNet {
-  const r = new Rng(seed);
+  const r = new RNG(seed);
   const kernel = Float32Array.from({ length: d * k }, () => r.normal());
   return new StudentNet(
     [{ inSize: d, outSize: k, kernel, bias: new Float32Array(k), activation: 'linear' }],

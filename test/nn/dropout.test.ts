@@ -2,11 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { useBackend } from '../../src/backend/index.js';
 import { ValidationError } from '../../src/core/errors.js';
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import { DenseNet, evaluateLoss, headLosses, trainNet } from '../../src/nn/index.js';
 
 function data(n: number, d: number, seed: number) {
-  const rng = new Rng(seed);
+  const rng = new RNG(seed);
   const features = Float32Array.from({ length: n * d }, () => rng.normal());
   const treatment = Int32Array.from({ length: n }, () => rng.int(2));
   const y = Float32Array.from({ length: n }, (_, i) => (features[i * d] as number) + 0.1 * rng.normal());

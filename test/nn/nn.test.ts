@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/index.js';
 import { SerializationError, ValidationError } from '../../src/core/errors.js';
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import { DenseNet, denseLayer, denseLayerStock, headLosses, type LossFn, trainNet } from '../../src/nn/index.js';
 
 /** y = 1[x0 + x1 * arm > 0.5] with noise-free labels, 3 arms, only the factual arm observed. */
 function toyData(n: number, seed: number) {
-  const rng = new Rng(seed);
+  const rng = new RNG(seed);
   const d = 4;
   const features = new Float32Array(n * d);
   const treatment = new Int32Array(n);
@@ -63,7 +63,7 @@ describe('DenseNet', () => {
   });
 
   it('computes the same gradients with plain-layout and stock dense layers', () => {
-    const rng = new Rng(9);
+    const rng = new RNG(9);
     const r = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
     for (const act of ['relu', 'elu', 'tanh', 'sigmoid', 'linear'] as const) {
       const [fast, stock] = tf.tidy(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import { decideRows } from '../../src/node/decide-rows.js';
 import { AllocationPolicy, policyMetadata, StudentNet } from '../../src/policy/index.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
@@ -7,7 +7,7 @@ import { AllocationTable, GroupStats, StochasticBudgetSolver } from '../../src/s
 
 /** A three-layer ReLU student with random weights over d features and k groups. */
 function student(d: number, k: number): StudentNet {
-  const r = new Rng(21);
+  const r = new RNG(21);
   const layer = (inSize: number, outSize: number, activation: 'relu' | 'linear') => ({
     inSize,
     outSize,

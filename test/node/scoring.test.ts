@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
-import { Rng } from '../../src/core/rng.js';
-import { parseCsvRecords } from '../../src/data/csv-grammar.js';
+import { RNG } from '../../src/core/rng.js';
+import { parseCSVRecords } from '../../src/data/csv-grammar.js';
 import { datasetFromRows } from '../../src/data/rows.js';
-import { assignCsv, csvChunks, ParallelScorer } from '../../src/node.js';
+import { assignCSV, csvChunks, ParallelScorer } from '../../src/node.js';
 import { AllocationPolicy, policyMetadata } from '../../src/policy/index.js';
 import { GroupStats, StochasticBudgetSolver } from '../../src/solver/index.js';
 import { linearStudent } from '../helpers/student.js';
@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'hrc-scoring-'));
 
 /** A trial with a categorical column, a policy over it, and the rows as raw records. */
 async function setup(n: number) {
-  const r = new Rng(4);
+  const r = new RNG(4);
   const cities = ['north, east', 'south', 'west "x"'];
   const rows = Array.from({ length: n }, (_, i) => ({
     uid: `u${i}`,
@@ -55,7 +55,7 @@ async function setup(n: number) {
   return { rows, data, policy };
 }
 
-function toCsv(rows: Record<string, string | number>[], crlf = false): string {
+function toCSV(rows: Record<string, string | number>[], crlf = false): string {
   const cols = Object.keys(rows[0] as object);
   const q = (v: string | number) =>
     typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : String(v);
@@ -85,7 +85,7 @@ describe('csvChunks', () => {
   });
 
   it('cuts at the tokenizer’s record boundaries (LF, CRLF, lone CR, quotes), with its line numbers', async () => {
-    const r = new Rng(9);
+    const r = new RNG(9);
     const eols = ['\n', '\r\n', '\r'];
     for (let trial = 0; trial < 12; trial++) {
       const eol = trial < 3 ? (eols[trial] as string) : () => eols[r.int(3)] as string;
@@ -98,13 +98,13 @@ describe('csvChunks', () => {
       }
       const file = join(dir, `grammar-${trial}.csv`);
       writeFileSync(file, text);
-      const whole = parseCsvRecords(text);
+      const whole = parseCSVRecords(text);
       const got: { values: readonly string[]; line: number }[] = [];
       let joined = '';
       for await (const c of csvChunks(file, 64 + r.int(300))) {
         const s = new TextDecoder().decode('header' in c ? c.header : c.bytes);
         joined += s;
-        got.push(...('header' in c ? parseCsvRecords(s) : parseCsvRecords(s, ',', c.line)));
+        got.push(...('header' in c ? parseCSVRecords(s) : parseCSVRecords(s, ',', c.line)));
       }
       expect(joined).toBe(text);
       expect(got).toEqual(whole);
@@ -127,13 +127,13 @@ describe('ParallelScorer', () => {
   });
 });
 
-describe('assignCsv', () => {
+describe('assignCSV', () => {
   it('writes id,treatment in input order, matching decideRecord, with ids from a column', async () => {
     const { rows, policy } = await setup(4000);
     const input = join(dir, 'users.csv');
-    writeFileSync(input, toCsv(rows, true));
+    writeFileSync(input, toCSV(rows, true));
     const output = join(dir, 'decisions.csv');
-    const res = await assignCsv(policy, {
+    const res = await assignCSV(policy, {
       input,
       output,
       budget: { perUser: 0.5 },
@@ -157,9 +157,9 @@ describe('assignCsv', () => {
   it('numbers rows when no id column is given', async () => {
     const { rows, policy } = await setup(500);
     const input = join(dir, 'noid.csv');
-    writeFileSync(input, toCsv(rows));
+    writeFileSync(input, toCSV(rows));
     const output = join(dir, 'noid-out.csv');
-    await assignCsv(policy, { input, output, budget: { perUser: 1 }, workers: 1, chunkBytes: 1000 });
+    await assignCSV(policy, { input, output, budget: { perUser: 1 }, workers: 1, chunkBytes: 1000 });
     const lines = readFileSync(output, 'utf8').trimEnd().split('\n');
     expect(lines[0]).toBe('id,treatment');
     expect(lines[1]?.startsWith('0,')).toBe(true);
@@ -169,14 +169,14 @@ describe('assignCsv', () => {
   it('names a missing column or a bad value and leaves no output behind', async () => {
     const { rows, policy } = await setup(300);
     const input = join(dir, 'bad.csv');
-    writeFileSync(input, toCsv(rows.map(({ age: _, ...r }) => r)));
+    writeFileSync(input, toCSV(rows.map(({ age: _, ...r }) => r)));
     const output = join(dir, 'bad-out.csv');
-    await expect(assignCsv(policy, { input, output, budget: { perUser: 1 }, workers: 1 })).rejects.toThrow(
+    await expect(assignCSV(policy, { input, output, budget: { perUser: 1 }, workers: 1 })).rejects.toThrow(
       /missing feature column 'age'/,
     );
     const bad = rows.map((r, i) => (i === 123 ? { ...r, age: 'old' } : r));
-    writeFileSync(input, toCsv(bad));
-    const err = await assignCsv(policy, { input, output, budget: { perUser: 1 }, workers: 2, chunkBytes: 500 }).catch(
+    writeFileSync(input, toCSV(bad));
+    const err = await assignCSV(policy, { input, output, budget: { perUser: 1 }, workers: 2, chunkBytes: 500 }).catch(
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(ValidationError);
@@ -188,24 +188,24 @@ describe('assignCsv', () => {
   it('names the line of a category the policy does not know, or encodes it as zeros with onUnknown zero', async () => {
     const { rows, policy } = await setup(400);
     const input = join(dir, 'unknown-city.csv');
-    writeFileSync(input, toCsv(rows.map((r, i) => (i === 321 ? { ...r, city: 'atlantis' } : r))));
+    writeFileSync(input, toCSV(rows.map((r, i) => (i === 321 ? { ...r, city: 'atlantis' } : r))));
     const output = join(dir, 'unknown-out.csv');
-    const err = await assignCsv(policy, { input, output, budget: { perUser: 1 }, workers: 2, chunkBytes: 900 }).catch(
+    const err = await assignCSV(policy, { input, output, budget: { perUser: 1 }, workers: 2, chunkBytes: 900 }).catch(
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).issues[0]?.path).toEqual(['line', 323, 'column', 'city']);
     expect((err as Error).message).toMatch(/unknown category "atlantis" of column 'city'/);
-    const res = await assignCsv(policy, { input, output, budget: { perUser: 1 }, workers: 2, onUnknown: 'zero' });
+    const res = await assignCSV(policy, { input, output, budget: { perUser: 1 }, workers: 2, onUnknown: 'zero' });
     expect(res.rows).toBe(400);
   });
 
   it('reads CR-only line ends as fit does', async () => {
     const { rows, policy } = await setup(600);
     const input = join(dir, 'cr.csv');
-    writeFileSync(input, toCsv(rows).replaceAll('\n', '\r'));
+    writeFileSync(input, toCSV(rows).replaceAll('\n', '\r'));
     const output = join(dir, 'cr-out.csv');
-    const res = await assignCsv(policy, { input, output, budget: { perUser: 0.5 }, workers: 2, chunkBytes: 700 });
+    const res = await assignCSV(policy, { input, output, budget: { perUser: 0.5 }, workers: 2, chunkBytes: 700 });
     expect(res.rows).toBe(600);
     const lines = readFileSync(output, 'utf8').trimEnd().split('\n');
     rows.forEach((r, i) => {
@@ -216,9 +216,9 @@ describe('assignCsv', () => {
   it('rejects a header that names a column twice', async () => {
     const { rows, policy } = await setup(50);
     const input = join(dir, 'dup.csv');
-    const text = toCsv(rows);
+    const text = toCSV(rows);
     writeFileSync(input, text.replace('\n', ',age\n').replaceAll(/\n(?!$)/g, ',1\n'));
-    const err = await assignCsv(policy, { input, output: join(dir, 'dup-out.csv'), budget: { perUser: 1 } }).catch(
+    const err = await assignCSV(policy, { input, output: join(dir, 'dup-out.csv'), budget: { perUser: 1 } }).catch(
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(ValidationError);
@@ -228,17 +228,17 @@ describe('assignCsv', () => {
   it('names the line of bytes that are not UTF-8, and reads them with encoding latin1', async () => {
     const { rows, policy } = await setup(300);
     const withIds = rows.map((r, i) => ({ ...r, uid: i === 200 ? 'caf\u00e9' : i === 201 ? 'caf\u00e8' : r.uid }));
-    const text = toCsv(withIds);
+    const text = toCSV(withIds);
     const bytes = Buffer.from(text, 'latin1');
     const input = join(dir, 'latin1.csv');
     writeFileSync(input, bytes);
     const output = join(dir, 'latin1-out.csv');
     const opts = { input, output, budget: { perUser: 1 }, idColumn: 'uid', workers: 2, chunkBytes: 600 } as const;
-    const err = await assignCsv(policy, opts).catch((e: unknown) => e);
+    const err = await assignCSV(policy, opts).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).issues[0]?.path).toEqual(['line', 202]);
     expect((err as Error).message).toMatch(/0xE9 is not valid UTF-8.*latin1/);
-    await assignCsv(policy, { ...opts, encoding: 'latin1' });
+    await assignCSV(policy, { ...opts, encoding: 'latin1' });
     const lines = readFileSync(output, 'utf8').split('\n');
     expect(lines[201]?.startsWith('caf\u00e9,')).toBe(true);
     expect(lines[202]?.startsWith('caf\u00e8,')).toBe(true);
@@ -246,7 +246,7 @@ describe('assignCsv', () => {
 
   it('reports a worker’s malformed CSV as a ValidationError with the file’s line, not an unhandled rejection', async () => {
     const { rows, policy } = await setup(3000);
-    const lines = toCsv(rows).split('\n');
+    const lines = toCSV(rows).split('\n');
     lines[2500] = `${lines[2500]},"open`;
     const input = join(dir, 'open-quote.csv');
     writeFileSync(input, lines.join('\n'));
@@ -255,7 +255,7 @@ describe('assignCsv', () => {
     process.on('unhandledRejection', onUnhandled);
     try {
       for (let run = 0; run < 3; run++) {
-        const err = await assignCsv(policy, {
+        const err = await assignCSV(policy, {
           input,
           output: join(dir, 'open-out.csv'),
           budget: { perUser: 1 },
@@ -265,7 +265,7 @@ describe('assignCsv', () => {
         expect(err).toBeInstanceOf(ValidationError);
         // The same line as a parse of the whole file gives (the quote closes on the next line, in its city).
         expect((err as ValidationError).issues[0]?.path).toEqual(['line', 2502]);
-        expect(() => parseCsvRecords(lines.join('\n'))).toThrow(/^line 2502: /);
+        expect(() => parseCSVRecords(lines.join('\n'))).toThrow(/^line 2502: /);
       }
       await new Promise((r) => setTimeout(r, 50));
       expect(unhandled).toEqual([]);

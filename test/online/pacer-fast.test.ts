@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ReplayDay, replayDay } from '../../bench/online-replay.js';
 import { ValidationError } from '../../src/core/errors.js';
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import { BudgetPacer } from '../../src/online/index.js';
 import { AllocationPolicy } from '../../src/policy/index.js';
 import { StudentNet } from '../../src/policy/student.js';
@@ -20,7 +20,7 @@ beforeAll(async () => {
 
 /** A student of the serving shape, 10 -> 64 ReLU -> 32, with random weights, bias and standardization. */
 function reluStudent(seed: number): StudentNet {
-  const r = new Rng(seed);
+  const r = new RNG(seed);
   const layer = (inSize: number, outSize: number, activation: 'relu' | 'linear') => ({
     inSize,
     outSize,
@@ -39,7 +39,7 @@ describe("StudentNet's one-row pass (the pacer's per-user path)", () => {
   it('gives the logits of the plain full loop and the groups of the four-row pass (ReLU layers, widths not a multiple of 8)', () => {
     const student = reluStudent(11);
     const { mean, invScale, layers } = student.parameters();
-    const r = new Rng(12);
+    const r = new RNG(12);
     const X = Float32Array.from({ length: N * 10 }, () => r.normal() * 2);
     // Four rows at a time (argmaxBatch below 64 rows runs the plain four-row pass).
     const blocks = new Int32Array(N);

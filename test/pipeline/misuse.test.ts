@@ -54,7 +54,7 @@ describe('HRCPipeline misuse', () => {
   it('fit(undefined) is a ValidationError, not a TypeError', async () => {
     const err = await new HRCPipeline().fit(undefined as never).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
-    expect((err as Error).message).toMatch(/expected an RctDataset, got undefined/);
+    expect((err as Error).message).toMatch(/expected an RCTDataset, got undefined/);
   });
 
   it('says a disposed pipeline was disposed, not that fit() was never called', async () => {

@@ -5,7 +5,7 @@ import { HiddenClusterer } from '../../src/clustering/index.js';
 import { NotFittedError, ValidationError } from '../../src/core/errors.js';
 import { matrix } from '../../src/core/matrix.js';
 import type { Matrix } from '../../src/core/types.js';
-import type { RctDataset } from '../../src/data/dataset.js';
+import type { RCTDataset } from '../../src/data/dataset.js';
 import {
   type GroupClusterer,
   HRCPaperPipeline,
@@ -135,11 +135,11 @@ describe('HRCPipeline', () => {
 
   it('accepts a user clusterer, and a HiddenClusterer as one directly', async () => {
     // Groups by the first embedding column against 0.5: a deliberately crude clusterer.
-    const seen: { rows: number; cols: number; data: RctDataset }[] = [];
+    const seen: { rows: number; cols: number; data: RCTDataset }[] = [];
     const mine: GroupClusterer & { fitted: boolean } = {
       k: 2,
       fitted: false,
-      fit(e: Matrix, opts: { data: RctDataset }) {
+      fit(e: Matrix, opts: { data: RCTDataset }) {
         seen.push({ rows: e.rows, cols: e.cols, data: opts.data });
         this.fitted = true;
       },

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/core/rng.js';
-import { createDataset, type RctDataset } from '../../src/data/dataset.js';
+import { RNG } from '../../src/core/rng.js';
+import { createDataset, type RCTDataset } from '../../src/data/dataset.js';
 import { groupPredictedUplift, shrinkGroupUplift } from '../../src/pipeline/shrinkage.js';
 import { GroupStats } from '../../src/solver/group-stats.js';
 
 /** A two-arm trial of `k` groups of `size` rows: binary response, control rate 0.1, true uplift `uplift[g]`. */
-function trial(uplift: number[], size: number, seed: number): { data: RctDataset; groups: Int32Array } {
-  const rng = new Rng(seed);
+function trial(uplift: number[], size: number, seed: number): { data: RCTDataset; groups: Int32Array } {
+  const rng = new RNG(seed);
   const rows: { g: number; t: number; y: number }[] = [];
   uplift.forEach((u, g) => {
     for (let i = 0; i < size; i++) {
@@ -47,7 +47,7 @@ describe('GroupStats.withPseudoRows', () => {
 describe('shrinkGroupUplift', () => {
   it('lowers the error of noisy group uplifts against the truth (pooled and model priors)', () => {
     // 24 groups whose true uplifts spread around 0.05; 300 rows each, so each group's estimate is noisy.
-    const rng = new Rng(7);
+    const rng = new RNG(7);
     const truth = Array.from({ length: 24 }, () => 0.05 + 0.08 * (rng.next() - 0.5));
     let rawErr = 0;
     let pooledErr = 0;
@@ -116,8 +116,8 @@ describe('shrinkGroupUplift', () => {
 
 describe('shrinkGroupUplift variance', () => {
   /** Two arms, `k` groups, no true heterogeneity: spend is 0 but for rare Pareto-sized purchases (heavy tail). */
-  function heavyTrial(k: number, size: number, seed: number): { data: RctDataset; groups: Int32Array } {
-    const rng = new Rng(seed);
+  function heavyTrial(k: number, size: number, seed: number): { data: RCTDataset; groups: Int32Array } {
+    const rng = new RNG(seed);
     const rows: { g: number; t: number; y: number }[] = [];
     for (let g = 0; g < k; g++) {
       for (let i = 0; i < size; i++) {
@@ -179,8 +179,8 @@ describe('shrinkGroupUplift variance', () => {
 
 describe('shrinkGroupUplift contrasts between treatment arms', () => {
   /** Control and two treatments; binary response, control rate 0.1, true uplifts `a[g]` and `b[g]`. */
-  function threeArm(a: number[], b: number[], size: number, seed: number): { data: RctDataset; groups: Int32Array } {
-    const rng = new Rng(seed);
+  function threeArm(a: number[], b: number[], size: number, seed: number): { data: RCTDataset; groups: Int32Array } {
+    const rng = new RNG(seed);
     const rows: { g: number; t: number; y: number }[] = [];
     a.forEach((ua, g) => {
       for (let i = 0; i < size; i++) {

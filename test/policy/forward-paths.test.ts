@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/index.js';
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import { DenseNet } from '../../src/nn/net.js';
 import { applyStandardizer } from '../../src/nn/standardize.js';
 import { StudentNet } from '../../src/policy/student.js';
@@ -21,7 +21,7 @@ function randomNet(seed: number): DenseNet {
     ],
     seed,
   });
-  const rng = new Rng(seed);
+  const rng = new RNG(seed);
   const w = net.getWeights();
   net.setWeights({ ...w, values: w.values.map((v) => v.map(() => 0.3 * rng.normal())) });
   return net;
@@ -32,7 +32,7 @@ describe('the training forward (tfjs) and the serving forward (plain TypeScript)
     const net = randomNet(5);
     const chain = net.layerChain('group');
     expect(chain.map((l) => l.name)).toEqual(['trunk0', 'trunk1', 'group/hidden0', 'group/out']);
-    const rng = new Rng(4);
+    const rng = new RNG(4);
     const mean = [0.5, -1, 0, 2, 0.1];
     const std = [1, 2, 0.5, 3, 1.5];
     const student = new StudentNet(

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCsvText } from '../../src/data/csv.js';
+import { parseCSVText } from '../../src/data/csv.js';
 import { encodeRecord } from '../../src/data/encoding.js';
 import { type PgServer, startPostgres } from '../helpers/postgres.js';
 import { ARMS, D, encoding, logits64, N, policyWith, users } from './sql-fixture.js';
@@ -40,7 +40,7 @@ describe.skipIf(server === undefined)(`AllocationPolicy.toSQL('postgres') on a P
         budget: { perUser: budget },
         includeIndices: true,
       });
-      const rows = parseCsvText(pg.psql(`COPY (${sql} ORDER BY 1) TO STDOUT WITH (FORMAT csv)`));
+      const rows = parseCSVText(pg.psql(`COPY (${sql} ORDER BY 1) TO STDOUT WITH (FORMAT csv)`));
       expect(rows.length).toBe(N);
       const arms = policy.decideBatch(X, { perUser: budget });
       const groups = policy.student.argmaxBatch(X, new Int32Array(N));

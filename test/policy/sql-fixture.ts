@@ -1,4 +1,4 @@
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import type { FeatureEncoding } from '../../src/data/encoding.js';
 import { AllocationPolicy, policyMetadata, StudentNet } from '../../src/policy/index.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
@@ -21,7 +21,7 @@ export const D = 3 + CITIES.length;
 
 /** A two-layer ReLU student with random weights, standardization, over the encoded layout. */
 export function student(seed: number): StudentNet {
-  const r = new Rng(seed);
+  const r = new RNG(seed);
   const layer = (inSize: number, outSize: number, activation: 'relu' | 'linear') => ({
     inSize,
     outSize,
@@ -38,7 +38,7 @@ export function student(seed: number): StudentNet {
 
 export async function policyWith(table?: AllocationTable): Promise<AllocationPolicy> {
   const { train } = simulateCouponTrial({ nTrain: 6000, nTest: 10, seed: 5 });
-  const r = new Rng(9);
+  const r = new RNG(9);
   const groups = Int32Array.from({ length: train.n }, () => r.int(K));
   const stats = GroupStats.from(train, { groups, k: K });
   const solved =
@@ -68,7 +68,7 @@ export interface User {
 
 /** Users with float32-exact numbers (so SQL reads the very values decideBatch does), unknown and missing values. */
 export function users(n: number): User[] {
-  const r = new Rng(11);
+  const r = new RNG(11);
   return Array.from({ length: n }, (_, id) => ({
     id,
     age: r.next() < 0.05 ? null : Math.fround(18 + 50 * r.next()),

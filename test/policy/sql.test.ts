@@ -1,7 +1,7 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import type { FeatureEncoding } from '../../src/data/encoding.js';
 import { encodeRecord } from '../../src/data/encoding.js';
 import { AllocationPolicy, policyMetadata, StudentNet } from '../../src/policy/index.js';
@@ -191,7 +191,7 @@ describe('toSQL dialects and errors', () => {
 describe('AllocationPolicy.toSQL with an (other) column', () => {
   it('sends values the policy does not know to (other), as decideRecord does', async () => {
     const { train } = simulateCouponTrial({ nTrain: 3000, nTest: 10, seed: 5 });
-    const r = new Rng(4);
+    const r = new RNG(4);
     const k = 4;
     const enc: FeatureEncoding = {
       columns: [

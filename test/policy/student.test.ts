@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import { type StudentActivation, StudentNet } from '../../src/policy/student.js';
 import { setWasmKernels } from '../../src/wasm/kernels.js';
 
@@ -8,7 +8,7 @@ afterEach(() => {
 });
 
 function randomStudent(sizes: readonly number[], activations: readonly StudentActivation[], seed: number): StudentNet {
-  const rng = new Rng(seed);
+  const rng = new RNG(seed);
   const layers = activations.map((activation, i) => {
     const inSize = sizes[i] as number;
     const outSize = sizes[i + 1] as number;
@@ -45,7 +45,7 @@ describe('StudentNet batch scoring', () => {
         ['relu', 'relu'],
       ],
     ];
-    const rng = new Rng(4);
+    const rng = new RNG(4);
     shapes.forEach(([sizes, acts], s) => {
       const net = randomStudent(sizes, acts, 10 + s);
       const d = net.inputSize;
@@ -82,7 +82,7 @@ describe('StudentNet batch scoring', () => {
       new Float32Array(2),
       Float32Array.from([1, 1]),
     );
-    const rng = new Rng(5);
+    const rng = new RNG(5);
     const n = 500;
     const X = Float32Array.from({ length: n * 2 }, () => rng.normal());
     const wasm = net.argmaxBatch(X, new Int32Array(n));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decisionSummary } from '../../src/report/decision.js';
-import { decisionJson, decisionMarkdown, decisionSentences } from '../../src/report/decision-words.js';
+import { decisionJSON, decisionMarkdown, decisionSentences } from '../../src/report/decision-words.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 
 const sim = simulateCouponTrial({ nTrain: 500, nTest: 4000, seed: 5 });
@@ -56,7 +56,7 @@ describe('decisionSummary', () => {
     expect(md).toContain('## Decision summary');
     expect(md).toContain('| Budget per user | Who gets what |');
     for (const w of words) expect(md).toContain(w);
-    const json = JSON.parse(decisionJson(s)) as {
+    const json = JSON.parse(decisionJSON(s)) as {
       kind: string;
       formatVersion: number;
       budgets: unknown[];

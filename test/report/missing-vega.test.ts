@@ -10,10 +10,10 @@ vi.mock('vega-lite', () => {
 });
 
 describe('the report without vega and vega-lite', () => {
-  it('renderSvg throws a BackendUnavailableError naming both packages', async () => {
-    const { renderSvg } = await import('../../src/report/render.js');
+  it('renderSVG throws a BackendUnavailableError naming both packages', async () => {
+    const { renderSVG } = await import('../../src/report/render.js');
     const spec = { mark: 'point', data: { values: [{ x: 1 }] }, encoding: { x: { field: 'x', type: 'quantitative' } } };
-    const error = await renderSvg(spec as never).catch((e: unknown) => e);
+    const error = await renderSVG(spec as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendUnavailableError);
     expect((error as BackendUnavailableError).backend).toBe('report');
     expect((error as BackendUnavailableError).packageName).toBe('vega vega-lite');

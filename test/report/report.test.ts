@@ -2,14 +2,14 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderSvg } from '../../src/report/render.js';
+import { renderSVG } from '../../src/report/render.js';
 import { renderReport } from '../../src/report/report.js';
 import { writeReport } from '../../src/report/write.js';
 import { sampleReportInput } from './sample.js';
 
-describe('renderSvg', () => {
+describe('renderSVG', () => {
   it('renders a Vega-Lite spec to SVG without a browser and collects warnings instead of printing', async () => {
-    const r = await renderSvg({
+    const r = await renderSVG({
       data: {
         values: [
           { a: 1, b: 2 },

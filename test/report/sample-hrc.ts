@@ -14,7 +14,7 @@ import { sampleReportInput } from './sample.js';
  * against two uniform arms over three seeds, the decision summary on the test rows and the budget slider's plans.
  * Returns the fitted policy too, to check the slider against `policy.atBudget`.
  */
-export async function sampleHrcReport(options: { profit?: boolean } = {}) {
+export async function sampleHRCReport(options: { profit?: boolean } = {}) {
   await useBackend('cpu');
   const sim = simulateCouponTrial({ nTrain: 3000, nTest: 2000, seed: 17 });
   let fitted: HRCPipeline | undefined;
@@ -71,7 +71,7 @@ export async function sampleHrcReport(options: { profit?: boolean } = {}) {
  * the choice of K).
  */
 export async function sampleReports() {
-  const demo = await sampleHrcReport({ profit: false });
+  const demo = await sampleHRCReport({ profit: false });
   const cmp = demo.input.comparison as ComparisonResult;
   const rows = cmp.rows.filter((r) => !r.metric.startsWith('truth.'));
   const compareInput: ReportInput = {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SolverError } from '../../src/core/errors.js';
-import { ExactMckpSolver } from '../../src/solver/exact.js';
-import { GlpkSolver, mapGlpkStatus } from '../../src/solver/glpk.js';
+import { ExactMCKPSolver } from '../../src/solver/exact.js';
+import { GLPKSolver, mapGLPKStatus } from '../../src/solver/glpk.js';
 import { HighsSolver, mapHighsStatus } from '../../src/solver/highs.js';
 import { maxViolation } from '../../src/solver/mip.js';
 import { type Instance, toProblem } from './helpers.js';
@@ -25,8 +25,8 @@ const medium: fc.Arbitrary<Instance> = fc
   );
 
 describe('MIP backends', () => {
-  const exact = new ExactMckpSolver();
-  const glpk = new GlpkSolver();
+  const exact = new ExactMCKPSolver();
+  const glpk = new GLPKSolver();
   const highs = new HighsSolver();
 
   it('exact equals glpk.js and HiGHS on medium multiple-choice knapsacks', async () => {
@@ -52,7 +52,7 @@ describe('MIP backends', () => {
 
   it('maps every glpk status', () => {
     const g = { GLP_UNDEF: 1, GLP_FEAS: 2, GLP_INFEAS: 3, GLP_NOFEAS: 4, GLP_OPT: 5, GLP_UNBND: 6 };
-    expect([1, 2, 3, 4, 5, 6].map((c) => mapGlpkStatus(g, c))).toEqual([
+    expect([1, 2, 3, 4, 5, 6].map((c) => mapGLPKStatus(g, c))).toEqual([
       'noSolution',
       'feasible',
       'infeasible',
@@ -60,7 +60,7 @@ describe('MIP backends', () => {
       'optimal',
       'unbounded',
     ]);
-    expect(() => mapGlpkStatus(g, 99)).toThrow(SolverError);
+    expect(() => mapGLPKStatus(g, 99)).toThrow(SolverError);
   });
 
   it('maps every HiGHS status', () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InfeasibleBudgetError, ValidationError } from '../../src/core/errors.js';
-import { Rng } from '../../src/core/rng.js';
+import { RNG } from '../../src/core/rng.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 import {
   type AllocationTable,
@@ -17,7 +17,7 @@ let stats: GroupStats;
 beforeAll(() => {
   const { train } = simulateCouponTrial({ nTrain: 8000, nTest: 10, seed: 21 });
   // Groups from the first feature (so arms' effects differ by group), plus a little noise.
-  const r = new Rng(4);
+  const r = new RNG(4);
   const groups = Int32Array.from({ length: train.n }, (_, i) => {
     const x = (train.features[i * train.d] as number) + 0.3 * r.normal();
     return Math.max(0, Math.min(K - 1, Math.floor((x + 3) / (6 / K))));

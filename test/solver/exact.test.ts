@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SolverError } from '../../src/core/errors.js';
-import { ExactMckpSolver } from '../../src/solver/exact.js';
+import { ExactMCKPSolver } from '../../src/solver/exact.js';
 import { evaluateObjective, maxViolation } from '../../src/solver/mip.js';
 import { bruteForce, type Instance, toProblem } from './helpers.js';
 
@@ -17,8 +17,8 @@ const instance = (maxUnits: number, integral: boolean): fc.Arbitrary<Instance> =
     });
   });
 
-describe('ExactMckpSolver', () => {
-  const solver = new ExactMckpSolver();
+describe('ExactMCKPSolver', () => {
+  const solver = new ExactMCKPSolver();
 
   it('equals brute force on small one-arm-per-group instances (integer data, many ties)', async () => {
     await fc.assert(

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SerializationError, ValidationError } from '../../src/core/errors.js';
-import { createDataset, type RctDataset } from '../../src/data/dataset.js';
+import { createDataset, type RCTDataset } from '../../src/data/dataset.js';
 import { GroupStats } from '../../src/solver/group-stats.js';
 
-function dataset(rows: { t: number; y: number; c: number }[], m: number, propensity?: number[]): RctDataset {
+function dataset(rows: { t: number; y: number; c: number }[], m: number, propensity?: number[]): RCTDataset {
   return createDataset({
     features: rows.map(() => [0]),
     treatment: rows.map((r) => r.t),

@@ -1,4 +1,4 @@
-import type { MipProblem } from '../../src/solver/mip.js';
+import type { MIPProblem } from '../../src/solver/mip.js';
 
 /** A multiple-choice knapsack instance: G groups of m items, `units` copies per group (shares), one budget row. */
 export interface Instance {
@@ -8,14 +8,14 @@ export interface Instance {
   capacity: number;
 }
 
-/** The MipProblem of an instance: x[g*m+j] in 0..units[g], sum_j x = units[g], sum cost*x <= capacity. */
-export function toProblem(inst: Instance): MipProblem {
+/** The MIPProblem of an instance: x[g*m+j] in 0..units[g], sum_j x = units[g], sum cost*x <= capacity. */
+export function toProblem(inst: Instance): MIPProblem {
   const G = inst.values.length;
   const m = inst.values[0]?.length ?? 0;
   const objective: number[] = [];
   const cost: number[] = [];
   const upper: number[] = [];
-  const rows: MipProblem['rows'][number][] = [];
+  const rows: MIPProblem['rows'][number][] = [];
   for (let g = 0; g < G; g++) {
     const idx: number[] = [];
     for (let j = 0; j < m; j++) {

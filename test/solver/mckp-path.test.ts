@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InfeasibleBudgetError, ValidationError } from '../../src/core/errors.js';
 import { assignAtBudget, mckpPath, upgradesWithin } from '../../src/solver/mckp.js';
-import { referenceMckpPath } from './reference-mckp.js';
+import { referenceMCKPPath } from './reference-mckp.js';
 
 const instance = fc
   .record({ n: fc.integer({ min: 1, max: 60 }), m: fc.integer({ min: 1, max: 6 }), discrete: fc.boolean() })
@@ -26,7 +26,7 @@ describe('mckpPath', () => {
     fc.assert(
       fc.property(instance, ({ n, m, values, costs }) => {
         const a = mckpPath(Float64Array.from(values), Float64Array.from(costs), n, m);
-        const b = referenceMckpPath(values, costs, n, m);
+        const b = referenceMCKPPath(values, costs, n, m);
         expect(Array.from(a.startArm)).toEqual(Array.from(b.startArm));
         expect(a.baseCost).toBe(b.baseCost);
         expect(Array.from(a.user)).toEqual(Array.from(b.user));
@@ -91,7 +91,7 @@ describe('mckpPath', () => {
       values[i * 2 + 1] = i % 3 === 0 ? 1 + 2 ** -45 : 1;
     }
     const a = mckpPath(values, costs, n, 2);
-    const b = referenceMckpPath(values, costs, n, 2);
+    const b = referenceMCKPPath(values, costs, n, 2);
     expect(Array.from(a.user)).toEqual(Array.from(b.user));
     expect(Array.from(a.cumValue)).toEqual(Array.from(b.cumValue));
     expect(Array.from(a.cumCost)).toEqual(Array.from(b.cumCost));

@@ -16,7 +16,7 @@ export interface ReferencePath {
   readonly cumValue: Float64Array;
 }
 
-export function referenceMckpPath(
+export function referenceMCKPPath(
   values: ArrayLike<number>,
   costs: ArrayLike<number>,
   n: number,

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { InfeasibleBudgetError, ValidationError } from '../../src/core/errors.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 import { AllocationTable } from '../../src/solver/allocation-table.js';
-import { ExactMckpSolver } from '../../src/solver/exact.js';
-import { GlpkSolver } from '../../src/solver/glpk.js';
+import { ExactMCKPSolver } from '../../src/solver/exact.js';
+import { GLPKSolver } from '../../src/solver/glpk.js';
 import { GroupStats } from '../../src/solver/group-stats.js';
-import type { MipSolver } from '../../src/solver/mip.js';
+import type { MIPSolver } from '../../src/solver/mip.js';
 import { StochasticBudgetSolver } from '../../src/solver/stochastic-solver.js';
 
 const { train } = simulateCouponTrial({ nTrain: 6000, nTest: 10, seed: 3 });
@@ -91,10 +91,10 @@ describe('StochasticBudgetSolver', () => {
     expect(n.toJSON()).not.toEqual(a.toJSON());
   });
 
-  it('hands the same MipProblem to a plugged-in solver and round-trips the table through JSON', async () => {
+  it('hands the same MIPProblem to a plugged-in solver and round-trips the table through JSON', async () => {
     let calls = 0;
-    const glpk = new GlpkSolver();
-    const mine: MipSolver = {
+    const glpk = new GLPKSolver();
+    const mine: MIPSolver = {
       name: 'mine',
       solve: (p, o) => {
         calls++;
@@ -105,7 +105,7 @@ describe('StochasticBudgetSolver', () => {
     const t = await s.solve(stats, { budgets: [0.25, 0.5], armNames: ['control', 'c1', 'c2', 'c3', 'c4'] });
     expect(calls).toBe(2);
     const p = s.problem(stats, { perUser: 0.5 });
-    const sol = await new ExactMckpSolver().solve(p);
+    const sol = await new ExactMCKPSolver().solve(p);
     expect(sol.objective / stats.n).toBeCloseTo(t.value[1] as number, 9);
     const back = AllocationTable.fromJSON(JSON.parse(JSON.stringify(t)));
     expect(back.toJSON()).toEqual(t.toJSON());

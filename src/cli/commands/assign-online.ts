@@ -1,5 +1,5 @@
 import { HRCError, ValidationError } from '../../core/errors.js';
-import { readCsvRecords } from '../../data/csv.js';
+import { readCSVRecords } from '../../data/csv.js';
 import { csvField } from '../../data/csv-grammar.js';
 import type { FeatureEncoding, RawValue, UnknownCategory } from '../../data/encoding.js';
 import { AtomicFile } from '../../node/atomic.js';
@@ -54,7 +54,7 @@ export function parseCaps(raw: readonly string[] | undefined): Record<string, nu
 
 async function countRows(file: string): Promise<number> {
   let n = 0;
-  for await (const _ of readCsvRecords(file, () => undefined)) n++;
+  for await (const _ of readCSVRecords(file, () => undefined)) n++;
   return n;
 }
 
@@ -104,7 +104,7 @@ export async function runOnlineAssign(
     await out.write(`${a.id ?? 'id'},treatment\n`);
     let header: readonly string[] = [];
     progress.stage(`pacing ${arrivals} users over a budget of ${fmt(total)}`);
-    for await (const rec of readCsvRecords(a.data, (h) => {
+    for await (const rec of readCSVRecords(a.data, (h) => {
       header = h;
       if (a.id !== undefined && !h.includes(a.id)) {
         throw new ValidationError({

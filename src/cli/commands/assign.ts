@@ -1,11 +1,11 @@
 import { shownNames, ValidationError } from '../../core/errors.js';
 import type { Budget } from '../../core/types.js';
 import { checkNetValue } from '../../core/validate.js';
-import { type CsvEncoding, readCsvRecords } from '../../data/csv.js';
+import { type CSVEncoding, readCSVRecords } from '../../data/csv.js';
 import { csvField } from '../../data/csv-grammar.js';
 import type { FeatureEncoding, RawValue } from '../../data/encoding.js';
 import { Growable } from '../../data/growable.js';
-import { assignCsv } from '../../node/assign-csv.js';
+import { assignCSV } from '../../node/assign-csv.js';
 import { AtomicFile } from '../../node/atomic.js';
 import type { AllocationPolicy, HoldoutEstimate } from '../../policy/policy.js';
 import { checkOutput, encodingOption, readModelFile } from '../io.js';
@@ -75,7 +75,7 @@ export async function runAssign(a: AssignArgs, progress: Progress, print: (s: st
     }
     const plan = policy.planFor(budget);
     progress.stage(`scoring ${a.data}`);
-    const res = await assignCsv(policy, {
+    const res = await assignCSV(policy, {
       input: a.data,
       output: a.out,
       budget,
@@ -83,7 +83,7 @@ export async function runAssign(a: AssignArgs, progress: Progress, print: (s: st
       ...(a.workers !== undefined ? { workers: a.workers } : {}),
       outputLabel: '--out',
       ...(a.onUnknown !== undefined ? { onUnknown: a.onUnknown } : {}),
-      ...(encodingOption(a.encoding) !== undefined ? { encoding: encodingOption(a.encoding) as CsvEncoding } : {}),
+      ...(encodingOption(a.encoding) !== undefined ? { encoding: encodingOption(a.encoding) as CSVEncoding } : {}),
       onProgress: (n) => progress.stage(`  ${n} rows`),
     });
     counts = res.armCounts;
@@ -174,7 +174,7 @@ async function assignInMemory(
       });
   };
   const textEncoding = encodingOption(a.encoding);
-  for await (const rec of readCsvRecords(
+  for await (const rec of readCSVRecords(
     a.data,
     onHeader,
     textEncoding !== undefined ? { encoding: textEncoding } : {},

@@ -1,6 +1,6 @@
 import { type BackendName, useBackend } from '../../backend/index.js';
 import type { BudgetAllocator } from '../../core/types.js';
-import { loadCsv } from '../../data/csv.js';
+import { loadCSV } from '../../data/csv.js';
 import { trainTestSplit } from '../../data/split.js';
 import { compare } from '../../eval/compare.js';
 import { HRCPipeline } from '../../pipeline/index.js';
@@ -39,7 +39,7 @@ export async function runCompare(a: CompareArgs, progress: Progress, print: (s: 
   const schema = schemaFromArgs(a);
   progress.stage(`reading ${a.data}`);
   const encoding = encodingOption(a.encoding);
-  const data = await loadCsv(a.data, schema, {
+  const data = await loadCSV(a.data, schema, {
     ...(encoding !== undefined ? { encoding } : {}),
     onWarning: (w) => print(`warning: ${w}`),
   });

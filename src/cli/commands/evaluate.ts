@@ -1,5 +1,5 @@
 import { ValidationError } from '../../core/errors.js';
-import { loadCsv } from '../../data/csv.js';
+import { loadCSV } from '../../data/csv.js';
 import { alignTreatments } from '../../data/dataset.js';
 import { encodedNames, reencodeFeatures, type UnknownCategory } from '../../data/encoding.js';
 import type { TrialSchema } from '../../data/schema.js';
@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../../node/atomic.js';
 import { datasetFingerprint } from '../../policy/fingerprint.js';
 import { decisionSummary } from '../../report/decision.js';
 import {
-  decisionJson,
+  decisionJSON,
   decisionMarkdown,
   decisionSentences,
   decisionTable,
@@ -60,7 +60,7 @@ export async function runEvaluate(a: EvaluateArgs, progress: Progress, print: (s
   const treatmentNames = model.kind === 'policy' ? model.policy.treatmentNames : model.treatmentNames;
   // Arms are matched by name: the data's arms may come in another order, or differ (an error naming both lists).
   const data = alignTreatments(
-    await loadCsv(a.data, schema, textEncoding !== undefined ? { encoding: textEncoding } : {}),
+    await loadCSV(a.data, schema, textEncoding !== undefined ? { encoding: textEncoding } : {}),
     treatmentNames,
     ['--data', 'column', schema.treatment],
   );
@@ -130,7 +130,7 @@ export async function runEvaluate(a: EvaluateArgs, progress: Progress, print: (s
   }
   if (a.summary !== undefined) {
     await writeFileAtomic(`${a.summary}.md`, decisionMarkdown(summary), '--summary');
-    await writeFileAtomic(`${a.summary}.json`, decisionJson(summary), '--summary');
+    await writeFileAtomic(`${a.summary}.json`, decisionJSON(summary), '--summary');
     print(`wrote ${a.summary}.md and ${a.summary}.json`);
   }
 }

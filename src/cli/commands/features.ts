@@ -1,9 +1,9 @@
 import { ValidationError } from '../../core/errors.js';
-import type { RctDataset } from '../../data/dataset.js';
+import type { RCTDataset } from '../../data/dataset.js';
 import { findLeakage } from '../../data/leakage.js';
 
 /** The feature columns of a dataset, as one line: raw columns, with the category count of one-hot ones. */
-export function featureList(data: RctDataset): string {
+export function featureList(data: RCTDataset): string {
   const cols =
     data.encoding?.columns.map((c) =>
       c.kind === 'numeric'
@@ -17,7 +17,7 @@ export function featureList(data: RctDataset): string {
  * The leakage guard of `fit` and `compare`: prints the feature list, then refuses feature columns that look
  * recorded after the treatment (see `findLeakage`) unless `allow` is set, in which case they are warnings.
  */
-export function guardFeatures(data: RctDataset, allow: boolean, print: (s: string) => void): void {
+export function guardFeatures(data: RCTDataset, allow: boolean, print: (s: string) => void): void {
   print(featureList(data));
   const findings = findLeakage(data);
   if (findings.length === 0) return;

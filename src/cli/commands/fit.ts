@@ -1,8 +1,8 @@
 import { type BackendName, useBackend } from '../../backend/index.js';
 import { ValidationError } from '../../core/errors.js';
 import type { BudgetAllocator } from '../../core/types.js';
-import { loadCsv } from '../../data/csv.js';
-import type { RctDataset } from '../../data/dataset.js';
+import { loadCSV } from '../../data/csv.js';
+import type { RCTDataset } from '../../data/dataset.js';
 import { trainTestSplit } from '../../data/split.js';
 import { formatSummary, summarize } from '../../data/summary.js';
 import { evaluatePolicies } from '../../eval/ipw.js';
@@ -43,7 +43,7 @@ export interface FitArgs extends SchemaArgs {
 /** The held-out value of a policy's plan at each of its grid budgets (IPW, bootstrap intervals). */
 export function holdoutEstimate(
   policy: AllocationPolicy,
-  rows: RctDataset,
+  rows: RCTDataset,
   share: number,
   seed: number,
 ): HoldoutEstimate {
@@ -88,7 +88,7 @@ export async function runFit(a: FitArgs, progress: Progress, print: (s: string) 
   const schema = schemaFromArgs(a);
   progress.stage(`reading ${a.data}`);
   const encoding = encodingOption(a.encoding);
-  const data = await loadCsv(a.data, schema, {
+  const data = await loadCSV(a.data, schema, {
     ...(encoding !== undefined ? { encoding } : {}),
     onWarning: (w) => print(`warning: ${w}`),
   });
