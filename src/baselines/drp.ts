@@ -7,7 +7,7 @@ import { DenseNet, type NetOutput } from '../nn/net.js';
 import { applyStandardizer, fitStandardizer, type StandardizerState } from '../nn/standardize.js';
 import { trainNet } from '../nn/train.js';
 import { type BaselineJSON, PathAllocator, type PathPrediction, readBaselineJSON } from './allocator.js';
-import { checkEffectMap, type EffectMap, effectAt, fitEffectMap } from './bins.js';
+import { type EffectMap, effectAt, fitEffectMap } from './bins.js';
 import {
   type BaselineOptions,
   checkBaselineOptions,
@@ -17,7 +17,7 @@ import {
 } from './common.js';
 import { drpRankingLoss } from './losses.js';
 import { defaultNetOptions, type NetOptions } from './net-options.js';
-import { checkNetOptions, type NetState, netState, restoreNet, trainOptions } from './nets.js';
+import { checkNetOptions, netState, restoreNet, trainOptions } from './nets.js';
 import { lagrangianPath } from './path.js';
 import { drpModelSchema, readModel } from './schema.js';
 

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { readEnvelope } from '../core/envelope.js';
-import { NotFittedError, SerializationError, ValidationError } from '../core/errors.js';
+import { NotFittedError, ValidationError } from '../core/errors.js';
 import { matrix } from '../core/matrix.js';
 import { DEFAULT_SEED, deriveSeed } from '../core/rng.js';
 import { type Budget, type BudgetAllocator, budgetTotal, type Matrix, type ProfitAllocator } from '../core/types.js';
