@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,6 +8,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores (one on a 2-core machine); many files wait on child
+    // processes (the command line, Chromium, PostgreSQL), so as many workers as cores keeps both busy.
+    maxWorkers: Math.max(2, availableParallelism()),
     reporters: ['default'],
   },
 });
