@@ -13,23 +13,13 @@ import sys
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
+from starbucks_metric import net_value
 
 splits, seeds = sys.argv[1], [int(s) for s in sys.argv[2].split(",")]
 d = pd.read_csv("../shared/data/starbucks_promotion/training.csv")
 X = d[["V1", "V2", "V3", "V4", "V5", "V6", "V7"]].values
 t = (d.Promotion == "Yes").values.astype(int)
 y = d.purchase.values * 10.0
-
-
-def net_value(policy, t, y):
-    v = y - 0.15 * t
-
-    def value(p):
-        num = sum(v[(t == a) & (p == a)].sum() / (t == a).mean() for a in (0, 1))
-        den = sum(((t == a) & (p == a)).sum() / (t == a).mean() for a in (0, 1))
-        return num / den
-
-    return value(policy) - value(np.zeros_like(policy))
 
 
 out = []

@@ -16,23 +16,13 @@ import subprocess
 import sys
 
 import numpy as np
+from starbucks_metric import net_value
 
 splits, seeds = sys.argv[1], [int(s) for s in sys.argv[2].split(",")]
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 source = os.path.join(root, "..", "shared", "data", "starbucks_promotion", "training.csv")
 rows = list(csv.reader(open(source, newline="")))
 header, body = rows[0], rows[1:]
-
-
-def hajek_net(policy, t, y):
-    v = y - 0.15 * t
-
-    def value(p):
-        num = sum(v[(t == a) & (p == a)].sum() / (t == a).mean() for a in (0, 1))
-        den = sum(((t == a) & (p == a)).sum() / (t == a).mean() for a in (0, 1))
-        return num / den
-
-    return value(policy) - value(np.zeros_like(policy))
 
 
 def cli(*args):
@@ -59,7 +49,7 @@ for seed in seeds:
     promoted = p == 1
     irr = y[promoted & (t == 1)].mean() / 10 - y[promoted & (t == 0)].mean() / 10
     exercise = promoted.mean() * (10 * irr - 0.15)
-    out.append((exercise, hajek_net(p, t, y)))
+    out.append((exercise, net_value(p, t, y)))
     print({"seed": seed, "promoted": round(promoted.mean(), 3), "irr": round(irr, 4),
            "netPerCustomerExercise": round(exercise, 4), "netPerCustomer": round(out[-1][1], 4)})
 print({"mean": {"netPerCustomerExercise": round(float(np.mean([o[0] for o in out])), 4),
