@@ -74,7 +74,7 @@ const POSITIONS = new Set(['line', 'row', 'column', 'feature']);
  * A path as shown in a message: option paths joined by dots (`representation.epochs`); a position word and its
  * value read together, and then the parts are separated by commas (`line 12, column recency`).
  */
-export function formatPath(path: readonly (string | number)[]): string {
+function formatPath(path: readonly (string | number)[]): string {
   const parts: string[] = [];
   let positional = false;
   for (let i = 0; i < path.length; i++) {

@@ -138,17 +138,9 @@ export function shrinkGroupUplift(
       if (prior === 'none') return { mean: est, weights: est.map(() => 0) };
       const se2 = ok.map((g) => cellSe2(g, j, outcome) + cellSe2(g, 0, outcome));
       const x = ok.map((g) => (prior === 'model' ? (predicted[outcome][g * m + j] as number) : 0));
-      const fit = fitPrior(est, se2, x, prior === 'model', spread);
-      const weights = se2.map((s) => (s + fit.tau2 > 0 ? Math.min(MAX_SHRINK, s / (s + fit.tau2)) : 0));
-      fits.push({
-        arm: j,
-        outcome,
-        intercept: fit.a,
-        slope: fit.b,
-        tau2: fit.tau2,
-        meanShrink: weights.reduce((s, w) => s + w, 0) / weights.length,
-      });
-      return { mean: est.map((e, i) => e + (weights[i] as number) * (fit.a + fit.b * (x[i] as number) - e)), weights };
+      const shrunk = shrinkToward(est, se2, x, prior === 'model', spread);
+      fits.push({ arm: j, outcome, ...shrunk.fit });
+      return shrunk;
     });
     const pr = post[0] as { mean: number[]; weights: number[] };
     // Unshrunk costs keep the trial's honest group means.
@@ -179,6 +171,28 @@ export function shrinkGroupUplift(
   return { stats: rows.length > 0 ? stats.withPseudoRows(rows) : stats, fits };
 }
 
+/**
+ * Empirical-Bayes shrinkage of estimates `est` (sampling variances `se2`) toward a prior line through `x` (or a
+ * constant): each moves toward the prior by se^2 / (se^2 + tau^2), at most {@link MAX_SHRINK}.
+ */
+function shrinkToward(
+  est: readonly number[],
+  se2: readonly number[],
+  x: readonly number[],
+  withSlope: boolean,
+  spread: ShrinkageSpread,
+): {
+  mean: number[];
+  weights: number[];
+  fit: Pick<ShrinkageFit, 'intercept' | 'slope' | 'tau2' | 'meanShrink'>;
+} {
+  const { a, b, tau2 } = fitPrior(est, se2, x, withSlope, spread);
+  const weights = se2.map((s) => (s + tau2 > 0 ? Math.min(MAX_SHRINK, s / (s + tau2)) : 0));
+  const mean = est.map((e, i) => e + (weights[i] as number) * (a + b * (x[i] as number) - e));
+  const meanShrink = weights.reduce((s, w) => s + w, 0) / weights.length;
+  return { mean, weights, fit: { intercept: a, slope: b, tau2, meanShrink } };
+}
+
 function median(xs: readonly number[]): number {
   const s = Float64Array.from(xs).sort();
   const h = s.length >> 1;
@@ -199,7 +213,7 @@ interface ArmPosterior {
  * is the treatment arm with the most trial weight; every other arm's group uplift becomes the reference arm's shrunk
  * uplift plus the shrunk difference. The raw difference of group g is the difference of the two treated means
  * (control cancels), its variance the sum of the two treated cells'; the prior is the arms' pooled difference
- * (`'pooled'`) or a line through the model's predicted difference (`'model'`), with tau^2 by moments as for the
+ * (`'pooled'`) or a line through the model's predicted difference (`'model'`), with tau^2 estimated as for the
  * uplifts. Where the trial shows no spread of the difference beyond noise, every group keeps the same order of arms.
  */
 function shrinkArmContrasts(
@@ -244,23 +258,11 @@ function shrinkArmContrasts(
     const x = groups.map((g) =>
       prior === 'model' ? (predicted.response[g * m + j] as number) - (predicted.response[g * m + ref] as number) : 0,
     );
-    const fit = fitPrior(est, se2, x, prior === 'model', spread);
-    const weights = se2.map((s) => (s + fit.tau2 > 0 ? Math.min(MAX_SHRINK, s / (s + fit.tau2)) : 0));
-    fits.push({
-      arm: j,
-      outcome: 'response',
-      contrastTo: ref,
-      intercept: fit.a,
-      slope: fit.b,
-      tau2: fit.tau2,
-      meanShrink: weights.reduce((s, w) => s + w, 0) / weights.length,
-    });
+    const { mean, weights, fit } = shrinkToward(est, se2, x, prior === 'model', spread);
+    fits.push({ arm: j, outcome: 'response', contrastTo: ref, ...fit });
     idx.forEach((i, t) => {
-      const e = est[t] as number;
-      const w = weights[t] as number;
-      const d = e + w * (fit.a + fit.b * (x[t] as number) - e);
-      arm.response[i] = (r.response[refIdx[t] as number] as number) + d;
-      arm.responseWeight[i] = Math.max(arm.responseWeight[i] as number, w);
+      arm.response[i] = (r.response[refIdx[t] as number] as number) + (mean[t] as number);
+      arm.responseWeight[i] = Math.max(arm.responseWeight[i] as number, weights[t] as number);
     });
   }
 }
