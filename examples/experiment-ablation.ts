@@ -12,14 +12,20 @@
 //   RepresentationNet options (e.g. '{"hiddenUnits":[64,32],"codeLevels":0}'); net value per test customer when
 //   the top 10-50% by predicted uplift are promoted.
 // - simulator: a fresh 20,000-row trial per seed (as docs/results.md section 1), budgets 0.1, 0.3, 0.6; true value
-//   over the oracle's at matched spend, and true spend over budget.
+//   over the oracle's at matched spend, and true spend over budget, on `--n-test` test users (default 10,000; the
+//   training trial does not depend on it).
+// - hillstrom-ranking: the representation networks alone, as starbucks-ranking (`--folds`, `--hrc` holding the
+//   RepresentationNet options) on the hillstrom splits: each test customer's best e-mail by the networks' mean
+//   predicted uplift, filled along the per-user Lagrangian path at budgets 0.1, 0.3, 0.5 (no groups).
 // - hillstrom: a stratified 70/30 split per seed; budgets 0.1, 0.3, 0.5 (share mailed); IPW incremental response
 //   per test customer and spend, with `--response visit` for the visit outcome.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { armsAtPrefix, lagrangianPath, prefixWithinBudget } from '../src/baselines/path.js';
 import { type MethodName, makeAllocator } from '../src/cli/methods.js';
 import { schemaFromArgs } from '../src/cli/schema-args.js';
 import { matrix } from '../src/core/matrix.js';
+import { deriveSeed } from '../src/core/rng.js';
 import {
   type BudgetAllocator,
   crossFitNets,
@@ -49,6 +55,7 @@ const { values: a } = parseArgs({
     budget: { type: 'string', default: '0.05' },
     'write-splits': { type: 'string' },
     folds: { type: 'string', default: '4' },
+    'n-test': { type: 'string', default: '10000' },
   },
 });
 const seeds = (a.seeds as string).split(',').map(Number);
@@ -75,6 +82,17 @@ const net = (t: RCTDataset): RCTDataset => ({
   ...t,
   response: Float32Array.from(t.response, (y, i) => y - (t.cost[i] as number)),
 });
+
+/** Hillstrom with `--response` (spend, visit or conversion) as the response and the other two kept as outcomes. */
+async function loadHillstrom(): Promise<RCTDataset> {
+  const base = schemaFromArgs({ preset: 'hillstrom' });
+  const response = a.response as string;
+  const schema =
+    response === 'spend'
+      ? base
+      : { ...base, response, outcomes: ['visit', 'conversion', 'spend'].filter((c) => c !== response) };
+  return loadCSV(new URL('../../shared/data/hillstrom_email/hillstrom.csv', import.meta.url).pathname, schema);
+}
 
 if (a.experiment === 'starbucks') {
   const data = await loadStarbucks();
@@ -131,7 +149,7 @@ if (a.experiment === 'starbucks') {
   for (const seed of seeds) {
     const { train, test, truth } = simulateCouponTrial({
       nTrain: 20_000,
-      nTest: 10_000,
+      nTest: Number(a['n-test']),
       seed,
       labelNoise: Number(a.noise),
       heavyTails: a['heavy-tails'] as boolean,
@@ -153,17 +171,45 @@ if (a.experiment === 'starbucks') {
     maxSpend: Math.max(...rows.flatMap((r) => r.spend)),
     valueOverBudgets: mean(budgets.map((_, i) => col('value', i))),
   });
+} else if (a.experiment === 'hillstrom-ranking') {
+  // Per-user decisions from the representation networks alone (the default pipeline's cross-fitted ensemble, same
+  // seeds): each customer's arms valued by the networks' mean predicted response, costs the trial's mean cost per arm.
+  const data = await loadHillstrom();
+  const budgets = [0.1, 0.3, 0.5];
+  const rows: number[][] = [];
+  const folds = Number(a.folds);
+  for (const seed of seeds) {
+    const { train, test } = trainTestSplit(data, { testFraction: 0.3, seed });
+    const rs = deriveSeed(seed, 'representation');
+    const nets =
+      folds >= 2
+        ? (await crossFitNets(train, folds, { seed: rs, ...design }, rs)).nets
+        : [await new RepresentationNet({ seed: rs, ...design }).fit(train)];
+    const p = ensemblePredict(nets, matrix(test.features, test.d, 'features'));
+    for (const n of nets) n.dispose();
+    const m = train.treatmentNames.length;
+    const armCost = new Float64Array(m);
+    const count = new Float64Array(m);
+    for (let i = 0; i < train.n; i++) {
+      const t = train.treatment[i] as number;
+      armCost[t] = (armCost[t] as number) + (train.cost[i] as number);
+      count[t] = (count[t] as number) + 1;
+    }
+    const costs = Float64Array.from({ length: test.n * m }, (_, c) => {
+      const j = c % m;
+      return (armCost[j] as number) / Math.max(1, count[j] as number);
+    });
+    const path = lagrangianPath(p.response, costs, test.n, m);
+    const inc = budgets.map((b) => {
+      const arms = armsAtPrefix(path, prefixWithinBudget(path, b * test.n));
+      return evaluatePolicy(arms, test, { resamples: 0, seed }).incrementalResponse.estimate;
+    });
+    rows.push(inc);
+    print({ seed, budgets, incrementalResponse: inc });
+  }
+  print({ mean: { budgets, incrementalResponse: budgets.map((_, i) => mean(rows.map((r) => r[i] as number))) } });
 } else if (a.experiment === 'hillstrom') {
-  const base = schemaFromArgs({ preset: 'hillstrom' });
-  const response = a.response as string;
-  const schema =
-    response === 'spend'
-      ? base
-      : { ...base, response, outcomes: ['visit', 'conversion', 'spend'].filter((c) => c !== response) };
-  const data = await loadCSV(
-    new URL('../../shared/data/hillstrom_email/hillstrom.csv', import.meta.url).pathname,
-    schema,
-  );
+  const data = await loadHillstrom();
   const budgets = [0.1, 0.3, 0.5];
   const rows: number[][] = [];
   for (const seed of seeds) {
@@ -182,5 +228,7 @@ if (a.experiment === 'starbucks') {
   }
   print({ mean: { budgets, incrementalResponse: budgets.map((_, i) => mean(rows.map((r) => r[i] as number))) } });
 } else {
-  throw new Error(`--experiment: expected starbucks, simulator or hillstrom, got ${a.experiment}`);
+  throw new Error(
+    `--experiment: expected starbucks, starbucks-ranking, simulator, hillstrom or hillstrom-ranking, got ${a.experiment}`,
+  );
 }

@@ -31,8 +31,8 @@ export interface HRCPipelineOptions {
    * Cross-fitting folds of the representation: with 2 or more, one RepresentationNet is trained per fold on the other
    * folds, every trial row is placed in the uplift space by the network that did not see it, and groups are formed
    * there, so the group statistics the plan is solved on are honest. 0 or 1: a single network on all rows (the
-   * paper's set-up). Cross-fitted networks default to a `[64, 32]` trunk (each fold's network is one member of an
-   * ensemble; the ensemble's mean prediction places new users). @default 4
+   * paper's set-up). Each fold's network has the RepresentationNet's own options (a `[256, 128]` trunk by default)
+   * and is one member of an ensemble: the ensemble's mean prediction places new users. @default 4
    */
   crossFit?: number;
   /**
@@ -79,8 +79,6 @@ export const defaultHRCPipelineOptions = {
   solver: { formulation: 'expected', minCount: 20 } as StochasticBudgetSolverOptions,
   seed: DEFAULT_SEED,
   crossFit: 4,
-  /** Representation options under cross-fitting (before the user's): a narrower trunk, since an ensemble of fold networks is trained. */
-  crossFitRepresentation: { hiddenUnits: [64, 32] } as RepresentationNetOptions,
   groupOn: 'uplift' as 'uplift' | 'hidden',
   statsFrom: 'student' as 'student' | 'teacher',
   shrinkage: 'model' as ShrinkagePrior,
