@@ -234,10 +234,12 @@ export {
   policyFingerprint,
   populationStability,
 } from './online/index.js';
+export type { RowPredictions } from './pipeline/adjust.js';
+export { regressionAdjusted } from './pipeline/adjust.js';
 export type { CrossFit } from './pipeline/crossfit.js';
 export { crossFitNets, ensemblePredict, stratifiedFolds, upliftSpace } from './pipeline/crossfit.js';
 export { defaultBudgetGrid } from './pipeline/grid.js';
-export type { DefaultClustererOptions, HRCPipelineOptions } from './pipeline/options.js';
+export type { DefaultClustererOptions, HRCPipelineOptions, StatsEstimator } from './pipeline/options.js';
 export { defaultHRCPipelineOptions, defaultK, paperHRCOptions } from './pipeline/options.js';
 export { HRCPaperPipeline, HRCPipeline } from './pipeline/pipeline.js';
 export type { ShrinkageFit, ShrinkagePrior, ShrinkageSpread, ShrinkageVariance } from './pipeline/shrinkage.js';

@@ -8,8 +8,12 @@ import { type DistillerOptions, distillerOptionKeys } from '../distill/distiller
 import { type RepresentationNetOptions, representationOptionKeys } from '../representation/options.js';
 import { defaultGroupStatsOptions, type GroupStatsOptions } from '../solver/group-stats.js';
 import { type StochasticBudgetSolverOptions, solverOptionKeys } from '../solver/stochastic-solver.js';
+import type { regressionAdjusted } from './adjust.js';
 import type { ShrinkagePrior, ShrinkageSpread, ShrinkageVariance } from './shrinkage.js';
 import type { GroupClusterer, PipelineStage } from './types.js';
+
+/** How the cell means the plan is solved on are estimated (see {@link HRCPipelineOptions.statsEstimator}). */
+export type StatsEstimator = 'mean' | 'aipw';
 
 /** Options of {@link HRCPipeline}. All optional; each component's own options pass through. */
 export interface HRCPipelineOptions {
@@ -67,6 +71,14 @@ export interface HRCPipelineOptions {
   contrastShrinkage?: ShrinkagePrior;
   /** How the shrinkage estimates the between-group variance of the true uplift (see {@link ShrinkageSpread}). @default 'moments' */
   shrinkageSpread?: ShrinkageSpread;
+  /**
+   * How each (group, arm) cell's mean response (and cost, where cost varies within an arm) is estimated from the
+   * trial rows. `'mean'`: the plain mean of the arm's rows in the group. `'aipw'`: regression-adjusted (augmented
+   * IPW): the cross-fitted networks' mean prediction for the arm over all of the group's rows plus the mean residual
+   * of the arm's own rows (see {@link regressionAdjusted}); unbiased, with the residuals' noise instead of the
+   * outcomes'. Needs `crossFit` of 2 or more (honest predictions). @default 'mean'
+   */
+  statsEstimator?: StatsEstimator;
   /** Seed of every component (each derives its own child seed). @default 42 */
   seed?: number;
   /** Called at the start of each stage. */
@@ -85,6 +97,7 @@ export const defaultHRCPipelineOptions = {
   shrinkageVariance: 'group' as ShrinkageVariance,
   contrastShrinkage: 'none' as ShrinkagePrior,
   shrinkageSpread: 'moments' as ShrinkageSpread,
+  statsEstimator: 'mean' as StatsEstimator,
 };
 
 /** The options of the paper's HRC (no cross-fitting, groups on the hidden representation, teacher statistics). */
@@ -105,6 +118,7 @@ export function resolveDesign(o: HRCPipelineOptions): {
   shrinkageVariance: ShrinkageVariance;
   contrastShrinkage: ShrinkagePrior;
   shrinkageSpread: ShrinkageSpread;
+  statsEstimator: StatsEstimator;
 } {
   const shrinkage = o.shrinkage ?? defaultHRCPipelineOptions.shrinkage;
   checkOneOf('shrinkage', shrinkage, ['model', 'pooled', 'none']);
@@ -114,6 +128,8 @@ export function resolveDesign(o: HRCPipelineOptions): {
   checkOneOf('contrastShrinkage', contrastShrinkage, ['model', 'pooled', 'none']);
   const shrinkageSpread = o.shrinkageSpread ?? defaultHRCPipelineOptions.shrinkageSpread;
   checkOneOf('shrinkageSpread', shrinkageSpread, ['moments', 'robust']);
+  const statsEstimator = o.statsEstimator ?? defaultHRCPipelineOptions.statsEstimator;
+  checkOneOf('statsEstimator', statsEstimator, ['mean', 'aipw']);
   const crossFit = o.crossFit ?? defaultHRCPipelineOptions.crossFit;
   const groupOn = o.groupOn ?? defaultHRCPipelineOptions.groupOn;
   const statsFrom = o.statsFrom ?? defaultHRCPipelineOptions.statsFrom;
@@ -126,7 +142,22 @@ export function resolveDesign(o: HRCPipelineOptions): {
       message: "'hidden' groups need a single network (crossFit 0 or 1): each fold's network has its own hidden space",
     });
   }
-  return { crossFit, groupOn, statsFrom, shrinkage, shrinkageVariance, contrastShrinkage, shrinkageSpread };
+  if (statsEstimator === 'aipw' && crossFit < 2) {
+    throw new ValidationError({
+      path: ['statsEstimator'],
+      message: "'aipw' needs out-of-fold predictions of the trial rows: set crossFit to 2 or more",
+    });
+  }
+  return {
+    crossFit,
+    groupOn,
+    statsFrom,
+    shrinkage,
+    shrinkageVariance,
+    contrastShrinkage,
+    shrinkageSpread,
+    statsEstimator,
+  };
 }
 
 const PIPELINE_KEYS = [
@@ -144,6 +175,7 @@ const PIPELINE_KEYS = [
   'shrinkageVariance',
   'contrastShrinkage',
   'shrinkageSpread',
+  'statsEstimator',
   'seed',
   'onProgress',
 ] as const satisfies readonly (keyof HRCPipelineOptions)[];

@@ -142,11 +142,15 @@ export class HRCPipeline implements ProfitAllocator {
       // (or the teacher's, as the paper does).
       const groups = design.statsFrom === 'student' ? distiller.predict(x) : teacherGroups;
       progress('stats');
-      const rawStats = servedStats(train, groups, teacherGroups, k, solverOptions.minCount ?? 1, {
-        ...defaultHRCPipelineOptions.stats,
-        seed: deriveSeed(seed, 'stats'),
-        ...this.options.stats,
-      });
+      const rawStats = servedStats(
+        train,
+        groups,
+        teacherGroups,
+        k,
+        solverOptions.minCount ?? 1,
+        { ...defaultHRCPipelineOptions.stats, seed: deriveSeed(seed, 'stats'), ...this.options.stats },
+        design.statsEstimator === 'aipw' ? { pred: rowPred, adjustCost: teacher.withCost } : undefined,
+      );
       const { stats, fits } = shrinkGroupUplift(
         rawStats,
         groupPredictedUplift(rowPred, m, groups, k),

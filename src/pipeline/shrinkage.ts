@@ -74,8 +74,10 @@ const MAX_SHRINK = 0.95;
  * weighted least squares, slope at least 0), which keeps the model's ranking but takes its scale from the trial. The
  * between-group variance tau^2 of the true uplift around the prior is estimated by the method of moments, and each
  * group's estimate moves toward the prior by se^2 / (se^2 + tau^2): noisy groups (few rows, rare responses) move most.
- * The shrunk means enter the statistics as pseudo-observations in the treated cells ({@link GroupStats.withPseudoRows}),
- * so every formulation and solver sees them. Groups with too few rows to estimate (below `minCount`) are left alone.
+ * The shrunk means replace the treated cells' means in the statistics ({@link GroupStats.withCellMeans}), so every
+ * formulation and solver sees them; each shrunk cell's bootstrap replicates are recentred on the shrunk mean with
+ * their spread scaled to the posterior's (sqrt(1 - B) for a weight B on the prior), and an outcome that is not shrunk
+ * (the cost, by default) keeps its mean and all of its sampling noise. Groups with too few rows to estimate (below `minCount`) are left alone.
  * Costs are shrunk only with `cost: true`: the plan's spend rests on them, and a group's honest cost mean is unbiased
  * where a shrunk one is pulled toward the prior (on the simulator with label noise 0.4, shrinking costs too made the
  * tightest budget overspend by 6%).
@@ -99,7 +101,14 @@ export function shrinkGroupUplift(
   if (prior === 'none' && contrast === 'none') return { stats, fits: [] };
   const { k, m } = stats;
   const fits: ShrinkageFit[] = [];
-  const rows: { group: number; arm: number; weight: number; response: number; cost: number }[] = [];
+  const entries: {
+    group: number;
+    arm: number;
+    response?: number;
+    cost?: number;
+    responseSpread?: number;
+    costSpread?: number;
+  }[] = [];
   // Shrunk means stay within the range of the trial's cell means (a cost never turns negative, a rate never leaves [0, 1]).
   const range = { response: [Infinity, -Infinity], cost: [Infinity, -Infinity] };
   for (let g = 0; g < k; g++) {
@@ -152,23 +161,29 @@ export function shrinkGroupUplift(
     const arm = arms[j];
     if (arm === undefined) continue;
     arm.ok.forEach((g, i) => {
-      const shrink = Math.max(arm.responseWeight[i] as number, arm.costWeight[i] as number);
-      if (!(shrink > 1e-6)) return;
-      const a = stats.cell(g, j);
+      const wy = arm.responseWeight[i] as number;
+      const wc = arm.costWeight[i] as number;
+      if (!(Math.max(wy, wc) > 1e-6)) return;
       const b = stats.cell(g, 0);
-      const w = (a.weight * shrink) / (1 - shrink);
-      // Pseudo-rows of weight w that move the treated means to control + shrunk uplift.
-      const target = (mean: number, to: number) => ((a.weight + w) * to - a.weight * mean) / w;
-      rows.push({
+      // The treated cell moves to control + shrunk uplift; its sampling spread becomes the posterior's,
+      // sqrt(1 - B) of the trial's for a weight B on the prior. An outcome that is not shrunk keeps its mean and
+      // all of its noise (the plan's cost quantiles and chance of staying within budget rest on it).
+      entries.push({
         group: g,
         arm: j,
-        weight: w,
-        response: target(a.response, clamp(b.response + (arm.response[i] as number), range.response)),
-        cost: target(a.cost, clamp(b.cost + (arm.cost[i] as number), range.cost)),
+        ...(wy > 1e-6
+          ? {
+              response: clamp(b.response + (arm.response[i] as number), range.response),
+              responseSpread: Math.sqrt(1 - wy),
+            }
+          : {}),
+        ...(wc > 1e-6
+          ? { cost: clamp(b.cost + (arm.cost[i] as number), range.cost), costSpread: Math.sqrt(1 - wc) }
+          : {}),
       });
     });
   }
-  return { stats: rows.length > 0 ? stats.withPseudoRows(rows) : stats, fits };
+  return { stats: entries.length > 0 ? stats.withCellMeans(entries) : stats, fits };
 }
 
 /**

@@ -4,11 +4,19 @@ import { type RCTDataset, subsetRows } from '../data/dataset.js';
 import type { AllocationTable } from '../solver/allocation-table.js';
 import { GroupStats, type GroupStatsOptions } from '../solver/group-stats.js';
 import { StochasticBudgetSolver, type StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
+import { predictionRows, type RowPredictions, regressionAdjusted } from './adjust.js';
+
+/** Out-of-fold predictions of the training rows for regression-adjusted cell means ({@link regressionAdjusted}). */
+export interface StatsAdjustment {
+  readonly pred: RowPredictions;
+  readonly adjustCost: boolean;
+}
 
 /**
  * Group statistics of the served grouping. A group to which the served grouping gives fewer than `minControl` control
  * rows (the student rarely picks it) takes its statistics from the teacher's rows of that group instead, so every
- * group's uplift over control can still be estimated.
+ * group's uplift over control can still be estimated. With `adjust`, every cell mean is regression-adjusted by the
+ * predictions, within the grouping its rows are measured in.
  */
 export function servedStats(
   train: RCTDataset,
@@ -17,8 +25,23 @@ export function servedStats(
   k: number,
   minControl: number,
   options: GroupStatsOptions,
+  adjust?: StatsAdjustment,
 ): GroupStats {
-  if (served === teacher) return GroupStats.from(train, { ...options, groups: served, k });
+  const m = train.treatmentNames.length;
+  const from = (data: RCTDataset, groups: Int32Array, o: GroupStatsOptions, rows?: number[]) =>
+    GroupStats.from(
+      adjust === undefined
+        ? data
+        : regressionAdjusted(
+            data,
+            groups,
+            k,
+            rows === undefined ? adjust.pred : predictionRows(adjust.pred, m, rows),
+            adjust.adjustCost,
+          ),
+      { ...o, groups, k },
+    );
+  if (served === teacher) return from(train, served, options);
   const control = new Float64Array(k);
   for (let i = 0; i < train.n; i++)
     if (train.treatment[i] === 0) control[served[i] as number] = (control[served[i] as number] as number) + 1;
@@ -29,21 +52,11 @@ export function servedStats(
     if (!thin(served[i] as number)) a.push(i);
     if (thin(teacher[i] as number)) b.push(i);
   }
-  if (b.length === 0) return GroupStats.from(train, { ...options, groups: served, k });
+  if (b.length === 0) return from(train, served, options);
   const pick = (rows: number[], g: Int32Array) => Int32Array.from(rows, (i) => g[i] as number);
   const seed = options.seed ?? DEFAULT_SEED;
-  return GroupStats.from(subsetRows(train, a), {
-    ...options,
-    groups: pick(a, served),
-    k,
-    seed: deriveSeed(seed, 'served'),
-  }).merge(
-    GroupStats.from(subsetRows(train, b), {
-      ...options,
-      groups: pick(b, teacher),
-      k,
-      seed: deriveSeed(seed, 'teacher'),
-    }),
+  return from(subsetRows(train, a), pick(a, served), { ...options, seed: deriveSeed(seed, 'served') }, a).merge(
+    from(subsetRows(train, b), pick(b, teacher), { ...options, seed: deriveSeed(seed, 'teacher') }, b),
   );
 }
 

@@ -243,6 +243,8 @@ export class GroupStats {
    * `response` and cost `cost` in cell (group, arm), in the moments and in every bootstrap replicate alike. Row counts
    * (`count`, used for minimum-count checks) stay those of the real rows. This is how a prior is put on a cell's mean
    * (shrinkage toward a parent estimate): the cell's mean moves to `(W * mean + weight * response) / (W + weight)`.
+   * The pseudo-rows are the same in every replicate, so they narrow the replicates' spread of both response and cost
+   * by `W / (W + weight)`; to recentre a cell and choose its spread, use {@link withCellMeans}.
    */
   withPseudoRows(
     rows: readonly {
@@ -253,16 +255,7 @@ export class GroupStats {
       readonly cost: number;
     }[],
   ): GroupStats {
-    const out = GroupStats.empty(this.k, this.m, this.outcomeNames, this.replicates);
-    for (const name of MOMENTS) out.mom[name].set(this.mom[name]);
-    for (const name of this.outcomeNames) {
-      const o = out.extra[name] as { sum: Float64Array; sum2: Float64Array };
-      o.sum.set(this.extra[name]?.sum as Float64Array);
-      o.sum2.set(this.extra[name]?.sum2 as Float64Array);
-    }
-    out.rep.w.set(this.rep.w);
-    out.rep.y.set(this.rep.y);
-    out.rep.c.set(this.rep.c);
+    const out = this.copy();
     const km = this.k * this.m;
     const M = out.mom;
     for (const r of rows) {
@@ -290,6 +283,80 @@ export class GroupStats {
         out.rep.c[at] = (out.rep.c[at] as number) + w * r.cost;
       }
     }
+    return out;
+  }
+
+  /**
+   * These statistics with some cells recentred on new means (a posterior mean from shrinkage, say), in the moments
+   * and in every bootstrap replicate: for each entry, the cell's response mean becomes `response` and its cost mean
+   * `cost` (each left as it is when not given), and the sampling spread around the mean is multiplied by
+   * `responseSpread` and `costSpread` (default 1: unchanged). Each replicate keeps its own deviation from the cell's
+   * mean, scaled by the spread, so the scenarios built from the replicates are centred on the new means and an
+   * outcome whose mean is not moved keeps all its sampling noise. Counts and weights stay those of the real rows.
+   * Extra outcomes are not changed.
+   */
+  withCellMeans(
+    entries: readonly {
+      readonly group: number;
+      readonly arm: number;
+      readonly response?: number;
+      readonly cost?: number;
+      readonly responseSpread?: number;
+      readonly costSpread?: number;
+    }[],
+  ): GroupStats {
+    const out = this.copy();
+    const km = this.k * this.m;
+    const M = out.mom;
+    for (const e of entries) {
+      this.checkCell(e.group, e.arm);
+      const fy = e.responseSpread ?? 1;
+      const fc = e.costSpread ?? 1;
+      const bad = [e.response, e.cost].some((v) => v !== undefined && !Number.isFinite(v));
+      if (bad || !(Number.isFinite(fy) && fy >= 0 && Number.isFinite(fc) && fc >= 0)) {
+        throw new ValidationError({
+          path: ['entries', e.group, e.arm],
+          message: `expected finite means and spreads >= 0, got response ${e.response}, cost ${e.cost}, spreads ${fy}, ${fc}`,
+        });
+      }
+      const c = e.group * this.m + e.arm;
+      const W = M.weight[c] as number;
+      if (!(W > 0)) continue;
+      const y = (M.sumY[c] as number) / W;
+      const cc = (M.sumC[c] as number) / W;
+      const vy = (M.sumYY[c] as number) / W - y * y;
+      const vc = (M.sumCC[c] as number) / W - cc * cc;
+      const cov = (M.sumYC[c] as number) / W - y * cc;
+      const ty = e.response ?? y;
+      const tc = e.cost ?? cc;
+      M.sumY[c] = W * ty;
+      M.sumC[c] = W * tc;
+      M.sumYY[c] = W * (ty * ty + fy * fy * vy);
+      M.sumCC[c] = W * (tc * tc + fc * fc * vc);
+      M.sumYC[c] = W * (ty * tc + fy * fc * cov);
+      for (let q = 0; q < this.replicates; q++) {
+        const at = q * km + c;
+        const w = out.rep.w[at] as number;
+        if (!(w > 0)) continue;
+        out.rep.y[at] = w * (ty + fy * ((out.rep.y[at] as number) / w - y));
+        out.rep.c[at] = w * (tc + fc * ((out.rep.c[at] as number) / w - cc));
+      }
+    }
+    return out;
+  }
+
+  /** A deep copy. */
+  private copy(): GroupStats {
+    const out = GroupStats.empty(this.k, this.m, this.outcomeNames, this.replicates);
+    for (const name of MOMENTS) out.mom[name].set(this.mom[name]);
+    for (const name of this.outcomeNames) {
+      const o = out.extra[name] as { sum: Float64Array; sum2: Float64Array };
+      o.sum.set(this.extra[name]?.sum as Float64Array);
+      o.sum2.set(this.extra[name]?.sum2 as Float64Array);
+    }
+    out.rep.w.set(this.rep.w);
+    out.rep.y.set(this.rep.y);
+    out.rep.c.set(this.rep.c);
     return out;
   }
 

@@ -44,6 +44,51 @@ describe('GroupStats.withPseudoRows', () => {
   });
 });
 
+/** Standard deviation over the bootstrap replicates of one cell's response and cost means. */
+function replicateSd(s: GroupStats, g: number, j: number): { response: number; cost: number } {
+  const c = g * s.m + j;
+  const ys: number[] = [];
+  const cs: number[] = [];
+  for (let r = 0; r < s.replicates; r++) {
+    const rep = s.replicateMeans(r);
+    ys.push(rep.response[c] as number);
+    cs.push(rep.cost[c] as number);
+  }
+  const sd = (xs: number[]) => {
+    const mu = xs.reduce((a, b) => a + b, 0) / xs.length;
+    return Math.sqrt(xs.reduce((a, b) => a + (b - mu) ** 2, 0) / (xs.length - 1));
+  };
+  return { response: sd(ys), cost: sd(cs) };
+}
+
+describe('GroupStats.withCellMeans', () => {
+  it('recentres a cell, scales its sampling spread and leaves what it is not given alone', () => {
+    const { data, groups } = trial([0.1, 0.2], 400, 4);
+    // Treated rows pay 1 on a response, so cost varies within the arm.
+    const d2 = { ...data, cost: Float32Array.from(data.response, (y, i) => (data.treatment[i] === 1 ? y : 0)) };
+    const s = GroupStats.from(d2, { groups, k: 2, ipw: false, replicates: 50 });
+    const out = s.withCellMeans([{ group: 1, arm: 1, response: 0.5, responseSpread: 0.5 }]);
+    const a = s.cell(1, 1);
+    const b = out.cell(1, 1);
+    expect(b.response).toBeCloseTo(0.5, 12);
+    expect(b.cost).toBeCloseTo(a.cost, 12);
+    expect(b.weight).toBe(a.weight);
+    expect(b.count).toBe(a.count);
+    expect(b.seResponse).toBeCloseTo(0.5 * a.seResponse, 12);
+    expect(b.seCost).toBeCloseTo(a.seCost, 12);
+    expect(b.covResponseCost).toBeCloseTo(0.5 * a.covResponseCost, 12);
+    const before = replicateSd(s, 1, 1);
+    const after = replicateSd(out, 1, 1);
+    expect(after.response).toBeCloseTo(0.5 * before.response, 10);
+    expect(after.cost).toBeCloseTo(before.cost, 10);
+    for (let r = 0; r < 50; r++)
+      expect(out.replicateMeans(r).cost[3]).toBeCloseTo(s.replicateMeans(r).cost[3] as number, 12);
+    expect(out.cell(0, 1).response).toBe(s.cell(0, 1).response);
+    expect(() => s.withCellMeans([{ group: 0, arm: 1, response: Number.NaN }])).toThrow(/finite/);
+    expect(() => s.withCellMeans([{ group: 0, arm: 1, costSpread: -1 }])).toThrow(/spreads >= 0/);
+  });
+});
+
 describe('shrinkGroupUplift', () => {
   it('lowers the error of noisy group uplifts against the truth (pooled and model priors)', () => {
     // 24 groups whose true uplifts spread around 0.05; 300 rows each, so each group's estimate is noisy.
@@ -102,6 +147,28 @@ describe('shrinkGroupUplift', () => {
       for (let j = 0; j < 2; j++) expect(stats.cell(g, j).cost).toBeGreaterThanOrEqual(-1e-12);
       expect(stats.cell(g, 1).response).toBeGreaterThanOrEqual(0);
     }
+  });
+
+  it('keeps the bootstrap spread of the cost it does not shrink, and narrows the response to the posterior', () => {
+    // Noisy groups (200 rows) are shrunk hard; each treated row pays 1 on a response, so cost is noisy too.
+    const { data, groups } = trial([0.02, 0.05, 0.03, 0.04, 0.06, 0.01], 200, 6);
+    const d2 = { ...data, cost: Float32Array.from(data.response, (y, i) => (data.treatment[i] === 1 ? y : 0)) };
+    const s = GroupStats.from(d2, { groups, k: 6, ipw: false, replicates: 100 });
+    const pred = { response: new Float32Array(data.n * 2), cost: new Float32Array(data.n * 2) };
+    const { stats, fits } = shrinkGroupUplift(s, groupPredictedUplift(pred, 2, groups, 6), 'pooled', 1);
+    const B = fits.find((f) => f.outcome === 'response')?.meanShrink as number;
+    expect(B).toBeGreaterThan(0.5);
+    let ratio = 0;
+    for (let g = 0; g < 6; g++) {
+      const raw = replicateSd(s, g, 1);
+      const shrunk = replicateSd(stats, g, 1);
+      // The cost keeps all of its sampling noise (pseudo-observations would have cut it by a factor 1 - B).
+      expect(shrunk.cost).toBeCloseTo(raw.cost, 10);
+      expect(stats.cell(g, 1).seCost).toBeCloseTo(s.cell(g, 1).seCost, 12);
+      ratio += shrunk.response / raw.response / 6;
+    }
+    expect(ratio).toBeLessThan(1);
+    expect(ratio).toBeGreaterThan(Math.sqrt(1 - Math.min(0.95, B + 0.2)) - 1e-9);
   });
 
   it("is the identity with 'none' and skips arms with fewer than three groups", () => {
