@@ -13,7 +13,8 @@
 //   the top 10-50% by predicted uplift are promoted.
 // - simulator: a fresh 20,000-row trial per seed (as docs/results.md section 1), budgets 0.1, 0.3, 0.6; true value
 //   over the oracle's at matched spend, and true spend over budget, on `--n-test` test users (default 10,000; the
-//   training trial does not depend on it).
+//   training trial does not depend on it); for HRC also each plan's own 5%-95% interval of its cost over the budget
+//   and how many runs' true spend fell inside it.
 // - hillstrom-ranking: the representation networks alone, as starbucks-ranking (`--folds`, `--hrc` holding the
 //   RepresentationNet options) on the hillstrom splits: each test customer's best e-mail by the networks' mean
 //   predicted uplift, filled along the per-user Lagrangian path at budgets 0.1, 0.3, 0.5 (no groups).
@@ -145,7 +146,7 @@ if (a.experiment === 'starbucks') {
   print({ mean: { shares, netPerCustomer: shares.map((_, i) => mean(rows.map((r) => r[i] as number))) } });
 } else if (a.experiment === 'simulator') {
   const budgets = [0.1, 0.3, 0.6];
-  const rows: { value: number[]; spend: number[] }[] = [];
+  const rows: { value: number[]; spend: number[]; costInterval: number[][] }[] = [];
   for (const seed of seeds) {
     const { train, test, truth } = simulateCouponTrial({
       nTrain: 20_000,
@@ -155,21 +156,35 @@ if (a.experiment === 'starbucks') {
       heavyTails: a['heavy-tails'] as boolean,
     });
     const m = await make(seed).fit(train);
-    const row = { value: [] as number[], spend: [] as number[] };
+    const row = { value: [] as number[], spend: [] as number[], costInterval: [] as number[][] };
     for (const b of budgets) {
       const t = truthMetrics(truth, await m.assign(test.features, { perUser: b }), b);
       row.value.push(t.oracleRatioMatched);
       row.spend.push(t.spendRatio);
+      if (m instanceof HRCPipeline) {
+        // The plan's own 5%-95% interval of its cost per user (bootstrap scenarios), over the budget.
+        const table = (await m.policy.atBudget(b)).table;
+        const q = table.plan(table.planIndex({ perUser: b })).costQuantiles;
+        const lo = q[0] as number;
+        const hi = q[q.length - 1] as number;
+        row.costInterval.push([lo / b, hi / b]);
+      }
     }
     rows.push(row);
     print({ seed, budgets, ...row });
     release(m);
   }
   const col = (k: 'value' | 'spend', i: number) => mean(rows.map((r) => r[k][i] as number));
+  const covered = rows.flatMap((r) =>
+    r.costInterval.map(
+      ([lo, hi], i) => (r.spend[i] as number) >= (lo as number) && (r.spend[i] as number) <= (hi as number),
+    ),
+  );
   print({
     mean: { budgets, value: budgets.map((_, i) => col('value', i)), spend: budgets.map((_, i) => col('spend', i)) },
     maxSpend: Math.max(...rows.flatMap((r) => r.spend)),
     valueOverBudgets: mean(budgets.map((_, i) => col('value', i))),
+    ...(covered.length > 0 ? { spendInPlanInterval: `${covered.filter(Boolean).length} of ${covered.length}` } : {}),
   });
 } else if (a.experiment === 'hillstrom-ranking') {
   // Per-user decisions from the representation networks alone (the default pipeline's cross-fitted ensemble, same

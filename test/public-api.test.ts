@@ -119,6 +119,7 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
       'readCSVRecords',
       'readCsvRecords',
       'reencodeFeatures',
+      'regressionAdjusted',
       'setWasmKernels',
       'shrinkGroupUplift',
       'simulateCouponTrial',
