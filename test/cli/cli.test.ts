@@ -55,6 +55,16 @@ describe('hrc-budget CLI', () => {
       '--quiet',
     );
     expect(a.code).toBe(0);
+    // The plan says how far its cost can miss: the outer quantiles over the trial's bootstrap draws, in order.
+    const spread =
+      /expected cost ([\d.]+) per user \(5%-95% of the trial's bootstrap draws: ([\d.]+) to ([\d.]+); within budget in (\d+)% of them\)/.exec(
+        a.out,
+      );
+    expect(spread).not.toBeNull();
+    const [, mid, lo, hi] = (spread as RegExpExecArray).map(Number);
+    expect(lo).toBeLessThanOrEqual(mid as number);
+    expect(hi).toBeGreaterThanOrEqual(mid as number);
+    expect(hi as number).toBeGreaterThan(lo as number);
     // The plan's own figures are labelled in-sample; this policy has no held-out estimate and says so.
     expect(a.out).toMatch(
       /incremental response [\d.]+ per user \(in-sample: estimated on the trial rows the policy was fitted on/,

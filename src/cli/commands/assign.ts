@@ -8,6 +8,7 @@ import { Growable } from '../../data/growable.js';
 import { assignCSV } from '../../node/assign-csv.js';
 import { AtomicFile } from '../../node/atomic.js';
 import type { AllocationPolicy, HoldoutEstimate } from '../../policy/policy.js';
+import type { AllocationTable } from '../../solver/allocation-table.js';
 import { checkOutput, encodingOption, readModelFile } from '../io.js';
 import { type LoadedModel, loadModel } from '../methods.js';
 import type { Progress } from '../progress.js';
@@ -90,7 +91,7 @@ export async function runAssign(a: AssignArgs, progress: Progress, print: (s: st
     names = policy.treatmentNames;
     rows = res.rows;
     print(
-      `plan for budget ${fmt(policy.table.budgets[plan])} per user: expected cost ${fmt(policy.table.cost[plan])} per user, incremental response ${fmt(policy.table.value[plan])} per user (in-sample: estimated on the trial rows the policy was fitted on; expect less on new users)`,
+      `plan for budget ${fmt(policy.table.budgets[plan])} per user: expected cost ${fmt(policy.table.cost[plan])} per user${costSpread(policy.table, plan)}, incremental response ${fmt(policy.table.value[plan])} per user (in-sample: estimated on the trial rows the policy was fitted on; expect less on new users)`,
     );
     for (const line of holdoutLines(model.policy, budget.perUser)) print(line);
   } else {
@@ -105,6 +106,23 @@ export async function runAssign(a: AssignArgs, progress: Progress, print: (s: st
     ),
   );
   print(`wrote ${rows} decisions to ${a.out}`);
+}
+
+/**
+ * How far the plan's cost can miss its estimate: the outer quantiles of its cost over the trial's bootstrap scenarios
+ * and the share of scenarios within the budget ('' when the table has no such quantiles).
+ */
+export function costSpread(table: AllocationTable, plan: number): string {
+  const levels = table.quantileLevels;
+  const Q = levels.length;
+  if (Q < 2) return '';
+  const lo = table.costQuantiles[plan * Q] as number;
+  const hi = table.costQuantiles[plan * Q + Q - 1] as number;
+  const p = table.probWithinBudget[plan] as number;
+  if (!(Number.isFinite(lo) && Number.isFinite(hi))) return '';
+  const pct = (q: number) => `${Math.round(100 * q)}%`;
+  const within = Number.isFinite(p) ? `; within budget in ${pct(p)} of them` : '';
+  return ` (${pct(levels[0] as number)}-${pct(levels[Q - 1] as number)} of the trial's bootstrap draws: ${fmt(lo)} to ${fmt(hi)}${within})`;
 }
 
 /** A policy's held-out estimate, if its metadata holds a well-formed one (policy files are untrusted input). */
