@@ -202,7 +202,14 @@ export function planTexts(view: PlanView): { text: string; table: string }[] {
       arm,
       share: view.groups.reduce((a, g) => a + (arms[g.group] === j ? g.share : 0), 0),
     }));
-    const text = `Plan for ${fmt(budget)} per user (${view.method}, grid budget at or below the slider): ${sharesText(shares)}; planned ${estimateText({ estimate: view.value[b] ?? 0 }, true)} incremental response per user for ${num(view.cost[b] ?? 0)} spent per user (in-sample, from the trial rows the plan was fitted on).`;
+    const spread = view.costSpread;
+    const pct = (q: number) => `${Math.round(100 * q)}%`;
+    const within = spread?.withinBudget[b];
+    const miss =
+      spread === undefined
+        ? ''
+        : ` The spend of a run can miss that: ${pct(spread.levels[0])}-${pct(spread.levels[1])} of the trial's bootstrap draws cost ${num(spread.low[b] ?? 0)} to ${num(spread.high[b] ?? 0)} per user${within !== undefined && Number.isFinite(within) ? `, ${pct(within)} of them within the budget` : ''}.`;
+    const text = `Plan for ${fmt(budget)} per user (${view.method}, grid budget at or below the slider): ${sharesText(shares)}; planned ${estimateText({ estimate: view.value[b] ?? 0 }, true)} incremental response per user for ${num(view.cost[b] ?? 0)} spent per user (in-sample, from the trial rows the plan was fitted on).${miss}`;
     const rows = view.groups
       .map((g) => {
         const arm = arms[g.group] ?? 0;

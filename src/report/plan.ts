@@ -29,6 +29,17 @@ export interface PlanView {
   readonly value: readonly number[];
   /** Planned cost per user at each budget (in-sample). */
   readonly cost: readonly number[];
+  /**
+   * How far the planned cost can miss, when the table holds scenario quantiles: the outer quantile levels (e.g.
+   * `[0.05, 0.95]`), the cost per user at those levels over the trial's bootstrap draws at each budget, and the share
+   * of draws within each budget.
+   */
+  readonly costSpread?: {
+    readonly levels: readonly [number, number];
+    readonly low: readonly number[];
+    readonly high: readonly number[];
+    readonly withinBudget: readonly number[];
+  };
 }
 
 /**
@@ -73,6 +84,24 @@ export function planView(policy: AllocationPolicy, method = policy.metadata.meth
     arms: Array.from({ length: t.size }, (_, b) => Array.from({ length: t.k }, (_, g) => t.armFor(b, g))),
     value: Array.from(t.value),
     cost: Array.from(t.cost),
+    ...costSpread(t),
+  };
+}
+
+/** The outer cost quantiles of every plan of a table (nothing when it has fewer than two quantile levels). */
+function costSpread(t: AllocationPolicy['table']): { costSpread?: NonNullable<PlanView['costSpread']> } {
+  const Q = t.quantileLevels.length;
+  if (Q < 2) return {};
+  const at = (b: number, q: number) => t.costQuantiles[b * Q + q] as number;
+  const plans = Array.from({ length: t.size }, (_, b) => b);
+  if (!plans.every((b) => Number.isFinite(at(b, 0)) && Number.isFinite(at(b, Q - 1)))) return {};
+  return {
+    costSpread: {
+      levels: [t.quantileLevels[0] as number, t.quantileLevels[Q - 1] as number],
+      low: plans.map((b) => at(b, 0)),
+      high: plans.map((b) => at(b, Q - 1)),
+      withinBudget: plans.map((b) => t.probWithinBudget[b] as number),
+    },
   };
 }
 

@@ -2,12 +2,15 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AllocationPolicy, policyMetadata } from '../../src/policy/index.js';
 import { decisionSummary } from '../../src/report/decision.js';
 import { planTexts, sliderRange } from '../../src/report/interactive.js';
-import { type PlanView, planIndexAt } from '../../src/report/plan.js';
+import { type PlanView, planIndexAt, planView } from '../../src/report/plan.js';
 import { renderReport } from '../../src/report/report.js';
 import { writeReport } from '../../src/report/write.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
+import { GroupStats, StochasticBudgetSolver } from '../../src/solver/index.js';
+import { linearStudent } from '../helpers/student.js';
 
 /** A hand-made plan view: three groups, a grid of four budgets. */
 const view: PlanView = {
@@ -31,6 +34,42 @@ const view: PlanView = {
   cost: [0, 0.06, 0.16, 0.26],
 };
 
+describe('planView', () => {
+  it("carries each plan's cost quantiles over the bootstrap draws, around its planned cost", async () => {
+    const { train } = simulateCouponTrial({ nTrain: 4000, nTest: 10, seed: 4 });
+    const k = 5;
+    const student = linearStudent(train.d, k, 2);
+    const groups = new Int32Array(train.n);
+    const scratch = new Float32Array(k);
+    for (let i = 0; i < train.n; i++) groups[i] = student.argmax(train.features, i * train.d, scratch);
+    const stats = GroupStats.from(train, { groups, k, replicates: 60 });
+    const table = await new StochasticBudgetSolver().solve(stats, {
+      budgets: [0.1, 0.3],
+      armNames: train.treatmentNames,
+    });
+    const policy = new AllocationPolicy({
+      student,
+      table,
+      stats,
+      solverOptions: { formulation: 'expected' },
+      featureNames: train.featureNames,
+      treatmentNames: train.treatmentNames,
+      metadata: policyMetadata({ seed: 4, method: 'test' }),
+    });
+    const v = planView(policy) as PlanView;
+    const spread = v.costSpread;
+    expect(spread?.levels).toEqual([0.05, 0.95]);
+    for (let b = 0; b < v.budgets.length; b++) {
+      expect(spread?.low[b]).toBeLessThan(v.cost[b] as number);
+      expect(spread?.high[b]).toBeGreaterThan(v.cost[b] as number);
+      expect(spread?.withinBudget[b]).toBe(table.probWithinBudget[b]);
+    }
+    expect(planTexts(v)[1]?.text).toMatch(
+      /bootstrap draws cost [\d.]+ to [\d.]+ per user, \d+% of them within the budget/,
+    );
+  });
+});
+
 describe('budget section', () => {
   it('steps the slider over an evenly spaced grid and picks the plan at or below the budget', () => {
     const r = sliderRange(view);
@@ -47,6 +86,21 @@ describe('budget section', () => {
       /^Plan for 0\.3 per user \(hrc, .*\): give coupon_1 to 80% and coupon_2 to 20% of users; planned \+0\.06 incremental response per user for 0\.26 spent per user \(in-sample/,
     );
     expect(texts[0]?.text).toContain('nobody gets an incentive');
+    // Without scenario quantiles the words say nothing about the spread; with them, each budget's own.
+    expect(texts[3]?.text).not.toContain('bootstrap');
+    const spread = planTexts({
+      ...view,
+      costSpread: {
+        levels: [0.05, 0.95],
+        low: [0, 0.05, 0.14, 0.22],
+        high: [0, 0.07, 0.18, 0.31],
+        withinBudget: [1, 0.6, 0.55, 0.4],
+      },
+    });
+    expect(spread[3]?.text).toContain(
+      'The spend of a run can miss that: 5%-95% of the trial&#39;s bootstrap draws cost 0.22 to 0.31 per user, 40% of them within the budget.',
+    );
+    expect(spread[1]?.text).toContain('cost 0.05 to 0.07 per user, 60% of them');
   });
 
   it('writes the slider with vega inlined, the decision twins, and a static page without the runtime', async () => {
