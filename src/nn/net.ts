@@ -133,6 +133,19 @@ export class DenseNet {
     return this.allLayers().map((l) => l.w);
   }
 
+  /** The weight matrix of a head's output layer (`fan x units`). */
+  headKernel(name: string): tf.Variable {
+    const layers = this.headLayers.get(name);
+    const last = layers?.[layers.length - 1];
+    if (last === undefined) {
+      throw new ValidationError({
+        path: ['head'],
+        message: `no head '${name}'; the heads are ${[...this.headLayers.keys()].join(', ')}`,
+      });
+    }
+    return last.w;
+  }
+
   /**
    * The training forward pass, on a tensor of `n x inputDim`: every trunk layer (then dropout, when asked for), then
    * each requested head's layers. Call inside `tf.tidy` (or dispose the outputs yourself). Its plain-TypeScript

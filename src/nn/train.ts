@@ -33,6 +33,13 @@ export interface TrainOptions {
   /** L2 penalty on weight matrices (not biases), added to the loss. @default 0 */
   l2?: number;
   /**
+   * Per head, an L2 penalty on how far each output unit's weights lie from the first unit's: `weight * sum over
+   * j >= 1 of ||W[:, j] - W[:, 0]||^2` for the head's output kernel W. With one unit per arm (control first) it pulls
+   * every arm's prediction toward control's plus a constant: a prior that the effect of an arm varies little between
+   * users, which only the data can overturn. The biases are free. @default {}
+   */
+  headContrastL2?: Readonly<Record<string, number>>;
+  /**
    * Share of rows held out (by a seeded draw) for early stopping. Ignored when `validation` is given; 0 turns
    * early stopping off. @default 0.1
    */
@@ -62,6 +69,7 @@ export const defaultTrainOptions = {
   batchSize: 256,
   learningRate: 0.001,
   l2: 0,
+  headContrastL2: {} as Readonly<Record<string, number>>,
   validationFraction: 0.1,
   patience: 3,
   minDelta: 0,
@@ -118,6 +126,14 @@ export async function trainNet(
   const optimizer = tf.train.adam(o.learningRate);
   const vars = net.variables;
   const kernels = net.kernels;
+  // [weight, output kernel, units] of every head with a contrast penalty (heads of one unit have no contrast).
+  const contrasts: [number, tf.Variable, number][] = Object.entries(o.headContrastL2)
+    .filter(([, weight]) => weight > 0)
+    .map(([name, weight]) => {
+      const w = net.headKernel(name);
+      return [weight, w, w.shape[1] as number] as [number, tf.Variable, number];
+    })
+    .filter(([, , units]) => units > 1);
   const history: EpochLog[] = [];
   let best = Number.POSITIVE_INFINITY;
   let bestEpoch = 0;
@@ -131,9 +147,14 @@ export async function trainNet(
       o.dropout > 0
         ? net.apply(batch.x, { dropout: { rate: o.dropout, seed: dropSeed + 7919 * step } })
         : net.apply(batch.x);
-    const base = loss(out, batch);
-    if (o.l2 <= 0) return base;
-    return tf.add(base, tf.mul(o.l2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
+    let total = loss(out, batch);
+    if (o.l2 > 0) total = tf.add(total, tf.mul(o.l2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
+    for (const [head, w, units] of contrasts) {
+      const first = tf.slice(w, [0, 0], [-1, 1]);
+      const rest = tf.slice(w, [0, 1], [-1, units - 1]);
+      total = tf.add(total, tf.mul(head, tf.sum(tf.square(tf.sub(rest, first))))) as tf.Scalar;
+    }
+    return total;
   };
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
@@ -273,6 +294,8 @@ function checkTrainOptions(o: Omit<Required<TrainOptions>, 'validation' | 'onEpo
   checkNumber('batchSize', o.batchSize, { min: 1, integer: true });
   checkNumber('learningRate', o.learningRate, { min: 0 });
   checkNumber('l2', o.l2, { min: 0 });
+  for (const [name, weight] of Object.entries(o.headContrastL2 ?? {}))
+    checkNumber(`headContrastL2.${name}`, weight, { min: 0 });
   checkNumber('validationFraction', o.validationFraction, { min: 0, max: 0.9 });
   checkNumber('patience', o.patience, { min: 1, integer: true });
   checkNumber('minDelta', o.minDelta, { min: 0 });

@@ -63,6 +63,12 @@ export interface RepresentationNetOptions {
    * standardized value the net gets one indicator input per code. 0 turns this off. @default 12
    */
   codeLevels?: number;
+  /**
+   * L2 penalty on the difference between each treatment arm's response-head weights and control's (see
+   * `TrainOptions.headContrastL2`): a prior that an arm's effect varies little between users, as an S-learner's shared
+   * head implies. 0 leaves each arm's head free. @default 0
+   */
+  upliftL2?: number;
   /** @default 42 */
   seed?: number;
   /** Progress callback after each epoch; return `'stop'` to end training. */
@@ -87,6 +93,7 @@ export const defaultRepresentationNetOptions = {
   predictBatchSize: 32_768,
   fastGradients: true,
   codeLevels: 12,
+  upliftL2: 0,
   seed: DEFAULT_SEED,
 } satisfies Omit<Required<RepresentationNetOptions>, 'onEpochEnd'>;
 
@@ -121,6 +128,7 @@ export function resolveOptions(options: RepresentationNetOptions): Representatio
   checkNumber('patience', o.patience, { min: 1, integer: true });
   checkNumber('predictBatchSize', o.predictBatchSize, { min: 1, integer: true });
   checkNumber('codeLevels', o.codeLevels, { min: 0, max: 1000, integer: true });
+  checkNumber('upliftL2', o.upliftL2, { min: 0 });
   checkNumber('seed', o.seed);
   checkOutcome('response', o.response);
   checkOutcome('cost', o.cost);

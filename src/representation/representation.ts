@@ -134,6 +134,7 @@ export class RepresentationNet {
         batchSize: p.batchSize,
         learningRate: p.learningRate,
         l2: p.l2,
+        headContrastL2: { response: p.upliftL2 },
         validationFraction: p.validationFraction,
         patience: p.patience,
         seed: deriveSeed(p.seed, 'representation/train'),
