@@ -227,7 +227,11 @@ export class RepresentationNet {
   /** The versioned JSON form (options, standardization, target scalings and weights). */
   toJSON(): RepresentationNetJSON {
     const { net, state, params } = this.need('toJSON');
-    return { kind: KIND, formatVersion: 1, params, state: { ...state, weights: net.getWeights() } };
+    // upliftL2 is written only when set, so an artifact without it (written before the option existed) round-trips
+    // to the same JSON; reading fills in 0.
+    const { upliftL2, ...rest } = params;
+    const out = (upliftL2 > 0 ? params : rest) as RepresentationParams;
+    return { kind: KIND, formatVersion: 1, params: out, state: { ...state, weights: net.getWeights() } };
   }
 
   /** Rebuilds a fitted net from {@link RepresentationNet.toJSON}; throws {@link SerializationError} if malformed. */
