@@ -1,4 +1,4 @@
-import type { GroupStats } from '../solver/group-stats.js';
+import type { CellMean, GroupStats } from '../solver/group-stats.js';
 
 /** What the group uplifts are shrunk toward. */
 export type ShrinkagePrior = 'model' | 'pooled' | 'none';
@@ -101,14 +101,7 @@ export function shrinkGroupUplift(
   if (prior === 'none' && contrast === 'none') return { stats, fits: [] };
   const { k, m } = stats;
   const fits: ShrinkageFit[] = [];
-  const entries: {
-    group: number;
-    arm: number;
-    response?: number;
-    cost?: number;
-    responseSpread?: number;
-    costSpread?: number;
-  }[] = [];
+  const entries: CellMean[] = [];
   // Shrunk means stay within the range of the trial's cell means (a cost never turns negative, a rate never leaves [0, 1]).
   const range = { response: [Infinity, -Infinity], cost: [Infinity, -Infinity] };
   for (let g = 0; g < k; g++) {

@@ -57,6 +57,16 @@ export interface UpliftEstimate {
 export type Moment = 'count' | 'weight' | 'weight2' | 'sumY' | 'sumYY' | 'sumC' | 'sumCC' | 'sumYC';
 const MOMENTS: readonly Moment[] = ['count', 'weight', 'weight2', 'sumY', 'sumYY', 'sumC', 'sumCC', 'sumYC'];
 
+/** A new mean (and sampling spread) for one cell, for {@link GroupStats.withCellMeans}. */
+export interface CellMean {
+  readonly group: number;
+  readonly arm: number;
+  readonly response?: number;
+  readonly cost?: number;
+  readonly responseSpread?: number;
+  readonly costSpread?: number;
+}
+
 /**
  * Sufficient statistics of a randomized trial per (group, arm): count, sum of weights and of squared weights,
  * weighted sums and sums of squares of response and cost (and of extra outcomes), optionally Poisson-bootstrap
@@ -295,16 +305,7 @@ export class GroupStats {
    * outcome whose mean is not moved keeps all its sampling noise. Counts and weights stay those of the real rows.
    * Extra outcomes are not changed.
    */
-  withCellMeans(
-    entries: readonly {
-      readonly group: number;
-      readonly arm: number;
-      readonly response?: number;
-      readonly cost?: number;
-      readonly responseSpread?: number;
-      readonly costSpread?: number;
-    }[],
-  ): GroupStats {
+  withCellMeans(entries: readonly CellMean[]): GroupStats {
     const out = this.copy();
     const km = this.k * this.m;
     const M = out.mom;
