@@ -270,6 +270,7 @@ export { AllocationTable } from './solver/allocation-table.js';
 export type { ArmLimit, GroupConstraints } from './solver/constraints.js';
 export type {
   CellEstimate,
+  CellMean,
   GroupStatsFromOptions,
   GroupStatsOptions,
   Moment,

@@ -5,7 +5,14 @@ export type { MCKPStructure } from './exact.js';
 export { detectMCKP, ExactMCKPSolver } from './exact.js';
 export type { FormulationSettings, ProblemLayout } from './formulation.js';
 export { GLPKSolver, mapGLPKStatus, toGLPKLP } from './glpk.js';
-export type { CellEstimate, GroupStatsFromOptions, GroupStatsOptions, Moment, UpliftEstimate } from './group-stats.js';
+export type {
+  CellEstimate,
+  CellMean,
+  GroupStatsFromOptions,
+  GroupStatsOptions,
+  Moment,
+  UpliftEstimate,
+} from './group-stats.js';
 export { defaultGroupStatsOptions, GroupStats } from './group-stats.js';
 export { HighsSolver, mapHighsStatus } from './highs.js';
 export type { MCKPPath } from './mckp.js';
