@@ -69,6 +69,9 @@ function make(seed: number): BudgetAllocator {
     : makeAllocator(a.method as MethodName, seed, design);
 }
 const release = (x: BudgetAllocator) => x.dispose();
+/** The networks' upliftL2 an HRC fit chose (none for other methods or a fixed strength). */
+const chosen = (x: BudgetAllocator) =>
+  x instanceof HRCPipeline && x.upliftL2Choice !== undefined ? { upliftL2: x.upliftL2Choice.chosen } : {};
 const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
 const print = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
@@ -109,7 +112,12 @@ if (a.experiment === 'starbucks') {
     const arms = await m.assign(test.features, budget);
     const v = evaluatePolicy(arms, net(test), { resamples: 0, seed }).incrementalResponse.estimate;
     out.push(v);
-    print({ seed, promoted: arms.reduce((s, x) => s + (x !== 0 ? 1 : 0), 0) / test.n, netPerCustomer: v });
+    print({
+      seed,
+      promoted: arms.reduce((s, x) => s + (x !== 0 ? 1 : 0), 0) / test.n,
+      netPerCustomer: v,
+      ...chosen(m),
+    });
     release(m);
   }
   print({ mean: { netPerCustomer: mean(out) } });
@@ -171,7 +179,7 @@ if (a.experiment === 'starbucks') {
       }
     }
     rows.push(row);
-    print({ seed, budgets, ...row });
+    print({ seed, budgets, ...row, ...chosen(m) });
     release(m);
   }
   const col = (k: 'value' | 'spend', i: number) => mean(rows.map((r) => r[k][i] as number));
@@ -238,7 +246,7 @@ if (a.experiment === 'starbucks') {
       spend.push(ev.cost.estimate);
     }
     rows.push(inc);
-    print({ seed, budgets, incrementalResponse: inc, spend });
+    print({ seed, budgets, incrementalResponse: inc, spend, ...chosen(m) });
     release(m);
   }
   print({ mean: { budgets, incrementalResponse: budgets.map((_, i) => mean(rows.map((r) => r[i] as number))) } });

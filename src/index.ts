@@ -236,11 +236,11 @@ export {
 } from './online/index.js';
 export type { RowPredictions } from './pipeline/adjust.js';
 export { regressionAdjusted } from './pipeline/adjust.js';
-export type { CrossFit } from './pipeline/crossfit.js';
-export { crossFitNets, ensemblePredict, stratifiedFolds, upliftSpace } from './pipeline/crossfit.js';
+export type { CrossFit, CrossFitWithChoice, UpliftL2Choice, UpliftL2Selection } from './pipeline/crossfit.js';
+export { crossFitNets, ensemblePredict, stratifiedFolds, upliftLossRows, upliftSpace } from './pipeline/crossfit.js';
 export { defaultBudgetGrid } from './pipeline/grid.js';
 export type { DefaultClustererOptions, HRCPipelineOptions, StatsEstimator } from './pipeline/options.js';
-export { defaultHRCPipelineOptions, defaultK, paperHRCOptions } from './pipeline/options.js';
+export { autoUpliftL2Candidates, defaultHRCPipelineOptions, defaultK, paperHRCOptions } from './pipeline/options.js';
 export { HRCPaperPipeline, HRCPipeline } from './pipeline/pipeline.js';
 export type { ShrinkageFit, ShrinkagePrior, ShrinkageSpread, ShrinkageVariance } from './pipeline/shrinkage.js';
 export { groupPredictedUplift, shrinkGroupUplift } from './pipeline/shrinkage.js';

@@ -38,10 +38,128 @@ export function stratifiedFolds(treatment: Int32Array, m: number, folds: number,
 }
 
 /**
+ * How {@link crossFitNets} chose the strength of the networks' prior of homogeneous effects (RepresentationNet
+ * `upliftL2`) among several candidates: by a held-out uplift loss on the trial rows of the folds it compared.
+ */
+export interface UpliftL2Choice {
+  /** The strengths compared, in the order given. */
+  readonly candidates: readonly number[];
+  /** The strength every fold's network was trained with. */
+  readonly chosen: number;
+  /**
+   * Each candidate's mean held-out uplift loss minus the chosen one's, per compared row (0 for the chosen; positive:
+   * worse). The loss is the squared error of each arm's predicted response uplift against its doubly robust
+   * pseudo-outcome, summed over the treatment arms (see {@link upliftLossRows}).
+   */
+  readonly lossDifference: readonly number[];
+  /** The paired t-statistic of each difference over the compared rows (NaN for the chosen). */
+  readonly t: readonly number[];
+  /** How many folds had one network per candidate before the choice was made. */
+  readonly foldsCompared: number;
+  /** How many held-out trial rows the losses were measured on. */
+  readonly rowsCompared: number;
+}
+
+/** Options of {@link crossFitNets}' choice of `upliftL2`. */
+export interface UpliftL2Selection {
+  /** Strengths to choose from; with one, that strength is used and nothing is compared. */
+  readonly candidates: readonly number[];
+  /** The most folds to train one network per candidate on before choosing. @default 2 */
+  readonly maxFolds?: number;
+  /**
+   * The choice is made after fewer than `maxFolds` folds once the leader's loss is below every other candidate's by
+   * at least this many standard errors. @default 2
+   */
+  readonly decisiveT?: number;
+}
+
+/** Out-of-fold predictions with the choice of `upliftL2` that produced them (when there was one). */
+export interface CrossFitWithChoice extends CrossFit {
+  readonly upliftL2?: UpliftL2Choice;
+}
+
+/**
+ * Per-row held-out uplift loss of several models' out-of-fold predictions of the same rows: for each row and
+ * treatment arm j, the squared difference between the model's predicted uplift mu_j(x) - mu_0(x) and the doubly
+ * robust pseudo-outcome `mubar_j(x) - mubar_0(x) + (y - mubar_t(x)) (1[t = j] - 1[t = 0]) / e`, where mubar is the
+ * models' mean prediction and e the row's propensity. In a randomized trial the pseudo-outcome's expectation given
+ * x is the true uplift whatever mubar is (mubar never saw the row), so the difference of two models' mean losses is an
+ * unbiased estimate of the difference of their mean squared uplift errors; the shared mubar only lowers its noise.
+ *
+ * @param preds each model's per-arm response predictions of the rows (row-major `rows.length x m`)
+ * @returns one Float64Array of per-row losses per model
+ */
+export function upliftLossRows(
+  preds: readonly Float32Array[],
+  m: number,
+  rows: readonly number[],
+  data: Pick<RCTDataset, 'treatment' | 'response' | 'propensity' | 'n'>,
+  armShare: Float64Array,
+): Float64Array[] {
+  const out = preds.map(() => new Float64Array(rows.length));
+  const k = preds.length;
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r] as number;
+    const t = data.treatment[i] as number;
+    const y = data.response[i] as number;
+    const e = data.propensity !== undefined ? (data.propensity[i] as number) : (armShare[t] as number);
+    let mu0 = 0;
+    let muT = 0;
+    for (const p of preds) {
+      mu0 += p[r * m] as number;
+      muT += p[r * m + t] as number;
+    }
+    mu0 /= k;
+    muT /= k;
+    for (let j = 1; j < m; j++) {
+      let muj = 0;
+      for (const p of preds) muj += p[r * m + j] as number;
+      muj /= k;
+      const w = t === j ? 1 / e : t === 0 ? -1 / e : 0;
+      const pseudo = muj - mu0 + (y - muT) * w;
+      for (let c = 0; c < k; c++) {
+        const p = preds[c] as Float32Array;
+        const err = pseudo - ((p[r * m + j] as number) - (p[r * m] as number));
+        (out[c] as Float64Array)[r] = ((out[c] as Float64Array)[r] as number) + err * err;
+      }
+    }
+  }
+  return out;
+}
+
+/** Mean and paired t-statistic of `a - b`. */
+function pairedT(a: Float64Array, b: Float64Array): { mean: number; t: number } {
+  const n = a.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += (a[i] as number) - (b[i] as number);
+  const mean = s / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += ((a[i] as number) - (b[i] as number) - mean) ** 2;
+  const se = Math.sqrt(ss / Math.max(1, n - 1) / n);
+  return { mean, t: se > 0 ? mean / se : mean === 0 ? 0 : Math.sign(mean) * Number.POSITIVE_INFINITY };
+}
+
+function concat(parts: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/**
  * Trains one {@link RepresentationNet} per fold on the rows of the other folds and predicts the held-out fold, so
  * every training row gets per-arm predictions from a network that never saw its outcome. Groups formed on these
  * predictions are independent of each row's own outcome, which keeps the group-level uplift estimates honest
  * (no winner's curse from forming and measuring groups on the same labels).
+ *
+ * With `select` of two or more `upliftL2` candidates, the first folds get one network per candidate (same seed, so
+ * the comparison shares initialisation and batch order), the candidates are compared by their held-out uplift loss
+ * on those folds' rows ({@link upliftLossRows}), and the remaining folds are trained with the winner only. The
+ * comparison stops after the first fold where the leader is ahead of every other candidate by `decisiveT` standard
+ * errors, and after `maxFolds` folds at the latest.
  */
 export async function crossFitNets(
   train: RCTDataset,
@@ -49,34 +167,117 @@ export async function crossFitNets(
   options: RepresentationNetOptions,
   seed: number,
   onFold?: (fold: number) => void,
-): Promise<CrossFit> {
+  select?: UpliftL2Selection,
+): Promise<CrossFitWithChoice> {
   const m = train.treatmentNames.length;
   const fold = stratifiedFolds(train.treatment, m, folds, deriveSeed(seed, 'crossfit/folds'));
   const response = new Float32Array(train.n * m);
   const cost = new Float32Array(train.n * m);
+  const candidates = select?.candidates ?? [options.upliftL2 ?? 0];
+  if (candidates.length === 0)
+    throw new ValidationError({ path: ['upliftL2'], message: 'expected at least one candidate strength' });
+  const maxFolds = Math.min(folds, select?.maxFolds ?? 2);
+  const decisiveT = select?.decisiveT ?? 2;
+  const armShare = new Float64Array(m);
+  for (let i = 0; i < train.n; i++) {
+    const t = train.treatment[i] as number;
+    armShare[t] = (armShare[t] as number) + 1 / train.n;
+  }
   const nets: RepresentationNet[] = [];
+  // While comparing: every candidate's network and held-out predictions of each compared fold.
+  const pending: { nets: RepresentationNet[]; rows: number[]; response: Float32Array[]; cost: Float32Array[] }[] = [];
+  const losses: Float64Array[][] = candidates.map(() => []);
+  let chosen = candidates.length === 1 ? 0 : -1;
+  let choice: UpliftL2Choice | undefined;
+  const place = (rows: readonly number[], r: Float32Array, c: Float32Array) => {
+    for (let q = 0; q < rows.length; q++) {
+      const i = rows[q] as number;
+      response.set(r.subarray(q * m, q * m + m), i * m);
+      cost.set(c.subarray(q * m, q * m + m), i * m);
+    }
+  };
   try {
     for (let f = 0; f < folds; f++) {
       onFold?.(f);
       const inRows: number[] = [];
       const outRows: number[] = [];
       for (let i = 0; i < train.n; i++) (fold[i] === f ? outRows : inRows).push(i);
-      const net = new RepresentationNet({ ...options, seed: deriveSeed(seed, `crossfit/net${f}`) });
-      nets.push(net);
-      await net.fit(subsetRows(train, inRows));
+      const fitData = subsetRows(train, inRows);
       const held = subsetRows(train, outRows);
-      const p = net.predict(matrix(held.features, held.d, 'features'));
-      for (let r = 0; r < outRows.length; r++) {
-        const i = outRows[r] as number;
-        response.set(p.response.subarray(r * m, r * m + m), i * m);
-        cost.set(p.cost.subarray(r * m, r * m + m), i * m);
+      const heldX = matrix(held.features, held.d, 'features');
+      const fitOne = async (strength: number): Promise<RepresentationNet> => {
+        const net = new RepresentationNet({
+          ...options,
+          upliftL2: strength,
+          seed: deriveSeed(seed, `crossfit/net${f}`),
+        });
+        try {
+          await net.fit(fitData);
+        } catch (e) {
+          net.dispose();
+          throw e;
+        }
+        return net;
+      };
+      if (chosen >= 0) {
+        const net = await fitOne(candidates[chosen] as number);
+        nets.push(net);
+        const p = net.predict(heldX);
+        place(outRows, p.response, p.cost);
+        continue;
+      }
+      const entry = {
+        nets: [] as RepresentationNet[],
+        rows: outRows,
+        response: [] as Float32Array[],
+        cost: [] as Float32Array[],
+      };
+      pending.push(entry);
+      for (const strength of candidates) {
+        const net = await fitOne(strength);
+        entry.nets.push(net);
+        const p = net.predict(heldX);
+        entry.response.push(p.response);
+        entry.cost.push(p.cost);
+      }
+      const fl = upliftLossRows(entry.response, m, outRows, train, armShare);
+      fl.forEach((l, c) => {
+        losses[c]?.push(l);
+      });
+      const all = losses.map(concat);
+      const means = all.map((l) => l.reduce((s, v) => s + v, 0) / Math.max(1, l.length));
+      let leader = 0;
+      for (let c = 1; c < candidates.length; c++) if ((means[c] as number) < (means[leader] as number)) leader = c;
+      const vs = all.map((l, c) =>
+        c === leader ? { mean: 0, t: Number.NaN } : pairedT(l, all[leader] as Float64Array),
+      );
+      if (pending.length >= maxFolds || vs.every((x, c) => c === leader || x.t >= decisiveT)) {
+        chosen = leader;
+        choice = {
+          candidates: [...candidates],
+          chosen: candidates[leader] as number,
+          lossDifference: vs.map((x) => x.mean),
+          t: vs.map((x) => x.t),
+          foldsCompared: pending.length,
+          rowsCompared: (all[leader] as Float64Array).length,
+        };
+        for (const e of pending) {
+          e.nets.forEach((n, c) => {
+            if (c !== leader) n.dispose();
+          });
+          nets.push(e.nets[leader] as RepresentationNet);
+          place(e.rows, e.response[leader] as Float32Array, e.cost[leader] as Float32Array);
+          e.nets = [];
+        }
+        pending.length = 0;
       }
     }
   } catch (e) {
     for (const n of nets) n.dispose();
+    for (const p of pending) for (const n of p.nets) n.dispose();
     throw e;
   }
-  return { nets, fold, response, cost };
+  return { nets, fold, response, cost, ...(choice !== undefined ? { upliftL2: choice } : {}) };
 }
 
 /** The mean of the fold networks' per-arm predictions for new rows (the teacher of users outside the trial). */

@@ -1,11 +1,17 @@
 export type { RowPredictions } from './adjust.js';
 export { regressionAdjusted } from './adjust.js';
-export type { CrossFit } from './crossfit.js';
-export { crossFitNets, ensemblePredict, stratifiedFolds, upliftSpace } from './crossfit.js';
+export type { CrossFit, CrossFitWithChoice, UpliftL2Choice, UpliftL2Selection } from './crossfit.js';
+export { crossFitNets, ensemblePredict, stratifiedFolds, upliftLossRows, upliftSpace } from './crossfit.js';
 export { defaultBudgetGrid } from './grid.js';
 export { mergeSmallGroups } from './merge.js';
 export type { DefaultClustererOptions, HRCPipelineOptions, StatsEstimator } from './options.js';
-export { defaultClusterer, defaultHRCPipelineOptions, defaultK, paperHRCOptions } from './options.js';
+export {
+  autoUpliftL2Candidates,
+  defaultClusterer,
+  defaultHRCPipelineOptions,
+  defaultK,
+  paperHRCOptions,
+} from './options.js';
 export { HRCPaperPipeline, HRCPipeline } from './pipeline.js';
 export type { ShrinkageFit, ShrinkagePrior } from './shrinkage.js';
 export { groupPredictedUplift, shrinkGroupUplift } from './shrinkage.js';

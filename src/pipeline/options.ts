@@ -79,6 +79,15 @@ export interface HRCPipelineOptions {
    * outcomes'. Needs `crossFit` of 2 or more (honest predictions). @default 'mean'
    */
   statsEstimator?: StatsEstimator;
+  /**
+   * Strength of the representation networks' prior of homogeneous effects (RepresentationNet `upliftL2`), or the
+   * strengths to choose it from. `'auto'`: with `crossFit` of 2 or more, choose between 0 and 0.1
+   * ({@link autoUpliftL2Candidates}) by the held-out uplift loss of the cross-fitted networks on the trial rows
+   * (see {@link crossFitNets}; the choice is in {@link HRCPipeline.upliftL2Choice}); with a single network, 0. A number
+   * fixes the strength; a list of two or more is chosen from as `'auto'` does and needs `crossFit` of 2 or more.
+   * Give it here or as `representation.upliftL2`, not both. @default 'auto'
+   */
+  upliftL2?: 'auto' | number | readonly number[];
   /** Seed of every component (each derives its own child seed). @default 42 */
   seed?: number;
   /** Called at the start of each stage. */
@@ -98,7 +107,11 @@ export const defaultHRCPipelineOptions = {
   contrastShrinkage: 'none' as ShrinkagePrior,
   shrinkageSpread: 'moments' as ShrinkageSpread,
   statsEstimator: 'mean' as StatsEstimator,
+  upliftL2: 'auto' as 'auto' | number | readonly number[],
 };
+
+/** The `upliftL2` strengths that `upliftL2: 'auto'` chooses from. */
+export const autoUpliftL2Candidates: readonly number[] = [0, 0.1];
 
 /** The options of the paper's HRC (no cross-fitting, groups on the hidden representation, teacher statistics). */
 export const paperHRCOptions = {
@@ -119,6 +132,8 @@ export function resolveDesign(o: HRCPipelineOptions): {
   contrastShrinkage: ShrinkagePrior;
   shrinkageSpread: ShrinkageSpread;
   statsEstimator: StatsEstimator;
+  /** The `upliftL2` strengths to choose from (one: fixed). */
+  upliftL2: readonly number[];
 } {
   const shrinkage = o.shrinkage ?? defaultHRCPipelineOptions.shrinkage;
   checkOneOf('shrinkage', shrinkage, ['model', 'pooled', 'none']);
@@ -148,7 +163,9 @@ export function resolveDesign(o: HRCPipelineOptions): {
       message: "'aipw' needs out-of-fold predictions of the trial rows: set crossFit to 2 or more",
     });
   }
+  const upliftL2 = resolveUpliftL2(o, crossFit);
   return {
+    upliftL2,
     crossFit,
     groupOn,
     statsFrom,
@@ -158,6 +175,42 @@ export function resolveDesign(o: HRCPipelineOptions): {
     shrinkageSpread,
     statsEstimator,
   };
+}
+
+function resolveUpliftL2(o: HRCPipelineOptions, crossFit: number): readonly number[] {
+  const own = o.representation?.upliftL2;
+  if (own !== undefined && o.upliftL2 !== undefined) {
+    throw new ValidationError({
+      path: ['upliftL2'],
+      message: 'given both as upliftL2 and as representation.upliftL2: give one',
+    });
+  }
+  if (own !== undefined) return [own];
+  const u = o.upliftL2 ?? defaultHRCPipelineOptions.upliftL2;
+  if (u === 'auto') return crossFit >= 2 ? autoUpliftL2Candidates : [0];
+  if (typeof u === 'number') {
+    checkNumber('upliftL2', u, { min: 0 });
+    return [u];
+  }
+  if (!Array.isArray(u) || u.length === 0) {
+    throw new ValidationError({
+      path: ['upliftL2'],
+      message: `expected 'auto', a number >= 0 or a non-empty list of them, got ${JSON.stringify(u)}`,
+    });
+  }
+  u.forEach((x, i) => {
+    checkNumber(`upliftL2[${i}]`, x, { min: 0 });
+  });
+  if (new Set(u).size !== u.length) {
+    throw new ValidationError({ path: ['upliftL2'], message: `expected distinct strengths, got ${JSON.stringify(u)}` });
+  }
+  if (u.length > 1 && crossFit < 2) {
+    throw new ValidationError({
+      path: ['upliftL2'],
+      message: 'choosing among strengths needs held-out predictions of the trial rows: set crossFit to 2 or more',
+    });
+  }
+  return [...u];
 }
 
 const PIPELINE_KEYS = [
@@ -176,6 +229,7 @@ const PIPELINE_KEYS = [
   'contrastShrinkage',
   'shrinkageSpread',
   'statsEstimator',
+  'upliftL2',
   'seed',
   'onProgress',
 ] as const satisfies readonly (keyof HRCPipelineOptions)[];

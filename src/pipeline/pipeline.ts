@@ -13,7 +13,7 @@ import type { RepresentationNetOptions } from '../representation/options.js';
 import { RepresentationNet } from '../representation/representation.js';
 import { checkTrainingData } from '../representation/validate.js';
 import type { StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
-import { costVariesWithinArms, crossFitNets, upliftSpace } from './crossfit.js';
+import { costVariesWithinArms, crossFitNets, type UpliftL2Choice, upliftSpace } from './crossfit.js';
 import { defaultBudgetGrid } from './grid.js';
 import { mergeSmallGroups, remapDistances, remapGroups } from './merge.js';
 import {
@@ -66,6 +66,7 @@ export class HRCPipeline implements ProfitAllocator {
   readonly options: HRCPipelineOptions;
   private fitted: Fitted | undefined;
   private shrinkageFits: readonly ShrinkageFit[] = [];
+  private upliftL2Chosen: UpliftL2Choice | undefined;
   private disposed = false;
 
   constructor(options: HRCPipelineOptions = {}) {
@@ -81,10 +82,12 @@ export class HRCPipeline implements ProfitAllocator {
       this.options.onProgress?.({ stage, ...(message !== undefined ? { message } : {}) });
     const design = resolveDesign(this.options);
     this.dispose();
+    this.upliftL2Chosen = undefined;
     const m = train.treatmentNames.length;
     const repOptions: RepresentationNetOptions = {
       seed: deriveSeed(seed, 'representation'),
       ...this.options.representation,
+      ...(design.upliftL2.length === 1 && design.upliftL2[0] !== 0 ? { upliftL2: design.upliftL2[0] } : {}),
     };
     const x = matrix(train.features, train.d, 'features');
     let teacher: Teacher;
@@ -92,9 +95,22 @@ export class HRCPipeline implements ProfitAllocator {
     let z: Matrix;
     if (design.crossFit >= 2) {
       progress('representation', `training ${design.crossFit} cross-fitted networks on ${train.n} rows`);
-      const cf = await crossFitNets(train, design.crossFit, repOptions, deriveSeed(seed, 'representation'), (f) =>
-        progress('representation', `fold ${f + 1} of ${design.crossFit}`),
+      const cf = await crossFitNets(
+        train,
+        design.crossFit,
+        repOptions,
+        deriveSeed(seed, 'representation'),
+        (f) => progress('representation', `fold ${f + 1} of ${design.crossFit}`),
+        design.upliftL2.length > 1 ? { candidates: design.upliftL2 } : undefined,
       );
+      this.upliftL2Chosen = cf.upliftL2;
+      if (cf.upliftL2 !== undefined) {
+        const c = cf.upliftL2;
+        progress(
+          'representation',
+          `upliftL2 ${c.chosen} chosen from ${c.candidates.join(', ')} by the held-out uplift loss of ${c.rowsCompared} rows`,
+        );
+      }
       teacher = { nets: cf.nets, space: 'uplift', withCost: costVariesWithinArms(train) };
       rowPred = cf;
       z = upliftSpace(cf, m, teacher.withCost);
@@ -201,6 +217,15 @@ export class HRCPipeline implements ProfitAllocator {
     return this.shrinkageFits;
   }
 
+  /**
+   * How the last fit chose the networks' `upliftL2` among several candidates (`upliftL2: 'auto'` or a list, with
+   * cross-fitting); undefined when the strength was fixed.
+   */
+  get upliftL2Choice(): UpliftL2Choice | undefined {
+    this.need('upliftL2Choice');
+    return this.upliftL2Chosen;
+  }
+
   /** The serving artifact. */
   get policy(): AllocationPolicy {
     return this.need('policy').policy;
@@ -225,14 +250,15 @@ export class HRCPipeline implements ProfitAllocator {
   }
 
   /**
-   * Arms for the users in `features` under `budget` by the distilled policy. A per-user budget that is not on the
-   * policy's grid is solved exactly (from the stored GroupStats); a total budget is spread over these users.
+   * Arms for the users in `features` under `budget` by the distilled policy, planned for these users' own mix of
+   * groups ({@link AllocationPolicy.decideBatchWithin}): the plan is solved from the stored GroupStats with their
+   * group sizes, so the model's expected cost of the arms ({@link expectedCost}) stays within the budget. A total
+   * budget is spread over these users.
    */
   async assign(features: Float32Array, budget: Budget): Promise<Int32Array> {
     const { policy, d } = this.need('assign');
-    const n = checkFeatures(features, d);
-    const perUser = budgetTotal(checkBudget(budget), n) / Math.max(1, n);
-    return (await policy.atBudget(perUser)).decideBatch(features, { perUser });
+    checkFeatures(features, d);
+    return policy.decideBatchWithin(features, checkBudget(budget));
   }
 
   /**

@@ -1,6 +1,6 @@
 import { SerializationError, ValidationError } from '../core/errors.js';
 import { rowCount } from '../core/matrix.js';
-import type { Budget } from '../core/types.js';
+import { type Budget, budgetTotal } from '../core/types.js';
 import { checkBudget, checkNetValue, describe, parseJSONInput } from '../core/validate.js';
 import {
   checkEncoding,
@@ -217,6 +217,55 @@ export class AllocationPolicy {
     this.student.argmaxBatch(X, arms, 0, n);
     for (let i = 0; i < n; i++) arms[i] = this.table.armFor(plan, arms[i] as number);
     return arms;
+  }
+
+  /**
+   * Arms for exactly the users in `X` under `budget`, planned for their own mix of groups: the plan is re-solved
+   * from the stored GroupStats with these users' group sizes (a total budget is theirs; a per-user budget is per user
+   * of `X`), so the model's expected cost of the returned arms (each user's (group, arm) cell cost, as
+   * `HRCPipeline.expectedCost` counts it) stays within the budget whatever the mix, where {@link decideBatch}
+   * applies a plan solved for the trial's mix and can exceed the budget on a batch that holds more of the groups the
+   * plan treats. With integer shares of groups (`solver.shares`) the bound holds for the shares; which users of a
+   * group get the arm is still decided by the row hash, so the realized cost can differ by a user's cost per share.
+   * A policy without GroupStats cannot re-solve: this is then {@link decideBatch}.
+   */
+  async decideBatchWithin(X: Float32Array, budget: Budget): Promise<Int32Array> {
+    const n = rowCount(X, this.d);
+    if (this.stats === undefined || n === 0) return this.decideBatch(X, budget);
+    const b = checkBudget(budget);
+    const groups = this.decideBatchGroups(X);
+    const sizes = new Float64Array(this.table.k);
+    for (let i = 0; i < n; i++) sizes[groups[i] as number] = (sizes[groups[i] as number] as number) + 1;
+    const solver = new StochasticBudgetSolver(this.solverOptions as StochasticBudgetSolverOptions);
+    const table = await solver.solve(this.stats, {
+      budgets: [{ total: budgetTotal(b, n) }],
+      population: n,
+      groupSizes: sizes,
+      armNames: this.treatmentNames,
+    });
+    const arms = new Int32Array(n);
+    if (table.shares === undefined) {
+      for (let i = 0; i < n; i++) arms[i] = table.armFor(0, groups[i] as number);
+    } else {
+      for (let i = 0; i < n; i++) arms[i] = table.pickArm(0, groups[i] as number, rowUniform(X, i * this.d, this.d));
+    }
+    return arms;
+  }
+
+  /** The student's group of each row of `X` (checked for finite values). */
+  private decideBatchGroups(X: Float32Array): Int32Array {
+    const d = this.d;
+    const n = rowCount(X, d);
+    for (let i = 0; i < X.length; i++) {
+      if (!Number.isFinite(X[i] as number))
+        throw new ValidationError({
+          path: ['X', 'row', Math.floor(i / d), 'feature', this.featureNames[i % d] as string],
+          message: `expected a finite number, got ${X[i]}`,
+        });
+    }
+    const groups = new Int32Array(n);
+    this.student.argmaxBatch(X, groups, 0, n);
+    return groups;
   }
 
   /**
