@@ -9,7 +9,8 @@ const ROWS = 100_000;
 
 /**
  * Fit time of the whole HRC pipeline per 100,000 simulator rows (5 arms), default options, on the wasm backend:
- * the default design (four cross-fitted [64, 32] networks, uplift-space groups, shrinkage) against the paper's
+ * the default design (four cross-fitted [256, 128] networks, one or two more to choose `upliftL2`, uplift-space
+ * groups, shrinkage) against the paper's
  * design (`HRCPaperPipeline`: one [256, 128] network on all rows, groups on its hidden layer) in the same run.
  * Ratio > 1: the default fits faster than the paper's design.
  */
