@@ -1,6 +1,6 @@
 import { SerializationError, ValidationError } from '../core/errors.js';
 import { rowCount } from '../core/matrix.js';
-import { type Budget, budgetTotal } from '../core/types.js';
+import type { Budget } from '../core/types.js';
 import { checkBudget, checkNetValue, describe, parseJSONInput } from '../core/validate.js';
 import {
   checkEncoding,
@@ -14,6 +14,7 @@ import { AllocationTable } from '../solver/allocation-table.js';
 import { GroupStats } from '../solver/group-stats.js';
 import { StochasticBudgetSolver, type StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
 import { VERSION } from '../version.js';
+import { checkFiniteRows, decideForBatchMix } from './batch.js';
 import { rowUniform } from './fingerprint.js';
 import { checkPolicyJSON } from './schema.js';
 import { policyToSQL, type ToSQLOptions } from './sql.js';
@@ -200,13 +201,7 @@ export class AllocationPolicy {
   decideBatch(X: Float32Array, budget: Budget, out?: Int32Array): Int32Array {
     const d = this.d;
     const n = rowCount(X, d);
-    for (let i = 0; i < X.length; i++) {
-      if (!Number.isFinite(X[i] as number))
-        throw new ValidationError({
-          path: ['X', 'row', Math.floor(i / d), 'feature', this.featureNames[i % d] as string],
-          message: `expected a finite number, got ${X[i]}`,
-        });
-    }
+    checkFiniteRows(X, d, this.featureNames);
     const arms = out ?? new Int32Array(n);
     const plan = this.planFor(budget);
     if (this.table.shares !== undefined) {
@@ -230,42 +225,20 @@ export class AllocationPolicy {
    * A policy without GroupStats cannot re-solve: this is then {@link decideBatch}.
    */
   async decideBatchWithin(X: Float32Array, budget: Budget): Promise<Int32Array> {
-    const n = rowCount(X, this.d);
-    if (this.stats === undefined || n === 0) return this.decideBatch(X, budget);
-    const b = checkBudget(budget);
-    const groups = this.decideBatchGroups(X);
-    const sizes = new Float64Array(this.table.k);
-    for (let i = 0; i < n; i++) sizes[groups[i] as number] = (sizes[groups[i] as number] as number) + 1;
-    const solver = new StochasticBudgetSolver(this.solverOptions as StochasticBudgetSolverOptions);
-    const table = await solver.solve(this.stats, {
-      budgets: [{ total: budgetTotal(b, n) }],
-      population: n,
-      groupSizes: sizes,
-      armNames: this.treatmentNames,
-    });
-    const arms = new Int32Array(n);
-    if (table.shares === undefined) {
-      for (let i = 0; i < n; i++) arms[i] = table.armFor(0, groups[i] as number);
-    } else {
-      for (let i = 0; i < n; i++) arms[i] = table.pickArm(0, groups[i] as number, rowUniform(X, i * this.d, this.d));
-    }
-    return arms;
-  }
-
-  /** The student's group of each row of `X` (checked for finite values). */
-  private decideBatchGroups(X: Float32Array): Int32Array {
-    const d = this.d;
-    const n = rowCount(X, d);
-    for (let i = 0; i < X.length; i++) {
-      if (!Number.isFinite(X[i] as number))
-        throw new ValidationError({
-          path: ['X', 'row', Math.floor(i / d), 'feature', this.featureNames[i % d] as string],
-          message: `expected a finite number, got ${X[i]}`,
-        });
-    }
-    const groups = new Int32Array(n);
-    this.student.argmaxBatch(X, groups, 0, n);
-    return groups;
+    if (this.stats === undefined || rowCount(X, this.d) === 0) return this.decideBatch(X, budget);
+    return decideForBatchMix(
+      {
+        student: this.student,
+        stats: this.stats,
+        k: this.table.k,
+        d: this.d,
+        featureNames: this.featureNames,
+        treatmentNames: this.treatmentNames,
+        solverOptions: this.solverOptions,
+      },
+      X,
+      budget,
+    );
   }
 
   /**

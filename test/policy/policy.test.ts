@@ -4,32 +4,10 @@ import { datasetFromRows } from '../../src/data/rows.js';
 import { AllocationPolicy, POLICY_LIMITS, policyMetadata } from '../../src/policy/index.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
 import { GroupStats, StochasticBudgetSolver } from '../../src/solver/index.js';
+import { linearPolicy } from '../helpers/policy.js';
 import { linearStudent } from '../helpers/student.js';
 
-/** A random linear student over d features and k groups. */
-
-async function makePolicy(budgets: number[], k = 6) {
-  const { train, test, truth } = simulateCouponTrial({ nTrain: 6000, nTest: 2000, seed: 8 });
-  const student = linearStudent(train.d, k, 3);
-  const groups = new Int32Array(train.n);
-  const scratch = new Float32Array(k);
-  for (let i = 0; i < train.n; i++) groups[i] = student.argmax(train.features, i * train.d, scratch);
-  const stats = GroupStats.from(train, { groups, k });
-  const table = await new StochasticBudgetSolver({ formulation: 'expected' }).solve(stats, {
-    budgets: budgets.map((perUser) => ({ perUser })),
-    armNames: train.treatmentNames,
-  });
-  const policy = new AllocationPolicy({
-    student,
-    table,
-    stats,
-    solverOptions: { formulation: 'expected' },
-    featureNames: train.featureNames,
-    treatmentNames: train.treatmentNames,
-    metadata: policyMetadata({ seed: 8, method: 'test' }),
-  });
-  return { policy, train, test, truth, stats, groups };
-}
+const makePolicy = (budgets: number[], k = 6) => linearPolicy({ budgets, k });
 
 describe('AllocationPolicy', () => {
   it('decides per row as in batch, and follows the table of the group', async () => {

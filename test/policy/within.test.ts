@@ -1,33 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AllocationPolicy, policyMetadata } from '../../src/policy/index.js';
-import { simulateCouponTrial } from '../../src/sim/simulator.js';
-import { GroupStats, StochasticBudgetSolver } from '../../src/solver/index.js';
-import { linearStudent } from '../helpers/student.js';
+import type { AllocationPolicy } from '../../src/policy/index.js';
+import type { GroupStats } from '../../src/solver/index.js';
+import { linearPolicy } from '../helpers/policy.js';
 
-/** A policy over a random linear student's groups of a simulated trial, solved for the trial's mix of groups. */
-async function setup() {
-  const { train, test } = simulateCouponTrial({ nTrain: 6000, nTest: 3000, seed: 4 });
-  const k = 6;
-  const student = linearStudent(train.d, k, 5);
-  const groups = new Int32Array(train.n);
-  const scratch = new Float32Array(k);
-  for (let i = 0; i < train.n; i++) groups[i] = student.argmax(train.features, i * train.d, scratch);
-  const stats = GroupStats.from(train, { groups, k });
-  const table = await new StochasticBudgetSolver({ formulation: 'expected' }).solve(stats, {
-    budgets: [0.1, 0.3, 0.6].map((perUser) => ({ perUser })),
-    armNames: train.treatmentNames,
-  });
-  const policy = new AllocationPolicy({
-    student,
-    table,
-    stats,
-    solverOptions: { formulation: 'expected' },
-    featureNames: train.featureNames,
-    treatmentNames: train.treatmentNames,
-    metadata: policyMetadata({ seed: 4, method: 'test' }),
-  });
-  return { policy, test, stats };
-}
+const setup = () => linearPolicy({ budgets: [0.1, 0.3, 0.6], seed: 4, studentSeed: 5, nTest: 3000 });
 
 /** The model's expected total cost of arms: each user's (group, arm) cell cost. */
 function modelCost(policy: AllocationPolicy, stats: GroupStats, X: Float32Array, arms: Int32Array): number {
