@@ -244,6 +244,8 @@ export { autoUpliftL2Candidates, defaultHRCPipelineOptions, defaultK, paperHRCOp
 export { HRCPaperPipeline, HRCPipeline } from './pipeline/pipeline.js';
 export type { ShrinkageFit, ShrinkagePrior, ShrinkageSpread, ShrinkageVariance } from './pipeline/shrinkage.js';
 export { groupPredictedUplift, shrinkGroupUplift } from './pipeline/shrinkage.js';
+export type { NetJob, NetTrainer } from './pipeline/trainer.js';
+export { AUTO_FIT_WORKERS_MIN_ROWS, inProcessTrainer } from './pipeline/trainer.js';
 export type { PipelineStage } from './pipeline/types.js';
 export { datasetFingerprint } from './policy/fingerprint.js';
 export type { AllocationPolicyParts, Explanation, HoldoutEstimate, PolicyMetadata } from './policy/policy.js';

@@ -1,6 +1,6 @@
 /**
  * Node-only parts of hrc-budget (files and worker threads):
- * `import { assignCSV, ParallelScorer, writeReport } from 'hrc-budget/node'`.
+ * `import { assignCSV, ParallelScorer, workerNetTrainer, writeReport } from 'hrc-budget/node'`.
  *
  * @packageDocumentation
  */
@@ -8,7 +8,7 @@
 import { type AssignCSVOptions, type AssignCSVResult, assignCSV, type CSVChunk } from './node/index.js';
 
 export type { AssignCSVOptions, AssignCSVResult, CSVChunk, ParallelScorerOptions } from './node/index.js';
-export { assignCSV, csvChunks, decideRows, ParallelScorer } from './node/index.js';
+export { assignCSV, csvChunks, decideRows, ParallelScorer, workerNetTrainer } from './node/index.js';
 export type { WrittenReport } from './report/node.js';
 export { writeReport } from './report/node.js';
 

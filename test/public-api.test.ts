@@ -14,6 +14,7 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
   '.': {
     source: '../src/index.js',
     names: [
+      'AUTO_FIT_WORKERS_MIN_ROWS',
       'AllocationPolicy',
       'AllocationTable',
       'BASELINE_FORMAT_VERSION',
@@ -107,6 +108,7 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
       'groupPredictedUplift',
       'hashUniform',
       'hillstromSchema',
+      'inProcessTrainer',
       'loadCSV',
       'loadCsv',
       'matrix',
@@ -145,7 +147,7 @@ const ENTRIES: Record<string, { source: string; names: readonly string[] }> = {
   },
   './node': {
     source: '../src/node.js',
-    names: ['ParallelScorer', 'assignCSV', 'assignCsv', 'csvChunks', 'decideRows', 'writeReport'],
+    names: ['ParallelScorer', 'assignCSV', 'assignCsv', 'csvChunks', 'decideRows', 'workerNetTrainer', 'writeReport'],
   },
   './solver': {
     source: '../src/solver.js',

@@ -95,6 +95,15 @@ export function currentBackend(): string {
   return tf.getBackend();
 }
 
+/**
+ * The name of the tfjs backend that computations will run on, once tfjs has picked one: before the first tensor
+ * op and without {@link useBackend}, tfjs has not chosen its backend yet and {@link currentBackend} has no name.
+ */
+export async function readyBackend(): Promise<string> {
+  await tf.ready();
+  return tf.getBackend();
+}
+
 function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }

@@ -146,6 +146,11 @@ export function buildProgram(progressOf: () => Progress): Command {
       'HRC: keep this share of rows (stratified by arm) out of the fit and store the held-out IPW value per grid budget in policy.json, e.g. 0.3',
       numberOption('holdout', { min: 0 }),
     )
+    .option(
+      '--workers <n>',
+      'HRC: worker threads that train the cross-fitted networks, several at once; the policy is the same whatever n (default: the cores, from 20,000 rows on, with the cpu or wasm backend)',
+      numberOption('workers', { min: 1, integer: true }),
+    )
     .action(async (o) =>
       runFit(
         { ...o, backend: o.backend as BackendName, formulation: o.formulation as Formulation | undefined },

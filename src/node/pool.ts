@@ -53,12 +53,12 @@ export function whereThrown(stack: string | undefined): { file?: string; line?: 
   return {};
 }
 
-/** A worker's crash as a {@link WorkerError}. */
-function crashError(e: unknown): WorkerError {
+/** A worker's crash as a {@link WorkerError}; `role` names the worker in the message (`'scoring'`). */
+function crashError(e: unknown, role: string): WorkerError {
   const err = e as Error & { code?: string };
   if (err?.code === 'ERR_WORKER_OUT_OF_MEMORY')
-    return new WorkerError('a scoring worker ran out of memory', {}, { cause: e });
-  return new WorkerError(`a scoring worker failed: ${err?.message ?? String(e)}`, whereThrown(err?.stack), {
+    return new WorkerError(`a ${role} worker ran out of memory`, {}, { cause: e });
+  return new WorkerError(`a ${role} worker failed: ${err?.message ?? String(e)}`, whereThrown(err?.stack), {
     cause: e,
   });
 }
@@ -76,8 +76,11 @@ export class WorkerPool {
   private failure: Error | undefined;
   private closing = false;
 
-  /** `script`: a module URL, or a {@link WorkerScript} (see `scoreWorkerScript`). */
-  constructor(script: URL | WorkerScript, workerData: unknown, size: number) {
+  /**
+   * `script`: a module URL, or a {@link WorkerScript} (see `workerScript`); `role` names the workers in crash
+   * messages ("a scoring worker failed: ...").
+   */
+  constructor(script: URL | WorkerScript, workerData: unknown, size: number, role = 'scoring') {
     const s: WorkerScript = script instanceof URL ? { script, eval: false, module: script } : script;
     for (let w = 0; w < size; w++) {
       const worker = new Worker(s.script, { workerData, eval: s.eval });
@@ -90,11 +93,11 @@ export class WorkerPool {
         if (msg.ok) p.resolve(msg.result);
         else p.reject(reviveError(msg.error));
       });
-      worker.on('error', (e) => this.fail(crashError(e)));
+      worker.on('error', (e) => this.fail(crashError(e, role)));
       worker.on('exit', (code) => {
         if (!this.closing)
           this.fail(
-            new WorkerError(`a scoring worker exited with code ${code} before its tasks were done`, { exitCode: code }),
+            new WorkerError(`a ${role} worker exited with code ${code} before its tasks were done`, { exitCode: code }),
           );
       });
       this.workers.push(worker);

@@ -4,7 +4,8 @@ import { deriveSeed, RNG } from '../core/rng.js';
 import type { Matrix } from '../core/types.js';
 import { type RCTDataset, subsetRows } from '../data/dataset.js';
 import type { RepresentationNetOptions } from '../representation/options.js';
-import { RepresentationNet } from '../representation/representation.js';
+import type { RepresentationNet } from '../representation/representation.js';
+import { inProcessTrainer, type NetJob, type NetTrainer } from './trainer.js';
 
 /** Out-of-fold per-arm predictions of a cross-fitted set of representation networks. */
 export interface CrossFit {
@@ -160,6 +161,10 @@ function concat(parts: readonly Float64Array[]): Float64Array {
  * on those folds' rows ({@link upliftLossRows}), and the remaining folds are trained with the winner only. The
  * comparison stops after the first fold where the leader is ahead of every other candidate by `decisiveT` standard
  * errors, and after `maxFolds` folds at the latest.
+ *
+ * `trainer` trains the networks: one at a time in this thread by default, or several at once on worker threads
+ * (`fitWorkers` of the pipeline). Each network's seed depends only on its fold, so the result is the same whatever
+ * the trainer.
  */
 export async function crossFitNets(
   train: RCTDataset,
@@ -168,6 +173,7 @@ export async function crossFitNets(
   seed: number,
   onFold?: (fold: number) => void,
   select?: UpliftL2Selection,
+  trainer: NetTrainer = inProcessTrainer,
 ): Promise<CrossFitWithChoice> {
   const m = train.treatmentNames.length;
   const fold = stratifiedFolds(train.treatment, m, folds, deriveSeed(seed, 'crossfit/folds'));
@@ -196,36 +202,57 @@ export async function crossFitNets(
       cost.set(c.subarray(q * m, q * m + m), i * m);
     }
   };
+  const split = (f: number) => {
+    const inRows: number[] = [];
+    const outRows: number[] = [];
+    for (let i = 0; i < train.n; i++) (fold[i] === f ? outRows : inRows).push(i);
+    const held = subsetRows(train, outRows);
+    return { fitData: subsetRows(train, inRows), outRows, heldX: matrix(held.features, held.d, 'features') };
+  };
+  const job = (f: number, fitData: RCTDataset, strength: number): NetJob => ({
+    options: { ...options, upliftL2: strength, seed: deriveSeed(seed, `crossfit/net${f}`) },
+    data: fitData,
+  });
+  // Trains the jobs, up to the trainer's concurrency at once, and returns the networks in job order; on a failure
+  // the networks already trained are freed.
+  const trainAll = async (jobs: readonly NetJob[]): Promise<RepresentationNet[]> => {
+    const out: RepresentationNet[] = [];
+    const c = Math.max(1, trainer.concurrency);
+    for (let s = 0; s < jobs.length; s += c) {
+      const settled = await Promise.allSettled(jobs.slice(s, s + c).map((j) => trainer.train(j)));
+      const failed = settled.find((r) => r.status === 'rejected');
+      for (const r of settled) if (r.status === 'fulfilled') out.push(r.value);
+      if (failed !== undefined) {
+        for (const n of out) n.dispose();
+        throw failed.reason;
+      }
+    }
+    return out;
+  };
   try {
-    for (let f = 0; f < folds; f++) {
-      onFold?.(f);
-      const inRows: number[] = [];
-      const outRows: number[] = [];
-      for (let i = 0; i < train.n; i++) (fold[i] === f ? outRows : inRows).push(i);
-      const fitData = subsetRows(train, inRows);
-      const held = subsetRows(train, outRows);
-      const heldX = matrix(held.features, held.d, 'features');
-      const fitOne = async (strength: number): Promise<RepresentationNet> => {
-        const net = new RepresentationNet({
-          ...options,
-          upliftL2: strength,
-          seed: deriveSeed(seed, `crossfit/net${f}`),
-        });
-        try {
-          await net.fit(fitData);
-        } catch (e) {
-          net.dispose();
-          throw e;
-        }
-        return net;
-      };
+    for (let f = 0; f < folds; ) {
       if (chosen >= 0) {
-        const net = await fitOne(candidates[chosen] as number);
-        nets.push(net);
-        const p = net.predict(heldX);
-        place(outRows, p.response, p.cost);
+        // The rest of the folds with the chosen strength, as many at once as the trainer trains.
+        const batch: number[] = [];
+        for (let g = f; g < Math.min(folds, f + Math.max(1, trainer.concurrency)); g++) batch.push(g);
+        const splits = batch.map((g) => {
+          onFold?.(g);
+          return split(g);
+        });
+        const trained = await trainAll(
+          batch.map((g, b) => job(g, (splits[b] as ReturnType<typeof split>).fitData, candidates[chosen] as number)),
+        );
+        nets.push(...trained);
+        trained.forEach((net, b) => {
+          const sp = splits[b] as ReturnType<typeof split>;
+          const p = net.predict(sp.heldX);
+          place(sp.outRows, p.response, p.cost);
+        });
+        f += batch.length;
         continue;
       }
+      onFold?.(f);
+      const { fitData, outRows, heldX } = split(f);
       const entry = {
         nets: [] as RepresentationNet[],
         rows: outRows,
@@ -233,13 +260,13 @@ export async function crossFitNets(
         cost: [] as Float32Array[],
       };
       pending.push(entry);
-      for (const strength of candidates) {
-        const net = await fitOne(strength);
-        entry.nets.push(net);
+      entry.nets = await trainAll(candidates.map((strength) => job(f, fitData, strength)));
+      for (const net of entry.nets) {
         const p = net.predict(heldX);
         entry.response.push(p.response);
         entry.cost.push(p.cost);
       }
+      f++;
       const fl = upliftLossRows(entry.response, m, outRows, train, armShare);
       fl.forEach((l, c) => {
         losses[c]?.push(l);

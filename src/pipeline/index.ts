@@ -15,4 +15,6 @@ export {
 export { HRCPaperPipeline, HRCPipeline } from './pipeline.js';
 export type { ShrinkageFit, ShrinkagePrior } from './shrinkage.js';
 export { groupPredictedUplift, shrinkGroupUplift } from './shrinkage.js';
+export type { NetJob, NetTrainer } from './trainer.js';
+export { AUTO_FIT_WORKERS_MIN_ROWS, inProcessTrainer } from './trainer.js';
 export type { GroupClusterer, PipelineStage } from './types.js';

@@ -10,6 +10,7 @@ import { defaultGroupStatsOptions, type GroupStatsOptions } from '../solver/grou
 import { type StochasticBudgetSolverOptions, solverOptionKeys } from '../solver/stochastic-solver.js';
 import type { regressionAdjusted } from './adjust.js';
 import type { ShrinkagePrior, ShrinkageSpread, ShrinkageVariance } from './shrinkage.js';
+import { type AUTO_FIT_WORKERS_MIN_ROWS, checkFitWorkers } from './trainer.js';
 import type { GroupClusterer, PipelineStage } from './types.js';
 
 /** How the cell means the plan is solved on are estimated (see {@link HRCPipelineOptions.statsEstimator}). */
@@ -88,6 +89,15 @@ export interface HRCPipelineOptions {
    * Give it here or as `representation.upliftL2`, not both. @default 'auto'
    */
   upliftL2?: 'auto' | number | readonly number[];
+  /**
+   * Worker threads that train the cross-fitted networks (`crossFit` of 2 or more), several networks at once. The
+   * networks, and so every result, are the same whatever the number: only the fit time changes. `'auto'`: under Node
+   * with the `cpu` or `wasm` backend, from {@link AUTO_FIT_WORKERS_MIN_ROWS} training rows on and without a
+   * `representation.onEpochEnd` callback, as many workers as the cores (at most as many as the networks trained at
+   * once); otherwise 1. `1`: every network in this thread (as in a browser). A larger number needs Node.
+   * @default 'auto'
+   */
+  fitWorkers?: 'auto' | number;
   /** Seed of every component (each derives its own child seed). @default 42 */
   seed?: number;
   /** Called at the start of each stage. */
@@ -108,6 +118,7 @@ export const defaultHRCPipelineOptions = {
   shrinkageSpread: 'moments' as ShrinkageSpread,
   statsEstimator: 'mean' as StatsEstimator,
   upliftL2: 'auto' as 'auto' | number | readonly number[],
+  fitWorkers: 'auto' as 'auto' | number,
 };
 
 /** The `upliftL2` strengths that `upliftL2: 'auto'` chooses from. */
@@ -214,6 +225,7 @@ function resolveUpliftL2(o: HRCPipelineOptions, crossFit: number): readonly numb
 }
 
 const PIPELINE_KEYS = [
+  'fitWorkers',
   'representation',
   'clustering',
   'clusterer',
@@ -237,6 +249,7 @@ const PIPELINE_KEYS = [
 /** Rejects unknown keys of the pipeline's options and of each component's options, naming the nearest key. */
 export function checkPipelineOptions(o: HRCPipelineOptions): void {
   checkOptionKeys(o, PIPELINE_KEYS);
+  checkFitWorkers(o.fitWorkers);
   checkOptionKeys(o.representation, representationOptionKeys, ['representation']);
   checkOptionKeys(o.clustering, clustererOptionKeys, ['clustering']);
   checkOptionKeys(o.stats, Object.keys(defaultGroupStatsOptions), ['stats']);

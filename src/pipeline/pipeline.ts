@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { readyBackend } from '../backend/index.js';
 import { readEnvelope } from '../core/envelope.js';
 import { NotFittedError, ValidationError } from '../core/errors.js';
 import { matrix } from '../core/matrix.js';
@@ -28,6 +29,7 @@ import {
 import { groupPredictedUplift, type ShrinkageFit, shrinkGroupUplift } from './shrinkage.js';
 import { plainSolverOptions, servedStats, solveGrid } from './solve.js';
 import { type Teacher, teacherSpace } from './teacher.js';
+import { resolveNetTrainer } from './trainer.js';
 import type { GroupClusterer, PipelineStage } from './types.js';
 
 /** The envelope of {@link HRCPipeline.toJSON}; the policy inside has its own schema. */
@@ -94,15 +96,29 @@ export class HRCPipeline implements ProfitAllocator {
     let rowPred: { response: Float32Array; cost: Float32Array };
     let z: Matrix;
     if (design.crossFit >= 2) {
-      progress('representation', `training ${design.crossFit} cross-fitted networks on ${train.n} rows`);
-      const cf = await crossFitNets(
-        train,
-        design.crossFit,
-        repOptions,
-        deriveSeed(seed, 'representation'),
-        (f) => progress('representation', `fold ${f + 1} of ${design.crossFit}`),
-        design.upliftL2.length > 1 ? { candidates: design.upliftL2 } : undefined,
-      );
+      const trainer = await resolveNetTrainer(this.options.fitWorkers ?? defaultHRCPipelineOptions.fitWorkers, {
+        rows: train.n,
+        // The most networks trained at once: a compared fold's candidates, or the folds left after the first.
+        maxJobs: Math.max(design.upliftL2.length, design.crossFit - 1),
+        backend: await readyBackend(),
+        options: repOptions,
+      });
+      const on = trainer.concurrency > 1 ? `, ${trainer.concurrency} at a time on worker threads` : '';
+      progress('representation', `training ${design.crossFit} cross-fitted networks on ${train.n} rows${on}`);
+      let cf: Awaited<ReturnType<typeof crossFitNets>>;
+      try {
+        cf = await crossFitNets(
+          train,
+          design.crossFit,
+          repOptions,
+          deriveSeed(seed, 'representation'),
+          (f) => progress('representation', `fold ${f + 1} of ${design.crossFit}`),
+          design.upliftL2.length > 1 ? { candidates: design.upliftL2 } : undefined,
+          trainer,
+        );
+      } finally {
+        await trainer.close();
+      }
       this.upliftL2Chosen = cf.upliftL2;
       if (cf.upliftL2 !== undefined) {
         const c = cf.upliftL2;

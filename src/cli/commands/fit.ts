@@ -38,6 +38,8 @@ export interface FitArgs extends SchemaArgs {
   holdout?: number;
   /** Stamp SOURCE_DATE_EPOCH (0 when unset) as the creation time, for byte-identical output. */
   reproducible?: boolean;
+  /** Worker threads that train HRC's cross-fitted networks (`fitWorkers`; default `'auto'`). */
+  workers?: number;
 }
 
 /** The held-out value of a policy's plan at each of its grid budgets (IPW, bootstrap intervals). */
@@ -69,10 +71,11 @@ export function holdoutEstimate(
 
 /** Options of the HRC pipeline from CLI flags. */
 export function hrcOptions(
-  a: { budgets?: number[]; k?: number; formulation?: Formulation },
+  a: { budgets?: number[]; k?: number; formulation?: Formulation; workers?: number },
   progress: Progress,
 ): HRCPipelineOptions {
   return {
+    ...(a.workers !== undefined ? { fitWorkers: a.workers } : {}),
     ...(a.budgets !== undefined ? { budgets: a.budgets } : {}),
     ...(a.k !== undefined ? { clustering: { k: a.k } } : {}),
     ...(a.formulation !== undefined ? { solver: { formulation: a.formulation } } : {}),
