@@ -3,7 +3,9 @@
 //
 // Run:  npx tsx examples/experiment-ablation.ts --experiment starbucks|simulator|hillstrom [--seeds 1,2,3,4,5]
 //         [--method hrc|hrc-paper|tpm-sl|...] [--hrc '{"crossFit":0}'] [--noise 0.4] [--heavy-tails]
-//         [--response spend|visit]
+//         [--response spend|visit] [--also-assign-shares U]
+// `--also-assign-shares U` (HRC): also score the same fit's batch plans with group shares in units of 1/U
+// (`policy.decideBatchWithin(X, budget, { shares: U })`), printed as the `shares*` fields of each line.
 // - starbucks: a stratified 50/50 split of training.csv per seed; profit mode (HRC: the grid plan of the largest
 //   predicted net value, `policy.profitBudget(1)` with response = 10 x purchase; other methods: a per-user budget
 //   of `--budget`); the figure is the net value per test customer (IPW: incremental revenue - incremental cost).
@@ -19,7 +21,8 @@
 //   RepresentationNet options) on the hillstrom splits: each test customer's best e-mail by the networks' mean
 //   predicted uplift, filled along the per-user Lagrangian path at budgets 0.1, 0.3, 0.5 (no groups).
 // - hillstrom: a stratified 70/30 split per seed; budgets 0.1, 0.3, 0.5 (share mailed); IPW incremental response
-//   per test customer and spend, with `--response visit` for the visit outcome.
+//   per test customer and spend, with `--response visit` for the visit outcome; also the doubly robust value of the
+//   same decisions (`incrementalResponseDR`).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { armsAtPrefix, lagrangianPath, prefixWithinBudget } from '../src/baselines/path.js';
@@ -57,6 +60,7 @@ const { values: a } = parseArgs({
     'write-splits': { type: 'string' },
     folds: { type: 'string', default: '4' },
     'n-test': { type: 'string', default: '10000' },
+    'also-assign-shares': { type: 'string' },
   },
 });
 const seeds = (a.seeds as string).split(',').map(Number);
@@ -72,6 +76,15 @@ const release = (x: BudgetAllocator) => x.dispose();
 /** The networks' upliftL2 an HRC fit chose (none for other methods or a fixed strength). */
 const chosen = (x: BudgetAllocator) =>
   x instanceof HRCPipeline && x.upliftL2Choice !== undefined ? { upliftL2: x.upliftL2Choice.chosen } : {};
+/**
+ * `--also-assign-shares U`: for HRC, the same fit's decisions with batch plans of group shares in units of 1/U
+ * (`decideBatchWithin(X, budget, { shares: U })`), printed as extra fields beside the default `assign`'s.
+ */
+const alsoShares = a['also-assign-shares'] !== undefined ? Number(a['also-assign-shares']) : undefined;
+const assignShares = async (x: BudgetAllocator, X: Float32Array, perUser: number) =>
+  x instanceof HRCPipeline && alsoShares !== undefined
+    ? await x.policy.decideBatchWithin(X, { perUser }, { shares: alsoShares })
+    : undefined;
 const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
 const print = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
@@ -112,11 +125,15 @@ if (a.experiment === 'starbucks') {
     const arms = await m.assign(test.features, budget);
     const v = evaluatePolicy(arms, net(test), { resamples: 0, seed }).incrementalResponse.estimate;
     out.push(v);
+    const alt = 'perUser' in budget ? await assignShares(m, test.features, budget.perUser) : undefined;
     print({
       seed,
       promoted: arms.reduce((s, x) => s + (x !== 0 ? 1 : 0), 0) / test.n,
       netPerCustomer: v,
       ...chosen(m),
+      ...(alt !== undefined
+        ? { sharesNetPerCustomer: evaluatePolicy(alt, net(test), { resamples: 0, seed }).incrementalResponse.estimate }
+        : {}),
     });
     release(m);
   }
@@ -165,10 +182,17 @@ if (a.experiment === 'starbucks') {
     });
     const m = await make(seed).fit(train);
     const row = { value: [] as number[], spend: [] as number[], costInterval: [] as number[][] };
+    const extra = { value: [] as number[], spend: [] as number[] };
     for (const b of budgets) {
       const t = truthMetrics(truth, await m.assign(test.features, { perUser: b }), b);
       row.value.push(t.oracleRatioMatched);
       row.spend.push(t.spendRatio);
+      const alt = await assignShares(m, test.features, b);
+      if (alt !== undefined) {
+        const u = truthMetrics(truth, alt, b);
+        extra.value.push(u.oracleRatioMatched);
+        extra.spend.push(u.spendRatio);
+      }
       if (m instanceof HRCPipeline) {
         // The plan's own 5%-95% interval of its cost per user (bootstrap scenarios), over the budget.
         const table = (await m.policy.atBudget(b)).table;
@@ -179,7 +203,13 @@ if (a.experiment === 'starbucks') {
       }
     }
     rows.push(row);
-    print({ seed, budgets, ...row, ...chosen(m) });
+    print({
+      seed,
+      budgets,
+      ...row,
+      ...chosen(m),
+      ...(extra.value.length > 0 ? { sharesValue: extra.value, sharesSpend: extra.spend } : {}),
+    });
     release(m);
   }
   const col = (k: 'value' | 'spend', i: number) => mean(rows.map((r) => r[k][i] as number));
@@ -239,14 +269,35 @@ if (a.experiment === 'starbucks') {
     const { train, test } = trainTestSplit(data, { testFraction: 0.3, seed });
     const m = await make(seed).fit(train);
     const inc: number[] = [];
+    const dr: number[] = [];
+    const altInc: number[] = [];
+    const altSpend: number[] = [];
     const spend: number[] = [];
     for (const b of budgets) {
-      const ev = evaluatePolicy(await m.assign(test.features, { perUser: b }), test, { resamples: 0, seed });
+      const arms = await m.assign(test.features, { perUser: b });
+      const ev = evaluatePolicy(arms, test, { resamples: 0, seed });
       inc.push(ev.incrementalResponse.estimate);
       spend.push(ev.cost.estimate);
+      // The doubly robust value of the same decisions (outcome models cross-fitted on the test rows, seeded by the
+      // split, so every method of a split is scored with the same models).
+      dr.push(evaluatePolicy(arms, test, { resamples: 0, seed, estimator: 'dr' }).incrementalResponse.estimate);
+      const alt = await assignShares(m, test.features, b);
+      if (alt !== undefined) {
+        const ev2 = evaluatePolicy(alt, test, { resamples: 0, seed });
+        altInc.push(ev2.incrementalResponse.estimate);
+        altSpend.push(ev2.cost.estimate);
+      }
     }
     rows.push(inc);
-    print({ seed, budgets, incrementalResponse: inc, spend, ...chosen(m) });
+    print({
+      seed,
+      budgets,
+      incrementalResponse: inc,
+      incrementalResponseDR: dr,
+      spend,
+      ...chosen(m),
+      ...(altInc.length > 0 ? { sharesIncrementalResponse: altInc, sharesSpend: altSpend } : {}),
+    });
     release(m);
   }
   print({ mean: { budgets, incrementalResponse: budgets.map((_, i) => mean(rows.map((r) => r[i] as number))) } });

@@ -247,6 +247,7 @@ export { groupPredictedUplift, shrinkGroupUplift } from './pipeline/shrinkage.js
 export type { NetJob, NetTrainer } from './pipeline/trainer.js';
 export { AUTO_FIT_WORKERS_MIN_ROWS, inProcessTrainer } from './pipeline/trainer.js';
 export type { PipelineStage } from './pipeline/types.js';
+export type { BatchPlanOptions } from './policy/batch.js';
 export { datasetFingerprint } from './policy/fingerprint.js';
 export type { AllocationPolicyParts, Explanation, HoldoutEstimate, PolicyMetadata } from './policy/policy.js';
 export { AllocationPolicy, POLICY_LIMITS, policyMetadata } from './policy/policy.js';

@@ -98,6 +98,13 @@ export interface HRCPipelineOptions {
    * @default 'auto'
    */
   fitWorkers?: 'auto' | number;
+  /**
+   * Integer shares of groups in the plan {@link HRCPipeline.assign} solves for each batch (see
+   * `AllocationPolicy.decideBatchWithin`): with U > 1 a batch's plan may split a group between arms in units of 1/U
+   * of the group's users in the batch, so it fills the budget more closely than whole groups. The stored plans
+   * (`policy.decide`, `decideBatch`, `toSQL`) keep `solver.shares`. @default 1
+   */
+  assignShares?: number;
   /** Seed of every component (each derives its own child seed). @default 42 */
   seed?: number;
   /** Called at the start of each stage. */
@@ -119,6 +126,7 @@ export const defaultHRCPipelineOptions = {
   statsEstimator: 'mean' as StatsEstimator,
   upliftL2: 'auto' as 'auto' | number | readonly number[],
   fitWorkers: 'auto' as 'auto' | number,
+  assignShares: 1,
 };
 
 /** The `upliftL2` strengths that `upliftL2: 'auto'` chooses from. */
@@ -226,6 +234,7 @@ function resolveUpliftL2(o: HRCPipelineOptions, crossFit: number): readonly numb
 
 const PIPELINE_KEYS = [
   'fitWorkers',
+  'assignShares',
   'representation',
   'clustering',
   'clusterer',
@@ -250,6 +259,7 @@ const PIPELINE_KEYS = [
 export function checkPipelineOptions(o: HRCPipelineOptions): void {
   checkOptionKeys(o, PIPELINE_KEYS);
   checkFitWorkers(o.fitWorkers);
+  if (o.assignShares !== undefined) checkNumber('assignShares', o.assignShares, { min: 1, max: 1000, integer: true });
   checkOptionKeys(o.representation, representationOptionKeys, ['representation']);
   checkOptionKeys(o.clustering, clustererOptionKeys, ['clustering']);
   checkOptionKeys(o.stats, Object.keys(defaultGroupStatsOptions), ['stats']);

@@ -274,7 +274,8 @@ export class HRCPipeline implements ProfitAllocator {
   async assign(features: Float32Array, budget: Budget): Promise<Int32Array> {
     const { policy, d } = this.need('assign');
     checkFeatures(features, d);
-    return policy.decideBatchWithin(features, checkBudget(budget));
+    const shares = this.options.assignShares ?? defaultHRCPipelineOptions.assignShares;
+    return policy.decideBatchWithin(features, checkBudget(budget), shares > 1 ? { shares } : {});
   }
 
   /**

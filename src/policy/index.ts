@@ -1,3 +1,4 @@
+export type { BatchPlanOptions } from './batch.js';
 export { datasetFingerprint, rowUniform } from './fingerprint.js';
 export type { AllocationPolicyParts, Explanation, HoldoutEstimate, PolicyMetadata } from './policy.js';
 export { AllocationPolicy, POLICY_LIMITS, policyMetadata } from './policy.js';

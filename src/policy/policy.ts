@@ -1,7 +1,7 @@
 import { SerializationError, ValidationError } from '../core/errors.js';
 import { rowCount } from '../core/matrix.js';
 import type { Budget } from '../core/types.js';
-import { checkBudget, checkNetValue, describe, parseJSONInput } from '../core/validate.js';
+import { checkBudget, checkNetValue, checkNumber, describe, parseJSONInput } from '../core/validate.js';
 import {
   checkEncoding,
   type EncodeRecordOptions,
@@ -14,7 +14,7 @@ import { AllocationTable } from '../solver/allocation-table.js';
 import { GroupStats } from '../solver/group-stats.js';
 import { StochasticBudgetSolver, type StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
 import { VERSION } from '../version.js';
-import { checkFiniteRows, decideForBatchMix } from './batch.js';
+import { type BatchPlanOptions, checkFiniteRows, decideForBatchMix } from './batch.js';
 import { rowUniform } from './fingerprint.js';
 import { checkPolicyJSON } from './schema.js';
 import { policyToSQL, type ToSQLOptions } from './sql.js';
@@ -222,9 +222,12 @@ export class AllocationPolicy {
    * applies a plan solved for the trial's mix and can exceed the budget on a batch that holds more of the groups the
    * plan treats. With integer shares of groups (`solver.shares`) the bound holds for the shares; which users of a
    * group get the arm is still decided by the row hash, so the realized cost can differ by a user's cost per share.
+   * `options.shares` > 1 lets this batch's plan split groups between arms in units of 1/shares of a group's users
+   * (by the row hash), which fills the budget more closely than whole groups; the stored plans stay as they are.
    * A policy without GroupStats cannot re-solve: this is then {@link decideBatch}.
    */
-  async decideBatchWithin(X: Float32Array, budget: Budget): Promise<Int32Array> {
+  async decideBatchWithin(X: Float32Array, budget: Budget, options: BatchPlanOptions = {}): Promise<Int32Array> {
+    if (options.shares !== undefined) checkNumber('shares', options.shares, { min: 1, max: 1000, integer: true });
     if (this.stats === undefined || rowCount(X, this.d) === 0) return this.decideBatch(X, budget);
     return decideForBatchMix(
       {
@@ -238,6 +241,7 @@ export class AllocationPolicy {
       },
       X,
       budget,
+      options,
     );
   }
 

@@ -47,6 +47,11 @@ describe('unknown option keys', () => {
     await expect(new StochasticBudgetSolver({ kapa: 1 } as never).solve({} as never, { budgets: [1] })).rejects.toThrow(
       /did you mean 'kappa'/,
     );
+    for (const assignShares of [0, 2.5, 'ten']) {
+      const bad = await new HRCPipeline({ assignShares } as never).fit(train).catch((e: unknown) => e);
+      expect(bad).toBeInstanceOf(ValidationError);
+      expect((bad as ValidationError).issues[0]?.path).toEqual(['assignShares']);
+    }
   });
 });
 
