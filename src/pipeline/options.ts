@@ -101,8 +101,9 @@ export interface HRCPipelineOptions {
   /**
    * Integer shares of groups in the plan {@link HRCPipeline.assign} solves for each batch (see
    * `AllocationPolicy.decideBatchWithin`): with U > 1 a batch's plan may split a group between arms in units of 1/U
-   * of the group's users in the batch, so it fills the budget more closely than whole groups. The stored plans
-   * (`policy.decide`, `decideBatch`, `toSQL`) keep `solver.shares`. @default 1
+   * of the group's users in the batch (exact counts, the users in the order of a hash of their features), so it
+   * fills the budget more closely than whole groups. 1: whole groups. The stored plans (`policy.decide`,
+   * `decideBatch`, `toSQL`) keep `solver.shares`. @default 1
    */
   assignShares?: number;
   /** Seed of every component (each derives its own child seed). @default 42 */

@@ -33,8 +33,10 @@ export interface BatchPlanParts {
 export interface BatchPlanOptions {
   /**
    * Integer shares of groups in the batch's plan (the solver's `shares`): with U > 1 the plan may split a group
-   * between arms in units of 1/U of the group's users of the batch (which users: by a hash of their features), so
-   * it fills the budget more closely than whole groups. @default the policy's own solver `shares` (1: whole groups)
+   * between arms in units of 1/U of the group's users of the batch, so it fills the budget more closely than whole
+   * groups. Which users get which arm: the group's users in the order of a hash of their features, dealt in exact
+   * counts (rounded down, the rest on the group's cheapest arm of the plan), so the model's cost stays within the
+   * plan's. @default the policy's own solver `shares` (1: whole groups)
    */
   readonly shares?: number;
 }
@@ -68,9 +70,51 @@ export async function decideForBatchMix(
     armNames: p.treatmentNames,
   });
   const arms = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const g = groups[i] as number;
-    arms[i] = table.shares === undefined ? table.armFor(0, g) : table.pickArm(0, g, rowUniform(X, i * p.d, p.d));
+  if (table.shares === undefined) {
+    for (let i = 0; i < n; i++) arms[i] = table.armFor(0, groups[i] as number);
+    return arms;
   }
+  splitGroups(table.shares, groups, p.k, table.m, (g, j) => p.stats.cell(g, j).cost, X, p.d, arms);
   return arms;
+}
+
+/**
+ * Exact counts for a batch plan with group shares: the users of group g are ordered by their row hash and dealt to
+ * the arms in counts floor(share_j * n_g), every user left over going to the group's cheapest arm of the plan. The
+ * model's cost of the arms is then at most the plan's (the leftover users take the cheapest of the group's arms),
+ * where drawing each user's arm independently could pass it by a few users' cost.
+ */
+function splitGroups(
+  shares: Float64Array,
+  groups: Int32Array,
+  k: number,
+  m: number,
+  cellCost: (g: number, j: number) => number,
+  X: Float32Array,
+  d: number,
+  arms: Int32Array,
+): void {
+  const members: number[][] = Array.from({ length: k }, () => []);
+  for (let i = 0; i < groups.length; i++) members[groups[i] as number]?.push(i);
+  const u = new Float64Array(groups.length);
+  for (let g = 0; g < k; g++) {
+    const rows = members[g] as number[];
+    if (rows.length === 0) continue;
+    for (const i of rows) u[i] = rowUniform(X, i * d, d);
+    // By hash, ties by row: the same batch always splits the same way.
+    rows.sort((a, b) => (u[a] as number) - (u[b] as number) || a - b);
+    const o = g * m;
+    let cheapest = -1;
+    for (let j = 0; j < m; j++) {
+      if ((shares[o + j] as number) <= 0) continue;
+      if (cheapest < 0 || cellCost(g, j) < cellCost(g, cheapest)) cheapest = j;
+    }
+    let r = 0;
+    for (let j = 0; j < m; j++) {
+      if (j === cheapest) continue;
+      const count = Math.floor((shares[o + j] as number) * rows.length + 1e-9);
+      for (let c = 0; c < count && r < rows.length; c++) arms[rows[r++] as number] = j;
+    }
+    for (; r < rows.length; r++) arms[rows[r] as number] = Math.max(0, cheapest);
+  }
 }

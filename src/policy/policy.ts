@@ -220,10 +220,10 @@ export class AllocationPolicy {
    * of `X`), so the model's expected cost of the returned arms (each user's (group, arm) cell cost, as
    * `HRCPipeline.expectedCost` counts it) stays within the budget whatever the mix, where {@link decideBatch}
    * applies a plan solved for the trial's mix and can exceed the budget on a batch that holds more of the groups the
-   * plan treats. With integer shares of groups (`solver.shares`) the bound holds for the shares; which users of a
-   * group get the arm is still decided by the row hash, so the realized cost can differ by a user's cost per share.
-   * `options.shares` > 1 lets this batch's plan split groups between arms in units of 1/shares of a group's users
-   * (by the row hash), which fills the budget more closely than whole groups; the stored plans stay as they are.
+   * plan treats. With integer shares of groups (`solver.shares`, or `options.shares` > 1 for this batch's plan
+   * only, which fills the budget more closely than whole groups) a split group's users are dealt to its arms in
+   * exact counts in the order of their row hash, the leftover users on the cheapest of its arms, so the bound holds
+   * for the shares too; the stored plans stay as they are.
    * A policy without GroupStats cannot re-solve: this is then {@link decideBatch}.
    */
   async decideBatchWithin(X: Float32Array, budget: Budget, options: BatchPlanOptions = {}): Promise<Int32Array> {
