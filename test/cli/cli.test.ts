@@ -142,6 +142,34 @@ describe('hrc-budget CLI', () => {
     expect(outs[1]).toBe(outs[0]);
   });
 
+  it('fit --workers trains the networks on worker threads and writes the same policy file as one thread', () => {
+    const files = ['1', '2'].map((w) => {
+      const out = join(dir, `workers-${w}.json`);
+      const fit = cli(
+        'fit',
+        '--data',
+        trainCsv,
+        ...columns,
+        '--k',
+        '8',
+        '--seed',
+        '5',
+        '--workers',
+        w,
+        '--reproducible',
+        '--out',
+        out,
+      );
+      expect(fit.code).toBe(0);
+      expect(`${fit.out}${fit.err}`.includes('2 at a time on worker threads')).toBe(w === '2');
+      return readFileSync(out, 'utf8');
+    });
+    expect(files[1]).toBe(files[0]);
+    const bad = cli('fit', '--data', trainCsv, ...columns, '--workers', '0', '--out', join(dir, 'never.json'));
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/--workers/);
+  });
+
   it('assigns in profit mode at the break-even budget', () => {
     const out = join(dir, 'profit.csv');
     const a = cli('assign', '--policy', policy, '--data', usersCsv, '--net-value', '3', '--out', out, '--quiet');
