@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailableError, ValidationError } from '../core/errors.js';
+import { isNode } from '../core/runtime.js';
 
 /** The tfjs backends the library can run on. `'tensorflow'` is the native @tensorflow/tfjs-node backend. */
 export type BackendName = 'cpu' | 'wasm' | 'webgl' | 'tensorflow';
@@ -102,8 +103,4 @@ export function currentBackend(): string {
 export async function readyBackend(): Promise<string> {
   await tf.ready();
   return tf.getBackend();
-}
-
-function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }

@@ -1,4 +1,5 @@
 import { ValidationError } from '../core/errors.js';
+import { isNode } from '../core/runtime.js';
 import {
   CSVDecoder,
   type CSVEncoding,
@@ -93,12 +94,10 @@ export async function* readCSVRecords(
     throw new ValidationError({ path: ['file'], message: 'the file is empty; expected a header line' });
 }
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-
 /** The chunks of a source. Node's `fs` is used only for a path, and only under Node (never bundled). */
 async function* chunksOf(source: CSVSource): AsyncGenerator<string | Uint8Array> {
   if (typeof source === 'string' || source instanceof URL) {
-    if (!isNode) {
+    if (!isNode()) {
       throw new ValidationError({
         path: ['file', String(source)],
         message: 'file paths can be read only under Node; in a browser pass a File/Blob, a ReadableStream or [text]',

@@ -1,4 +1,5 @@
 import { ValidationError } from '../core/errors.js';
+import { isNode } from '../core/runtime.js';
 import type { RCTDataset } from '../data/dataset.js';
 import type { RepresentationNetOptions } from '../representation/options.js';
 import { RepresentationNet } from '../representation/representation.js';
@@ -48,10 +49,6 @@ export const AUTO_FIT_WORKERS_MIN_ROWS = 20_000;
 
 /** The tfjs backends whose networks train the same on a worker thread as here (pure JavaScript or WebAssembly). */
 const WORKER_BACKENDS: readonly string[] = ['cpu', 'wasm'];
-
-function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-}
 
 /** The Node-only worker trainer module, loaded on demand so that browser bundles never include it. */
 async function loadWorkerTrainer(): Promise<typeof import('../node/fit-pool.js')> {

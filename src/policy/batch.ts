@@ -1,7 +1,7 @@
 import { ValidationError } from '../core/errors.js';
 import { rowCount } from '../core/matrix.js';
 import { type Budget, budgetTotal } from '../core/types.js';
-import { checkBudget, checkNumber } from '../core/validate.js';
+import { checkBudget } from '../core/validate.js';
 import type { GroupStats } from '../solver/group-stats.js';
 import { StochasticBudgetSolver, type StochasticBudgetSolverOptions } from '../solver/stochastic-solver.js';
 import { rowUniform } from './fingerprint.js';
@@ -53,7 +53,6 @@ export async function decideForBatchMix(
 ): Promise<Int32Array> {
   const n = rowCount(X, p.d);
   const b = checkBudget(budget);
-  if (options.shares !== undefined) checkNumber('shares', options.shares, { min: 1, max: 1000, integer: true });
   checkFiniteRows(X, p.d, p.featureNames);
   const groups = new Int32Array(n);
   p.student.argmaxBatch(X, groups, 0, n);

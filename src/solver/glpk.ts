@@ -1,5 +1,6 @@
 import type { GLPK, LP, Options, Result } from 'glpk.js/node';
 import { BackendUnavailableError, SolverError } from '../core/errors.js';
+import { isNode } from '../core/runtime.js';
 import {
   checkMIPProblem,
   defaultMIPSolveOptions,
@@ -24,9 +25,8 @@ let glpkPromise: Promise<AnyGLPK> | undefined;
 async function loadGLPK(): Promise<AnyGLPK> {
   glpkPromise ??= (async () => {
     try {
-      const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
       const nodeBuild = 'glpk.js/node';
-      const mod = (isNode ? await import(/* @vite-ignore */ nodeBuild) : await import('glpk.js')) as {
+      const mod = (isNode() ? await import(/* @vite-ignore */ nodeBuild) : await import('glpk.js')) as {
         default: () => Promise<AnyGLPK>;
       };
       return await mod.default();

@@ -2,15 +2,13 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AllocationPolicy, policyMetadata } from '../../src/policy/index.js';
 import { decisionSummary } from '../../src/report/decision.js';
 import { planTexts, sliderRange } from '../../src/report/interactive.js';
 import { type PlanView, planIndexAt, planView } from '../../src/report/plan.js';
 import { renderReport } from '../../src/report/report.js';
 import { writeReport } from '../../src/report/write.js';
 import { simulateCouponTrial } from '../../src/sim/simulator.js';
-import { GroupStats, StochasticBudgetSolver } from '../../src/solver/index.js';
-import { linearStudent } from '../helpers/student.js';
+import { linearPolicy } from '../helpers/policy.js';
 
 /** A hand-made plan view: three groups, a grid of four budgets. */
 const view: PlanView = {
@@ -36,26 +34,16 @@ const view: PlanView = {
 
 describe('planView', () => {
   it("carries each plan's cost quantiles over the bootstrap draws, around its planned cost", async () => {
-    const { train } = simulateCouponTrial({ nTrain: 4000, nTest: 10, seed: 4 });
-    const k = 5;
-    const student = linearStudent(train.d, k, 2);
-    const groups = new Int32Array(train.n);
-    const scratch = new Float32Array(k);
-    for (let i = 0; i < train.n; i++) groups[i] = student.argmax(train.features, i * train.d, scratch);
-    const stats = GroupStats.from(train, { groups, k, replicates: 60 });
-    const table = await new StochasticBudgetSolver().solve(stats, {
+    const { policy } = await linearPolicy({
       budgets: [0.1, 0.3],
-      armNames: train.treatmentNames,
+      k: 5,
+      seed: 4,
+      studentSeed: 2,
+      nTrain: 4000,
+      nTest: 10,
+      replicates: 60,
     });
-    const policy = new AllocationPolicy({
-      student,
-      table,
-      stats,
-      solverOptions: { formulation: 'expected' },
-      featureNames: train.featureNames,
-      treatmentNames: train.treatmentNames,
-      metadata: policyMetadata({ seed: 4, method: 'test' }),
-    });
+    const { table } = policy;
     const v = planView(policy) as PlanView;
     const spread = v.costSpread;
     expect(spread?.levels).toEqual([0.05, 0.95]);
