@@ -281,7 +281,12 @@ export type {
 } from './solver/group-stats.js';
 export { defaultGroupStatsOptions, GroupStats } from './solver/group-stats.js';
 export type { ScenarioMethod } from './solver/scenarios.js';
-export type { SolveRequest, SolverBackend, StochasticBudgetSolverOptions } from './solver/stochastic-solver.js';
+export type {
+  CostCorrection,
+  SolveRequest,
+  SolverBackend,
+  StochasticBudgetSolverOptions,
+} from './solver/stochastic-solver.js';
 export { defaultStochasticBudgetSolverOptions, StochasticBudgetSolver } from './solver/stochastic-solver.js';
 export { VERSION } from './version.js';
 export { setWasmKernels, wasmKernelsEnabled, wasmKernelsReady } from './wasm/switches.js';

@@ -21,6 +21,7 @@ export type { MIPProblem, MIPRow, MIPSolution, MIPSolveOptions, MIPSolver, MIPSt
 export { checkMIPProblem, defaultMIPSolveOptions, evaluateObjective, maxViolation, relativeGap } from './mip.js';
 export type { CellScenarios, ScenarioMethod } from './scenarios.js';
 export type {
+  CostCorrection,
   SolveRequest,
   SolverBackend,
   StochasticBudgetSolverOptions,

@@ -20,6 +20,9 @@ import type { MIPProblem, MIPSolver } from './mip.js';
 import { planMetrics, riskMinimum } from './plan-metrics.js';
 import { type CellScenarios, drawScenarios, type ScenarioMethod } from './scenarios.js';
 
+/** How a budget is corrected for the optimizer's curse on cell costs ({@link StochasticBudgetSolverOptions.costCorrection}). */
+export type CostCorrection = 'none' | 'bootstrap';
+
 /** Built-in MIP backends by name. */
 export type SolverBackend = 'exact' | 'glpk' | 'highs';
 
@@ -39,6 +42,16 @@ export interface StochasticBudgetSolverOptions {
   alpha?: number;
   /** 1: one arm per group; U > 1: integer shares of each group in units of 1/U. @default 1 */
   shares?: number;
+  /**
+   * `'bootstrap'`: each budget is tightened by the bootstrap estimate of how far the plan's true cost lies above its
+   * estimated cost because the plan picks cells whose cost estimate came out low (the optimizer's curse on costs).
+   * For each scenario s (bootstrap replicates when the stats carry them), the plan solved on scenario s's cell means
+   * is costed on the point estimates; the mean of that cost minus its cost in scenario s, when positive, is taken off
+   * the budget before the plan is solved. The plan's estimated cost then stays within the budget, and its true cost
+   * comes closer to it. `expected` and `robust` with the `exact` backend, no per-arm caps or minimum shares.
+   * `'none'`: the budget as given. @default 'none'
+   */
+  costCorrection?: CostCorrection;
   /** MIP backend or your own {@link MIPSolver}. @default 'exact' for expected/robust, 'glpk' for chance/cvar */
   solver?: SolverBackend | MIPSolver;
   /** Time limit per budget in seconds. @default 60 */
@@ -67,6 +80,7 @@ export const defaultStochasticBudgetSolverOptions = {
   kappaCost: 0,
   alpha: 0.1,
   shares: 1,
+  costCorrection: 'none' as CostCorrection,
   timeLimit: 60,
   mipGap: 0,
   minCount: 1,
@@ -129,6 +143,13 @@ export class StochasticBudgetSolver {
       });
     }
     const useCore = solver instanceof ExactMCKPSolver && (o.formulation === 'expected' || o.formulation === 'robust');
+    const correct = o.costCorrection === 'bootstrap';
+    if (correct && !useCore) {
+      throw new ValidationError({
+        path: ['costCorrection'],
+        message: `'bootstrap' needs formulation 'expected' or 'robust' with the 'exact' solver, got ${o.formulation} with ${typeof o.solver === 'string' ? o.solver : o.solver === undefined ? 'the default solver' : 'a custom solver'}`,
+      });
+    }
     const core = useCore ? coreOf(layout, f.units) : undefined;
     const { k, m } = cells;
     const B = budgets.length;
@@ -147,7 +168,10 @@ export class StochasticBudgetSolver {
       const counts = new Float64Array(layout.nx);
       let st: PlanStatus;
       if (core !== undefined) {
-        const res = core.core.solve(b * population, {
+        const target = correct
+          ? correctedTotal(cells, layout, f, b * population, minimum * population, o)
+          : b * population;
+        const res = core.core.solve(target, {
           timeLimit: o.timeLimit,
           mipGap: o.mipGap,
           copyKey: core.copyKey,
@@ -242,6 +266,7 @@ export class StochasticBudgetSolver {
     checkNumber('kappa', o.kappa, { min: 0 });
     checkNumber('kappaCost', o.kappaCost, { min: 0 });
     checkNumber('shares', o.shares, { min: 1, max: 1000, integer: true });
+    checkOneOf('costCorrection', o.costCorrection, ['none', 'bootstrap'] as const);
     checkNumber('timeLimit', o.timeLimit, { min: 0 });
     checkNumber('mipGap', o.mipGap, { min: 0 });
     for (const q of o.quantiles) checkNumber('quantiles', q, { min: 0, max: 1 });
@@ -313,6 +338,96 @@ function normalizeBudgets(budgets: readonly (Budget | number)[], population: num
     throw new ValidationError({ path: ['budgets', i], message: 'expected a number, { perUser } or { total }' });
   });
   return [...new Set(per)].sort((a, b) => a - b);
+}
+
+/**
+ * The total budget less the bootstrap estimate of the plan's cost optimism (see
+ * {@link StochasticBudgetSolverOptions.costCorrection}), at least the cheapest plan's cost `floor`.
+ *
+ * The bootstrap world's true cell costs are the point estimates shrunk toward their arm's mean over groups
+ * ({@link shrunkCosts}): costing the scenarios' plans on the raw point estimates would give that world the groups'
+ * spread of estimated costs as true differences, so that its plans would select partly on real costs and the
+ * optimism would come out too small where the groups' true costs are alike. In scenario s each cell's estimate is
+ * that truth plus the scenario's deviation from the point estimate (value and cost alike; a robust layout keeps its
+ * penalties), the plan of scenario s is solved at `total`, and its optimism is its true cost minus its estimated
+ * cost. Scenarios whose cheapest plan is above `total` are skipped.
+ */
+function correctedTotal(
+  cells: CellScenarios,
+  L: ProblemLayout,
+  f: FormulationSettings,
+  total: number,
+  floor: number,
+  o: { timeLimit: number; mipGap: number },
+): number {
+  const { m, S } = cells;
+  const km = cells.k * m;
+  const truth = shrunkCosts(cells);
+  // Users per unit of layout variable v: the group's share of the population over the units per group.
+  const w = Float64Array.from(L.cell, (c) => (f.population * (cells.weight[Math.floor(c / m)] as number)) / f.units);
+  let sum = 0;
+  let used = 0;
+  for (let s = 0; s < S; s++) {
+    const value = new Float64Array(L.nx);
+    const cost = new Float64Array(L.nx);
+    for (let v = 0; v < L.nx; v++) {
+      const c = L.cell[v] as number;
+      const wv = w[v] as number;
+      value[v] = (L.value[v] as number) + wv * ((cells.scenUplift[s * km + c] as number) - (cells.uplift[c] as number));
+      cost[v] =
+        (L.cost[v] as number) +
+        wv * ((truth[c] as number) - (cells.cost[c] as number)) +
+        wv * ((cells.scenCost[s * km + c] as number) - (cells.cost[c] as number));
+    }
+    const core = coreOf({ ...L, value, cost }, f.units);
+    const res = core.core.solve(total, { timeLimit: o.timeLimit, mipGap: o.mipGap, copyKey: core.copyKey });
+    if (res === undefined) continue;
+    // Optimism: the plan's cost in the bootstrap world's truth minus its cost as scenario s estimates it.
+    for (const item of res.choice) {
+      const v = core.variable[item] as number;
+      const c = L.cell[v] as number;
+      sum -= (w[v] as number) * ((cells.scenCost[s * km + c] as number) - (cells.cost[c] as number));
+    }
+    used++;
+  }
+  if (used === 0) return total;
+  return Math.max(floor, total - Math.max(0, sum / used));
+}
+
+/**
+ * Each available cell's cost shrunk toward its arm's mean over groups by empirical Bayes: the between-group variance
+ * tau^2 of the arm's true costs is the variance of the groups' estimates less their mean sampling variance (the
+ * scenarios' variance of each cell's cost, by the method of moments, at least 0), and a cell moves toward the mean
+ * by se^2 / (se^2 + tau^2). An arm with fewer than 3 available groups keeps its estimates.
+ */
+function shrunkCosts(cells: CellScenarios): Float64Array {
+  const { k, m, S } = cells;
+  const km = k * m;
+  const out = Float64Array.from(cells.cost);
+  const se2 = new Float64Array(km);
+  for (let c = 0; c < km; c++) {
+    if (cells.available[c] !== 1 || S < 2) continue;
+    let mu = 0;
+    for (let s = 0; s < S; s++) mu += cells.scenCost[s * km + c] as number;
+    mu /= S;
+    let v = 0;
+    for (let s = 0; s < S; s++) v += ((cells.scenCost[s * km + c] as number) - mu) ** 2;
+    se2[c] = v / (S - 1);
+  }
+  for (let j = 0; j < m; j++) {
+    const cs: number[] = [];
+    for (let g = 0; g < k; g++) if (cells.available[g * m + j] === 1) cs.push(g * m + j);
+    if (cs.length < 3) continue;
+    const mean = cs.reduce((a, c) => a + (cells.cost[c] as number), 0) / cs.length;
+    const spread = cs.reduce((a, c) => a + ((cells.cost[c] as number) - mean) ** 2, 0) / (cs.length - 1);
+    const noise = cs.reduce((a, c) => a + (se2[c] as number), 0) / cs.length;
+    const tau2 = Math.max(0, spread - noise);
+    for (const c of cs) {
+      const e = se2[c] as number;
+      if (e + tau2 > 0) out[c] = mean + (tau2 / (tau2 + e)) * ((cells.cost[c] as number) - mean);
+    }
+  }
+  return out;
 }
 
 /** The multiple-choice knapsack of an expected/robust layout, built once for all budgets. */
