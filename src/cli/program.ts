@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { BackendName } from '../backend/index.js';
 import { HRCError, ValidationError } from '../core/errors.js';
 import type { Formulation } from '../solver/allocation-table.js';
+import type { CostCorrection } from '../solver/stochastic-solver.js';
 import { VERSION } from '../version.js';
 import { runAssign } from './commands/assign.js';
 import { DriftDetectedError } from './commands/assign-online.js';
@@ -79,6 +80,12 @@ const formulationOption = () =>
     'cvar',
   ]);
 
+const costCorrectionOption = () =>
+  new Option(
+    '--cost-correction <c>',
+    "HRC: take the bootstrap estimate of the plans' selection on noisy cell costs off each budget (expected or robust formulation)",
+  ).choices(['none', 'bootstrap']);
+
 /** Builds the command-line program. `progress` is created per run from the global --quiet flag. */
 export function buildProgram(progressOf: () => Progress): Command {
   const program = new Command();
@@ -126,6 +133,7 @@ export function buildProgram(progressOf: () => Progress): Command {
       numberOption('k', { min: 1, integer: true }),
     )
     .addOption(formulationOption())
+    .addOption(costCorrectionOption())
     .option('--seed <seed>', 'random seed', numberOption('seed', { integer: true }), 42)
     .addOption(backendOption())
     .option(
@@ -153,7 +161,12 @@ export function buildProgram(progressOf: () => Progress): Command {
     )
     .action(async (o) =>
       runFit(
-        { ...o, backend: o.backend as BackendName, formulation: o.formulation as Formulation | undefined },
+        {
+          ...o,
+          backend: o.backend as BackendName,
+          formulation: o.formulation as Formulation | undefined,
+          costCorrection: o.costCorrection as CostCorrection | undefined,
+        },
         progressOf(),
         print,
       ),
@@ -245,11 +258,17 @@ export function buildProgram(progressOf: () => Progress): Command {
     .option('--allow-leakage', 'keep feature columns that look recorded after the treatment')
     .option('--k <groups>', 'number of HRC groups', numberOption('k', { min: 1, integer: true }))
     .addOption(formulationOption())
+    .addOption(costCorrectionOption())
     .addOption(backendOption())
     .option('--out <dir>', 'output folder', 'hrc-compare')
     .action(async (o) =>
       runCompare(
-        { ...o, backend: o.backend as BackendName, formulation: o.formulation as Formulation | undefined },
+        {
+          ...o,
+          backend: o.backend as BackendName,
+          formulation: o.formulation as Formulation | undefined,
+          costCorrection: o.costCorrection as CostCorrection | undefined,
+        },
         progressOf(),
         print,
       ),

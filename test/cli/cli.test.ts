@@ -170,6 +170,28 @@ describe('hrc-budget CLI', () => {
     expect(bad.err).toMatch(/--workers/);
   });
 
+  it('fit --cost-correction bootstrap stores the correction with the policy, and refuses an unknown value', () => {
+    const out = join(dir, 'cost-correction.json');
+    const fit = cli('fit', '--data', trainCsv, ...columns, '--k', '8', '--cost-correction', 'bootstrap', '--out', out);
+    expect(fit.code).toBe(0);
+    const saved = JSON.parse(readFileSync(out, 'utf8')) as {
+      kind: string;
+      params: { solverOptions?: Record<string, unknown> };
+      state: { table: { state: { budgets: number[]; cost: number[] } } };
+    };
+    expect(saved.kind).toBe('AllocationPolicy');
+    expect(saved.params.solverOptions?.costCorrection).toBe('bootstrap');
+    // Every plan's estimated cost stays within its budget.
+    const { budgets, cost } = saved.state.table.state;
+    expect(cost.length).toBe(budgets.length);
+    cost.forEach((c, i) => {
+      expect(c).toBeLessThanOrEqual((budgets[i] as number) + 1e-9);
+    });
+    const bad = cli('fit', '--data', trainCsv, ...columns, '--cost-correction', 'always', '--out', join(dir, 'x.json'));
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/--cost-correction/);
+  });
+
   it('assigns in profit mode at the break-even budget', () => {
     const out = join(dir, 'profit.csv');
     const a = cli('assign', '--policy', policy, '--data', usersCsv, '--net-value', '3', '--out', out, '--quiet');

@@ -9,6 +9,7 @@ import { decisionSentences, sourceText } from '../../report/decision-words.js';
 import { planView } from '../../report/plan.js';
 import { writeReport } from '../../report/write.js';
 import type { Formulation } from '../../solver/allocation-table.js';
+import type { CostCorrection } from '../../solver/stochastic-solver.js';
 import { encodingOption } from '../io.js';
 import { type MethodName, makeAllocator } from '../methods.js';
 import type { Progress } from '../progress.js';
@@ -27,6 +28,7 @@ export interface CompareArgs extends SchemaArgs {
   calibrate: boolean;
   k?: number;
   formulation?: Formulation;
+  costCorrection?: CostCorrection;
   backend: BackendName;
   /** Keep feature columns that look recorded after the treatment. */
   allowLeakage?: boolean;

@@ -11,6 +11,7 @@ import type { HRCPipelineOptions } from '../../pipeline/index.js';
 import { HRCPipeline } from '../../pipeline/index.js';
 import type { AllocationPolicy, HoldoutEstimate } from '../../policy/policy.js';
 import type { Formulation } from '../../solver/allocation-table.js';
+import type { CostCorrection } from '../../solver/stochastic-solver.js';
 import { checkOutput, encodingOption } from '../io.js';
 import { type MethodName, makeAllocator } from '../methods.js';
 import type { Progress } from '../progress.js';
@@ -25,6 +26,7 @@ export interface FitArgs extends SchemaArgs {
   seed: number;
   k?: number;
   formulation?: Formulation;
+  costCorrection?: CostCorrection;
   backend: BackendName;
   /** Keep feature columns that look recorded after the treatment. */
   allowLeakage?: boolean;
@@ -71,14 +73,27 @@ export function holdoutEstimate(
 
 /** Options of the HRC pipeline from CLI flags. */
 export function hrcOptions(
-  a: { budgets?: number[]; k?: number; formulation?: Formulation; workers?: number },
+  a: {
+    budgets?: number[];
+    k?: number;
+    formulation?: Formulation;
+    costCorrection?: CostCorrection;
+    workers?: number;
+  },
   progress: Progress,
 ): HRCPipelineOptions {
   return {
     ...(a.workers !== undefined ? { fitWorkers: a.workers } : {}),
     ...(a.budgets !== undefined ? { budgets: a.budgets } : {}),
     ...(a.k !== undefined ? { clustering: { k: a.k } } : {}),
-    ...(a.formulation !== undefined ? { solver: { formulation: a.formulation } } : {}),
+    ...(a.formulation !== undefined || a.costCorrection !== undefined
+      ? {
+          solver: {
+            ...(a.formulation !== undefined ? { formulation: a.formulation } : {}),
+            ...(a.costCorrection !== undefined ? { costCorrection: a.costCorrection } : {}),
+          },
+        }
+      : {}),
     onProgress: (e) => progress.stage(`  ${e.stage}${e.message !== undefined ? `: ${e.message}` : ''}`),
   };
 }
