@@ -19,6 +19,7 @@ redemption; a per-user Lagrangian whose predicted spend matches B on the users) 
 
 Run: /usr/bin/python3 examples/reference/coupon_world.py OUTDIR SEEDS NOISES BUDGETS METHODS
      e.g. /usr/bin/python3 examples/reference/coupon_world.py /tmp/world 1,2,3 0,0.4 0.4,1.2 hrc,tpm-sl,gbt
+     extra fit flags as a 7th argument: ... hrc "--cost-correction bootstrap"
 Needs numpy and scikit-learn (Debian: python3-sklearn), and dist/ built (`npm run build`).
 """
 import csv
@@ -108,6 +109,8 @@ def cli(*args):
 
 def main():
     out, seeds, noises, budgets, methods = sys.argv[1], *[a.split(",") for a in sys.argv[2:6]]
+    # Optional 7th argument: extra `hrc-budget fit` flags, space-separated (e.g. "--cost-correction bootstrap").
+    fit_extra = sys.argv[6].split() if len(sys.argv) > 6 else []
     os.makedirs(out, exist_ok=True)
     for seed in map(int, seeds):
         rng = np.random.default_rng(1000 + seed)
@@ -145,7 +148,7 @@ def main():
                         if not os.path.exists(policy):
                             cli("fit", "--data", trial_csv, "--treatment", "arm", "--control", "control",
                                 "--response", "bought", "--cost", "paid", "--id", "uid", "--method", method,
-                                "--seed", str(seed), "--out", policy, "--quiet")
+                                "--seed", str(seed), "--out", policy, "--quiet", *fit_extra)
                         decisions = f"{out}/decisions-{method}-{seed}-{rho}-{b}.csv"
                         cli("assign", "--policy", policy, "--data", users_csv, "--budget-per-user", str(b),
                             "--out", decisions)
