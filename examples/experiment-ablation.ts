@@ -13,7 +13,8 @@
 // - starbucks-ranking: the representation networks alone (`--folds 4` cross-fitted, or 1), `--hrc` holding the
 //   RepresentationNet options (e.g. '{"hiddenUnits":[64,32],"codeLevels":0}'); net value per test customer when
 //   the top 10-50% by predicted uplift are promoted.
-// - simulator: a fresh 20,000-row trial per seed (as docs/results.md section 1), budgets 0.1, 0.3, 0.6; true value
+// - simulator: a fresh 20,000-row trial per seed (as docs/results.md section 1; `--n-train N` for another size),
+//   budgets 0.1, 0.3, 0.6; true value
 //   over the oracle's at matched spend, and true spend over budget, on `--n-test` test users (default 10,000; the
 //   training trial does not depend on it); for HRC also each plan's own 5%-95% interval of its cost over the budget
 //   and how many runs' true spend fell inside it.
@@ -60,6 +61,7 @@ const { values: a } = parseArgs({
     'write-splits': { type: 'string' },
     folds: { type: 'string', default: '4' },
     'n-test': { type: 'string', default: '10000' },
+    'n-train': { type: 'string', default: '20000' },
     'also-assign-shares': { type: 'string' },
   },
 });
@@ -174,7 +176,7 @@ if (a.experiment === 'starbucks') {
   const rows: { value: number[]; spend: number[]; costInterval: number[][] }[] = [];
   for (const seed of seeds) {
     const { train, test, truth } = simulateCouponTrial({
-      nTrain: 20_000,
+      nTrain: Number(a['n-train']),
       nTest: Number(a['n-test']),
       seed,
       labelNoise: Number(a.noise),
