@@ -18,7 +18,7 @@ import { HighsSolver } from './highs.js';
 import { MCKPCore } from './mckp-core.js';
 import type { MIPProblem, MIPSolver } from './mip.js';
 import { planMetrics, riskMinimum } from './plan-metrics.js';
-import { type CellScenarios, drawScenarios, type ScenarioMethod } from './scenarios.js';
+import { type CellScenarios, drawScenarios, type ScenarioMethod, scenarioStd } from './scenarios.js';
 
 /** How a budget is corrected for the optimizer's curse on cell costs ({@link StochasticBudgetSolverOptions.costCorrection}). */
 export type CostCorrection = 'none' | 'bootstrap';
@@ -151,6 +151,7 @@ export class StochasticBudgetSolver {
       });
     }
     const core = useCore ? coreOf(layout, f.units) : undefined;
+    const corrected = correct ? costOptimism(cells, layout, f, o) : undefined;
     const { k, m } = cells;
     const B = budgets.length;
     const Q = o.quantiles.length;
@@ -168,9 +169,7 @@ export class StochasticBudgetSolver {
       const counts = new Float64Array(layout.nx);
       let st: PlanStatus;
       if (core !== undefined) {
-        const target = correct
-          ? correctedTotal(cells, layout, f, b * population, minimum * population, o)
-          : b * population;
+        const target = corrected?.(b * population, minimum * population) ?? b * population;
         const res = core.core.solve(target, {
           timeLimit: o.timeLimit,
           mipGap: o.mipGap,
@@ -341,33 +340,30 @@ function normalizeBudgets(budgets: readonly (Budget | number)[], population: num
 }
 
 /**
- * The total budget less the bootstrap estimate of the plan's cost optimism (see
- * {@link StochasticBudgetSolverOptions.costCorrection}), at least the cheapest plan's cost `floor`.
+ * The bootstrap estimate of the plan's cost optimism (see {@link StochasticBudgetSolverOptions.costCorrection}) as a
+ * function of the total budget: it returns the budget less the optimism, at least the cheapest plan's cost `floor`.
+ * The scenarios' knapsacks do not depend on the budget, so they are built once for the whole grid.
  *
  * The bootstrap world's true cell costs are the point estimates shrunk toward their arm's mean over groups
  * ({@link shrunkCosts}): costing the scenarios' plans on the raw point estimates would give that world the groups'
  * spread of estimated costs as true differences, so that its plans would select partly on real costs and the
  * optimism would come out too small where the groups' true costs are alike. In scenario s each cell's estimate is
  * that truth plus the scenario's deviation from the point estimate (value and cost alike; a robust layout keeps its
- * penalties), the plan of scenario s is solved at `total`, and its optimism is its true cost minus its estimated
- * cost. Scenarios whose cheapest plan is above `total` are skipped.
+ * penalties), the plan of scenario s is solved at the budget, and its optimism is its true cost minus its estimated
+ * cost. Scenarios whose cheapest plan is above the budget are skipped.
  */
-function correctedTotal(
+function costOptimism(
   cells: CellScenarios,
   L: ProblemLayout,
   f: FormulationSettings,
-  total: number,
-  floor: number,
   o: { timeLimit: number; mipGap: number },
-): number {
+): (total: number, floor: number) => number {
   const { m, S } = cells;
   const km = cells.k * m;
   const truth = shrunkCosts(cells);
   // Users per unit of layout variable v: the group's share of the population over the units per group.
   const w = Float64Array.from(L.cell, (c) => (f.population * (cells.weight[Math.floor(c / m)] as number)) / f.units);
-  let sum = 0;
-  let used = 0;
-  for (let s = 0; s < S; s++) {
+  const cores = Array.from({ length: S }, (_, s) => {
     const value = new Float64Array(L.nx);
     const cost = new Float64Array(L.nx);
     for (let v = 0; v < L.nx; v++) {
@@ -379,19 +375,25 @@ function correctedTotal(
         wv * ((truth[c] as number) - (cells.cost[c] as number)) +
         wv * ((cells.scenCost[s * km + c] as number) - (cells.cost[c] as number));
     }
-    const core = coreOf({ ...L, value, cost }, f.units);
-    const res = core.core.solve(total, { timeLimit: o.timeLimit, mipGap: o.mipGap, copyKey: core.copyKey });
-    if (res === undefined) continue;
-    // Optimism: the plan's cost in the bootstrap world's truth minus its cost as scenario s estimates it.
-    for (const item of res.choice) {
-      const v = core.variable[item] as number;
-      const c = L.cell[v] as number;
-      sum -= (w[v] as number) * ((cells.scenCost[s * km + c] as number) - (cells.cost[c] as number));
-    }
-    used++;
-  }
-  if (used === 0) return total;
-  return Math.max(floor, total - Math.max(0, sum / used));
+    return coreOf({ ...L, value, cost }, f.units);
+  });
+  return (total, floor) => {
+    let sum = 0;
+    let used = 0;
+    cores.forEach((core, s) => {
+      const res = core.core.solve(total, { timeLimit: o.timeLimit, mipGap: o.mipGap, copyKey: core.copyKey });
+      if (res === undefined) return;
+      // Optimism: the plan's cost in the bootstrap world's truth minus its cost as scenario s estimates it.
+      for (const item of res.choice) {
+        const v = core.variable[item] as number;
+        const c = L.cell[v] as number;
+        sum -= (w[v] as number) * ((cells.scenCost[s * km + c] as number) - (cells.cost[c] as number));
+      }
+      used++;
+    });
+    if (used === 0) return total;
+    return Math.max(floor, total - Math.max(0, sum / used));
+  };
 }
 
 /**
@@ -404,16 +406,7 @@ function shrunkCosts(cells: CellScenarios): Float64Array {
   const { k, m, S } = cells;
   const km = k * m;
   const out = Float64Array.from(cells.cost);
-  const se2 = new Float64Array(km);
-  for (let c = 0; c < km; c++) {
-    if (cells.available[c] !== 1 || S < 2) continue;
-    let mu = 0;
-    for (let s = 0; s < S; s++) mu += cells.scenCost[s * km + c] as number;
-    mu /= S;
-    let v = 0;
-    for (let s = 0; s < S; s++) v += ((cells.scenCost[s * km + c] as number) - mu) ** 2;
-    se2[c] = v / (S - 1);
-  }
+  const se2 = scenarioStd(cells.scenCost, S, km).map((sd) => sd * sd);
   for (let j = 0; j < m; j++) {
     const cs: number[] = [];
     for (let g = 0; g < k; g++) if (cells.available[g * m + j] === 1) cs.push(g * m + j);
